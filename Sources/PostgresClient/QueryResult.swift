@@ -1,0 +1,50 @@
+import CLibPQ
+
+/// The rows of one successful statement, copied out of libpq so no C memory outlives the call.
+public struct QueryResult: Sendable {
+    public let columns: [String]
+    /// Text-format values; nil is SQL NULL.
+    public let rows: [[String?]]
+    /// The command tag's row count for INSERT/UPDATE/DELETE (`PQcmdTuples`), nil when there is none.
+    public let affectedRows: Int?
+
+    public init(columns: [String], rows: [[String?]], affectedRows: Int? = nil) {
+        self.columns = columns
+        self.rows = rows
+        self.affectedRows = affectedRows
+    }
+
+    public var isEmpty: Bool { rows.isEmpty }
+
+    /// The index of a named column; a programming error if the query does not return it.
+    public func column(_ name: String) -> Int {
+        guard let index = columns.firstIndex(of: name) else {
+            preconditionFailure("query result has no column \(name); it has \(columns)")
+        }
+        return index
+    }
+
+    /// Copies a `PGresult` into Swift values. The caller still owns and clears the result.
+    init(copying result: OpaquePointer) {
+        let fieldCount = Int(PQnfields(result))
+        let rowCount = Int(PQntuples(result))
+        columns = (0..<fieldCount).map { String(cString: PQfname(result, Int32($0))) }
+        var copied: [[String?]] = []
+        copied.reserveCapacity(rowCount)
+        for row in 0..<rowCount {
+            var values: [String?] = []
+            values.reserveCapacity(fieldCount)
+            for field in 0..<fieldCount {
+                if PQgetisnull(result, Int32(row), Int32(field)) == 1 {
+                    values.append(nil)
+                } else {
+                    values.append(String(cString: PQgetvalue(result, Int32(row), Int32(field))))
+                }
+            }
+            copied.append(values)
+        }
+        rows = copied
+        let tuples = String(cString: PQcmdTuples(result))
+        affectedRows = Int(tuples)
+    }
+}

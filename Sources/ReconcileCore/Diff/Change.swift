@@ -1,0 +1,127 @@
+/// One semantic difference between the declared and the live database, and what to do about it.
+/// It knows no SQL; `SQLRenderer` turns it into statements and `Planner` orders it.
+public struct Change: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable {
+        case createSchema(String)
+        /// Foreign keys listed here are created inline; the rest of the table's keys come in a later phase.
+        case createTable(Table, inlineForeignKeys: [ForeignKey])
+        case addColumn(QualifiedName, Column)
+        case alterColumnType(QualifiedName, column: String, from: String, to: String)
+        case setDefault(QualifiedName, column: String, ColumnDefault)
+        case dropDefault(QualifiedName, column: String)
+        case setNotNull(QualifiedName, column: String)
+        case dropNotNull(QualifiedName, column: String)
+        case addIdentity(QualifiedName, column: String, IdentityKind)
+        case setIdentity(QualifiedName, column: String, IdentityKind)
+        case dropIdentity(QualifiedName, column: String)
+        case addPrimaryKey(QualifiedName, PrimaryKey)
+        case addUnique(QualifiedName, UniqueConstraint)
+        case addCheck(QualifiedName, CheckConstraint)
+        case addForeignKey(QualifiedName, ForeignKey)
+        case renameConstraint(QualifiedName, from: String, to: String)
+        /// `replaced` is true when an add of the same name follows: the definition changed, nothing is lost.
+        case dropConstraint(QualifiedName, name: String, replaced: Bool)
+        case createIndex(QualifiedName, Index)
+        case renameIndex(QualifiedName, from: String, to: String)
+        case dropIndex(QualifiedName, name: String, replaced: Bool)
+        /// Rows to insert (or, in `enforce` mode, to bring back to their declared values).
+        case seedRows(Table, rows: [SeedRow], mode: Seed.Mode)
+        case dropColumn(QualifiedName, column: String)
+        case dropTable(QualifiedName)
+    }
+
+    /// The order phases run in; within a phase, changes keep the differ's order (table by table).
+    public enum Phase: Int, Comparable, Sendable, CaseIterable {
+        case schemas, tables, columns, columnChanges, constraints, foreignKeys, indexes, seeds, destructive
+
+        public static func < (lhs: Phase, rhs: Phase) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    public var kind: Kind
+
+    public init(_ kind: Kind) { self.kind = kind }
+
+    /// The table the change belongs to, for grouping; nil for schema-level changes.
+    public var table: QualifiedName? {
+        switch kind {
+        case .createSchema: return nil
+        case .createTable(let table, _), .seedRows(let table, _, _): return table.name
+        case .addColumn(let name, _), .alterColumnType(let name, _, _, _), .setDefault(let name, _, _),
+             .dropDefault(let name, _), .setNotNull(let name, _), .dropNotNull(let name, _),
+             .addIdentity(let name, _, _), .setIdentity(let name, _, _), .dropIdentity(let name, _),
+             .addPrimaryKey(let name, _), .addUnique(let name, _), .addCheck(let name, _),
+             .addForeignKey(let name, _), .renameConstraint(let name, _, _), .dropConstraint(let name, _, _),
+             .createIndex(let name, _), .renameIndex(let name, _, _), .dropIndex(let name, _, _),
+             .dropColumn(let name, _), .dropTable(let name):
+            return name
+        }
+    }
+
+    public var phase: Phase {
+        switch kind {
+        case .createSchema: return .schemas
+        case .createTable: return .tables
+        case .addColumn: return .columns
+        case .alterColumnType, .setDefault, .dropDefault, .setNotNull, .dropNotNull, .addIdentity, .setIdentity,
+             .dropIdentity:
+            return .columnChanges
+        case .addPrimaryKey, .addUnique, .addCheck, .renameConstraint: return .constraints
+        case .dropConstraint(_, _, let replaced): return replaced ? .constraints : .destructive
+        case .addForeignKey: return .foreignKeys
+        case .createIndex, .renameIndex: return .indexes
+        case .dropIndex(_, _, let replaced): return replaced ? .indexes : .destructive
+        case .seedRows: return .seeds
+        case .dropColumn, .dropTable: return .destructive
+        }
+    }
+
+    /// Loses data or removes an object the YAML does not declare: needs `--allow-destructive`.
+    public var isDestructive: Bool { phase == .destructive }
+
+    /// `+` adds, `~` changes, `-` removes: the marker a plan shows in front of the change.
+    public var marker: Character {
+        switch kind {
+        case .createSchema, .createTable, .addColumn, .addPrimaryKey, .addUnique, .addCheck, .addForeignKey,
+             .createIndex, .addIdentity:
+            return "+"
+        case .seedRows(_, _, let mode): return mode == .insertMissing ? "+" : "~"
+        case .dropConstraint(_, _, let replaced), .dropIndex(_, _, let replaced): return replaced ? "~" : "-"
+        case .dropColumn, .dropTable: return "-"
+        default: return "~"
+        }
+    }
+
+    /// One line for a person: what happens, to which object.
+    public var summary: String {
+        switch kind {
+        case .createSchema(let name): return "create schema \(SQL.displayIdentifier(name))"
+        case .createTable(let table, _): return "create table \(table.name) (\(table.columns.count) column\(table.columns.count == 1 ? "" : "s"))"
+        case .addColumn(_, let column): return "add column \(SQL.displayIdentifier(column.name)) \(column.type)"
+        case .alterColumnType(_, let column, let from, let to): return "change type of \(SQL.displayIdentifier(column)): \(from) → \(to)"
+        case .setDefault(_, let column, let value): return "set default of \(SQL.displayIdentifier(column)) to \(SQLRenderer.defaultText(value))"
+        case .dropDefault(_, let column): return "drop default of \(SQL.displayIdentifier(column))"
+        case .setNotNull(_, let column): return "make \(SQL.displayIdentifier(column)) NOT NULL"
+        case .dropNotNull(_, let column): return "make \(SQL.displayIdentifier(column)) nullable"
+        case .addIdentity(_, let column, let kind): return "make \(SQL.displayIdentifier(column)) an identity (\(kind.sql))"
+        case .setIdentity(_, let column, let kind): return "make identity \(SQL.displayIdentifier(column)) GENERATED \(kind.sql)"
+        case .dropIdentity(_, let column): return "drop identity of \(SQL.displayIdentifier(column))"
+        case .addPrimaryKey(_, let key): return "add primary key \(SQL.displayIdentifier(key.name)) (\(key.columns.joined(separator: ", ")))"
+        case .addUnique(_, let unique): return "add unique constraint \(SQL.displayIdentifier(unique.name)) (\(unique.columns.joined(separator: ", ")))"
+        case .addCheck(_, let check): return "add check \(SQL.displayIdentifier(check.name))"
+        case .addForeignKey(_, let key): return "add foreign key \(SQL.displayIdentifier(key.name)) → \(key.referencedTable)"
+        case .renameConstraint(_, let from, let to): return "rename constraint \(SQL.displayIdentifier(from)) to \(SQL.displayIdentifier(to))"
+        case .dropConstraint(_, let name, let replaced):
+            return replaced ? "replace constraint \(SQL.displayIdentifier(name)) (definition changed)" : "drop constraint \(SQL.displayIdentifier(name))"
+        case .createIndex(_, let index): return "create \(index.isUnique ? "unique " : "")index \(SQL.displayIdentifier(index.name))"
+        case .renameIndex(_, let from, let to): return "rename index \(SQL.displayIdentifier(from)) to \(SQL.displayIdentifier(to))"
+        case .dropIndex(_, let name, let replaced):
+            return replaced ? "replace index \(SQL.displayIdentifier(name)) (definition changed)" : "drop index \(SQL.displayIdentifier(name))"
+        case .seedRows(let table, let rows, let mode):
+            let keys = rows.map { row in (table.seed?.key ?? []).map { "\($0)=\(row[$0]?.description ?? "NULL")" }.joined(separator: ",") }
+            let verb = mode == .insertMissing ? "insert missing" : "insert or restore"
+            return "\(verb) seeded row\(rows.count == 1 ? "" : "s") \(keys.joined(separator: "; "))"
+        case .dropColumn(_, let column): return "drop column \(SQL.displayIdentifier(column))"
+        case .dropTable(let name): return "drop table \(name) (not declared in the schema file)"
+        }
+    }
+}

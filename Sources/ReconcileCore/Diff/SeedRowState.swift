@@ -1,0 +1,7 @@
+/// How a declared seeded row compares with the live table, as the introspector found it.
+public enum SeedRowState: Hashable, Sendable {
+    case missing
+    case matches
+    /// The row exists but these declared columns hold other values.
+    case differs(columns: [String])
+}

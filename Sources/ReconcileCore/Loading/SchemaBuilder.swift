@@ -1,0 +1,523 @@
+import Yams
+
+/// Turns the YAML node tree into model values, then validates cross-references. All problems are
+/// collected in `reader.diagnostics` with their line and column.
+final class SchemaBuilder {
+    let reader: YAMLReader
+    private let defaultSchema = "public"
+    /// Where each object was declared, for cross-reference errors found after parsing.
+    private var tableMarks: [QualifiedName: Mark] = [:]
+    private var foreignKeyMarks: [QualifiedName: [String: Mark]] = [:]
+    private var seedMarks: [QualifiedName: (seed: Mark?, rows: [Mark?])] = [:]
+    private var explicitlyNullable: [QualifiedName: [String: Mark]] = [:]
+    private var columnMarks: [QualifiedName: Mark] = [:]
+
+    static let documentKeys = ["version", "schemas", "tables"]
+    static let tableKeys = ["columns", "primary_key", "unique", "checks", "foreign_keys", "indexes", "seed"]
+    static let columnKeys = ["type", "nullable", "default", "default_sql", "identity", "primary_key", "unique",
+                             "references", "on_delete", "on_update", "check"]
+    static let foreignKeyKeys = ["name", "columns", "references", "on_delete", "on_update"]
+    static let indexKeys = ["name", "columns", "unique", "where", "using"]
+    static let namedColumnsKeys = ["name", "columns"]
+    static let seedKeys = ["mode", "key", "rows"]
+    static let serialTypes = ["smallserial": "smallint", "serial": "integer", "bigserial": "bigint",
+                              "serial2": "smallint", "serial4": "integer", "serial8": "bigint"]
+
+    init(reader: YAMLReader) { self.reader = reader }
+
+    func build(_ root: Node) -> Schema {
+        guard let document = reader.mapping(root, "the schema file") else { return Schema() }
+        var version: Int?
+        var extraSchemas: [String] = []
+        var tables: [Table] = []
+        for (key, _, value) in reader.entries(document, allowed: Self.documentKeys, "the schema file") {
+            switch key {
+            case "version":
+                guard let text = reader.string(value, "version") else { continue }
+                guard let number = Int(text), number == SchemaLoader.formatVersion else {
+                    reader.error("unsupported version '\(text)'; this reconcile reads version \(SchemaLoader.formatVersion)", at: value)
+                    version = -1
+                    continue
+                }
+                version = number
+            case "schemas":
+                extraSchemas = reader.stringList(value, "schemas") ?? []
+                for name in extraSchemas { checkIdentifierLength(name, "schema", at: value) }
+            case "tables":
+                guard let mapping = reader.mapping(value, "tables") else { continue }
+                for (keyNode, tableNode) in mapping {
+                    if let table = parseTable(keyNode, tableNode) { tables.append(table) }
+                }
+            default: break
+            }
+        }
+        if version == nil { reader.error("missing 'version: \(SchemaLoader.formatVersion)' at the top of the file", at: root) }
+        tables = resolvingImplicitColumns(tables)
+        validate(tables)
+        return Schema(schemaNames: extraSchemas, tables: tables)
+    }
+
+    // MARK: - Tables
+
+    private func parseTable(_ keyNode: Node, _ node: Node) -> Table? {
+        guard let keyText = reader.string(keyNode, "a table name") else { return nil }
+        let name: QualifiedName
+        do {
+            name = try NameSyntax.qualifiedName(keyText, defaultSchema: defaultSchema)
+        } catch let failure as NameSyntax.Failure {
+            reader.error("table name: \(failure.message)", at: keyNode)
+            return nil
+        } catch { return nil }
+        if tableMarks[name] != nil {
+            reader.error("table \(name) is declared twice", at: keyNode)
+            return nil
+        }
+        tableMarks[name] = keyNode.mark
+        checkIdentifierLength(name.schema, "schema", at: keyNode)
+        checkIdentifierLength(name.name, "table", at: keyNode)
+        columnMarks[name] = keyNode.mark
+
+        var table = Table(name: name)
+        guard let mapping = reader.mapping(node, "table \(name)") else { return nil }
+        let entries = reader.entries(mapping, allowed: Self.tableKeys, "table \(name)")
+        guard let columnsNode = entries.first(where: { $0.key == "columns" })?.value else {
+            reader.error("table \(name) has no 'columns'", at: keyNode)
+            return nil
+        }
+        var inlinePrimaryKey: [String] = []
+        parseColumns(columnsNode, into: &table, inlinePrimaryKey: &inlinePrimaryKey)
+
+        for (key, keyNode, value) in entries {
+            switch key {
+            case "primary_key":
+                if !inlinePrimaryKey.isEmpty {
+                    reader.error("table \(name) declares its primary key twice: on a column and in 'primary_key'", at: keyNode)
+                }
+                if let (constraintName, columns) = namedColumns(value, "primary_key of \(name)") {
+                    table.primaryKey = PrimaryKey(name: constraintName ?? DefaultNames.primaryKey(table: name.name), columns: columns)
+                }
+            case "unique":
+                guard let list = reader.sequence(value, "unique of \(name)") else { continue }
+                for item in list {
+                    guard let (constraintName, columns) = namedColumns(item, "a unique constraint of \(name)") else { continue }
+                    table.uniqueConstraints.append(UniqueConstraint(
+                        name: constraintName ?? DefaultNames.unique(table: name.name, columns: columns), columns: columns))
+                }
+            case "checks":
+                guard let checks = reader.mapping(value, "checks of \(name)") else { continue }
+                for (checkKey, expressionNode) in checks {
+                    guard let checkName = reader.string(checkKey, "a check constraint name"),
+                          let expression = reader.string(expressionNode, "check \(checkName)") else { continue }
+                    table.checks.append(CheckConstraint(name: checkName, expression: expression))
+                }
+            case "foreign_keys":
+                guard let list = reader.sequence(value, "foreign_keys of \(name)") else { continue }
+                for item in list { parseForeignKey(item, into: &table) }
+            case "indexes":
+                guard let list = reader.sequence(value, "indexes of \(name)") else { continue }
+                for item in list { parseIndex(item, into: &table) }
+            case "seed":
+                table.seed = parseSeed(value, table: table)
+            default: break
+            }
+        }
+        if table.primaryKey == nil, !inlinePrimaryKey.isEmpty {
+            table.primaryKey = PrimaryKey(name: DefaultNames.primaryKey(table: name.name), columns: inlinePrimaryKey)
+        }
+        // PostgreSQL makes primary-key columns NOT NULL; say so in the model, or every check would see drift.
+        if let primaryKey = table.primaryKey {
+            for index in table.columns.indices where primaryKey.columns.contains(table.columns[index].name) {
+                if let mark = explicitlyNullable[name]?[table.columns[index].name] {
+                    reader.error("column '\(table.columns[index].name)' of \(name) is in the primary key, so it cannot be nullable", at: mark)
+                }
+                table.columns[index].isNullable = false
+            }
+        }
+        return table
+    }
+
+    private func parseColumns(_ node: Node, into table: inout Table, inlinePrimaryKey: inout [String]) {
+        guard let mapping = reader.mapping(node, "columns of \(table.name)") else { return }
+        if mapping.count == 0 { reader.error("table \(table.name) has no columns", at: node) }
+        for (keyNode, columnNode) in mapping {
+            guard let columnName = reader.string(keyNode, "a column name") else { continue }
+            checkIdentifierLength(columnName, "column", at: keyNode)
+            let what = "column \(table.name).\(SQL.displayIdentifier(columnName))"
+            let entries: [(key: String, keyNode: Node, value: Node)]
+            if case .scalar = columnNode {
+                // Shorthand `name: type`.
+                entries = [("type", keyNode, columnNode)]
+            } else {
+                guard let columnMapping = reader.mapping(columnNode, what) else { continue }
+                entries = reader.entries(columnMapping, allowed: Self.columnKeys, what)
+            }
+            var column = Column(name: columnName, type: "")
+            var referenceNode: Node?
+            var onDelete = ReferentialAction.noAction, onUpdate = ReferentialAction.noAction
+            var hasDefault = false
+            for (key, keyNode, value) in entries {
+                switch key {
+                case "type":
+                    guard let type = reader.string(value, "type of \(what)") else { continue }
+                    let trimmed = type.trimmingSpaces
+                    if let integerType = Self.serialTypes[trimmed.lowercased()] {
+                        column.type = integerType
+                        column.isSerial = true
+                        column.isNullable = false
+                    } else {
+                        column.type = trimmed
+                    }
+                case "nullable":
+                    if let nullable = reader.bool(value, "nullable of \(what)") {
+                        column.isNullable = nullable
+                        if nullable { explicitlyNullable[table.name, default: [:]][columnName] = keyNode.mark }
+                    }
+                case "default":
+                    if let literal = reader.literal(value, "default of \(what)") {
+                        column.defaultValue = literal == .null ? nil : .literal(literal)
+                        hasDefault = true
+                    }
+                case "default_sql":
+                    if let expression = reader.string(value, "default_sql of \(what)") {
+                        if hasDefault { reader.error("\(what) has both 'default' and 'default_sql'; keep one", at: keyNode) }
+                        column.defaultValue = .expression(expression)
+                        hasDefault = true
+                    }
+                case "identity":
+                    guard let text = reader.string(value, "identity of \(what)") else { continue }
+                    guard let identity = IdentityKind(rawValue: text) else {
+                        reader.error("identity of \(what) must be 'always' or 'by_default', not '\(text)'", at: value)
+                        continue
+                    }
+                    column.identity = identity
+                    column.isNullable = false
+                case "primary_key":
+                    if reader.bool(value, "primary_key of \(what)") == true { inlinePrimaryKey.append(columnName) }
+                case "unique":
+                    if reader.bool(value, "unique of \(what)") == true {
+                        table.uniqueConstraints.append(UniqueConstraint(
+                            name: DefaultNames.unique(table: table.name.name, columns: [columnName]), columns: [columnName]))
+                    }
+                case "references": referenceNode = value
+                case "on_delete": onDelete = referentialAction(value, "on_delete of \(what)") ?? onDelete
+                case "on_update": onUpdate = referentialAction(value, "on_update of \(what)") ?? onUpdate
+                case "check":
+                    if let expression = reader.string(value, "check of \(what)") {
+                        table.checks.append(CheckConstraint(
+                            name: DefaultNames.check(table: table.name.name, column: columnName), expression: expression))
+                    }
+                default: break
+                }
+            }
+            if column.type.isEmpty, !entries.contains(where: { $0.key == "type" }) {
+                reader.error("\(what) has no 'type'", at: keyNode)
+            }
+            if column.identity != nil || column.isSerial, hasDefault {
+                reader.error("\(what) is an identity or serial column, so it cannot also have a default", at: keyNode)
+            }
+            if column.identity != nil, column.isSerial {
+                reader.error("\(what) is both serial and identity; use one", at: keyNode)
+            }
+            if table.column(columnName) != nil {
+                reader.error("column '\(columnName)' is declared twice in \(table.name)", at: keyNode)
+                continue
+            }
+            if let referenceNode, let text = reader.string(referenceNode, "references of \(what)") {
+                addForeignKey(reference: text, at: referenceNode, columns: [columnName], name: nil,
+                              onDelete: onDelete, onUpdate: onUpdate, into: &table)
+            } else if entries.contains(where: { $0.key == "on_delete" || $0.key == "on_update" }) {
+                reader.error("\(what) has on_delete/on_update but no 'references'", at: keyNode)
+            }
+            table.columns.append(column)
+        }
+    }
+
+    private func referentialAction(_ node: Node, _ what: String) -> ReferentialAction? {
+        guard let text = reader.string(node, what) else { return nil }
+        let normalized = text.lowercased().replacingAll("_", with: " ")
+        guard let action = ReferentialAction(rawValue: normalized) else {
+            let options = ReferentialAction.allCases.map(\.rawValue)
+            reader.error("\(what) must be one of \(options.joined(separator: ", ")), not '\(text)'\(Suggestion.didYouMean(normalized, options))", at: node)
+            return nil
+        }
+        return action
+    }
+
+    /// `[a, b]` or `{name: x, columns: [a, b]}`.
+    private func namedColumns(_ node: Node, _ what: String) -> (String?, [String])? {
+        if case .mapping(let mapping) = node {
+            var name: String?
+            var columns: [String]?
+            for (key, _, value) in reader.entries(mapping, allowed: Self.namedColumnsKeys, what) {
+                if key == "name" { name = reader.string(value, "name of \(what)") }
+                if key == "columns" { columns = reader.stringList(value, "columns of \(what)") }
+            }
+            guard let columns else {
+                reader.error("\(what) needs 'columns'", at: node)
+                return nil
+            }
+            if let name { checkIdentifierLength(name, "constraint", at: node) }
+            return (name, columns)
+        }
+        return reader.stringList(node, what).map { (nil, $0) }
+    }
+
+    private func parseForeignKey(_ node: Node, into table: inout Table) {
+        let what = "a foreign key of \(table.name)"
+        guard let mapping = reader.mapping(node, what) else { return }
+        var name: String?, columns: [String]?, reference: (String, Node)?
+        var onDelete = ReferentialAction.noAction, onUpdate = ReferentialAction.noAction
+        for (key, _, value) in reader.entries(mapping, allowed: Self.foreignKeyKeys, what) {
+            switch key {
+            case "name": name = reader.string(value, "name of \(what)")
+            case "columns": columns = reader.stringList(value, "columns of \(what)")
+            case "references": reader.string(value, "references of \(what)").map { reference = ($0, value) }
+            case "on_delete": onDelete = referentialAction(value, "on_delete of \(what)") ?? onDelete
+            case "on_update": onUpdate = referentialAction(value, "on_update of \(what)") ?? onUpdate
+            default: break
+            }
+        }
+        guard let columns, let reference else {
+            reader.error("\(what) needs 'columns' and 'references'", at: node)
+            return
+        }
+        addForeignKey(reference: reference.0, at: reference.1, columns: columns, name: name,
+                      onDelete: onDelete, onUpdate: onUpdate, into: &table)
+    }
+
+    private func addForeignKey(reference: String, at node: Node, columns: [String], name: String?,
+                               onDelete: ReferentialAction, onUpdate: ReferentialAction, into table: inout Table) {
+        do {
+            let (target, targetColumns) = try NameSyntax.reference(reference, defaultSchema: defaultSchema)
+            let constraintName = name ?? DefaultNames.foreignKey(table: table.name.name, columns: columns)
+            checkIdentifierLength(constraintName, "constraint", at: node)
+            foreignKeyMarks[table.name, default: [:]][constraintName] = node.mark
+            // Empty referenced columns mean "the target's primary key"; resolved in validate().
+            table.foreignKeys.append(ForeignKey(name: constraintName, columns: columns, referencedTable: target,
+                                                referencedColumns: targetColumns, onDelete: onDelete, onUpdate: onUpdate))
+        } catch let failure as NameSyntax.Failure {
+            reader.error("references: \(failure.message)", at: node)
+        } catch {}
+    }
+
+    private func parseIndex(_ node: Node, into table: inout Table) {
+        let what = "an index of \(table.name)"
+        guard let mapping = reader.mapping(node, what) else { return }
+        var name: String?, keys: [IndexKey] = [], unique = false, method = "btree", predicate: String?
+        for (key, _, value) in reader.entries(mapping, allowed: Self.indexKeys, what) {
+            switch key {
+            case "name": name = reader.string(value, "name of \(what)")
+            case "unique": unique = reader.bool(value, "unique of \(what)") ?? false
+            case "where": predicate = reader.string(value, "where of \(what)")
+            case "using": method = reader.string(value, "using of \(what)")?.lowercased() ?? method
+            case "columns":
+                let items: [Node]
+                if case .sequence(let sequence) = value { items = Array(sequence) } else { items = [value] }
+                for item in items {
+                    if case .mapping(let keyMapping) = item {
+                        for (k, _, v) in reader.entries(keyMapping, allowed: ["expression"], "an index key") {
+                            if k == "expression", let expression = reader.string(v, "an index expression") {
+                                keys.append(.expression(expression))
+                            }
+                        }
+                    } else if let column = reader.string(item, "an index column") {
+                        keys.append(.column(column))
+                    }
+                }
+            default: break
+            }
+        }
+        guard !keys.isEmpty else {
+            reader.error("\(what) needs 'columns' (column names, or {expression: ...})", at: node)
+            return
+        }
+        let indexName = name ?? DefaultNames.index(table: table.name.name, keys: keys)
+        checkIdentifierLength(indexName, "index", at: node)
+        table.indexes.append(Index(name: indexName, keys: keys, isUnique: unique, method: method, predicate: predicate))
+    }
+
+    private func parseSeed(_ node: Node, table: Table) -> Seed? {
+        let what = "seed of \(table.name)"
+        guard let mapping = reader.mapping(node, what) else { return nil }
+        var mode = Seed.Mode.insertMissing, key: [String]?, rows: [SeedRow] = [], rowMarks: [Mark?] = []
+        for (entryKey, _, value) in reader.entries(mapping, allowed: Self.seedKeys, what) {
+            switch entryKey {
+            case "mode":
+                guard let text = reader.string(value, "mode of \(what)") else { continue }
+                guard let parsed = Seed.Mode(rawValue: text) else {
+                    reader.error("mode of \(what) must be 'insert-missing' or 'enforce', not '\(text)'", at: value)
+                    continue
+                }
+                mode = parsed
+            case "key": key = reader.stringList(value, "key of \(what)")
+            case "rows":
+                guard let list = reader.sequence(value, "rows of \(what)") else { continue }
+                for rowNode in list {
+                    guard let rowMapping = reader.mapping(rowNode, "a row of \(what)") else { continue }
+                    var values: [(String, Literal)] = []
+                    for (columnNode, valueNode) in rowMapping {
+                        guard let column = reader.string(columnNode, "a seeded column name") else { continue }
+                        guard table.column(column) != nil else {
+                            reader.error("seeded column '\(column)' is not a column of \(table.name)\(Suggestion.didYouMean(column, table.columns.map(\.name)))", at: columnNode)
+                            continue
+                        }
+                        if let literal = reader.literal(valueNode, "seeded value of '\(column)'") { values.append((column, literal)) }
+                    }
+                    rows.append(SeedRow(values: values))
+                    rowMarks.append(rowNode.mark)
+                }
+            default: break
+            }
+        }
+        seedMarks[table.name] = (node.mark, rowMarks)
+        // The key defaults to the primary key, which may be declared after the seed; resolved in validate().
+        return Seed(mode: mode, key: key ?? [], rows: rows)
+    }
+
+    // MARK: - Cross-reference validation
+
+    /// Fills in what the YAML may leave implicit: a foreign key's target columns and a seed's key both
+    /// default to the primary key.
+    private func resolvingImplicitColumns(_ tables: [Table]) -> [Table] {
+        let primaryKeys = Dictionary(tables.map { ($0.name, $0.primaryKey?.columns ?? []) }, uniquingKeysWith: { a, _ in a })
+        return tables.map { table in
+            var table = table
+            for index in table.foreignKeys.indices where table.foreignKeys[index].referencedColumns.isEmpty {
+                table.foreignKeys[index].referencedColumns = primaryKeys[table.foreignKeys[index].referencedTable] ?? []
+            }
+            if table.seed?.key.isEmpty == true { table.seed?.key = table.primaryKey?.columns ?? [] }
+            return table
+        }
+    }
+
+    private func validate(_ tables: [Table]) {
+        let byName = Dictionary(tables.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var relationNames: [String: [String: QualifiedName]] = [:] // schema -> relation name -> owner table
+        for table in tables { relationNames[table.name.schema, default: [:]][table.name.name] = table.name }
+
+        for table in tables {
+            let mark = tableMarks[table.name]
+            let columnNames = table.columns.map(\.name)
+            func checkColumns(_ columns: [String], _ what: String, at mark: Mark?) {
+                for column in columns where !columnNames.contains(column) {
+                    reader.error("\(what) of \(table.name) names unknown column '\(column)'\(Suggestion.didYouMean(column, columnNames))", at: mark)
+                }
+                if Set(columns).count != columns.count { reader.error("\(what) of \(table.name) lists a column twice", at: mark) }
+            }
+            if let primaryKey = table.primaryKey { checkColumns(primaryKey.columns, "primary key", at: mark) }
+            for unique in table.uniqueConstraints { checkColumns(unique.columns, "unique constraint \(unique.name)", at: mark) }
+            for index in table.indexes {
+                let columns = index.keys.compactMap { key -> String? in if case .column(let c) = key { return c }; return nil }
+                checkColumns(columns, "index \(index.name)", at: mark)
+            }
+            var constraintNames = Set<String>()
+            for name in table.constraintNames where !constraintNames.insert(name).inserted {
+                reader.error("constraint name '\(name)' is used twice in \(table.name)", at: mark)
+            }
+            // Tables, indexes and the indexes behind primary keys and unique constraints share one namespace per schema.
+            let ownedRelations = (table.primaryKey.map { [$0.name] } ?? []) + table.uniqueConstraints.map(\.name) + table.indexes.map(\.name)
+            for relation in ownedRelations {
+                if let owner = relationNames[table.name.schema]?[relation] {
+                    reader.error("the name '\(relation)' is used twice in schema \(SQL.displayIdentifier(table.name.schema)) (also by \(owner)); indexes and tables share one namespace", at: mark)
+                } else {
+                    relationNames[table.name.schema, default: [:]][relation] = table.name
+                }
+            }
+            for foreignKey in table.foreignKeys {
+                validateForeignKey(foreignKey, of: table, tables: byName, at: foreignKeyMarks[table.name]?[foreignKey.name] ?? mark)
+            }
+            if let seed = table.seed { validateSeed(seed, of: table) }
+        }
+    }
+
+    private func validateForeignKey(_ foreignKey: ForeignKey, of table: Table, tables: [QualifiedName: Table], at mark: Mark?) {
+        let columnNames = table.columns.map(\.name)
+        for column in foreignKey.columns where !columnNames.contains(column) {
+            reader.error("foreign key \(foreignKey.name) of \(table.name) names unknown column '\(column)'\(Suggestion.didYouMean(column, columnNames))", at: mark)
+        }
+        guard let target = tables[foreignKey.referencedTable] else {
+            let known = tables.keys.map(\.description)
+            reader.error("foreign key \(foreignKey.name) of \(table.name) references \(foreignKey.referencedTable), which is not declared in this file\(Suggestion.didYouMean(foreignKey.referencedTable.description, known)); declare it (a minimal table is enough)", at: mark)
+            return
+        }
+        let targetColumns = foreignKey.referencedColumns
+        if targetColumns.isEmpty {
+            reader.error("foreign key \(foreignKey.name) of \(table.name) references \(target.name), which has no primary key; name the referenced columns", at: mark)
+            return
+        }
+        for column in targetColumns where target.column(column) == nil {
+            reader.error("foreign key \(foreignKey.name) of \(table.name) references unknown column '\(column)' of \(target.name)\(Suggestion.didYouMean(column, target.columns.map(\.name)))", at: mark)
+        }
+        if targetColumns.count != foreignKey.columns.count {
+            reader.error("foreign key \(foreignKey.name) of \(table.name) has \(foreignKey.columns.count) column(s) but references \(targetColumns.count)", at: mark)
+        }
+        let uniqueSets = target.uniqueColumnSets
+        if !uniqueSets.contains(Set(targetColumns)) {
+            reader.error("foreign key \(foreignKey.name) of \(table.name) references \(target.name)(\(targetColumns.joined(separator: ", "))), which is not its primary key or a unique constraint", at: mark)
+        }
+    }
+
+    private func validateSeed(_ seed: Seed, of table: Table) {
+        let marks = seedMarks[table.name]
+        let key = seed.key
+        guard !key.isEmpty else {
+            reader.error("seed of \(table.name) has no key: declare a primary key or 'key:'", at: marks?.seed)
+            return
+        }
+        for column in key where table.column(column) == nil {
+            reader.error("seed key of \(table.name) names unknown column '\(column)'", at: marks?.seed)
+        }
+        if !table.uniqueColumnSets.contains(Set(key)) {
+            reader.error("seed key (\(key.joined(separator: ", "))) of \(table.name) must be its primary key or a unique constraint, so rows can be matched safely", at: marks?.seed)
+        }
+        var seenKeys = Set<[Literal]>()
+        for (index, row) in seed.rows.enumerated() {
+            let rowMark = marks?.rows[index]
+            let keyValues = key.map { row[$0] }
+            if keyValues.contains(where: { $0 == nil || $0 == .null }) {
+                reader.error("seeded row of \(table.name) has no value for key column(s) \(key.joined(separator: ", "))", at: rowMark)
+                continue
+            }
+            if !seenKeys.insert(keyValues.compactMap { $0 }).inserted {
+                reader.error("seeded row of \(table.name) repeats the key of an earlier row", at: rowMark)
+            }
+            for column in table.columns where !column.isNullable && row[column.name] == nil
+                && column.defaultValue == nil && column.identity == nil && !column.isSerial {
+                reader.error("seeded row of \(table.name) leaves out '\(column.name)', which is NOT NULL and has no default", at: rowMark)
+            }
+            for (column, value) in row.values where value == .null && table.column(column)?.isNullable == false {
+                reader.error("seeded row of \(table.name) sets NOT NULL column '\(column)' to null", at: rowMark)
+            }
+        }
+    }
+
+    private func checkIdentifierLength(_ name: String, _ kind: String, at node: Node?) {
+        if name.utf8.count > DefaultNames.maxIdentifierBytes {
+            reader.error("\(kind) name '\(name)' is \(name.utf8.count) bytes; PostgreSQL allows \(DefaultNames.maxIdentifierBytes) and would silently truncate it", at: node)
+        }
+        if name.contains("\u{0}") { reader.error("\(kind) name contains a NUL character", at: node) }
+    }
+}
+
+extension Table {
+    /// Column sets that are guaranteed unique: the primary key and each unique constraint or plain unique index.
+    var uniqueColumnSets: [Set<String>] {
+        var sets: [Set<String>] = []
+        if let primaryKey { sets.append(Set(primaryKey.columns)) }
+        sets += uniqueConstraints.map { Set($0.columns) }
+        for index in indexes where index.isUnique && index.predicate == nil {
+            let columns = index.keys.compactMap { key -> String? in if case .column(let c) = key { return c }; return nil }
+            if columns.count == index.keys.count { sets.append(Set(columns)) }
+        }
+        return sets
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}

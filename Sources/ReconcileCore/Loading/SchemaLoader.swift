@@ -1,0 +1,62 @@
+import Foundation
+import Yams
+
+/// Reads `schema.yaml` (format version 1) into a validated `Schema`, or throws every problem at once
+/// as located diagnostics. Touches no database.
+public enum SchemaLoader {
+    /// Larger files are refused before parsing: a schema file is hand-written text, not data.
+    public static let maxFileBytes = 8 * 1024 * 1024
+    /// The only format version this build reads.
+    public static let formatVersion = 1
+
+    public static func load(path: String) throws -> Schema {
+        let displayPath = path
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist"
+            throw SchemaLoadError([Diagnostic(file: displayPath, line: 0, column: 0, message: "schema file \(reason)")])
+        }
+        guard data.count <= maxFileBytes else {
+            throw SchemaLoadError([Diagnostic(file: displayPath, line: 0, column: 0,
+                message: "schema file is \(data.count) bytes; the limit is \(maxFileBytes)")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SchemaLoadError([Diagnostic(file: displayPath, line: 0, column: 0, message: "schema file is not valid UTF-8")])
+        }
+        return try load(yaml: text, file: displayPath)
+    }
+
+    public static func load(yaml: String, file: String = "schema.yaml") throws -> Schema {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw SchemaLoadError([diagnostic(for: error, file: file)])
+        } catch {
+            throw SchemaLoadError([Diagnostic(file: file, line: 0, column: 0, message: "\(error)")])
+        }
+        guard let root else {
+            throw SchemaLoadError([Diagnostic(file: file, line: 1, column: 1, message: "the file is empty; expected 'version: 1' and 'tables:'")])
+        }
+        let builder = SchemaBuilder(reader: YAMLReader(file: file))
+        let schema = builder.build(root)
+        if !builder.reader.diagnostics.isEmpty { throw SchemaLoadError(builder.reader.diagnostics) }
+        return schema
+    }
+
+    static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let prefix = context.map { "\($0.text) " } ?? ""
+            return Diagnostic(file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(prefix)\(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return Diagnostic(file: file, line: context.mark.line, column: context.mark.column,
+                              message: "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping")
+        case .reader(let problem, _, _, _):
+            return Diagnostic(file: file, line: 0, column: 0, message: "invalid YAML: \(problem)")
+        default:
+            return Diagnostic(file: file, line: 0, column: 0, message: "invalid YAML: \(error)")
+        }
+    }
+}

@@ -1,0 +1,31 @@
+public struct Table: Hashable, Sendable {
+    public var name: QualifiedName
+    public var columns: [Column]
+    public var primaryKey: PrimaryKey?
+    public var uniqueConstraints: [UniqueConstraint]
+    public var checks: [CheckConstraint]
+    public var foreignKeys: [ForeignKey]
+    public var indexes: [Index]
+    public var seed: Seed?
+
+    public init(name: QualifiedName, columns: [Column] = [], primaryKey: PrimaryKey? = nil,
+                uniqueConstraints: [UniqueConstraint] = [], checks: [CheckConstraint] = [],
+                foreignKeys: [ForeignKey] = [], indexes: [Index] = [], seed: Seed? = nil) {
+        self.name = name
+        self.columns = columns
+        self.primaryKey = primaryKey
+        self.uniqueConstraints = uniqueConstraints
+        self.checks = checks
+        self.foreignKeys = foreignKeys
+        self.indexes = indexes
+        self.seed = seed
+    }
+
+    public func column(_ name: String) -> Column? { columns.first { $0.name == name } }
+
+    /// Names of every constraint on the table, whatever its kind.
+    public var constraintNames: [String] {
+        (primaryKey.map { [$0.name] } ?? []) + uniqueConstraints.map(\.name) + checks.map(\.name)
+            + foreignKeys.map(\.name)
+    }
+}

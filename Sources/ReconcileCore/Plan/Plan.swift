@@ -1,0 +1,33 @@
+/// One step of a plan: a change, the SQL that makes it, and what a reviewer should know about it.
+public struct PlanStep: Hashable, Sendable {
+    /// 1-based position in the plan (blocked steps are numbered after the runnable ones).
+    public var number: Int
+    public var change: Change
+    /// Idempotent statements, without trailing semicolons; each runs on its own.
+    public var statements: [String]
+    public var hazards: [Hazard]
+
+    public var summary: String { change.summary }
+    public var isDestructive: Bool { change.isDestructive }
+    /// Takes a lock that blocks other sessions' reads or writes of a table.
+    public var takesHeavyLock: Bool { hazards.contains(.accessExclusiveLock) || hazards.contains(.blocksWrites) }
+}
+
+/// The ordered steps that make the live database match the schema file.
+public struct Plan: Hashable, Sendable {
+    /// Steps that `--apply` runs, in order.
+    public var steps: [PlanStep]
+    /// Destructive steps left out because `--allow-destructive` was not given.
+    public var blocked: [PlanStep]
+    /// Tables in managed schemas that the schema file does not declare.
+    public var unmanagedTables: [QualifiedName]
+
+    public init(steps: [PlanStep], blocked: [PlanStep], unmanagedTables: [QualifiedName]) {
+        self.steps = steps
+        self.blocked = blocked
+        self.unmanagedTables = unmanagedTables
+    }
+
+    /// Nothing to run and nothing held back: the database matches the file.
+    public var isInSync: Bool { steps.isEmpty && blocked.isEmpty }
+}
