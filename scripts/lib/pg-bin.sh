@@ -56,11 +56,13 @@ pg_bindir() {
 	((rc == 1)) || return "$rc"
 	if ((EUID == 0)) && command -v apt-get >/dev/null 2>&1; then
 		echo "pg-bin: no PostgreSQL server found; installing the 'postgresql' package with apt-get" >&2
-		if apt-get update -qq >&2 &&
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2; then
-			pg_find_bindir && return 0
+		if ! { apt-get update -qq >&2 &&
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2; }; then
+			echo "pg-bin: installing PostgreSQL with apt-get failed" >&2
+			return 1
 		fi
-		echo "pg-bin: installing PostgreSQL with apt-get failed" >&2
+		pg_find_bindir && return 0
+		echo "pg-bin: installed PostgreSQL, but still found no initdb/pg_ctl/postgres" >&2
 		return 1
 	fi
 	cat >&2 <<-'MSG'
