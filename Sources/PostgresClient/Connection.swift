@@ -7,6 +7,9 @@ public final class Connection {
     private let info: ConnectionInfo
     private let noticeBox: NoticeBox
 
+    /// How many statements (round trips) this connection has sent: tests assert on it, not on time.
+    public private(set) var statementCount = 0
+
     /// Notices (e.g. "relation already exists, skipping") the server sent since the last `takeNotices()`.
     public func takeNotices() -> [String] {
         defer { noticeBox.notices.removeAll() }
@@ -68,6 +71,7 @@ public final class Connection {
     /// Runs one statement with text parameters (nil is NULL). Only one statement is allowed in `sql`.
     @discardableResult
     public func query(_ sql: String, _ parameters: [String?] = []) throws -> QueryResult {
+        statementCount += 1
         let result: OpaquePointer? = withOptionalCStrings(parameters) { pointers in
             PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
         }
@@ -77,7 +81,8 @@ public final class Connection {
     /// Runs a script of one or more statements (simple query protocol); returns the last result.
     @discardableResult
     public func execute(_ sql: String) throws -> QueryResult {
-        try consume(PQexec(handle, sql))
+        statementCount += 1
+        return try consume(PQexec(handle, sql))
     }
 
     /// Asks the server to cancel the statement running on this connection (from another thread).

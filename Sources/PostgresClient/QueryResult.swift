@@ -48,3 +48,25 @@ public struct QueryResult: Sendable {
         affectedRows = Int(tuples)
     }
 }
+
+extension QueryResult {
+    /// A row whose values are read by column name, so code does not depend on a query's column order.
+    public struct Row: Sendable {
+        let indexes: [String: Int]
+        public let values: [String?]
+
+        /// The value of a column the query returns; a programming error otherwise. nil is SQL NULL.
+        public subscript(_ name: String) -> String? {
+            guard let index = indexes[name] else { preconditionFailure("query result has no column \(name)") }
+            return values[index]
+        }
+
+        /// A boolean column: PostgreSQL's text form is `t` / `f`.
+        public func bool(_ name: String) -> Bool { self[name] == "t" }
+    }
+
+    public var namedRows: [Row] {
+        let indexes = Dictionary(columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        return rows.map { Row(indexes: indexes, values: $0) }
+    }
+}

@@ -1,0 +1,9 @@
+/// PostgreSQL's text form of a `text[]` value, for passing a list as one bound parameter.
+public enum TextArray {
+    public static func literal(_ values: [String]) -> String {
+        let elements = values.map { value in
+            "\"" + value.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\""
+        }
+        return "{" + elements.joined(separator: ",") + "}"
+    }
+}

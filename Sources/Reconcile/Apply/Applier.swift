@@ -1,0 +1,84 @@
+import Foundation
+import PostgresClient
+import ReconcileCore
+
+/// Progress of an apply, for the CLI to print as it happens.
+public enum ApplyEvent: Sendable {
+    /// Another run holds the apply lock; this one waits up to `--lock-wait`.
+    case waitingForLock
+    case stepStarted(PlanStep)
+    case stepFinished(PlanStep, seconds: Double)
+}
+
+public struct ApplyResult: Sendable {
+    /// The steps that ran and were committed.
+    public var executed: [PlanStep]
+    /// Destructive steps left out for lack of `--allow-destructive`.
+    public var blocked: [PlanStep]
+}
+
+/// Runs a plan in one transaction, serialised against other appliers by an advisory lock, and verifies the
+/// result before committing: either the database matches the file afterwards, or nothing changed.
+struct Applier {
+    /// Advisory lock key shared by every reconcile: the ASCII bytes of "reconcil".
+    static let advisoryLockKey: Int64 = 0x7265_636F_6E63_696C
+
+    let connection: Connection
+    let options: ReconcileOptions
+
+    func apply(_ desired: Schema, progress: (ApplyEvent) -> Void) throws -> ApplyResult {
+        try connection.query("BEGIN")
+        do {
+            try acquireApplyLock(progress)
+            try connection.query("SET LOCAL lock_timeout = \(Self.milliseconds(options.lockTimeout))")
+            try connection.query("SET LOCAL statement_timeout = \(Self.milliseconds(options.statementTimeout))")
+            // Planned after the lock: a run that waited sees what the previous one did, and does only the rest.
+            let builder = PlanBuilder(connection: connection)
+            let planned = try builder.build(desired: desired, allowDestructive: options.allowDestructive)
+            var executed: [PlanStep] = []
+            for step in planned.plan.steps {
+                progress(.stepStarted(step))
+                let started = Date()
+                for statement in step.statements {
+                    do {
+                        try connection.query(statement)
+                    } catch let error as PostgresError {
+                        throw ReconcileError.stepFailed(step: step, statement: statement, error, executedBefore: executed.count)
+                    }
+                }
+                executed.append(step)
+                progress(.stepFinished(step, seconds: Date().timeIntervalSince(started)))
+            }
+            if !executed.isEmpty {
+                let check = try builder.build(desired: desired, allowDestructive: options.allowDestructive,
+                                              canonical: planned.canonical)
+                guard check.plan.steps.isEmpty else { throw ReconcileError.verificationFailed(remaining: check.plan.steps) }
+            }
+            try connection.query("COMMIT")
+            return ApplyResult(executed: executed, blocked: planned.plan.blocked)
+        } catch {
+            rollback()
+            throw error
+        }
+    }
+
+    private func acquireApplyLock(_ progress: (ApplyEvent) -> Void) throws {
+        let acquired = try connection.query("SELECT pg_catalog.pg_try_advisory_xact_lock($1::bigint)", [String(Self.advisoryLockKey)])
+        guard acquired.rows.first?.first != "t" else { return }
+        progress(.waitingForLock)
+        try connection.query("SET LOCAL lock_timeout = \(Self.milliseconds(options.lockWait))")
+        do {
+            try connection.query("SELECT pg_catalog.pg_advisory_xact_lock($1::bigint)", [String(Self.advisoryLockKey)])
+        } catch let error as PostgresError where error.sqlState == "55P03" {
+            throw ReconcileError.lockWaitTimedOut(seconds: options.lockWait)
+        }
+    }
+
+    private func rollback() {
+        guard connection.transactionStatus == .inTransaction || connection.transactionStatus == .failedTransaction else { return }
+        _ = try? connection.query("ROLLBACK")
+    }
+
+    /// PostgreSQL timeouts in whole milliseconds; 0 disables the timeout.
+    static func milliseconds(_ seconds: Double) -> Int { max(0, Int((seconds * 1000).rounded())) }
+}

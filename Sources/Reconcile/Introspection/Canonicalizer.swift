@@ -1,0 +1,80 @@
+import PostgresClient
+import ReconcileCore
+
+/// Asks the server how it spells the declared schema. Each declared table is created as a temporary
+/// scratch copy (columns, defaults, checks, indexes) inside a savepoint that is always rolled back, and read
+/// back with the same introspector as the live tables. `int` becomes `integer`, `'gpt-4'` becomes
+/// `'gpt-4'::character varying`, `x IN (1, 2)` becomes `x = ANY (ARRAY[1, 2])`: comparing like with like is
+/// what keeps `--check` free of false drift. As a bonus, an invalid type or expression is reported before
+/// anything is changed.
+struct Canonicalizer {
+    let connection: Connection
+
+    struct Failure: Error {
+        let table: QualifiedName
+        let statement: String
+        let error: PostgresError
+    }
+
+    /// Runs inside the caller's transaction; leaves nothing behind.
+    func canonicalize(_ desired: Schema) throws -> Schema {
+        guard !desired.tables.isEmpty else { return desired }
+        try connection.query("SAVEPOINT reconcile_canonicalize")
+        do {
+            let result = try canonicalizeInSavepoint(desired)
+            try connection.query("ROLLBACK TO SAVEPOINT reconcile_canonicalize")
+            try connection.query("RELEASE SAVEPOINT reconcile_canonicalize")
+            return result
+        } catch {
+            if connection.transactionStatus != .idle {
+                _ = try? connection.query("ROLLBACK TO SAVEPOINT reconcile_canonicalize")
+                _ = try? connection.query("RELEASE SAVEPOINT reconcile_canonicalize")
+            }
+            throw error
+        }
+    }
+
+    private func canonicalizeInSavepoint(_ desired: Schema) throws -> Schema {
+        var scratchNames: [String] = []
+        var indexNames: [String: String] = [:] // scratch index name -> declared index name
+        for (position, table) in desired.tables.enumerated() {
+            let scratch = "reconcile_scratch_\(position)"
+            scratchNames.append(scratch)
+            let scratchTable = QualifiedName(schema: "pg_temp", name: scratch)
+            // Only what the server canonicalises: keys and foreign keys compare structurally.
+            var copy = Table(name: scratchTable, columns: table.columns, checks: table.checks)
+            copy.primaryKey = nil
+            try run(SQLRenderer.statements(for: Change(.createTable(copy, inlineForeignKeys: [])))[0], for: table.name)
+            for (number, index) in table.indexes.enumerated() {
+                var scratchIndex = index
+                scratchIndex.name = "\(scratch)_\(number)"
+                indexNames[scratchIndex.name] = index.name
+                try run(SQLRenderer.statements(for: Change(.createIndex(scratchTable, scratchIndex)))[0], for: table.name)
+            }
+        }
+        let read = try Introspector(connection: connection).readTables(.temporaryTables, names: scratchNames)
+        let scratchByName = Dictionary(read.map { ($0.relname, $0.table) }, uniquingKeysWith: { a, _ in a })
+        let tables = desired.tables.enumerated().map { position, table -> Table in
+            guard let scratch = scratchByName["reconcile_scratch_\(position)"] else { return table }
+            var canonical = table
+            canonical.columns = scratch.columns
+            canonical.checks = scratch.checks
+            canonical.indexes = scratch.indexes.map { index in
+                var index = index
+                index.name = indexNames[index.name] ?? index.name
+                return index
+            }
+            return canonical
+        }
+        return Schema(schemaNames: desired.schemaNames, tables: tables)
+    }
+
+    private func run(_ statement: String, for table: QualifiedName) throws {
+        do {
+            // One statement per call: an expression cannot smuggle in a second statement.
+            try connection.query(statement)
+        } catch let error as PostgresError {
+            throw Failure(table: table, statement: statement, error: error)
+        }
+    }
+}

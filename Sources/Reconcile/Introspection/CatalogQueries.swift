@@ -1,0 +1,125 @@
+/// Every catalog query reconcile runs, in one place. They read `pg_catalog` directly: it is the source
+/// `information_schema` is built on, it has what that lacks (indexes, identity and serial details), and its
+/// views do not filter rows by the current role's privileges, so a read-only role sees every table.
+///
+/// Each query is set-based: one round trip for all tables, whatever their number. They all start from the
+/// same `scope` CTE, which selects the tables to read (the managed schemas, or the scratch copies made for
+/// canonicalisation).
+enum CatalogQueries {
+    enum Scope {
+        /// Ordinary and partitioned tables (not partitions) in the schemas named by $1 (text[]).
+        case schemas
+        /// This session's temporary tables named by $1 (text[]): the canonicalisation scratch copies.
+        case temporaryTables
+
+        var cte: String {
+            let filter: String
+            switch self {
+            case .schemas:
+                filter = "n.nspname = ANY ($1::text[])"
+            case .temporaryTables:
+                filter = "c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relname = ANY ($1::text[])"
+            }
+            return """
+                WITH scope AS (
+                    SELECT c.oid, n.nspname, c.relname
+                    FROM pg_catalog.pg_class c
+                    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                    -- r: ordinary table, p: partitioned table; partitions are managed through their parent.
+                    WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND \(filter)
+                )
+                """
+        }
+    }
+
+    /// Which of the schemas named by $1 exist.
+    static let schemas = """
+        SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname = ANY ($1::text[]) ORDER BY nspname
+        """
+
+    static func tables(_ scope: Scope) -> String {
+        scope.cte + "\nSELECT oid, nspname, relname FROM scope ORDER BY nspname, relname"
+    }
+
+    /// Columns in their physical order. `format_type` gives the canonical type text (with modifiers);
+    /// `pg_get_expr` the canonical default. A serial column is one whose default uses a sequence that the
+    /// column owns (pg_depend 'a' from the sequence); identity sequences are internal ('i') and not counted.
+    static func columns(_ scope: Scope) -> String {
+        scope.cte + """
+
+            SELECT a.attrelid AS table_oid,
+                   a.attname AS name,
+                   pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
+                   a.attnotnull AS not_null,
+                   a.attidentity AS identity,
+                   a.attgenerated AS generated,
+                   pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS default_expression,
+                   EXISTS (
+                       SELECT 1 FROM pg_catalog.pg_depend dep
+                       JOIN pg_catalog.pg_class seq ON seq.oid = dep.objid AND seq.relkind = 'S'
+                       WHERE dep.classid = 'pg_catalog.pg_class'::regclass
+                         AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a'
+                   ) AS owns_sequence
+            FROM scope
+            JOIN pg_catalog.pg_attribute a ON a.attrelid = scope.oid
+            LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+            -- attnum > 0 skips system columns; dropped columns linger in pg_attribute until a rewrite.
+            WHERE a.attnum > 0 AND NOT a.attisdropped
+            ORDER BY a.attrelid, a.attnum
+            """
+    }
+
+    /// Primary key, unique, check and foreign-key constraints, with column names in key order (JSON
+    /// arrays, so any name survives). Only checks are deparsed: the other kinds compare structurally.
+    /// NOT NULL constraints (contype 'n' from PostgreSQL 18) are read from pg_attribute instead.
+    static func constraints(_ scope: Scope) -> String {
+        scope.cte + """
+
+            SELECT con.conrelid AS table_oid,
+                   con.conname AS name,
+                   con.contype AS kind,
+                   pg_catalog.to_json(ARRAY(
+                       SELECT a.attname FROM pg_catalog.unnest(con.conkey) WITH ORDINALITY AS k(attnum, position)
+                       JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+                       ORDER BY k.position))::text AS columns,
+                   fn.nspname AS referenced_schema,
+                   fc.relname AS referenced_table,
+                   pg_catalog.to_json(ARRAY(
+                       SELECT a.attname FROM pg_catalog.unnest(con.confkey) WITH ORDINALITY AS k(attnum, position)
+                       JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
+                       ORDER BY k.position))::text AS referenced_columns,
+                   con.confupdtype AS on_update,
+                   con.confdeltype AS on_delete,
+                   CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition
+            FROM scope
+            JOIN pg_catalog.pg_constraint con ON con.conrelid = scope.oid
+            LEFT JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid
+            LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
+            WHERE con.contype IN ('p', 'u', 'c', 'f')
+            ORDER BY con.conrelid, con.conname
+            """
+    }
+
+    /// Indexes that are not the implementation of a primary key, unique or exclusion constraint (those
+    /// are managed as constraints). `pg_get_indexdef` is the one reliable text for expressions, operator
+    /// classes and predicates.
+    static func indexes(_ scope: Scope) -> String {
+        scope.cte + """
+
+            SELECT i.indrelid AS table_oid,
+                   ic.relname AS name,
+                   i.indisunique AS is_unique,
+                   am.amname AS method,
+                   pg_catalog.pg_get_indexdef(i.indexrelid) AS definition
+            FROM scope
+            JOIN pg_catalog.pg_index i ON i.indrelid = scope.oid
+            JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+            JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+            WHERE NOT EXISTS (
+                SELECT 1 FROM pg_catalog.pg_constraint con
+                WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')
+            )
+            ORDER BY i.indrelid, ic.relname
+            """
+    }
+}

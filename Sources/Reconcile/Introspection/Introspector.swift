@@ -1,0 +1,111 @@
+import Foundation
+import PostgresClient
+import ReconcileCore
+
+/// Reads tables, columns, constraints and indexes into model values with a fixed number of set-based
+/// queries, whatever the number of tables.
+struct Introspector {
+    let connection: Connection
+
+    /// The live state of the given schemas.
+    func liveSchema(schemas: [String]) throws -> Schema {
+        let existing = try connection.query(CatalogQueries.schemas, [TextArray.literal(schemas)])
+            .rows.compactMap { $0[0] }
+        let tables = try readTables(.schemas, names: schemas)
+        return Schema(schemaNames: existing, tables: tables.map(\.table))
+    }
+
+    /// Tables in a scope, each with its oid's name as read (used to map scratch copies back).
+    func readTables(_ scope: CatalogQueries.Scope, names: [String]) throws -> [(relname: String, table: Table)] {
+        let parameter = [TextArray.literal(names)]
+        let tableRows = try connection.query(CatalogQueries.tables(scope), parameter)
+        var tables: [String: Table] = [:] // by oid
+        var order: [(String, String)] = [] // (oid, relname)
+        for row in tableRows.namedRows {
+            guard let oid = row["oid"], let schema = row["nspname"], let name = row["relname"] else { continue }
+            tables[oid] = Table(name: QualifiedName(schema: schema, name: name))
+            order.append((oid, name))
+        }
+
+        let columns = try connection.query(CatalogQueries.columns(scope), parameter)
+        for row in columns.namedRows {
+            guard let oid = row["table_oid"], tables[oid] != nil else { continue }
+            tables[oid]!.columns.append(Self.column(row))
+        }
+
+        let constraints = try connection.query(CatalogQueries.constraints(scope), parameter)
+        for row in constraints.namedRows {
+            guard let oid = row["table_oid"], tables[oid] != nil else { continue }
+            try Self.addConstraint(row, to: &tables[oid]!)
+        }
+
+        let indexes = try connection.query(CatalogQueries.indexes(scope), parameter)
+        for row in indexes.namedRows {
+            guard let oid = row["table_oid"], tables[oid] != nil else { continue }
+            tables[oid]!.indexes.append(Self.index(row))
+        }
+        return order.map { ($0.1, tables[$0.0]!) }
+    }
+
+    static func column(_ row: QueryResult.Row) -> Column {
+        let identity: IdentityKind? = switch row["identity"] {
+        case "a": .always
+        case "d": .byDefault
+        default: nil
+        }
+        let defaultExpression = row["default_expression"]
+        let isSerial = row.bool("owns_sequence") && (defaultExpression?.hasPrefix("nextval(") ?? false)
+        var column = Column(name: row["name"] ?? "", type: row["type"] ?? "", isNullable: !row.bool("not_null"),
+                            defaultValue: nil, identity: identity, isSerial: isSerial)
+        if identity == nil, !isSerial, let defaultExpression {
+            column.defaultValue = .expression(defaultExpression)
+        }
+        return column
+    }
+
+    static func addConstraint(_ row: QueryResult.Row, to table: inout Table) throws {
+        let name = row["name"] ?? ""
+        let columns = try decodeNames(row["columns"])
+        switch row["kind"] {
+        case "p":
+            table.primaryKey = PrimaryKey(name: name, columns: columns)
+        case "u":
+            table.uniqueConstraints.append(UniqueConstraint(name: name, columns: columns))
+        case "c":
+            table.checks.append(CheckConstraint(name: name, expression: row["definition"] ?? ""))
+        case "f":
+            table.foreignKeys.append(ForeignKey(
+                name: name, columns: columns,
+                referencedTable: QualifiedName(schema: row["referenced_schema"] ?? "", name: row["referenced_table"] ?? ""),
+                referencedColumns: try decodeNames(row["referenced_columns"]),
+                onDelete: referentialAction(row["on_delete"]), onUpdate: referentialAction(row["on_update"])))
+        default:
+            break
+        }
+    }
+
+    static func index(_ row: QueryResult.Row) -> Index {
+        let method = row["method"] ?? "btree"
+        let definition = row["definition"] ?? ""
+        // pg_get_indexdef: CREATE [UNIQUE] INDEX name ON table USING method (...) [WHERE ...]. Keep what
+        // follows the table, which does not depend on the table's or the index's name.
+        let marker = " USING \(method) ("
+        let tail = definition.range(of: marker).map { "USING \(method) (" + definition[$0.upperBound...] } ?? definition
+        return Index(name: row["name"] ?? "", keys: [], isUnique: row.bool("is_unique"), method: method, canonicalDefinition: tail)
+    }
+
+    static func referentialAction(_ code: String?) -> ReferentialAction {
+        switch code {
+        case "r": return .restrict
+        case "c": return .cascade
+        case "n": return .setNull
+        case "d": return .setDefault
+        default: return .noAction
+        }
+    }
+
+    static func decodeNames(_ json: String?) throws -> [String] {
+        guard let json else { return [] }
+        return try JSONDecoder().decode([String].self, from: Data(json.utf8))
+    }
+}

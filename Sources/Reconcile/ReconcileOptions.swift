@@ -1,0 +1,26 @@
+import PostgresClient
+
+/// What a run needs to know; the CLI fills it from flags, tests fill it directly.
+public struct ReconcileOptions: Sendable {
+    public var schemaPath: String
+    public var connection: ConnectionInfo
+    /// Include drops of undeclared tables, columns, constraints and indexes.
+    public var allowDestructive: Bool
+    /// Seconds a step may wait for a table lock before the apply gives up (PostgreSQL `lock_timeout`).
+    public var lockTimeout: Double
+    /// Seconds a statement may run (PostgreSQL `statement_timeout`); 0 means no limit.
+    public var statementTimeout: Double
+    /// Seconds to wait for another `reconcile --apply` on the same database to finish.
+    public var lockWait: Double
+
+    public init(schemaPath: String = "schema.yaml", connection: ConnectionInfo = ConnectionInfo(""),
+                allowDestructive: Bool = false, lockTimeout: Double = 5, statementTimeout: Double = 0,
+                lockWait: Double = 120) {
+        self.schemaPath = schemaPath
+        self.connection = connection
+        self.allowDestructive = allowDestructive
+        self.lockTimeout = lockTimeout
+        self.statementTimeout = statementTimeout
+        self.lockWait = lockWait
+    }
+}
