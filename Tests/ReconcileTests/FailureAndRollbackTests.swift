@@ -1,0 +1,101 @@
+import Reconcile
+import XCTest
+
+/// Bad input and failing steps: a clear error, and the database exactly as before.
+final class FailureAndRollbackTests: XCTestCase {
+    var database: TestDatabase!
+
+    override func setUpWithError() throws {
+        database = try TestDatabase()
+    }
+
+    func testAFailingStepInTheMiddleRollsBackEverythingAndSaysWhy() throws {
+        try database.execute("""
+            CREATE TABLE accounts (id integer PRIMARY KEY, email text);
+            INSERT INTO accounts VALUES (1, 'a@example.com'), (2, 'a@example.com');
+            """)
+        let before = try database.fingerprint(rowsOf: ["accounts"])
+        // Steps before the unique constraint succeed (a new table, a new column); the constraint fails on
+        // the duplicate rows; everything must be undone.
+        let path = try writeSchema("""
+            version: 1
+            tables:
+              accounts:
+                columns:
+                  id: { type: integer, primary_key: true }
+                  email: { type: text, unique: true }
+                  created_at: { type: timestamptz, default_sql: now() }
+              audit_log:
+                columns:
+                  id: { type: bigint, identity: always, primary_key: true }
+            """)
+        let result = try CLI.run(["--apply", "--schema", path, "--database-url", database.url])
+        XCTAssertEqual(result.exitCode, 1)
+        XCTAssertTrue(result.stderr.contains("add unique constraint accounts_email_key (email)"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("ALTER TABLE \"public\".\"accounts\" ADD CONSTRAINT \"accounts_email_key\" UNIQUE (\"email\")"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("SQLSTATE 23505"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("The transaction was rolled back: nothing was changed (the 2 steps before it were undone too)."), result.stderr)
+        XCTAssertEqual(try database.fingerprint(rowsOf: ["accounts"]), before)
+    }
+
+    func testInvalidYAMLExitsOneWithLineAndColumnAndTouchesNothing() throws {
+        try database.execute("CREATE TABLE keep_me (id integer)")
+        let before = try database.fingerprint()
+        let cases: [(String, String)] = [
+            ("version: 1\ntables:\n  t:\n    columns: [unclosed\n", ":5:1: error: invalid YAML"),
+            ("version: 1\ntables:\n  t:\n    colums:\n      id: integer\n", ":4:5: error: unknown key 'colums' in table public.t (did you mean 'columns'?)"),
+            ("version: 1\ntables:\n  t:\n    columns:\n      id: { type: integer, references: nowhere }\n",
+             ":5:40: error: foreign key t_id_fkey of public.t references public.nowhere, which is not declared in this file"),
+        ]
+        for (yaml, expected) in cases {
+            let path = try writeSchema(yaml)
+            for mode in ["--plan", "--apply", "--check"] {
+                let result = try CLI.run([mode, "--schema", path, "--database-url", database.url])
+                XCTAssertEqual(result.exitCode, 1, "\(mode): \(result.stdout)")
+                XCTAssertTrue(result.stderr.contains(path + expected), "\(mode): \(result.stderr)")
+            }
+        }
+        XCTAssertEqual(try database.fingerprint(), before)
+    }
+
+    func testAnInvalidTypeOrExpressionIsReportedBeforeAnythingChanges() throws {
+        let before = try database.fingerprint()
+        let path = try writeSchema("""
+            version: 1
+            tables:
+              first:
+                columns:
+                  id: integer
+              second:
+                columns:
+                  amount: { type: integer, check: amount >= no_such_column }
+            """)
+        let result = try CLI.run(["--apply", "--schema", path, "--database-url", database.url])
+        XCTAssertEqual(result.exitCode, 1)
+        XCTAssertTrue(result.stderr.contains("the declared table public.second is not valid for this server: column \"no_such_column\" does not exist (SQLSTATE 42703)"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("Nothing was changed."), result.stderr)
+        XCTAssertEqual(try database.fingerprint(), before)
+    }
+
+    func testAnExpressionCannotSmuggleInASecondStatement() throws {
+        try database.execute("CREATE TABLE victim (id integer)")
+        let path = try writeSchema("""
+            version: 1
+            tables:
+              t:
+                columns:
+                  n: { type: integer, check: "n > 0); DROP TABLE victim; --" }
+            """)
+        let result = try CLI.run(["--apply", "--schema", path, "--database-url", database.url])
+        XCTAssertEqual(result.exitCode, 1, result.stdout)
+        XCTAssertEqual(try database.tableNames(), ["public.victim"])
+    }
+
+    func testConnectionFailureIsClearAndNeverShowsThePassword() throws {
+        let result = try CLI.run(["--plan", "--schema", repositoryRoot.appendingPathComponent("schema.yaml").path,
+                                  "--database-url", "postgresql://someone:s3cret-pw@127.0.0.1:1/nowhere"])
+        XCTAssertEqual(result.exitCode, 1)
+        XCTAssertTrue(result.stderr.hasPrefix("error: cannot connect to someone@127.0.0.1:1/nowhere: "), result.stderr)
+        XCTAssertFalse((result.stdout + result.stderr).contains("s3cret-pw"))
+    }
+}

@@ -1,0 +1,43 @@
+import Reconcile
+import XCTest
+
+final class IntrospectionTests: XCTestCase {
+    /// Introspection is set-based: the number of statements does not grow with the number of tables.
+    func testStatementCountIsTheSameForTenAndAThousandTables() throws {
+        func statements(tables: Int) throws -> Int {
+            let database = try TestDatabase()
+            var yaml = "version: 1\ntables:\n"
+            var ddl = ""
+            for number in 0..<tables {
+                yaml += """
+                      t\(number):
+                        columns:
+                          id: { type: bigint, identity: always, primary_key: true }
+                          name: { type: "varchar(40)", nullable: false, default: x, check: "length(name) > 0" }
+                          parent: { type: bigint, references: t\(number)(id) }
+                        indexes:
+                          - columns: [name]
+
+                    """
+                ddl += """
+                    CREATE TABLE t\(number) (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                        name varchar(40) NOT NULL DEFAULT 'x' CHECK (length(name) > 0), parent bigint REFERENCES t\(number)(id));
+                    CREATE INDEX t\(number)_name_idx ON t\(number) (name);
+
+                    """
+            }
+            try database.execute(ddl)
+            let result = try database.reconciler(try writeSchema(yaml)).plan()
+            XCTAssertTrue(result.plan.isInSync, result.plan.steps.map(\.summary).joined(separator: "\n"))
+            return result.statementCount
+        }
+        let small = try statements(tables: 10)
+        let large = try statements(tables: 1000)
+        XCTAssertEqual(small - 10 * Self.canonicalisationStatementsPerTable, large - 1000 * Self.canonicalisationStatementsPerTable,
+                       "catalog queries must not depend on the number of tables")
+    }
+
+    /// Canonicalisation creates one scratch table plus one index per declared table (each its own
+    /// statement, so an expression can never smuggle in a second one).
+    static let canonicalisationStatementsPerTable = 2
+}
