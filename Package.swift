@@ -29,6 +29,7 @@ let package = Package(
             dependencies: ["Reconcile", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "ReconcileCoreTests", dependencies: ["ReconcileCore"]),
-        .testTarget(name: "ReconcileTests", dependencies: ["Reconcile", "reconcile"]),
+        .testTarget(name: "ReconcileTests", dependencies: ["Reconcile", "reconcile", .product(name: "Yams", package: "Yams")],
+                    exclude: ["Cases"]),
     ]
 )

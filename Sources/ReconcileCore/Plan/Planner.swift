@@ -26,6 +26,7 @@ public enum Planner {
 
     /// Among destructive steps: constraints go before the indexes, columns and tables they depend on.
     private static func destructiveRank(_ change: Change) -> Int {
+        guard change.phase == .destructive else { return 0 }
         switch change.kind {
         case .dropConstraint: return 0
         case .dropIndex: return 1

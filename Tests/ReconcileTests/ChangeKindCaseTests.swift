@@ -1,0 +1,74 @@
+import Foundation
+import Reconcile
+import XCTest
+import Yams
+
+/// Runs the case files in Tests/ReconcileTests/Cases: each case's plan must be exactly as written, and
+/// applying it (from the case's starting point and from an empty database) must converge.
+final class ChangeKindCaseTests: XCTestCase {
+    struct Case {
+        let name: String
+        let current: String
+        let desired: String
+        let plan: [String]
+        let blocked: [String]
+        let allowDestructive: Bool
+        let rows: [(String, [String])]
+    }
+
+    func testEveryCaseFile() throws {
+        let directory = repositoryRoot.appendingPathComponent("Tests/ReconcileTests/Cases")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        XCTAssertFalse(files.isEmpty)
+        var count = 0
+        for file in files {
+            for testCase in try Self.cases(in: directory.appendingPathComponent(file)) {
+                do {
+                    try run(testCase, file: file)
+                } catch {
+                    XCTFail("\(file): \(testCase.name): \(error)")
+                }
+                count += 1
+            }
+        }
+        XCTAssertGreaterThanOrEqual(count, 13)
+    }
+
+    private func run(_ testCase: Case, file: String) throws {
+        let label = "\(file): \(testCase.name)"
+        let schema = try writeSchema(testCase.desired)
+
+        let database = try TestDatabase()
+        if !testCase.current.isEmpty { try database.execute(testCase.current) }
+        let plan = try database.reconciler(schema, allowDestructive: testCase.allowDestructive).plan().plan
+        XCTAssertEqual(plan.steps.map(Self.line), testCase.plan, "\(label): plan")
+        XCTAssertEqual(plan.blocked.map(Self.line), testCase.blocked, "\(label): blocked")
+        try database.applyAndAssertConverged(schema, allowDestructive: testCase.allowDestructive)
+        for (query, expected) in testCase.rows {
+            XCTAssertEqual(try database.column(query), expected, "\(label): \(query)")
+        }
+
+        let empty = try TestDatabase()
+        try empty.applyAndAssertConverged(schema)
+    }
+
+    static func line(_ step: PlanStep) -> String {
+        step.change.table.map { "\($0): \(step.summary)" } ?? step.summary
+    }
+
+    static func cases(in url: URL) throws -> [Case] {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        guard case .mapping(let root)? = try Yams.compose(yaml: text) else { return [] }
+        return root.compactMap { key, value -> Case? in
+            guard let name = key.string, case .mapping(let fields) = value else { return nil }
+            func field(_ key: String) -> Node? { fields[Node(key)] }
+            let rows: [(String, [String])] = field("rows")?.mapping?.map { query, expected in
+                (query.string ?? "", expected.sequence?.compactMap(\.string) ?? [])
+            } ?? []
+            return Case(name: name, current: field("current")?.string ?? "", desired: field("desired")?.string ?? "",
+                        plan: field("plan")?.sequence?.compactMap(\.string) ?? [],
+                        blocked: field("blocked")?.sequence?.compactMap(\.string) ?? [],
+                        allowDestructive: field("allow_destructive")?.bool ?? false, rows: rows)
+        }
+    }
+}
