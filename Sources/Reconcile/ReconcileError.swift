@@ -9,12 +9,19 @@ public enum ReconcileError: Error, CustomStringConvertible {
     case connection(target: String, PostgresError)
     /// Reading the live database failed.
     case introspection(PostgresError)
-    /// The server rejected a declared table's definition while canonicalising it.
-    case invalidDefinition(table: QualifiedName, statement: String, PostgresError)
+    /// The server rejected a declared definition (a table, or a type it needs) while canonicalising it.
+    case invalidDefinition(subject: String, statement: String, PostgresError)
     /// Another `reconcile --apply` held the lock for longer than `--lock-wait`.
     case lockWaitTimedOut(seconds: Double)
     /// A plan step failed; the transaction was rolled back.
-    case stepFailed(step: PlanStep, statement: String, PostgresError, executedBefore: Int)
+    /// `committedEarly`: new enum values, which PostgreSQL makes usable only after a commit of their own.
+    case stepFailed(step: PlanStep, statement: String, PostgresError, executedBefore: Int, committedEarly: [PlanStep])
+    /// Destructive (or manual) steps were needed but not allowed; nothing was changed.
+    case blockedSteps([PlanStep])
+    /// Pre-flight checks showed steps that would fail on the current data; nothing was changed.
+    case preflightFailed([PlanStep])
+    /// The live database has something the schema file cannot express yet.
+    case cannotExport(String)
     /// After applying, the database still differed; the transaction was rolled back.
     case verificationFailed(remaining: [PlanStep])
 
@@ -26,16 +33,16 @@ public enum ReconcileError: Error, CustomStringConvertible {
             return "cannot connect to \(target): \(error.message)"
         case .introspection(let error):
             return "reading the database's catalog failed: \(error)"
-        case .invalidDefinition(let table, let statement, let error):
+        case .invalidDefinition(let subject, let statement, let error):
             return """
-                the declared table \(table) is not valid for this server: \(error)
+                the declared \(subject) is not valid for this server: \(error)
                 while checking:
                 \(statement.indented)
                 Nothing was changed.
                 """
         case .lockWaitTimedOut(let seconds):
             return "another reconcile --apply held the apply lock for more than \(TimeText.text(seconds)) (--lock-wait); nothing was changed"
-        case .stepFailed(let step, let statement, let error, let executedBefore):
+        case .stepFailed(let step, let statement, let error, let executedBefore, let committedEarly):
             var text = """
                 step \(step.number) failed: \(step.change.table.map { "\($0): " } ?? "")\(step.summary)
                 SQL:
@@ -49,7 +56,25 @@ public enum ReconcileError: Error, CustomStringConvertible {
             }
             text += "\nThe transaction was rolled back: nothing was changed"
             text += executedBefore > 0 ? " (the \(executedBefore) step\(executedBefore == 1 ? "" : "s") before it were undone too)." : "."
+            if !committedEarly.isEmpty {
+                text += "\nOnly the new enum values, committed first as PostgreSQL requires, remain: "
+                    + committedEarly.map(\.summary).joined(separator: "; ") + "."
+            }
             return text
+        case .blockedSteps(let steps):
+            let manual = steps.filter(\.change.needsManualAction)
+            var text = "refusing to apply: the plan needs \(steps.count) step\(steps.count == 1 ? "" : "s") that \(steps.count == 1 ? "is" : "are") not allowed; nothing was changed.\n"
+            text += steps.map { "  \($0.change.marker) \($0.number). \($0.change.table.map { "\($0): " } ?? "")\($0.summary)" }.joined(separator: "\n")
+            if manual.count < steps.count {
+                text += "\nDeclare what should stay in the schema file, or run with --allow-destructive to drop it."
+            }
+            if !manual.isEmpty { text += "\nSteps that need a manual change cannot be applied by reconcile." }
+            return text
+        case .preflightFailed(let steps):
+            return "refusing to apply: pre-flight checks show \(steps.count == 1 ? "a step" : "\(steps.count) steps") would fail on the current data; nothing was changed.\n"
+                + steps.map { "  \($0.number). \($0.change.table.map { "\($0): " } ?? "")\($0.summary): \($0.preflightFailure ?? "")" }.joined(separator: "\n")
+        case .cannotExport(let reason):
+            return "cannot export: \(reason)"
         case .verificationFailed(let remaining):
             return "after applying, the database still differs from the schema file; the transaction was rolled back and nothing was changed. Remaining steps:\n"
                 + remaining.map { "  \($0.change.marker) \($0.change.table.map { "\($0): " } ?? "")\($0.summary)" }.joined(separator: "\n")

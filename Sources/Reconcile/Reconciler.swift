@@ -60,6 +60,21 @@ public final class Reconciler {
         return try Applier(connection: connection, options: options).apply(desired, progress: progress)
     }
 
+    /// The live database as a schema file (`--export`). `schemas` nil means every user schema.
+    public func export(schemas: [String]?, seedTables: [QualifiedName]) throws -> String {
+        let connection = try connect()
+        let schema = try inRolledBackSnapshot(connection) { () throws -> Schema in
+            do {
+                return try Exporter(connection: connection).export(schemas: schemas, seedTables: seedTables)
+            } catch let error as PostgresError {
+                throw ReconcileError.introspection(error)
+            } catch let error as Exporter.Unsupported {
+                throw ReconcileError.cannotExport(error.description)
+            }
+        }
+        return SchemaWriter.yaml(schema, header: "Exported by reconcile --export. This file now declares the database:\nedit it, review changes with --plan, deploy them with --apply.")
+    }
+
     /// Where this run connects, without the password.
     public var target: String { options.connection.redactedDescription }
 

@@ -13,25 +13,28 @@ struct ReconcileCommand: ParsableCommand {
               --plan    print what --apply would do (reads only). Exit 0.
               --apply   do it, in one transaction: all of it or nothing. Exit 0 on success, 1 on error.
               --check   report drift for cron: exit 0 in sync, 2 drift, 1 error.
+              --export  print the live database as a schema file (adopt an existing database).
 
             Examples:
               reconcile --plan --database-url postgresql://app@db.internal/app
               DATABASE_URL=postgresql://app@localhost/app reconcile --apply --schema deploy/schema.yaml
               reconcile --check || alert "schema drift on $(hostname)"
               reconcile --apply --allow-destructive --lock-timeout 2s --statement-timeout 5m
+              reconcile --export --schemas public,billing --seed-tables admin_settings > schema.yaml
 
             The connection comes from --database-url, else $DATABASE_URL, else libpq's PG* variables,
             ~/.pgpass and service files. Passwords are never printed.
             """)
 
     enum Mode: String, EnumerableFlag {
-        case plan, apply, check
+        case plan, apply, check, export
 
         static func help(for value: Mode) -> ArgumentHelp? {
             switch value {
             case .plan: return "Print the plan: what --apply would change (the default)."
             case .apply: return "Apply the plan in one transaction, then verify the database matches."
             case .check: return "Exit 0 when the database matches the file, 2 when it drifts, 1 on error."
+            case .export: return "Print the live database as a schema file, to stdout."
             }
         }
     }
@@ -65,6 +68,16 @@ struct ReconcileCommand: ParsableCommand {
             transform: DurationText.seconds)
     var lockWait: Double = 120
 
+    @Option(name: .long, parsing: .singleValue,
+            help: ArgumentHelp("--export: schemas to export, comma-separated (default: every user schema).", valueName: "names"),
+            transform: { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } })
+    var schemas: [[String]] = []
+
+    @Option(name: .customLong("seed-tables"), parsing: .singleValue,
+            help: ArgumentHelp("--export: also write these tables' rows as seeded rows ([schema.]table, comma-separated).", valueName: "tables"),
+            transform: { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } })
+    var seedTables: [[String]] = []
+
     func run() throws {
         let options = ReconcileOptions(
             schemaPath: schema,
@@ -77,6 +90,10 @@ struct ReconcileCommand: ParsableCommand {
             case .plan: try runPlan(reconciler)
             case .apply: try runApply(reconciler)
             case .check: try runCheck(reconciler)
+            case .export:
+                let names = schemas.flatMap { $0 }
+                let tables = try seedTables.flatMap { $0 }.map(ReconcileCLIParsing.tableName)
+                Output.out(try reconciler.export(schemas: names.isEmpty ? nil : names, seedTables: tables))
             }
         } catch let error as ReconcileError {
             Output.error(error.description)
@@ -125,6 +142,16 @@ struct ReconcileCommand: ParsableCommand {
         }
         Output.out("Run `reconcile --plan` to see the SQL, `reconcile --apply` to fix it.\n")
         throw ExitCode(2)
+    }
+}
+
+enum ReconcileCLIParsing {
+    /// `table` or `schema.table` (double quotes for odd names), as in the schema file.
+    static func tableName(_ text: String) throws -> QualifiedName {
+        guard let name = try? SchemaLoader.qualifiedName(text) else {
+            throw ValidationError("'\(text)' is not a table name; write table or schema.table")
+        }
+        return name
     }
 }
 

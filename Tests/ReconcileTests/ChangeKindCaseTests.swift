@@ -12,6 +12,7 @@ final class ChangeKindCaseTests: XCTestCase {
         let desired: String
         let plan: [String]
         let blocked: [String]
+        let preflight: [String]
         let allowDestructive: Bool
         let rows: [(String, [String])]
     }
@@ -31,7 +32,7 @@ final class ChangeKindCaseTests: XCTestCase {
                 count += 1
             }
         }
-        XCTAssertGreaterThanOrEqual(count, 13)
+        XCTAssertGreaterThanOrEqual(count, 22)
     }
 
     private func run(_ testCase: Case, file: String) throws {
@@ -43,6 +44,27 @@ final class ChangeKindCaseTests: XCTestCase {
         let plan = try database.reconciler(schema, allowDestructive: testCase.allowDestructive).plan().plan
         XCTAssertEqual(plan.steps.map(Self.line), testCase.plan, "\(label): plan")
         XCTAssertEqual(plan.blocked.map(Self.line), testCase.blocked, "\(label): blocked")
+        XCTAssertEqual(plan.failingSteps.compactMap(\.preflightFailure), testCase.preflight, "\(label): pre-flight")
+        if !plan.failingSteps.isEmpty {
+            // Pre-flight failures: --apply refuses and changes nothing.
+            let before = try database.fingerprint()
+            XCTAssertThrowsError(try database.reconciler(schema).apply(), label) { error in
+                guard case ReconcileError.preflightFailed(let steps) = error else { return XCTFail("\(label): \(error)") }
+                XCTAssertEqual(steps.compactMap(\.preflightFailure), testCase.preflight, label)
+            }
+            XCTAssertEqual(try database.fingerprint(), before, "\(label): refused apply changed the database")
+            return
+        }
+        if !plan.blocked.isEmpty {
+            // Blocked steps: --apply refuses and changes nothing.
+            let before = try database.fingerprint()
+            XCTAssertThrowsError(try database.reconciler(schema).apply(), label) { error in
+                guard case ReconcileError.blockedSteps(let steps) = error else { return XCTFail("\(label): \(error)") }
+                XCTAssertEqual(steps.map(Self.line), testCase.blocked, label)
+            }
+            XCTAssertEqual(try database.fingerprint(), before, "\(label): refused apply changed the database")
+            return
+        }
         try database.applyAndAssertConverged(schema, allowDestructive: testCase.allowDestructive)
         for (query, expected) in testCase.rows {
             XCTAssertEqual(try database.column(query), expected, "\(label): \(query)")
@@ -68,6 +90,7 @@ final class ChangeKindCaseTests: XCTestCase {
             return Case(name: name, current: field("current")?.string ?? "", desired: field("desired")?.string ?? "",
                         plan: field("plan")?.sequence?.compactMap(\.string) ?? [],
                         blocked: field("blocked")?.sequence?.compactMap(\.string) ?? [],
+                        preflight: field("preflight")?.sequence?.compactMap(\.string) ?? [],
                         allowDestructive: field("allow_destructive")?.bool ?? false, rows: rows)
         }
     }

@@ -11,19 +11,19 @@ final class FailureAndRollbackTests: XCTestCase {
 
     func testAFailingStepInTheMiddleRollsBackEverythingAndSaysWhy() throws {
         try database.execute("""
-            CREATE TABLE accounts (id integer PRIMARY KEY, email text);
-            INSERT INTO accounts VALUES (1, 'a@example.com'), (2, 'a@example.com');
+            CREATE TABLE accounts (id integer PRIMARY KEY, n integer);
+            INSERT INTO accounts VALUES (1, 5), (2, 0);
             """)
         let before = try database.fingerprint(rowsOf: ["accounts"])
-        // Steps before the unique constraint succeed (a new table, a new column); the constraint fails on
-        // the duplicate rows; everything must be undone.
+        // Steps before the check succeed (a new table, a new column); the check then fails with a division
+        // by zero on row 2, which no pre-flight count can foresee (the count itself fails); all is undone.
         let path = try writeSchema("""
             version: 1
             tables:
               accounts:
                 columns:
                   id: { type: integer, primary_key: true }
-                  email: { type: text, unique: true }
+                  n: { type: integer, check: 10 / n > 0 }
                   created_at: { type: timestamptz, default_sql: now() }
               audit_log:
                 columns:
@@ -31,10 +31,41 @@ final class FailureAndRollbackTests: XCTestCase {
             """)
         let result = try CLI.run(["--apply", "--schema", path, "--database-url", database.url])
         XCTAssertEqual(result.exitCode, 1)
-        XCTAssertTrue(result.stderr.contains("add unique constraint accounts_email_key (email)"), result.stderr)
-        XCTAssertTrue(result.stderr.contains("ALTER TABLE \"public\".\"accounts\" ADD CONSTRAINT \"accounts_email_key\" UNIQUE (\"email\")"), result.stderr)
-        XCTAssertTrue(result.stderr.contains("SQLSTATE 23505"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("step 3 failed: public.accounts: add check accounts_n_check"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("ALTER TABLE \"public\".\"accounts\" ADD CONSTRAINT \"accounts_n_check\" CHECK (10 / n > 0)"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("server said: division by zero (SQLSTATE 22012)"), result.stderr)
         XCTAssertTrue(result.stderr.contains("The transaction was rolled back: nothing was changed (the 2 steps before it were undone too)."), result.stderr)
+        XCTAssertEqual(try database.fingerprint(rowsOf: ["accounts"]), before)
+    }
+
+    func testApplyRefusesUpFrontWhenPreflightShowsAStepWouldFail() throws {
+        try database.execute("""
+            CREATE TABLE accounts (id integer PRIMARY KEY, email text);
+            INSERT INTO accounts VALUES (1, 'a@example.com'), (2, 'a@example.com'), (3, NULL);
+            """)
+        let before = try database.fingerprint(rowsOf: ["accounts"])
+        let path = try writeSchema("""
+            version: 1
+            tables:
+              accounts:
+                columns:
+                  id: { type: integer, primary_key: true }
+                  email: { type: text, unique: true, nullable: false }
+              audit_log:
+                columns:
+                  id: { type: bigint, identity: always, primary_key: true }
+            """)
+        let plan = try CLI.run(["--plan", "--schema", path, "--database-url", database.url])
+        XCTAssertEqual(plan.exitCode, 0)
+        XCTAssertTrue(plan.stdout.contains("Would fail on the current data (--apply refuses until fixed):"), plan.stdout)
+        let result = try CLI.run(["--apply", "--schema", path, "--database-url", database.url])
+        XCTAssertEqual(result.exitCode, 1)
+        XCTAssertEqual(result.stderr, """
+            error: refusing to apply: pre-flight checks show 2 steps would fail on the current data; nothing was changed.
+              2. public.accounts: make email NOT NULL: 1 row holds NULL in email; add `backfill: <value>` to the column in the schema file, or fill them first
+              3. public.accounts: add unique constraint accounts_email_key (email): 1 value of (email) occurs more than once: unique constraint accounts_email_key cannot be added
+
+            """)
         XCTAssertEqual(try database.fingerprint(rowsOf: ["accounts"]), before)
     }
 

@@ -13,7 +13,8 @@ public enum ApplyEvent: Sendable {
 public struct ApplyResult: Sendable {
     /// The steps that ran and were committed.
     public var executed: [PlanStep]
-    /// Destructive steps left out for lack of `--allow-destructive`.
+    /// Destructive steps left out for lack of `--allow-destructive` (always empty after a successful apply:
+    /// blocked steps make the apply refuse).
     public var blocked: [PlanStep]
 }
 
@@ -27,39 +28,64 @@ struct Applier {
     let options: ReconcileOptions
 
     func apply(_ desired: Schema, progress: (ApplyEvent) -> Void) throws -> ApplyResult {
-        try connection.query("BEGIN")
-        do {
-            try acquireApplyLock(progress)
-            try connection.query("SET LOCAL lock_timeout = \(Self.milliseconds(options.lockTimeout))")
-            try connection.query("SET LOCAL statement_timeout = \(Self.milliseconds(options.statementTimeout))")
-            // Planned after the lock: a run that waited sees what the previous one did, and does only the rest.
-            let builder = PlanBuilder(connection: connection)
-            let planned = try builder.build(desired: desired, allowDestructive: options.allowDestructive)
-            var executed: [PlanStep] = []
-            for step in planned.plan.steps {
-                progress(.stepStarted(step))
-                let started = Date()
-                for statement in step.statements {
-                    do {
-                        try connection.query(statement)
-                    } catch let error as PostgresError {
-                        throw ReconcileError.stepFailed(step: step, statement: statement, error, executedBefore: executed.count)
-                    }
+        var committedEarly: [PlanStep] = []
+        while true {
+            try connection.query("BEGIN")
+            do {
+                try acquireApplyLock(progress)
+                try connection.query("SET LOCAL lock_timeout = \(Self.milliseconds(options.lockTimeout))")
+                try connection.query("SET LOCAL statement_timeout = \(Self.milliseconds(options.statementTimeout))")
+                // Planned under the lock: a run that waited sees what the previous one did, and does only the rest.
+                let builder = PlanBuilder(connection: connection)
+                let planned = try builder.build(desired: desired, allowDestructive: options.allowDestructive)
+                // Refuse before the first statement: a deploy either reaches the declared state or changes nothing.
+                guard planned.plan.blocked.isEmpty else { throw ReconcileError.blockedSteps(planned.plan.blocked) }
+                guard planned.plan.failingSteps.isEmpty else { throw ReconcileError.preflightFailed(planned.plan.failingSteps) }
+
+                // PostgreSQL cannot use an enum value in the transaction that added it: new values are
+                // committed first, on their own (harmless if the rest then fails), and the rest is planned again.
+                let enumValues = planned.plan.steps.filter { if case .addEnumValue = $0.change.kind { return true }; return false }
+                if committedEarly.isEmpty, !enumValues.isEmpty, enumValues.count < planned.plan.steps.count {
+                    try execute(enumValues, progress: progress, committedEarly: [])
+                    try connection.query("COMMIT")
+                    committedEarly = enumValues
+                    continue
                 }
-                executed.append(step)
-                progress(.stepFinished(step, seconds: Date().timeIntervalSince(started)))
+
+                let executed = try execute(planned.plan.steps, progress: progress, committedEarly: committedEarly)
+                if !executed.isEmpty {
+                    let check = try builder.build(desired: desired, allowDestructive: options.allowDestructive,
+                                                  canonical: planned.canonical)
+                    guard check.plan.steps.isEmpty else { throw ReconcileError.verificationFailed(remaining: check.plan.steps) }
+                }
+                try connection.query("COMMIT")
+                return ApplyResult(executed: committedEarly + executed, blocked: planned.plan.blocked)
+            } catch {
+                rollback()
+                throw error
             }
-            if !executed.isEmpty {
-                let check = try builder.build(desired: desired, allowDestructive: options.allowDestructive,
-                                              canonical: planned.canonical)
-                guard check.plan.steps.isEmpty else { throw ReconcileError.verificationFailed(remaining: check.plan.steps) }
-            }
-            try connection.query("COMMIT")
-            return ApplyResult(executed: executed, blocked: planned.plan.blocked)
-        } catch {
-            rollback()
-            throw error
         }
+    }
+
+    /// Runs steps in order, each statement on its own (so an expression cannot smuggle in another).
+    @discardableResult
+    private func execute(_ steps: [PlanStep], progress: (ApplyEvent) -> Void, committedEarly: [PlanStep]) throws -> [PlanStep] {
+        var executed: [PlanStep] = []
+        for step in steps {
+            progress(.stepStarted(step))
+            let started = Date()
+            for statement in step.statements {
+                do {
+                    try connection.query(statement)
+                } catch let error as PostgresError {
+                    throw ReconcileError.stepFailed(step: step, statement: statement, error, executedBefore: executed.count,
+                                                    committedEarly: committedEarly)
+                }
+            }
+            executed.append(step)
+            progress(.stepFinished(step, seconds: Date().timeIntervalSince(started)))
+        }
+        return executed
     }
 
     private func acquireApplyLock(_ progress: (ApplyEvent) -> Void) throws {

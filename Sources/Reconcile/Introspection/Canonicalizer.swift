@@ -9,9 +9,12 @@ import ReconcileCore
 /// anything is changed.
 struct Canonicalizer {
     let connection: Connection
+    /// The live database, to know which declared schemas, extensions and enum types are missing.
+    let live: Schema
 
     struct Failure: Error {
-        let table: QualifiedName
+        /// What was being checked: a declared table, or a type it needs.
+        let subject: String
         let statement: String
         let error: PostgresError
     }
@@ -35,6 +38,24 @@ struct Canonicalizer {
     }
 
     private func canonicalizeInSavepoint(_ desired: Schema) throws -> Schema {
+        // Declared types must exist for the scratch tables to use them; created here, rolled back with the rest.
+        let prerequisites = Differ(desired: Schema(schemaNames: desired.schemaNames, enums: desired.enums, extensions: desired.extensions),
+                                   live: live).changes()
+        var extended = Set<QualifiedName>()
+        for change in prerequisites where change.phase <= .types {
+            if case .addEnumValue(let name, _, _) = change.kind {
+                extended.insert(name)
+                continue
+            }
+            for statement in SQLRenderer.statements(for: change) { try run(statement, for: change.summary) }
+        }
+        // A value added to an existing enum cannot be used before a commit, so an enum that gains values is
+        // swapped for a fresh one with the declared values (only inside this rolled-back savepoint).
+        for (number, name) in extended.sorted().enumerated() {
+            guard let type = desired.enums.first(where: { $0.name == name }) else { continue }
+            try run("ALTER TYPE \(SQL.qualified(name)) RENAME TO \(SQL.identifier("reconcile_scratch_enum_\(number)"))", for: "enum \(name)")
+            for statement in SQLRenderer.statements(for: Change(.createEnum(type))) { try run(statement, for: "enum \(name)") }
+        }
         var scratchNames: [String] = []
         var indexNames: [String: String] = [:] // scratch index name -> declared index name
         for (position, table) in desired.tables.enumerated() {
@@ -44,12 +65,12 @@ struct Canonicalizer {
             // Only what the server canonicalises: keys and foreign keys compare structurally.
             var copy = Table(name: scratchTable, columns: table.columns, checks: table.checks)
             copy.primaryKey = nil
-            try run(SQLRenderer.statements(for: Change(.createTable(copy, inlineForeignKeys: [])))[0], for: table.name)
+            try run(SQLRenderer.statements(for: Change(.createTable(copy, inlineForeignKeys: [])))[0], for: "table \(table.name)")
             for (number, index) in table.indexes.enumerated() {
                 var scratchIndex = index
                 scratchIndex.name = "\(scratch)_\(number)"
                 indexNames[scratchIndex.name] = index.name
-                try run(SQLRenderer.statements(for: Change(.createIndex(scratchTable, scratchIndex)))[0], for: table.name)
+                try run(SQLRenderer.statements(for: Change(.createIndex(scratchTable, scratchIndex)))[0], for: "table \(table.name)")
             }
         }
         let read = try Introspector(connection: connection).readTables(.temporaryTables, names: scratchNames)
@@ -69,12 +90,12 @@ struct Canonicalizer {
         return Schema(schemaNames: desired.schemaNames, tables: tables)
     }
 
-    private func run(_ statement: String, for table: QualifiedName) throws {
+    private func run(_ statement: String, for subject: String) throws {
         do {
             // One statement per call: an expression cannot smuggle in a second statement.
             try connection.query(statement)
         } catch let error as PostgresError {
-            throw Failure(table: table, statement: statement, error: error)
+            throw Failure(subject: subject, statement: statement, error: error)
         }
     }
 }

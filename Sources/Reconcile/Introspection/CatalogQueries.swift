@@ -27,6 +27,10 @@ enum CatalogQueries {
                     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
                     -- r: ordinary table, p: partitioned table; partitions are managed through their parent.
                     WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND \(filter)
+                      -- Tables that belong to an extension (e.g. PostGIS's spatial_ref_sys) are the extension's.
+                      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
+                                      WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.objid = c.oid
+                                        AND dep.deptype = 'e')
                 )
                 """
         }
@@ -37,8 +41,33 @@ enum CatalogQueries {
         SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname = ANY ($1::text[]) ORDER BY nspname
         """
 
+    /// Installed extensions.
+    static let extensions = "SELECT extname FROM pg_catalog.pg_extension ORDER BY extname"
+
+    /// Enum types in the schemas named by $1 with their values in sort order; those that belong to an
+    /// extension are the extension's.
+    static let enums = """
+        SELECT n.nspname, t.typname,
+               pg_catalog.to_json(ARRAY(SELECT e.enumlabel FROM pg_catalog.pg_enum e
+                                        WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder))::text AS labels
+        FROM pg_catalog.pg_type t
+        JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+        WHERE t.typtype = 'e' AND n.nspname = ANY ($1::text[])
+          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
+                          WHERE dep.classid = 'pg_catalog.pg_type'::regclass AND dep.objid = t.oid AND dep.deptype = 'e')
+        ORDER BY n.nspname, t.typname
+        """
+
+    /// Tables with their comments (a join on pg_description: far cheaper than obj_description per row).
     static func tables(_ scope: Scope) -> String {
-        scope.cte + "\nSELECT oid, nspname, relname FROM scope ORDER BY nspname, relname"
+        scope.cte + """
+
+            SELECT scope.oid, scope.nspname, scope.relname, d.description AS comment
+            FROM scope
+            LEFT JOIN pg_catalog.pg_description d
+                   ON d.objoid = scope.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
+            ORDER BY scope.nspname, scope.relname
+            """
     }
 
     /// Columns in their physical order. `format_type` gives the canonical type text (with modifiers);
@@ -59,10 +88,13 @@ enum CatalogQueries {
                        JOIN pg_catalog.pg_class seq ON seq.oid = dep.objid AND seq.relkind = 'S'
                        WHERE dep.classid = 'pg_catalog.pg_class'::regclass
                          AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a'
-                   ) AS owns_sequence
+                   ) AS owns_sequence,
+                   cd.description AS comment
             FROM scope
             JOIN pg_catalog.pg_attribute a ON a.attrelid = scope.oid
             LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+            LEFT JOIN pg_catalog.pg_description cd
+                   ON cd.objoid = a.attrelid AND cd.classoid = 'pg_catalog.pg_class'::regclass AND cd.objsubid = a.attnum
             -- attnum > 0 skips system columns; dropped columns linger in pg_attribute until a rewrite.
             WHERE a.attnum > 0 AND NOT a.attisdropped
             ORDER BY a.attrelid, a.attnum

@@ -11,8 +11,13 @@ struct Introspector {
     func liveSchema(schemas: [String]) throws -> Schema {
         let existing = try connection.query(CatalogQueries.schemas, [TextArray.literal(schemas)])
             .rows.compactMap { $0[0] }
+        let extensions = try connection.query(CatalogQueries.extensions).rows.compactMap { $0[0] }
+        let enums = try connection.query(CatalogQueries.enums, [TextArray.literal(schemas)]).namedRows.map { row in
+            EnumType(name: QualifiedName(schema: row["nspname"] ?? "", name: row["typname"] ?? ""),
+                     values: (try? Self.decodeNames(row["labels"])) ?? [])
+        }
         let tables = try readTables(.schemas, names: schemas)
-        return Schema(schemaNames: existing, tables: tables.map(\.table))
+        return Schema(schemaNames: existing, tables: tables.map(\.table), enums: enums, extensions: extensions)
     }
 
     /// Tables in a scope, each with its oid's name as read (used to map scratch copies back).
@@ -23,7 +28,7 @@ struct Introspector {
         var order: [(String, String)] = [] // (oid, relname)
         for row in tableRows.namedRows {
             guard let oid = row["oid"], let schema = row["nspname"], let name = row["relname"] else { continue }
-            tables[oid] = Table(name: QualifiedName(schema: schema, name: name))
+            tables[oid] = Table(name: QualifiedName(schema: schema, name: name), comment: row["comment"])
             order.append((oid, name))
         }
 
@@ -56,7 +61,7 @@ struct Introspector {
         let defaultExpression = row["default_expression"]
         let isSerial = row.bool("owns_sequence") && (defaultExpression?.hasPrefix("nextval(") ?? false)
         var column = Column(name: row["name"] ?? "", type: row["type"] ?? "", isNullable: !row.bool("not_null"),
-                            defaultValue: nil, identity: identity, isSerial: isSerial)
+                            defaultValue: nil, identity: identity, isSerial: isSerial, comment: row["comment"])
         if identity == nil, !isSerial, let defaultExpression {
             column.defaultValue = .expression(defaultExpression)
         }

@@ -3,13 +3,26 @@
 public struct Change: Hashable, Sendable {
     public enum Kind: Hashable, Sendable {
         case createSchema(String)
+        case createExtension(String)
+        case createEnum(EnumType)
+        /// Adds `value` to an enum, placed before `before` (nil: at the end).
+        case addEnumValue(QualifiedName, value: String, before: String?)
+        /// PostgreSQL cannot drop or reorder enum values; this needs a person. Always blocked.
+        case enumValuesNeedManualChange(QualifiedName, live: [String], declared: [String])
+        case dropEnum(QualifiedName)
+        case renameTable(from: QualifiedName, to: QualifiedName)
+        case renameColumn(QualifiedName, from: String, to: String)
+        case setTableComment(QualifiedName, String?)
+        case setColumnComment(QualifiedName, column: String, String?)
         /// Foreign keys listed here are created inline; the rest of the table's keys come in a later phase.
         case createTable(Table, inlineForeignKeys: [ForeignKey])
         case addColumn(QualifiedName, Column)
-        case alterColumnType(QualifiedName, column: String, from: String, to: String)
+        /// `lossy`: the new type cannot hold every value of the old one (narrowing, or a cast that may fail).
+        case alterColumnType(QualifiedName, column: String, from: String, to: String, lossy: Bool)
         case setDefault(QualifiedName, column: String, ColumnDefault)
         case dropDefault(QualifiedName, column: String)
-        case setNotNull(QualifiedName, column: String)
+        /// With a backfill value, NULLs are replaced by it first.
+        case setNotNull(QualifiedName, column: String, backfill: Literal?, type: String)
         case dropNotNull(QualifiedName, column: String)
         case addIdentity(QualifiedName, column: String, IdentityKind)
         case setIdentity(QualifiedName, column: String, IdentityKind)
@@ -32,7 +45,7 @@ public struct Change: Hashable, Sendable {
 
     /// The order phases run in; within a phase, changes keep the differ's order (table by table).
     public enum Phase: Int, Comparable, Sendable, CaseIterable {
-        case schemas, tables, columns, columnChanges, constraints, foreignKeys, indexes, seeds, destructive
+        case schemas, types, tables, columns, columnChanges, constraints, foreignKeys, indexes, seeds, destructive
 
         public static func < (lhs: Phase, rhs: Phase) -> Bool { lhs.rawValue < rhs.rawValue }
     }
@@ -44,10 +57,14 @@ public struct Change: Hashable, Sendable {
     /// The table the change belongs to, for grouping; nil for schema-level changes.
     public var table: QualifiedName? {
         switch kind {
-        case .createSchema: return nil
+        case .createSchema, .createExtension: return nil
+        case .createEnum(let type): return type.name
+        case .addEnumValue(let name, _, _), .enumValuesNeedManualChange(let name, _, _), .dropEnum(let name): return name
+        case .renameTable(_, let to): return to
         case .createTable(let table, _), .seedRows(let table, _, _): return table.name
-        case .addColumn(let name, _), .alterColumnType(let name, _, _, _), .setDefault(let name, _, _),
-             .dropDefault(let name, _), .setNotNull(let name, _), .dropNotNull(let name, _),
+        case .addColumn(let name, _), .alterColumnType(let name, _, _, _, _), .setDefault(let name, _, _),
+             .dropDefault(let name, _), .setNotNull(let name, _, _, _), .dropNotNull(let name, _),
+             .renameColumn(let name, _, _), .setTableComment(let name, _), .setColumnComment(let name, _, _),
              .addIdentity(let name, _, _), .setIdentity(let name, _, _), .dropIdentity(let name, _),
              .addPrimaryKey(let name, _), .addUnique(let name, _), .addCheck(let name, _),
              .addForeignKey(let name, _), .renameConstraint(let name, _, _), .dropConstraint(let name, _, _),
@@ -59,12 +76,14 @@ public struct Change: Hashable, Sendable {
 
     public var phase: Phase {
         switch kind {
-        case .createSchema: return .schemas
-        case .createTable: return .tables
-        case .addColumn: return .columns
+        case .createSchema, .createExtension: return .schemas
+        case .createEnum, .addEnumValue: return .types
+        case .renameTable, .createTable: return .tables
+        case .renameColumn, .addColumn: return .columns
         case .alterColumnType, .setDefault, .dropDefault, .setNotNull, .dropNotNull, .addIdentity, .setIdentity,
-             .dropIdentity:
+             .dropIdentity, .setTableComment, .setColumnComment:
             return .columnChanges
+        case .enumValuesNeedManualChange, .dropEnum: return .destructive
         case .addPrimaryKey, .addUnique, .addCheck, .renameConstraint: return .constraints
         case .dropConstraint(_, _, let replaced): return replaced ? .constraints : .destructive
         case .addForeignKey: return .foreignKeys
@@ -76,14 +95,24 @@ public struct Change: Hashable, Sendable {
     }
 
     /// Loses data or removes an object the YAML does not declare: needs `--allow-destructive`.
-    public var isDestructive: Bool { phase == .destructive }
+    public var isDestructive: Bool {
+        if case .alterColumnType(_, _, _, _, let lossy) = kind { return lossy }
+        return phase == .destructive
+    }
+
+    /// No flag makes this runnable: a person has to decide (e.g. removing an enum value).
+    public var needsManualAction: Bool {
+        if case .enumValuesNeedManualChange = kind { return true }
+        return false
+    }
 
     /// `+` adds, `~` changes, `-` removes: the marker a plan shows in front of the change.
     public var marker: Character {
         switch kind {
         case .createSchema, .createTable, .addColumn, .addPrimaryKey, .addUnique, .addCheck, .addForeignKey,
-             .createIndex, .addIdentity:
+             .createIndex, .addIdentity, .createExtension, .createEnum, .addEnumValue:
             return "+"
+        case .dropEnum, .enumValuesNeedManualChange: return "-"
         case .seedRows(_, _, let mode): return mode == .insertMissing ? "+" : "~"
         case .dropConstraint(_, _, let replaced), .dropIndex(_, _, let replaced): return replaced ? "~" : "-"
         case .dropColumn, .dropTable: return "-"
@@ -95,12 +124,26 @@ public struct Change: Hashable, Sendable {
     public var summary: String {
         switch kind {
         case .createSchema(let name): return "create schema \(SQL.displayIdentifier(name))"
+        case .createExtension(let name): return "create extension \(SQL.displayIdentifier(name))"
+        case .createEnum(let type): return "create enum type \(type.name) (\(type.values.map(SQL.literal).joined(separator: ", ")))"
+        case .addEnumValue(_, let value, let before):
+            return "add enum value \(SQL.literal(value))" + (before.map { " before \(SQL.literal($0))" } ?? "")
+        case .enumValuesNeedManualChange(_, let live, let declared):
+            return "enum values changed from (\(live.joined(separator: ", "))) to (\(declared.joined(separator: ", "))): PostgreSQL cannot remove or reorder enum values; migrate by hand"
+        case .dropEnum(let name): return "drop enum type \(name) (not declared in the schema file)"
+        case .renameTable(let from, let to): return "rename table \(from) to \(to)"
+        case .renameColumn(_, let from, let to): return "rename column \(SQL.displayIdentifier(from)) to \(SQL.displayIdentifier(to))"
+        case .setTableComment(_, let comment): return comment == nil ? "drop table comment" : "set table comment"
+        case .setColumnComment(_, let column, let comment):
+            return comment == nil ? "drop comment of \(SQL.displayIdentifier(column))" : "set comment of \(SQL.displayIdentifier(column))"
         case .createTable(let table, _): return "create table \(table.name) (\(table.columns.count) column\(table.columns.count == 1 ? "" : "s"))"
         case .addColumn(_, let column): return "add column \(SQL.displayIdentifier(column.name)) \(column.type)"
-        case .alterColumnType(_, let column, let from, let to): return "change type of \(SQL.displayIdentifier(column)): \(from) → \(to)"
+        case .alterColumnType(_, let column, let from, let to, let lossy):
+            return "change type of \(SQL.displayIdentifier(column)): \(from) → \(to)\(lossy ? " (may lose data)" : "")"
         case .setDefault(_, let column, let value): return "set default of \(SQL.displayIdentifier(column)) to \(SQLRenderer.defaultText(value))"
         case .dropDefault(_, let column): return "drop default of \(SQL.displayIdentifier(column))"
-        case .setNotNull(_, let column): return "make \(SQL.displayIdentifier(column)) NOT NULL"
+        case .setNotNull(_, let column, let backfill, _):
+            return "make \(SQL.displayIdentifier(column)) NOT NULL" + (backfill.map { " (NULLs become \($0))" } ?? "")
         case .dropNotNull(_, let column): return "make \(SQL.displayIdentifier(column)) nullable"
         case .addIdentity(_, let column, let kind): return "make \(SQL.displayIdentifier(column)) an identity (\(kind.sql))"
         case .setIdentity(_, let column, let kind): return "make identity \(SQL.displayIdentifier(column)) GENERATED \(kind.sql)"

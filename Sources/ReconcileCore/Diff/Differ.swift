@@ -19,13 +19,27 @@ public struct Differ: Sendable {
 
     public func changes() -> [Change] {
         var changes: [Change] = []
-        let liveTables = live.tablesByName
-        let canonicalTables = canonical.tablesByName
         let liveSchemas = Set(live.schemaNames)
 
         for schema in desired.schemaNames where !liveSchemas.contains(schema) {
             changes.append(Change(.createSchema(schema)))
         }
+        for name in desired.extensions where !live.extensions.contains(name) {
+            changes.append(Change(.createExtension(name)))
+        }
+        changes += enumChanges()
+
+        // A declared table whose old name exists (and whose new name does not) is renamed, then compared
+        // with the renamed live table.
+        var liveTables = live.tablesByName
+        for table in desired.tables {
+            guard let old = table.renamedFrom, liveTables[table.name] == nil, var renamed = liveTables[old] else { continue }
+            changes.append(Change(.renameTable(from: old, to: table.name)))
+            liveTables[old] = nil
+            renamed.name = table.name
+            liveTables[table.name] = renamed
+        }
+        let canonicalTables = canonical.tablesByName
 
         let newTables = desired.tables.filter { liveTables[$0.name] == nil }
         var created = Set(liveTables.keys)
@@ -51,10 +65,38 @@ public struct Differ: Sendable {
             }
         }
 
-        let declared = Set(desired.tables.map(\.name))
-        let unmanaged = live.tables.filter { !declared.contains($0.name) && desired.schemaNames.contains($0.name.schema) }
-        for table in Self.creationOrder(unmanaged).reversed() {
+        let unmanaged = liveTables.values.filter { desired.table($0.name) == nil && desired.schemaNames.contains($0.name.schema) }
+        for table in Self.creationOrder(Array(unmanaged)).reversed() {
             changes.append(Change(.dropTable(table.name)))
+        }
+        let declaredEnums = Set(desired.enums.map(\.name))
+        for type in live.enums where !declaredEnums.contains(type.name) && desired.schemaNames.contains(type.name.schema) {
+            changes.append(Change(.dropEnum(type.name)))
+        }
+        return changes
+    }
+
+    /// New enum types, and new values placed where the file puts them. Values can be added but never
+    /// removed or reordered in PostgreSQL: such a difference needs a person.
+    private func enumChanges() -> [Change] {
+        let liveEnums = Dictionary(live.enums.map { ($0.name, $0.values) }, uniquingKeysWith: { a, _ in a })
+        var changes: [Change] = []
+        for type in desired.enums {
+            guard let liveValues = liveEnums[type.name] else {
+                changes.append(Change(.createEnum(type)))
+                continue
+            }
+            guard liveValues != type.values else { continue }
+            let kept = type.values.filter { liveValues.contains($0) }
+            guard kept == liveValues else {
+                changes.append(Change(.enumValuesNeedManualChange(type.name, live: liveValues, declared: type.values)))
+                continue
+            }
+            // Each new value goes before the next value that already exists (or at the end).
+            for (position, value) in type.values.enumerated() where !liveValues.contains(value) {
+                let next = type.values[(position + 1)...].first { liveValues.contains($0) }
+                changes.append(Change(.addEnumValue(type.name, value: value, before: next)))
+            }
         }
         return changes
     }
@@ -101,16 +143,24 @@ struct TableDiffer {
     func changes() -> [Change] {
         let name = desired.name
         var changes: [Change] = []
+        var liveColumns = live.columns
+        if desired.comment != live.comment { changes.append(Change(.setTableComment(name, desired.comment))) }
         for column in desired.columns {
-            guard let liveColumn = live.column(column.name) else {
+            if let old = column.renamedFrom, !liveColumns.contains(where: { $0.name == column.name }),
+               let index = liveColumns.firstIndex(where: { $0.name == old }) {
+                changes.append(Change(.renameColumn(name, from: old, to: column.name)))
+                liveColumns[index].name = column.name
+            }
+            guard let liveColumn = liveColumns.first(where: { $0.name == column.name }) else {
                 changes.append(Change(.addColumn(name, column)))
+                if column.comment != nil { changes.append(Change(.setColumnComment(name, column: column.name, column.comment))) }
                 continue
             }
             changes += columnChanges(column, canonical: canonical.column(column.name) ?? column, live: liveColumn)
         }
         changes += constraintChanges()
         changes += indexChanges()
-        for column in live.columns where desired.column(column.name) == nil {
+        for column in liveColumns where desired.column(column.name) == nil {
             changes.append(Change(.dropColumn(name, column: column.name)))
         }
         return changes
@@ -120,7 +170,8 @@ struct TableDiffer {
         let name = desired.name
         var changes: [Change] = []
         if canonical.type != live.type {
-            changes.append(Change(.alterColumnType(name, column: column.name, from: live.type, to: column.type)))
+            changes.append(Change(.alterColumnType(name, column: column.name, from: live.type, to: column.type,
+                                                   lossy: !TypeConversion.isLossless(from: live.type, to: canonical.type))))
         }
         switch (canonical.identity, live.identity) {
         case (nil, .some): changes.append(Change(.dropIdentity(name, column: column.name)))
@@ -139,7 +190,10 @@ struct TableDiffer {
         if canonical.isNullable != live.isNullable {
             // Primary keys and identities imply NOT NULL; dropping it only makes sense for plain columns.
             changes.append(Change(canonical.isNullable ? .dropNotNull(name, column: column.name)
-                                                       : .setNotNull(name, column: column.name)))
+                                                       : .setNotNull(name, column: column.name, backfill: column.backfill, type: column.type)))
+        }
+        if column.comment != live.comment {
+            changes.append(Change(.setColumnComment(name, column: column.name, column.comment)))
         }
         return changes
     }

@@ -11,11 +11,13 @@ final class SchemaBuilder {
     private var seedMarks: [QualifiedName: (seed: Mark?, rows: [Mark?])] = [:]
     private var explicitlyNullable: [QualifiedName: [String: Mark]] = [:]
     private var columnMarks: [QualifiedName: Mark] = [:]
+    private var renameMarks: [QualifiedName: Mark] = [:]
 
-    static let documentKeys = ["version", "schemas", "tables"]
-    static let tableKeys = ["columns", "primary_key", "unique", "checks", "foreign_keys", "indexes", "seed"]
+    static let documentKeys = ["version", "schemas", "extensions", "enums", "tables"]
+    static let tableKeys = ["columns", "primary_key", "unique", "checks", "foreign_keys", "indexes", "seed",
+                            "comment", "renamed_from"]
     static let columnKeys = ["type", "nullable", "default", "default_sql", "identity", "primary_key", "unique",
-                             "references", "on_delete", "on_update", "check"]
+                             "references", "on_delete", "on_update", "check", "comment", "renamed_from", "backfill"]
     static let foreignKeyKeys = ["name", "columns", "references", "on_delete", "on_update"]
     static let indexKeys = ["name", "columns", "unique", "where", "using"]
     static let namedColumnsKeys = ["name", "columns"]
@@ -30,6 +32,8 @@ final class SchemaBuilder {
         var version: Int?
         var extraSchemas: [String] = []
         var tables: [Table] = []
+        var enums: [EnumType] = []
+        var extensions: [String] = []
         for (key, _, value) in reader.entries(document, allowed: Self.documentKeys, "the schema file") {
             switch key {
             case "version":
@@ -43,6 +47,10 @@ final class SchemaBuilder {
             case "schemas":
                 extraSchemas = reader.stringList(value, "schemas") ?? []
                 for name in extraSchemas { checkIdentifierLength(name, "schema", at: value) }
+            case "extensions":
+                extensions = reader.stringList(value, "extensions") ?? []
+            case "enums":
+                enums = parseEnums(value)
             case "tables":
                 guard let mapping = reader.mapping(value, "tables") else { continue }
                 for (keyNode, tableNode) in mapping {
@@ -54,7 +62,27 @@ final class SchemaBuilder {
         if version == nil { reader.error("missing 'version: \(SchemaLoader.formatVersion)' at the top of the file", at: root) }
         tables = resolvingImplicitColumns(tables)
         validate(tables)
-        return Schema(schemaNames: extraSchemas, tables: tables)
+        validateRenames(tables)
+        return Schema(schemaNames: extraSchemas, tables: tables, enums: enums, extensions: extensions)
+    }
+
+    // MARK: - Enum types
+
+    private func parseEnums(_ node: Node) -> [EnumType] {
+        guard let mapping = reader.mapping(node, "enums") else { return [] }
+        var enums: [EnumType] = []
+        for (keyNode, valuesNode) in mapping {
+            guard let text = reader.string(keyNode, "an enum type name") else { continue }
+            guard let name = try? NameSyntax.qualifiedName(text, defaultSchema: defaultSchema) else {
+                reader.error("enum type name '\(text)' is not a valid [schema.]name", at: keyNode)
+                continue
+            }
+            checkIdentifierLength(name.name, "enum type", at: keyNode)
+            guard let values = reader.stringList(valuesNode, "values of enum \(name)") else { continue }
+            if Set(values).count != values.count { reader.error("enum \(name) lists a value twice", at: valuesNode) }
+            enums.append(EnumType(name: name, values: values))
+        }
+        return enums
     }
 
     // MARK: - Tables
@@ -118,6 +146,16 @@ final class SchemaBuilder {
                 for item in list { parseIndex(item, into: &table) }
             case "seed":
                 table.seed = parseSeed(value, table: table)
+            case "comment":
+                table.comment = reader.string(value, "comment of \(name)")
+            case "renamed_from":
+                guard let text = reader.string(value, "renamed_from of \(name)") else { continue }
+                do {
+                    table.renamedFrom = try NameSyntax.qualifiedName(text, defaultSchema: name.schema)
+                    renameMarks[name] = value.mark
+                } catch let failure as NameSyntax.Failure {
+                    reader.error("renamed_from of \(name): \(failure.message)", at: value)
+                } catch {}
             default: break
             }
         }
@@ -201,6 +239,15 @@ final class SchemaBuilder {
                 case "references": referenceNode = value
                 case "on_delete": onDelete = referentialAction(value, "on_delete of \(what)") ?? onDelete
                 case "on_update": onUpdate = referentialAction(value, "on_update of \(what)") ?? onUpdate
+                case "comment":
+                    column.comment = reader.string(value, "comment of \(what)")
+                case "renamed_from":
+                    column.renamedFrom = reader.string(value, "renamed_from of \(what)")
+                case "backfill":
+                    if let literal = reader.literal(value, "backfill of \(what)") {
+                        if literal == .null { reader.error("backfill of \(what) must be a value, not null", at: value) }
+                        column.backfill = literal
+                    }
                 case "check":
                     if let expression = reader.string(value, "check of \(what)") {
                         table.checks.append(CheckConstraint(
@@ -491,6 +538,29 @@ final class SchemaBuilder {
         }
     }
 
+    /// A rename must not collide with a declared name, or the same old name claimed twice.
+    private func validateRenames(_ tables: [Table]) {
+        let declared = Set(tables.map(\.name))
+        var claimed: [QualifiedName: QualifiedName] = [:]
+        for table in tables {
+            if let old = table.renamedFrom {
+                if declared.contains(old) {
+                    reader.error("table \(table.name) is renamed_from \(old), which is also declared; remove one", at: renameMarks[table.name])
+                } else if let other = claimed[old] {
+                    reader.error("tables \(other) and \(table.name) are both renamed_from \(old)", at: renameMarks[table.name])
+                }
+                claimed[old] = table.name
+            }
+            var columnClaims = Set<String>()
+            for column in table.columns {
+                guard let old = column.renamedFrom else { continue }
+                if table.column(old) != nil || !columnClaims.insert(old).inserted {
+                    reader.error("column \(SQL.displayIdentifier(column.name)) of \(table.name) is renamed_from '\(old)', which is another declared column or claimed twice", at: tableMarks[table.name])
+                }
+            }
+        }
+    }
+
     private func checkIdentifierLength(_ name: String, _ kind: String, at node: Node?) {
         if name.utf8.count > DefaultNames.maxIdentifierBytes {
             reader.error("\(kind) name '\(name)' is \(name.utf8.count) bytes; PostgreSQL allows \(DefaultNames.maxIdentifierBytes) and would silently truncate it", at: node)
@@ -513,7 +583,7 @@ extension Table {
     }
 }
 
-extension String {
+extension StringProtocol {
     var trimmingSpaces: String {
         var scalars = Substring(self)
         while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }

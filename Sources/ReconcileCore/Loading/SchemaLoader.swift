@@ -43,6 +43,11 @@ public enum SchemaLoader {
         return schema
     }
 
+    /// Parses `table`, `schema.table` or `"odd.schema"."Odd Table"` the way the schema file does.
+    public static func qualifiedName(_ text: String, defaultSchema: String = "public") throws -> QualifiedName {
+        try NameSyntax.qualifiedName(text, defaultSchema: defaultSchema)
+    }
+
     static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
         switch error {
         case .scanner(let context, let problem, let mark, _),

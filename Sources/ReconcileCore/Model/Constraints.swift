@@ -58,7 +58,8 @@ public struct ForeignKey: Hashable, Sendable {
     }
 }
 
-/// One key of an index: a column, or an expression such as `lower(email)`.
+/// One key of an index: a column, or an expression written exactly as inside `CREATE INDEX ... (...)`:
+/// `lower(email)`, `(a + b)`, `created_at DESC`, `name text_pattern_ops`.
 public enum IndexKey: Hashable, Sendable {
     case column(String)
     case expression(String)

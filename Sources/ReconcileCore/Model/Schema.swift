@@ -4,10 +4,16 @@ public struct Schema: Hashable, Sendable {
     public var schemaNames: [String]
     /// Tables sorted by qualified name.
     public var tables: [Table]
+    /// Enum types sorted by qualified name.
+    public var enums: [EnumType]
+    /// Extensions the database must have (`CREATE EXTENSION IF NOT EXISTS`), sorted.
+    public var extensions: [String]
 
-    public init(schemaNames: [String] = [], tables: [Table] = []) {
+    public init(schemaNames: [String] = [], tables: [Table] = [], enums: [EnumType] = [], extensions: [String] = []) {
         self.tables = tables.sorted { $0.name < $1.name }
-        self.schemaNames = Array(Set(schemaNames + tables.map(\.name.schema))).sorted()
+        self.enums = enums.sorted { $0.name < $1.name }
+        self.extensions = Array(Set(extensions)).sorted()
+        self.schemaNames = Array(Set(schemaNames + tables.map(\.name.schema) + enums.map(\.name.schema))).sorted()
     }
 
     public func table(_ name: QualifiedName) -> Table? { tables.first { $0.name == name } }

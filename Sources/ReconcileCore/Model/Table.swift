@@ -7,10 +7,15 @@ public struct Table: Hashable, Sendable {
     public var foreignKeys: [ForeignKey]
     public var indexes: [Index]
     public var seed: Seed?
+    /// `COMMENT ON TABLE`; nil means no comment.
+    public var comment: String?
+    /// The table's previous name: if that table exists and this one does not, it is renamed, keeping its data.
+    public var renamedFrom: QualifiedName?
 
     public init(name: QualifiedName, columns: [Column] = [], primaryKey: PrimaryKey? = nil,
                 uniqueConstraints: [UniqueConstraint] = [], checks: [CheckConstraint] = [],
-                foreignKeys: [ForeignKey] = [], indexes: [Index] = [], seed: Seed? = nil) {
+                foreignKeys: [ForeignKey] = [], indexes: [Index] = [], seed: Seed? = nil,
+                comment: String? = nil, renamedFrom: QualifiedName? = nil) {
         self.name = name
         self.columns = columns
         self.primaryKey = primaryKey
@@ -19,6 +24,8 @@ public struct Table: Hashable, Sendable {
         self.foreignKeys = foreignKeys
         self.indexes = indexes
         self.seed = seed
+        self.comment = comment
+        self.renamedFrom = renamedFrom
     }
 
     public func column(_ name: String) -> Column? { columns.first { $0.name == name } }

@@ -24,20 +24,27 @@ public enum Hazard: String, Hashable, Sendable, CaseIterable {
 
     static func of(_ change: Change) -> [Hazard] {
         switch change.kind {
-        case .createSchema, .createTable, .renameConstraint, .renameIndex, .seedRows:
+        case .createSchema, .createTable, .renameConstraint, .renameIndex, .seedRows, .createExtension, .createEnum,
+             .addEnumValue, .enumValuesNeedManualChange, .setTableComment, .setColumnComment:
             return []
+        case .renameTable, .renameColumn:
+            return [.accessExclusiveLock]
+        case .dropEnum:
+            return [.deletesData]
         case .addColumn(_, let column):
             var hazards: [Hazard] = [.accessExclusiveLock]
             if case .expression = column.defaultValue { hazards.append(.rewritesTable) }
             if column.identity != nil || column.isSerial { hazards.append(.rewritesTable) }
             if !column.isNullable && column.defaultValue == nil && column.identity == nil && !column.isSerial {
-                hazards.append(.mayFailOnExistingRows)
+                hazards.append(column.backfill == nil ? .mayFailOnExistingRows : .rewritesTable)
             }
             return hazards
-        case .alterColumnType:
-            return [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows]
-        case .setNotNull:
-            return [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows]
+        case .alterColumnType(_, _, _, _, let lossy):
+            return lossy ? [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows, .deletesData]
+                         : [.accessExclusiveLock, .rewritesTable]
+        case .setNotNull(_, _, let backfill, _):
+            return backfill == nil ? [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows]
+                                   : [.accessExclusiveLock, .rewritesTable]
         case .addIdentity:
             return [.accessExclusiveLock, .mayFailOnExistingRows]
         case .setDefault, .dropDefault, .dropNotNull, .setIdentity, .dropIdentity:

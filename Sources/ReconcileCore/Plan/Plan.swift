@@ -6,6 +6,9 @@ public struct PlanStep: Hashable, Sendable {
     /// Idempotent statements, without trailing semicolons; each runs on its own.
     public var statements: [String]
     public var hazards: [Hazard]
+    /// Set when a pre-flight check against the live data shows this step would fail (e.g. NULLs in a
+    /// column about to become NOT NULL); `--apply` then refuses before changing anything.
+    public var preflightFailure: String?
 
     public var summary: String { change.summary }
     public var isDestructive: Bool { change.isDestructive }
@@ -30,4 +33,7 @@ public struct Plan: Hashable, Sendable {
 
     /// Nothing to run and nothing held back: the database matches the file.
     public var isInSync: Bool { steps.isEmpty && blocked.isEmpty }
+
+    /// Steps that pre-flight checks show would fail on the current data.
+    public var failingSteps: [PlanStep] { steps.filter { $0.preflightFailure != nil } }
 }

@@ -13,7 +13,11 @@ public enum Planner {
         for change in ordered {
             let step = PlanStep(number: 0, change: change, statements: SQLRenderer.statements(for: change),
                                 hazards: Hazard.of(change))
-            if change.isDestructive && !allowDestructive { blocked.append(step) } else { runnable.append(step) }
+            if change.needsManualAction || (change.isDestructive && !allowDestructive) {
+                blocked.append(step)
+            } else {
+                runnable.append(step)
+            }
         }
         for index in runnable.indices { runnable[index].number = index + 1 }
         for index in blocked.indices { blocked[index].number = runnable.count + index + 1 }
@@ -32,6 +36,7 @@ public enum Planner {
         case .dropIndex: return 1
         case .dropColumn: return 2
         case .dropTable: return 3
+        case .dropEnum: return 4
         default: return 0
         }
     }

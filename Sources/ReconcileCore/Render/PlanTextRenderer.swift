@@ -9,9 +9,21 @@ public enum PlanTextRenderer {
         if !plan.blocked.isEmpty { out += "; \(plan.blocked.count) blocked" }
         out += ".\n"
         if !plan.steps.isEmpty { out += "\n" + grouped(plan.steps) }
-        if !plan.blocked.isEmpty {
-            out += "\nBlocked: destructive, run with --allow-destructive to include:\n"
-            out += grouped(plan.blocked)
+        let destructive = plan.blocked.filter { !$0.change.needsManualAction }
+        let manual = plan.blocked.filter(\.change.needsManualAction)
+        if !destructive.isEmpty {
+            out += "\nBlocked: destructive, run with --allow-destructive to include (--apply refuses while any remain):\n"
+            out += grouped(destructive)
+        }
+        if !manual.isEmpty {
+            out += "\nNeeds a manual change (reconcile cannot do this safely):\n"
+            out += grouped(manual)
+        }
+        if !plan.failingSteps.isEmpty {
+            out += "\nWould fail on the current data (--apply refuses until fixed):\n"
+            for step in plan.failingSteps {
+                out += "    ✗ \(step.number). \(step.change.table.map { "\($0): " } ?? "")\(step.preflightFailure ?? "")\n"
+            }
         }
         if includeSQL && !plan.steps.isEmpty {
             out += "\nSQL (each statement is idempotent):\n\n" + PlanSQLRenderer.render(plan, transaction: false)

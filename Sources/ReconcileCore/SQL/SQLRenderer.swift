@@ -5,19 +5,71 @@ public enum SQLRenderer {
         switch change.kind {
         case .createSchema(let name):
             return ["CREATE SCHEMA IF NOT EXISTS \(SQL.identifier(name))"]
+        case .createExtension(let name):
+            return ["CREATE EXTENSION IF NOT EXISTS \(SQL.identifier(name))"]
+        case .createEnum(let type):
+            let condition = "EXISTS (SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = \(SQL.literal(type.name.schema)) AND t.typname = \(SQL.literal(type.name.name)))"
+            return [guarded(unless: condition,
+                            "CREATE TYPE \(SQL.qualified(type.name)) AS ENUM (\(type.values.map(SQL.literal).joined(separator: ", ")))")]
+        case .addEnumValue(let type, let value, let before):
+            return ["ALTER TYPE \(SQL.qualified(type)) ADD VALUE IF NOT EXISTS \(SQL.literal(value))" + (before.map { " BEFORE \(SQL.literal($0))" } ?? "")]
+        case .enumValuesNeedManualChange:
+            return []
+        case .dropEnum(let type):
+            return ["DROP TYPE IF EXISTS \(SQL.qualified(type))"]
+        case .renameTable(let from, let to):
+            var statements: [String] = []
+            var current = from
+            if from.schema != to.schema {
+                let moved = QualifiedName(schema: to.schema, name: from.name)
+                statements.append(guarded(if: "\(exists(from)) AND NOT \(exists(moved))",
+                                          "ALTER TABLE \(SQL.qualified(from)) SET SCHEMA \(SQL.identifier(to.schema))"))
+                current = moved
+            }
+            if current.name != to.name {
+                statements.append(guarded(if: "\(exists(current)) AND NOT \(exists(to))",
+                                          "ALTER TABLE \(SQL.qualified(current)) RENAME TO \(SQL.identifier(to.name))"))
+            }
+            return statements
+        case .renameColumn(let table, let from, let to):
+            let condition = "EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = \(regclass(table)) AND attname = \(SQL.literal(from)) AND NOT attisdropped)"
+            return [guarded(if: condition, "ALTER TABLE \(SQL.qualified(table)) RENAME COLUMN \(SQL.identifier(from)) TO \(SQL.identifier(to))")]
+        case .setTableComment(let table, let comment):
+            return ["COMMENT ON TABLE \(SQL.qualified(table)) IS \(comment.map(SQL.literal) ?? "NULL")"]
+        case .setColumnComment(let table, let column, let comment):
+            return ["COMMENT ON COLUMN \(SQL.qualified(table)).\(SQL.identifier(column)) IS \(comment.map(SQL.literal) ?? "NULL")"]
         case .createTable(let table, let inlineForeignKeys):
-            return [createTable(table, inlineForeignKeys: inlineForeignKeys)]
+            var statements = [createTable(table, inlineForeignKeys: inlineForeignKeys)]
+            if let comment = table.comment {
+                statements.append("COMMENT ON TABLE \(SQL.qualified(table.name)) IS \(SQL.literal(comment))")
+            }
+            for column in table.columns {
+                guard let comment = column.comment else { continue }
+                statements.append("COMMENT ON COLUMN \(SQL.qualified(table.name)).\(SQL.identifier(column.name)) IS \(SQL.literal(comment))")
+            }
+            return statements
         case .addColumn(let table, let column):
-            return ["ALTER TABLE \(SQL.qualified(table)) ADD COLUMN IF NOT EXISTS \(columnDefinition(column))"]
-        case .alterColumnType(let table, let column, _, let to):
+            guard let backfill = column.backfill, !column.isNullable, column.defaultValue == nil,
+                  column.identity == nil, !column.isSerial else {
+                return ["ALTER TABLE \(SQL.qualified(table)) ADD COLUMN IF NOT EXISTS \(columnDefinition(column))"]
+            }
+            // Existing rows get the backfill value, then the column becomes NOT NULL.
+            var nullable = column
+            nullable.isNullable = true
+            return ["ALTER TABLE \(SQL.qualified(table)) ADD COLUMN IF NOT EXISTS \(columnDefinition(nullable))",
+                    backfillUpdate(table, column: column.name, value: backfill, type: column.type),
+                    "ALTER TABLE \(SQL.qualified(table)) ALTER COLUMN \(SQL.identifier(column.name)) SET NOT NULL"]
+        case .alterColumnType(let table, let column, _, let to, _):
             return ["ALTER TABLE \(SQL.qualified(table)) ALTER COLUMN \(SQL.identifier(column)) TYPE \(to) USING \(SQL.identifier(column))::\(to)"]
         case .setDefault(let table, let column, let value):
             // No column type here: a quoted literal is coerced to whatever the column's type is.
             return ["ALTER TABLE \(SQL.qualified(table)) ALTER COLUMN \(SQL.identifier(column)) SET DEFAULT \(defaultSQL(value, type: ""))"]
         case .dropDefault(let table, let column):
             return ["ALTER TABLE \(SQL.qualified(table)) ALTER COLUMN \(SQL.identifier(column)) DROP DEFAULT"]
-        case .setNotNull(let table, let column):
-            return ["ALTER TABLE \(SQL.qualified(table)) ALTER COLUMN \(SQL.identifier(column)) SET NOT NULL"]
+        case .setNotNull(let table, let column, let backfill, let type):
+            let setNotNull = "ALTER TABLE \(SQL.qualified(table)) ALTER COLUMN \(SQL.identifier(column)) SET NOT NULL"
+            guard let backfill else { return [setNotNull] }
+            return [backfillUpdate(table, column: column, value: backfill, type: type), setNotNull]
         case .dropNotNull(let table, let column):
             return ["ALTER TABLE \(SQL.qualified(table)) ALTER COLUMN \(SQL.identifier(column)) DROP NOT NULL"]
         case .addIdentity(let table, let column, let kind):
@@ -148,12 +200,21 @@ public enum SQLRenderer {
         let keys = index.keys.map { key -> String in
             switch key {
             case .column(let name): return SQL.identifier(name)
-            case .expression(let expression): return "(\(expression))"
+            case .expression(let expression): return expression
             }
         }
         var text = "USING \(index.method) (\(keys.joined(separator: ", ")))"
         if let predicate = index.predicate { text += " WHERE (\(predicate))" }
         return text
+    }
+
+    static func backfillUpdate(_ table: QualifiedName, column: String, value: Literal, type: String) -> String {
+        "UPDATE \(SQL.qualified(table)) SET \(SQL.identifier(column)) = \(literalSQL(value, type: type)) WHERE \(SQL.identifier(column)) IS NULL"
+    }
+
+    /// `EXISTS (...)` for a table, by name, for guarded renames.
+    static func exists(_ table: QualifiedName) -> String {
+        "EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = \(SQL.literal(table.schema)) AND c.relname = \(SQL.literal(table.name)) AND c.relkind IN ('r', 'p'))"
     }
 
     static func regclass(_ table: QualifiedName) -> String { "\(SQL.literal(SQL.qualified(table)))::regclass" }

@@ -1,0 +1,114 @@
+import Foundation
+
+/// Reads the server's canonical texts (`pg_get_expr`, `pg_get_indexdef`) back into the schema file's
+/// friendlier forms, for export. Anything it does not recognise is kept verbatim as SQL, which is always
+/// exact; recognised forms round-trip because the server canonicalises them back to the same text.
+public enum CatalogText {
+    /// `'gpt-4'::character varying` → "gpt-4", `0.8` → 0.8, `true` → true; nil when the default is an
+    /// expression to keep as `default_sql`.
+    public static func literalDefault(_ expression: String, columnType: String) -> Literal? {
+        if expression == "true" || expression == "false" { return .bool(expression == "true") }
+        if Literal.isNumber(expression), !expression.hasPrefix("+") { return .number(expression) }
+        guard expression.hasPrefix("'"), let castStart = expression.range(of: "'::", options: .backwards) else { return nil }
+        let body = expression[expression.index(after: expression.startIndex)..<castStart.lowerBound]
+        let cast = expression[castStart.upperBound...]
+        // Only a cast to the column's own type (modifiers aside) is a plain literal.
+        guard cast == baseType(columnType) || cast == columnType else { return nil }
+        // Inside, quotes are doubled; a lone quote would mean this is not one literal.
+        var text = ""
+        var iterator = body.makeIterator()
+        while let character = iterator.next() {
+            if character == "'" {
+                guard iterator.next() == "'" else { return nil }
+            }
+            text.append(character)
+        }
+        return .string(text)
+    }
+
+    static func baseType(_ type: String) -> String {
+        guard let open = type.firstIndex(of: "("), let close = type.firstIndex(of: ")") else { return type }
+        return (String(type[..<open]) + String(type[type.index(after: close)...])).trimmingSpaces
+    }
+
+    /// `USING btree (a, lower((b)::text)) WHERE (c IS NULL)` → method, keys, predicate. nil when the text has
+    /// parts the schema file cannot express (INCLUDE, WITH, TABLESPACE, NULLS NOT DISTINCT).
+    public static func index(_ tail: String, columns: [String]) -> (method: String, keys: [IndexKey], predicate: String?)? {
+        guard tail.hasPrefix("USING ") else { return nil }
+        var rest = Substring(tail.dropFirst(6))
+        guard let space = rest.firstIndex(of: " ") else { return nil }
+        let method = String(rest[..<space])
+        rest = rest[rest.index(after: space)...]
+        guard let (inside, after) = parenthesized(rest) else { return nil }
+        var predicate: String?
+        let remainder = after.trimmingSpaces
+        if !remainder.isEmpty {
+            guard remainder.hasPrefix("WHERE "), let (condition, end) = parenthesized(Substring(remainder.dropFirst(6))),
+                  end.trimmingSpaces.isEmpty else { return nil }
+            predicate = String(condition)
+        }
+        let keys = splitTopLevel(inside).map { key -> IndexKey in
+            let trimmed = key.trimmingSpaces
+            if columns.contains(trimmed) { return .column(trimmed) }
+            if trimmed.hasPrefix("\""), trimmed.hasSuffix("\""), trimmed.count >= 2 {
+                let unquoted = String(trimmed.dropFirst().dropLast()).replacingAll("\"\"", with: "\"")
+                if columns.contains(unquoted), SQL.identifier(unquoted) == trimmed { return .column(unquoted) }
+            }
+            return .expression(trimmed)
+        }
+        return (method, keys, predicate)
+    }
+
+    /// The text inside a leading `( ... )` (balanced, quote-aware) and what follows it.
+    static func parenthesized(_ text: Substring) -> (Substring, Substring)? {
+        guard text.first == "(" else { return nil }
+        var depth = 0
+        var quote: Character?
+        for index in text.indices {
+            let character = text[index]
+            if let open = quote {
+                if character == open { quote = nil }
+                continue
+            }
+            switch character {
+            case "'", "\"": quote = character
+            case "(": depth += 1
+            case ")":
+                depth -= 1
+                if depth == 0 {
+                    return (text[text.index(after: text.startIndex)..<index], text[text.index(after: index)...])
+                }
+            default: break
+            }
+        }
+        return nil
+    }
+
+    /// Splits on commas that are outside parentheses and quotes.
+    static func splitTopLevel(_ text: Substring) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        var depth = 0
+        var quote: Character?
+        for character in text {
+            if let open = quote {
+                current.append(character)
+                if character == open { quote = nil }
+                continue
+            }
+            switch character {
+            case "'", "\"": quote = character
+            case "(": depth += 1
+            case ")": depth -= 1
+            case "," where depth == 0:
+                parts.append(current)
+                current = ""
+                continue
+            default: break
+            }
+            current.append(character)
+        }
+        parts.append(current)
+        return parts
+    }
+}

@@ -1,0 +1,136 @@
+/// Writes a `Schema` as a version-1 schema file that `SchemaLoader` reads back to the same schema.
+/// Output is deterministic (tables, enums and constraints in name order; columns in table order), so an
+/// export of an unchanged database is byte-for-byte the same.
+public enum SchemaWriter {
+    public static func yaml(_ schema: Schema, header: String? = nil) -> String {
+        var out = ""
+        if let header { out += header.split(separator: "\n", omittingEmptySubsequences: false).map { "# \($0)" }.joined(separator: "\n") + "\n" }
+        out += "version: 1\n"
+        if !schema.extensions.isEmpty { out += "extensions: \(YAMLText.list(schema.extensions))\n" }
+        let schemasWithoutTables = schema.schemaNames.filter { name in
+            !schema.tables.contains { $0.name.schema == name } && !schema.enums.contains { $0.name.schema == name }
+        }
+        if !schemasWithoutTables.isEmpty { out += "schemas: \(YAMLText.list(schemasWithoutTables))\n" }
+        if !schema.enums.isEmpty {
+            out += "enums:\n"
+            for type in schema.enums {
+                out += "  \(YAMLText.string(name(type.name))): \(YAMLText.list(type.values))\n"
+            }
+        }
+        out += schema.tables.isEmpty ? "tables: {}\n" : "tables:\n"
+        for table in schema.tables { out += self.table(table) }
+        return out
+    }
+
+    static func table(_ table: Table) -> String {
+        var out = "  \(YAMLText.string(name(table.name))):\n"
+        if let comment = table.comment { out += "    comment: \(YAMLText.string(comment))\n" }
+        out += "    columns:\n"
+        for column in table.columns {
+            out += "      \(YAMLText.string(column.name)): { \(columnFields(column).joined(separator: ", ")) }\n"
+        }
+        let tableName = table.name.name
+        if let key = table.primaryKey {
+            out += "    primary_key: " + namedColumns(key.name, key.columns, defaultName: DefaultNames.primaryKey(table: tableName)) + "\n"
+        }
+        if !table.uniqueConstraints.isEmpty {
+            out += "    unique:\n"
+            for unique in table.uniqueConstraints.sorted(by: { $0.name < $1.name }) {
+                out += "      - " + namedColumns(unique.name, unique.columns,
+                                                  defaultName: DefaultNames.unique(table: tableName, columns: unique.columns)) + "\n"
+            }
+        }
+        if !table.checks.isEmpty {
+            out += "    checks:\n"
+            for check in table.checks.sorted(by: { $0.name < $1.name }) {
+                out += "      \(YAMLText.string(check.name)): \(YAMLText.quoted(checkExpression(check.expression)))\n"
+            }
+        }
+        if !table.foreignKeys.isEmpty {
+            out += "    foreign_keys:\n"
+            for key in table.foreignKeys.sorted(by: { $0.name < $1.name }) {
+                var fields: [String] = []
+                if key.name != DefaultNames.foreignKey(table: tableName, columns: key.columns) {
+                    fields.append("name: \(YAMLText.string(key.name))")
+                }
+                fields.append("columns: \(YAMLText.list(key.columns))")
+                let target = name(key.referencedTable, defaultSchema: table.name.schema)
+                    + "(" + key.referencedColumns.map(nameSyntax).joined(separator: ", ") + ")"
+                fields.append("references: \(YAMLText.string(target))")
+                if key.onDelete != .noAction { fields.append("on_delete: \(YAMLText.string(key.onDelete.rawValue))") }
+                if key.onUpdate != .noAction { fields.append("on_update: \(YAMLText.string(key.onUpdate.rawValue))") }
+                out += "      - { \(fields.joined(separator: ", ")) }\n"
+            }
+        }
+        if !table.indexes.isEmpty {
+            out += "    indexes:\n"
+            for index in table.indexes.sorted(by: { $0.name < $1.name }) {
+                var fields: [String] = []
+                if index.name != DefaultNames.index(table: tableName, keys: index.keys) {
+                    fields.append("name: \(YAMLText.string(index.name))")
+                }
+                let keys = index.keys.map { key -> String in
+                    switch key {
+                    case .column(let column): return YAMLText.string(column)
+                    case .expression(let expression): return "{ expression: \(YAMLText.quoted(expression)) }"
+                    }
+                }
+                fields.append("columns: [\(keys.joined(separator: ", "))]")
+                if index.isUnique { fields.append("unique: true") }
+                if index.method != "btree" { fields.append("using: \(YAMLText.string(index.method))") }
+                if let predicate = index.predicate { fields.append("where: \(YAMLText.quoted(predicate))") }
+                out += "      - { \(fields.joined(separator: ", ")) }\n"
+            }
+        }
+        if let seed = table.seed, !seed.rows.isEmpty {
+            out += "    seed:\n"
+            if seed.mode != .insertMissing { out += "      mode: \(seed.mode.rawValue)\n" }
+            if seed.key != table.primaryKey?.columns { out += "      key: \(YAMLText.list(seed.key))\n" }
+            out += "      rows:\n"
+            for row in seed.rows {
+                let values = row.values.map { "\(YAMLText.string($0.0)): \(YAMLText.literal($0.1))" }
+                out += "        - { \(values.joined(separator: ", ")) }\n"
+            }
+        }
+        return out
+    }
+
+    static func columnFields(_ column: Column) -> [String] {
+        var fields = ["type: \(YAMLText.string(column.isSerial ? SQLRenderer.serialType(column.type) : column.type))"]
+        if let identity = column.identity { fields.append("identity: \(identity.rawValue)") }
+        if !column.isNullable && column.identity == nil && !column.isSerial { fields.append("nullable: false") }
+        switch column.defaultValue {
+        case .literal(let literal)?: fields.append("default: \(YAMLText.literal(literal))")
+        case .expression(let expression)?: fields.append("default_sql: \(YAMLText.quoted(expression))")
+        case nil: break
+        }
+        if let comment = column.comment { fields.append("comment: \(YAMLText.quoted(comment))") }
+        return fields
+    }
+
+    /// `[a, b]` when the name is the one PostgreSQL would choose, `{ name: ..., columns: [...] }` otherwise.
+    static func namedColumns(_ name: String, _ columns: [String], defaultName: String) -> String {
+        name == defaultName ? YAMLText.list(columns) : "{ name: \(YAMLText.string(name)), columns: \(YAMLText.list(columns)) }"
+    }
+
+    /// `CHECK ((a > 0))` as the server prints it → `(a > 0)`, which the loader wraps in CHECK again.
+    static func checkExpression(_ definition: String) -> String {
+        guard definition.hasPrefix("CHECK ") else { return definition }
+        var body = Substring(definition.dropFirst(6))
+        if body.hasSuffix(" NOT VALID") { body = body.dropLast(10) }
+        // The server wraps the expression in one pair of parentheses of its own.
+        if let (inside, rest) = CatalogText.parenthesized(body), rest.isEmpty { return String(inside) }
+        return String(body)
+    }
+
+    /// A table name as the loader parses it: bare in `public`, `schema.table` elsewhere.
+    static func name(_ name: QualifiedName, defaultSchema: String = "public") -> String {
+        name.schema == defaultSchema ? nameSyntax(name.name) : nameSyntax(name.schema) + "." + nameSyntax(name.name)
+    }
+
+    /// One identifier in the loader's name syntax: double-quoted (SQL style) when it holds a character that
+    /// syntax gives a meaning to.
+    static func nameSyntax(_ identifier: String) -> String {
+        identifier.contains(where: { ".,()\" ".contains($0) }) ? SQL.identifier(identifier) : identifier
+    }
+}
