@@ -52,15 +52,19 @@ public struct Differ: Sendable {
                 changes.append(Change(.addForeignKey(table.name, foreignKey)))
             }
             for index in table.indexes { changes.append(Change(.createIndex(table.name, index))) }
-            if let seed = table.seed, !seed.rows.isEmpty {
-                changes.append(Change(.seedRows(table, rows: seed.rows, mode: seed.mode)))
-            }
         }
 
         for table in desired.tables {
             guard let liveTable = liveTables[table.name] else { continue }
             changes += TableDiffer(desired: table, canonical: canonicalTables[table.name] ?? table, live: liveTable).changes()
-            if let seed = table.seed {
+        }
+
+        // Seeded rows in foreign-key order across all tables, new or not: a parent's rows before its children's.
+        for table in Self.creationOrder(desired.tables) {
+            guard let seed = table.seed, !seed.rows.isEmpty else { continue }
+            if liveTables[table.name] == nil {
+                changes.append(Change(.seedRows(table, rows: seed.rows, mode: seed.mode)))
+            } else {
                 changes += seedChanges(table, seed)
             }
         }

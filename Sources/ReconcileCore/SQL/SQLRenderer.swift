@@ -250,8 +250,8 @@ public enum SQLRenderer {
             if groups[columns] == nil { order.append(columns) }
             groups[columns, default: []].append(row)
         }
-        let overriding = table.columns.contains { $0.identity == .always && rows.first?[$0.name] != nil }
         return order.map { columns in
+            let overriding = table.columns.contains { $0.identity == .always && columns.contains($0.name) }
             let values = groups[columns]!.map { row in
                 "(" + columns.map { column in literalSQL(row[column] ?? .null, type: table.column(column)?.type ?? "") }
                     .joined(separator: ", ") + ")"
@@ -265,8 +265,9 @@ public enum SQLRenderer {
             text += "\nON CONFLICT (\(SQL.identifierList(key))) "
             if updates {
                 text += "DO UPDATE SET " + updated.map { "\(SQL.identifier($0)) = EXCLUDED.\(SQL.identifier($0))" }.joined(separator: ", ")
-                text += "\n    WHERE (" + updated.map { "\(target).\(SQL.identifier($0))" }.joined(separator: ", ")
-                    + ") IS DISTINCT FROM (" + updated.map { "EXCLUDED.\(SQL.identifier($0))" }.joined(separator: ", ") + ")"
+                // Compared as text: json, xml, point... have no equality operator.
+                text += "\n    WHERE ROW(" + updated.map { "\(target).\(SQL.identifier($0))" }.joined(separator: ", ")
+                    + ")::text IS DISTINCT FROM ROW(" + updated.map { "EXCLUDED.\(SQL.identifier($0))" }.joined(separator: ", ") + ")::text"
             } else {
                 text += "DO NOTHING"
             }
