@@ -75,6 +75,9 @@ public final class Reconciler {
         return SchemaWriter.yaml(schema, header: "Exported by reconcile --export. This file now declares the database:\nedit it, review changes with --plan, deploy them with --apply.")
     }
 
+    /// Statements (round trips) sent to the server so far by this reconciler.
+    public var statementsSent: Int { connection?.statementCount ?? 0 }
+
     /// Where this run connects, without the password.
     public var target: String { options.connection.redactedDescription }
 

@@ -78,6 +78,9 @@ struct ReconcileCommand: ParsableCommand {
             transform: { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } })
     var seedTables: [[String]] = []
 
+    @Flag(name: .long, help: "Print the number of statements sent to the server and the elapsed time to stderr.")
+    var stats = false
+
     func run() throws {
         let options = ReconcileOptions(
             schemaPath: schema,
@@ -85,6 +88,13 @@ struct ReconcileCommand: ParsableCommand {
             allowDestructive: allowDestructive, lockTimeout: lockTimeout, statementTimeout: statementTimeout,
             lockWait: lockWait)
         let reconciler = Reconciler(options: options)
+        let started = Date()
+        defer {
+            if stats {
+                let seconds = String(format: "%.3f", Date().timeIntervalSince(started))
+                FileHandle.standardError.write(Data("reconcile: \(reconciler.statementsSent) statements sent, \(seconds) s\n".utf8))
+            }
+        }
         do {
             switch mode {
             case .plan: try runPlan(reconciler)
