@@ -4,11 +4,14 @@ import ReconcileCore
 /// Introspect → canonicalise → inspect seeds → diff → plan, inside whatever transaction the caller opened.
 struct PlanBuilder {
     let connection: Connection
+    var filter: TableFilter = .everything
 
     struct Result {
         let plan: Plan
         let live: Schema
         let canonical: Schema
+        /// SHA-256 of everything the plan was computed from on the database side, for saved plans.
+        let databaseFingerprint: String
     }
 
     /// `canonical` may be passed in to skip canonicalising again (the declared schema has not changed).
@@ -16,17 +19,32 @@ struct PlanBuilder {
         do {
             // Tables renamed from another schema are read there too (without managing that schema).
             let renamedFrom = desired.tables.compactMap(\.renamedFrom?.schema)
-            let live = try Introspector(connection: connection).liveSchema(schemas: Array(Set(desired.schemaNames + renamedFrom)).sorted())
+            let introspected = try Introspector(connection: connection).liveSchema(schemas: Array(Set(desired.schemaNames + renamedFrom)).sorted())
+            let live = filter.apply(introspected)
             let canonical = try known ?? Canonicalizer(connection: connection, live: live).canonicalize(desired)
             let seedStates = try SeedInspector(connection: connection).states(desired: desired, canonical: canonical, live: live)
             let changes = Differ(desired: desired, canonical: canonical, live: live, seedStates: seedStates).changes()
-            let plan = try PreflightChecks(connection: connection)
+            var plan = try PreflightChecks(connection: connection)
                 .annotate(Planner.plan(changes, allowDestructive: allowDestructive), live: live)
-            return Result(plan: plan, live: live, canonical: canonical)
+            let estimates = Dictionary(live.tables.compactMap { table in table.estimatedRows.map { (table.name, $0) } },
+                                       uniquingKeysWith: { a, _ in a })
+            for index in plan.steps.indices { plan.steps[index].estimatedRows = plan.steps[index].change.table.flatMap { estimates[$0] } }
+            for index in plan.blocked.indices { plan.blocked[index].estimatedRows = plan.blocked[index].change.table.flatMap { estimates[$0] } }
+            return Result(plan: plan, live: live, canonical: canonical,
+                          databaseFingerprint: Self.fingerprint(live: live, seedStates: seedStates))
+
         } catch let failure as Canonicalizer.Failure {
             throw ReconcileError.invalidDefinition(subject: failure.subject, statement: failure.statement, failure.error)
         } catch let error as PostgresError {
             throw ReconcileError.introspection(error)
         }
+    }
+
+    /// The live state as text, hashed. Row estimates are left out: autovacuum changes them all the time.
+    static func fingerprint(live: Schema, seedStates: [QualifiedName: [SeedRowState]]) -> String {
+        var stable = live
+        for index in stable.tables.indices { stable.tables[index].estimatedRows = nil }
+        let seeds = seedStates.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "\n")
+        return SHA256.hex("\(stable)\n\(seeds)")
     }
 }

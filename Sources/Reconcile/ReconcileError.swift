@@ -20,6 +20,8 @@ public enum ReconcileError: Error, CustomStringConvertible {
     case blockedSteps([PlanStep])
     /// Pre-flight checks showed steps that would fail on the current data; nothing was changed.
     case preflightFailed([PlanStep])
+    /// `--apply --plan-file`: the saved plan no longer fits; nothing was changed.
+    case stalePlan(String)
     /// The live database has something the schema file cannot express yet.
     case cannotExport(String)
     /// After applying, the database still differed; the transaction was rolled back.
@@ -73,6 +75,8 @@ public enum ReconcileError: Error, CustomStringConvertible {
         case .preflightFailed(let steps):
             return "refusing to apply: pre-flight checks show \(steps.count == 1 ? "a step" : "\(steps.count) steps") would fail on the current data; nothing was changed.\n"
                 + steps.map { "  \($0.number). \($0.change.table.map { "\($0): " } ?? "")\($0.summary): \($0.preflightFailure ?? "")" }.joined(separator: "\n")
+        case .stalePlan(let reason):
+            return "stale plan: \(reason); nothing was changed. Make a new plan with --plan --out and review it."
         case .cannotExport(let reason):
             return "cannot export: \(reason)"
         case .verificationFailed(let remaining):

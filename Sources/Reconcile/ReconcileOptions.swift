@@ -1,4 +1,5 @@
 import PostgresClient
+import ReconcileCore
 
 /// What a run needs to know; the CLI fills it from flags, tests fill it directly.
 public struct ReconcileOptions: Sendable {
@@ -12,15 +13,24 @@ public struct ReconcileOptions: Sendable {
     public var statementTimeout: Double
     /// Seconds to wait for another `reconcile --apply` on the same database to finish.
     public var lockWait: Double
+    /// `--include` / `--exclude`: the tables reconcile manages.
+    public var filter: TableFilter
 
     public init(schemaPath: String = "schema.yaml", connection: ConnectionInfo = ConnectionInfo(""),
                 allowDestructive: Bool = false, lockTimeout: Double = 5, statementTimeout: Double = 0,
-                lockWait: Double = 120) {
+                lockWait: Double = 120, filter: TableFilter = .everything) {
         self.schemaPath = schemaPath
         self.connection = connection
         self.allowDestructive = allowDestructive
         self.lockTimeout = lockTimeout
         self.statementTimeout = statementTimeout
         self.lockWait = lockWait
+        self.filter = filter
+    }
+
+    /// The timeouts each step runs under, in the form plans record them.
+    public var timeouts: PlanDocument.Timeouts {
+        PlanDocument.Timeouts(lockTimeoutMs: Int((lockTimeout * 1000).rounded()),
+                              statementTimeoutMs: Int((statementTimeout * 1000).rounded()))
     }
 }

@@ -1,5 +1,6 @@
 @_exported import PostgresClient
 @_exported import ReconcileCore
+import Foundation
 import ReconcileCore
 
 /// The one entry point for plan, apply and check: load the schema file, connect, introspect, diff, plan,
@@ -14,6 +15,8 @@ public final class Reconciler {
         public var plan: Plan
         /// Catalog statements the plan needed: constant in the number of tables.
         public var statementCount: Int
+        /// What the plan was computed from: recorded by `--plan --out` and checked by `--apply --plan-file`.
+        public var state: PlanDocument.SavedState
     }
 
     public struct CheckResult: Sendable {
@@ -23,24 +26,43 @@ public final class Reconciler {
         public var inSync: Bool { drift.isEmpty }
     }
 
-    /// Loads and validates the schema file; touches no database.
+    /// Loads and validates the schema file, keeping only the tables `--include`/`--exclude` manage;
+    /// touches no database (`--validate`).
     public func loadSchema() throws -> Schema {
         do {
-            return try SchemaLoader.load(path: options.schemaPath)
+            return options.filter.apply(try SchemaLoader.load(path: options.schemaPath))
         } catch let error as SchemaLoadError {
             throw ReconcileError.invalidSchema(error)
         }
     }
 
+    /// SHA-256 of the schema file's bytes, as saved plans record it.
+    public func schemaFingerprint() throws -> String {
+        guard let data = FileManager.default.contents(atPath: options.schemaPath) else {
+            throw ReconcileError.invalidSchema(SchemaLoadError([Diagnostic(file: options.schemaPath, line: 0, column: 0, message: "schema file cannot be read")]))
+        }
+        return SHA256.hex([UInt8](data))
+    }
+
     /// What `--apply` would do now. Reads only, in a snapshot transaction that is always rolled back.
     public func plan() throws -> PlanResult {
         let desired = try loadSchema()
+        let schemaFingerprint = try schemaFingerprint()
         let connection = try connect()
         let before = connection.statementCount
-        let plan = try inRolledBackSnapshot(connection) {
-            try PlanBuilder(connection: connection).build(desired: desired, allowDestructive: options.allowDestructive).plan
+        let built = try inRolledBackSnapshot(connection) {
+            try builder(connection).build(desired: desired, allowDestructive: options.allowDestructive)
         }
-        return PlanResult(plan: plan, statementCount: connection.statementCount - before)
+        let state = PlanDocument.SavedState(databaseSha256: built.databaseFingerprint, schemaSha256: schemaFingerprint,
+                                            schemaPath: options.schemaPath, allowDestructive: options.allowDestructive)
+        return PlanResult(plan: built.plan, statementCount: connection.statementCount - before, state: state)
+    }
+
+    /// The plan against an empty database, with no database at all (`--plan --offline`): for code review
+    /// where no server is reachable. Types and expressions are not checked by a server.
+    public func offlinePlan() throws -> Plan {
+        let desired = try loadSchema()
+        return Planner.plan(Differ(desired: desired, live: Schema()).changes(), allowDestructive: options.allowDestructive)
     }
 
     /// Drift between database and file, for cron: destructive differences count too.
@@ -48,7 +70,7 @@ public final class Reconciler {
         let desired = try loadSchema()
         let connection = try connect()
         let plan = try inRolledBackSnapshot(connection) {
-            try PlanBuilder(connection: connection).build(desired: desired, allowDestructive: true).plan
+            try builder(connection).build(desired: desired, allowDestructive: true).plan
         }
         return CheckResult(drift: plan.steps + plan.blocked, unmanagedTables: plan.unmanagedTables)
     }
@@ -58,6 +80,27 @@ public final class Reconciler {
         let desired = try loadSchema()
         let connection = try connect()
         return try Applier(connection: connection, options: options).apply(desired, progress: progress)
+    }
+
+    /// Executes exactly a saved, reviewed plan (`--apply --plan-file`), or refuses if the database or the
+    /// schema file changed since it was made.
+    public func apply(savedPlan: PlanDocument, progress: (ApplyEvent) -> Void = { _ in }) throws -> ApplyResult {
+        guard let state = savedPlan.state else { throw ReconcileError.stalePlan("the plan file has no recorded state; make it with --plan --out") }
+        guard savedPlan.formatVersion == PlanDocument.currentFormatVersion else {
+            throw ReconcileError.stalePlan("the plan file has format version \(savedPlan.formatVersion); this reconcile writes \(PlanDocument.currentFormatVersion)")
+        }
+        var options = self.options
+        options.allowDestructive = state.allowDestructive
+        guard try schemaFingerprint() == state.schemaSha256 else {
+            throw ReconcileError.stalePlan("the schema file \(options.schemaPath) changed since the plan was made")
+        }
+        let desired = try loadSchema()
+        let connection = try connect()
+        return try Applier(connection: connection, options: options).apply(desired, expected: savedPlan, progress: progress)
+    }
+
+    private func builder(_ connection: Connection) -> PlanBuilder {
+        PlanBuilder(connection: connection, filter: options.filter)
     }
 
     /// The live database as a schema file (`--export`). `schemas` nil means every user schema.

@@ -10,24 +10,28 @@ struct ReconcileCommand: ParsableCommand {
         abstract: "Make a PostgreSQL database match the tables and seeded rows declared in a YAML file.",
         discussion: """
             Modes:
-              --plan    print what --apply would do (reads only). Exit 0.
-              --apply   do it, in one transaction: all of it or nothing. Exit 0 on success, 1 on error.
-              --check   report drift for cron: exit 0 in sync, 2 drift, 1 error.
-              --export  print the live database as a schema file (adopt an existing database).
+              --plan      print what --apply would do (reads only). Exit 0.
+              --apply     do it, in one transaction: all of it or nothing. Exit 0 on success, 1 on error.
+              --check     report drift for cron: exit 0 in sync, 2 drift, 1 error.
+              --export    print the live database as a schema file (adopt an existing database).
+              --validate  check the schema file alone, without a database. Exit 0 valid, 1 invalid.
 
             Examples:
               reconcile --plan --database-url postgresql://app@db.internal/app
+              reconcile --plan --format markdown > plan.md          # for a pull-request comment
+              reconcile --plan --out plan.json && reconcile --apply --plan-file plan.json
               DATABASE_URL=postgresql://app@localhost/app reconcile --apply --schema deploy/schema.yaml
-              reconcile --check || alert "schema drift on $(hostname)"
+              reconcile --check --exclude 'public.schema_migrations' || alert "schema drift"
               reconcile --apply --allow-destructive --lock-timeout 2s --statement-timeout 5m
               reconcile --export --schemas public,billing --seed-tables admin_settings > schema.yaml
+              reconcile --plan --offline --format sql               # no database needed
 
             The connection comes from --database-url, else $DATABASE_URL, else libpq's PG* variables,
             ~/.pgpass and service files. Passwords are never printed.
             """)
 
     enum Mode: String, EnumerableFlag {
-        case plan, apply, check, export
+        case plan, apply, check, export, validate
 
         static func help(for value: Mode) -> ArgumentHelp? {
             switch value {
@@ -35,8 +39,13 @@ struct ReconcileCommand: ParsableCommand {
             case .apply: return "Apply the plan in one transaction, then verify the database matches."
             case .check: return "Exit 0 when the database matches the file, 2 when it drifts, 1 on error."
             case .export: return "Print the live database as a schema file, to stdout."
+            case .validate: return "Check the schema file without connecting to a database."
             }
         }
+    }
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, sql, json, markdown
     }
 
     @Flag(exclusivity: .exclusive)
@@ -49,9 +58,29 @@ struct ReconcileCommand: ParsableCommand {
             help: ArgumentHelp("libpq URI or conninfo (default: $DATABASE_URL, then PG* variables).", valueName: "url"))
     var databaseURL: String?
 
+    @Option(name: .long, help: "Output of --plan and --check: text (default), sql, json or markdown.")
+    var format: Format = .text
+
     @Flag(name: .customLong("allow-destructive"),
-          help: "Also drop tables, columns, constraints and indexes the file does not declare.")
+          help: "Also drop tables, columns, constraints and indexes the file does not declare, and allow lossy type changes.")
     var allowDestructive = false
+
+    @Option(name: .customLong("include"), parsing: .singleValue,
+            help: ArgumentHelp("Manage only tables matching this pattern (schema.table or table; * and ?). Repeatable.", valueName: "pattern"))
+    var include: [String] = []
+
+    @Option(name: .customLong("exclude"), parsing: .singleValue,
+            help: ArgumentHelp("Never touch tables matching this pattern, even with --allow-destructive. Repeatable.", valueName: "pattern"))
+    var exclude: [String] = []
+
+    @Option(name: .customLong("out"), help: ArgumentHelp("--plan: also save the plan, with the state it was made from, as JSON.", valueName: "file"))
+    var out: String?
+
+    @Option(name: .customLong("plan-file"), help: ArgumentHelp("--apply: execute exactly this saved plan, or refuse if it is stale.", valueName: "file"))
+    var planFile: String?
+
+    @Flag(name: .long, help: "--plan: plan against an empty database without connecting to one.")
+    var offline = false
 
     @Option(name: .customLong("lock-timeout"),
             help: ArgumentHelp("How long a step may wait for a table lock (e.g. 5s, 500ms).", valueName: "duration"),
@@ -70,108 +99,194 @@ struct ReconcileCommand: ParsableCommand {
 
     @Option(name: .long, parsing: .singleValue,
             help: ArgumentHelp("--export: schemas to export, comma-separated (default: every user schema).", valueName: "names"),
-            transform: { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } })
+            transform: CommaList.split)
     var schemas: [[String]] = []
 
     @Option(name: .customLong("seed-tables"), parsing: .singleValue,
             help: ArgumentHelp("--export: also write these tables' rows as seeded rows ([schema.]table, comma-separated).", valueName: "tables"),
-            transform: { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } })
+            transform: CommaList.split)
     var seedTables: [[String]] = []
 
     @Flag(name: .long, help: "Print the number of statements sent to the server and the elapsed time to stderr.")
     var stats = false
+
+    func validate() throws {
+        if out != nil && mode != .plan { throw ValidationError("--out goes with --plan") }
+        if planFile != nil && mode != .apply { throw ValidationError("--plan-file goes with --apply") }
+        if offline && mode != .plan { throw ValidationError("--offline goes with --plan") }
+        if offline && out != nil { throw ValidationError("--offline plans cannot be saved: they know no database state") }
+    }
 
     func run() throws {
         let options = ReconcileOptions(
             schemaPath: schema,
             connection: ConnectionInfo(databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? ""),
             allowDestructive: allowDestructive, lockTimeout: lockTimeout, statementTimeout: statementTimeout,
-            lockWait: lockWait)
+            lockWait: lockWait, filter: TableFilter(include: include, exclude: exclude))
         let reconciler = Reconciler(options: options)
         let started = Date()
         defer {
             if stats {
                 let seconds = String(format: "%.3f", Date().timeIntervalSince(started))
-                FileHandle.standardError.write(Data("reconcile: \(reconciler.statementsSent) statements sent, \(seconds) s\n".utf8))
+                Output.errorLine("reconcile: \(reconciler.statementsSent) statements sent, \(seconds) s")
             }
         }
         do {
             switch mode {
             case .plan: try runPlan(reconciler)
-            case .apply: try runApply(reconciler)
+            case .apply: try ApplyProgress().run(reconciler, planFile: planFile)
             case .check: try runCheck(reconciler)
             case .export:
                 let names = schemas.flatMap { $0 }
-                let tables = try seedTables.flatMap { $0 }.map(ReconcileCLIParsing.tableName)
+                let tables = try seedTables.flatMap { $0 }.map(CommaList.tableName)
                 Output.out(try reconciler.export(schemas: names.isEmpty ? nil : names, seedTables: tables))
+            case .validate:
+                let schema = try reconciler.loadSchema()
+                let seeded = schema.tables.filter { $0.seed != nil }.count
+                Output.out("\(self.schema): valid (\(schema.tables.count) table\(schema.tables.count == 1 ? "" : "s"), \(seeded) seeded)\n")
             }
         } catch let error as ReconcileError {
-            Output.error(error.description)
+            Output.errorLine("error: " + error.description)
             throw ExitCode(1)
         }
     }
 
     private func runPlan(_ reconciler: Reconciler) throws {
+        if offline {
+            Output.out(render(try reconciler.offlinePlan(), reconciler: reconciler))
+            return
+        }
         let result = try reconciler.plan()
-        Output.out(PlanTextRenderer.render(result.plan))
+        if let out {
+            let document = PlanDocument(plan: result.plan, mode: "plan", timeouts: reconciler.options.timeouts, state: result.state)
+            do {
+                try document.json().write(toFile: out, atomically: true, encoding: .utf8)
+            } catch {
+                Output.errorLine("error: cannot write the plan to \(out): \(error.localizedDescription)")
+                throw ExitCode(1)
+            }
+        }
+        Output.out(render(result.plan, reconciler: reconciler))
     }
 
-    private func runApply(_ reconciler: Reconciler) throws {
-        let result = try reconciler.apply { event in
-            switch event {
-            case .waitingForLock:
-                Output.out("Waiting for another reconcile --apply on this database to finish (up to --lock-wait)...\n")
-            case .stepStarted(let step):
-                Output.out("\(step.change.marker) \(step.number). \(step.change.table.map { "\($0): " } ?? "")\(step.summary) ... ")
-            case .stepFinished(_, let seconds):
-                Output.out("done (\(Int((seconds * 1000).rounded())) ms)\n")
+    private func render(_ plan: Plan, reconciler: Reconciler) -> String {
+        switch format {
+        case .text: return PlanTextRenderer.render(plan, style: Output.style)
+        case .sql: return PlanSQLRenderer.render(plan)
+        case .json: return PlanDocument(plan: plan, mode: "plan", timeouts: reconciler.options.timeouts).json()
+        case .markdown: return PlanMarkdownRenderer.render(plan)
+        }
+    }
+
+    private func runCheck(_ reconciler: Reconciler) throws {
+        let result = try reconciler.check()
+        switch format {
+        case .text:
+            if result.inSync {
+                Output.out("In sync: the database matches the schema file.\n")
+            } else {
+                Output.out("Drift: \(result.drift.count) difference\(result.drift.count == 1 ? "" : "s") between the database and the schema file.\n")
+                for step in result.drift { Output.out("  \(Output.style.marker(step.change.marker)) \(step.change.driftDescription)\n") }
+                Output.out("Run `reconcile --plan` to see the SQL, `reconcile --apply` to fix it.\n")
             }
+        case .sql:
+            let plan = Plan(steps: result.drift.filter { !$0.change.needsManualAction }, blocked: [], unmanagedTables: [])
+            Output.out(PlanSQLRenderer.render(plan))
+        case .json:
+            let plan = Plan(steps: result.drift, blocked: [], unmanagedTables: result.unmanagedTables)
+            Output.out(PlanDocument(plan: plan, mode: "check", timeouts: reconciler.options.timeouts, drift: result.drift).json())
+        case .markdown:
+            Output.out(PlanMarkdownRenderer.renderDrift(result.drift))
+        }
+        if !result.inSync { throw ExitCode(2) }
+    }
+}
+
+/// Prints each step as it starts and ends; on failure, which steps ran (and were rolled back) and which not.
+final class ApplyProgress {
+    private var planned: [PlanStep] = []
+    private var finished: [PlanStep] = []
+    private var committed: [PlanStep] = []
+
+    func run(_ reconciler: Reconciler, planFile: String?) throws {
+        let result: ApplyResult
+        do {
+            if let planFile {
+                guard let data = FileManager.default.contents(atPath: planFile) else {
+                    throw ReconcileError.stalePlan("cannot read the plan file \(planFile)")
+                }
+                let document: PlanDocument
+                do {
+                    document = try PlanDocument.decode(data)
+                } catch {
+                    throw ReconcileError.stalePlan("\(planFile) is not a plan written by --plan --out")
+                }
+                result = try reconciler.apply(savedPlan: document, progress: event)
+            } else {
+                result = try reconciler.apply(progress: event)
+            }
+        } catch let error as ReconcileError {
+            if case .stepFailed(let step, _, _, _, _) = error { Output.out("FAILED\n\n"); report(failedAt: step) }
+            throw error
         }
         if result.executed.isEmpty {
             Output.out("No changes. The database matches the schema file.\n")
         } else {
             Output.out("Applied \(result.executed.count) step\(result.executed.count == 1 ? "" : "s") in one transaction; the database now matches the schema file.\n")
         }
-        if !result.blocked.isEmpty {
-            Output.out("\nNot applied: destructive, run with --allow-destructive to include:\n")
-            for step in result.blocked {
-                Output.out("  - \(step.change.table.map { "\($0): " } ?? "")\(step.summary)\n")
-            }
+    }
+
+    private func event(_ event: ApplyEvent) {
+        switch event {
+        case .waitingForLock:
+            Output.out("Waiting for another reconcile --apply on this database to finish (up to --lock-wait)...\n")
+        case .planned(let steps):
+            committed += finished
+            finished = []
+            planned = steps
+        case .stepStarted(let step):
+            Output.out("\(Output.style.marker(step.change.marker)) \(step.number). \(step.change.table.map { "\($0): " } ?? "")\(step.summary) ... ")
+        case .stepFinished(let step, let seconds):
+            finished.append(step)
+            Output.out("done (\(Int((seconds * 1000).rounded())) ms)\n")
         }
     }
 
-    private func runCheck(_ reconciler: Reconciler) throws {
-        let result = try reconciler.check()
-        guard !result.inSync else {
-            Output.out("In sync: the database matches the schema file.\n")
-            return
-        }
-        Output.out("Drift: \(result.drift.count) difference\(result.drift.count == 1 ? "" : "s") between the database and the schema file.\n")
-        for step in result.drift {
-            Output.out("  \(step.change.marker) \(step.change.table.map { "\($0): " } ?? "")\(step.summary)\n")
-        }
-        Output.out("Run `reconcile --plan` to see the SQL, `reconcile --apply` to fix it.\n")
-        throw ExitCode(2)
+    private func report(failedAt step: PlanStep) {
+        let notRun = planned.filter { $0.number > step.number }
+        if !finished.isEmpty { Output.out("Rolled back (had run): \(numbers(finished))\n") }
+        Output.out("Failed: \(step.number)\n")
+        if !notRun.isEmpty { Output.out("Not run: \(numbers(notRun))\n") }
+    }
+
+    private func numbers(_ steps: [PlanStep]) -> String { steps.map { String($0.number) }.joined(separator: ", ") }
+}
+
+enum Output {
+    /// Colours only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+    static let style = PlanTextRenderer.Style(colors: isatty(STDOUT_FILENO) == 1
+        && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && ProcessInfo.processInfo.environment["TERM"] != "dumb")
+
+    static func out(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func errorLine(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }
 
-enum ReconcileCLIParsing {
+enum CommaList {
+    static func split(_ text: String) -> [String] {
+        text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
     /// `table` or `schema.table` (double quotes for odd names), as in the schema file.
     static func tableName(_ text: String) throws -> QualifiedName {
         guard let name = try? SchemaLoader.qualifiedName(text) else {
             throw ValidationError("'\(text)' is not a table name; write table or schema.table")
         }
         return name
-    }
-}
-
-enum Output {
-    static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
-    }
-
-    static func error(_ text: String) {
-        FileHandle.standardError.write(Data("error: \(text)\n".utf8))
     }
 }
 

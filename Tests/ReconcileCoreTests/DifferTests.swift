@@ -229,7 +229,7 @@ final class DifferTests: XCTestCase {
         XCTAssertEqual(diffKinds(desired: [serialDesired], live: [serialLive]), [])
     }
 
-    /// KNOWN BUG (reported): `ALTER COLUMN ... ADD GENERATED ... AS IDENTITY` fails on a nullable column
+    /// `ALTER COLUMN ... ADD GENERATED ... AS IDENTITY` fails on a nullable column
     /// ("must be declared NOT NULL before identity can be added"), so SET NOT NULL has to come first.
     func testNotNullIsSetBeforeIdentityIsAdded() {
         let live = usersTable { $0.columns[0].identity = nil; $0.columns[0].isNullable = true; $0.primaryKey = nil }
@@ -240,7 +240,7 @@ final class DifferTests: XCTestCase {
         ])
     }
 
-    /// KNOWN BUG (reported): PostgreSQL refuses to add an identity to a column that has a default
+    /// PostgreSQL refuses to add an identity to a column that has a default
     /// ("column ... already has a default value"); the differ must drop the live default first.
     func testLiveDefaultIsDroppedBeforeIdentityIsAdded() {
         let live = usersTable { $0.columns[0].identity = nil; $0.columns[0].defaultValue = .literal(.number("1")) }

@@ -57,9 +57,8 @@ final class SQLRenderingTests: XCTestCase {
         XCTAssertEqual(SQL.dollarQuoted("$$ and $x$"), "$reconcile$$$ and $x$$reconcile$")
     }
 
-    /// KNOWN BUG (reported, latent): a body ending in `$reconcile` runs into the closing tag, so the quoted
-    /// text ends early (`$reconcile$x$reconcile$reconcile$` is the string 'x' followed by `reconcile$`).
-    /// Not reachable through SQLRenderer today (its DO bodies end in "END\n"), but `dollarQuoted` is public.
+    /// A body ending in `$reconcile` would run into the closing tag and end the quoted text early
+    /// (`$reconcile$x$reconcile$reconcile$` is the string 'x' followed by `reconcile$`).
     func testDollarQuotingHandlesABodyEndingInThePartialTag() {
         let quoted = SQL.dollarQuoted("x$reconcile")
         XCTAssertFalse(quoted.hasPrefix("$reconcile$"), "got \(quoted)")
@@ -480,9 +479,8 @@ final class SQLRenderingTests: XCTestCase {
         XCTAssertEqual(emoji.utf8.count, 60)
     }
 
-    /// KNOWN BUG (reported): PostgreSQL names an unnamed index on `lower(email)` `users_lower_idx` (it uses
-    /// the function name, FigureIndexColname), and only falls back to `expr` for operators such as `(a + b)`.
-    /// DefaultNames always says `expr`, so a hand-built index is "renamed" on the first reconcile.
+    /// PostgreSQL names an unnamed index on `lower(email)` `users_lower_idx` (it uses the function name,
+    /// FigureIndexColname), and only falls back to `expr` for operators such as `(a + b)`.
     func testDefaultIndexNameForAFunctionExpressionMatchesPostgreSQL() {
         XCTAssertEqual(DefaultNames.index(table: "users", keys: [.expression("lower(email)")]), "users_lower_idx")
     }

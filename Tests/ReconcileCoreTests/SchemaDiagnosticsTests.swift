@@ -67,7 +67,7 @@ final class SchemaDiagnosticsTests: XCTestCase {
     func testUnknownColumnKey() {
         // Note: `tpye` is a transposition (Levenshtein distance 2), so no suggestion is offered today.
         XCTAssertEqual(loadErrors("version: 1\ntables:\n  a:\n    columns:\n      id: { tpye: int }\n"), [
-            "schema.yaml:5:13: error: unknown key 'tpye' in column public.a.id",
+            "schema.yaml:5:13: error: unknown key 'tpye' in column public.a.id (did you mean 'type'?)",
             "schema.yaml:5:7: error: column public.a.id has no 'type'",
         ])
         XCTAssertEqual(loadErrors("version: 1\ntables:\n  a:\n    columns:\n      id: { typ: int }\n"), [
@@ -258,7 +258,7 @@ final class SchemaDiagnosticsTests: XCTestCase {
     func testIndexOnUnknownColumn() {
         let yaml = "version: 1\ntables:\n  a:\n    columns:\n      email: text\n    indexes:\n      - columns: [emial]\n"
         XCTAssertEqual(loadErrors(yaml), [
-            "schema.yaml:3:3: error: index a_emial_idx of public.a names unknown column 'emial'",
+            "schema.yaml:3:3: error: index a_emial_idx of public.a names unknown column 'emial' (did you mean 'email'?)",
         ])
     }
 
@@ -300,17 +300,15 @@ final class SchemaDiagnosticsTests: XCTestCase {
         ])
     }
 
-    /// KNOWN BUG (reported): the check only runs when `default` comes before `default_sql`; written the
-    /// other way round the file loads and the later `default` silently wins (SchemaBuilder.swift, "default" case).
+    /// Key order does not matter: the second of the two keys is reported.
     func testDefaultSQLThenDefaultIsAlsoRejected() {
         XCTAssertEqual(loadErrors("version: 1\ntables:\n  a:\n    columns:\n      id: { type: int, default_sql: now(), default: 1 }\n"), [
-            "schema.yaml:5:41: error: column public.a.id has both 'default' and 'default_sql'; keep one",
+            "schema.yaml:5:44: error: column public.a.id has both 'default' and 'default_sql'; keep one",
         ])
     }
 
-    /// KNOWN BUG (reported): `nullable: true` written after `identity:` makes an identity column nullable in the
-    /// model (written before, `identity` resets it). PostgreSQL identity columns are always NOT NULL and refuse
-    /// DROP NOT NULL, so every plan then carries a failing "make id nullable" step. Key order must not matter.
+    /// PostgreSQL identity columns are always NOT NULL: `nullable: true` on one is an error, whatever the
+    /// key order.
     func testIdentityNullabilityDoesNotDependOnKeyOrder() {
         func outcome(_ column: String) -> String {
             do {
@@ -322,7 +320,9 @@ final class SchemaDiagnosticsTests: XCTestCase {
                 return "\(error)"
             }
         }
-        XCTAssertEqual(outcome("{ nullable: true, type: bigint, identity: always }"), "nullable=false")
+        XCTAssertEqual(outcome("{ nullable: true, type: bigint, identity: always }"),
+                       "column public.a.id is an identity or serial column, so it cannot be nullable")
+        XCTAssertEqual(outcome("{ type: bigint, identity: always }"), "nullable=false")
         XCTAssertEqual(outcome("{ type: bigint, identity: always, nullable: true }"),
                        outcome("{ nullable: true, type: bigint, identity: always }"))
     }
@@ -403,7 +403,7 @@ final class SchemaDiagnosticsTests: XCTestCase {
         XCTAssertEqual(errors, [
             "schema.yaml:3:5: error: unknown key 'colums' in table public.a (did you mean 'columns'?)",
             "schema.yaml:2:3: error: table public.a has no 'columns'",
-            "schema.yaml:6:12: error: unknown key 'tpye' in column public.b.x",
+            "schema.yaml:6:12: error: unknown key 'tpye' in column public.b.x (did you mean 'type'?)",
             "schema.yaml:6:7: error: column public.b.x has no 'type'",
             "schema.yaml:7:7: error: column public.b.y is an identity or serial column, so it cannot also have a default",
             "schema.yaml:1:1: error: missing 'version: 1' at the top of the file",

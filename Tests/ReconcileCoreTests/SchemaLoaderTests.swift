@@ -329,7 +329,7 @@ final class SchemaLoaderTests: XCTestCase {
         let schema = try loadValid(namesYAML)
         let notes = try XCTUnwrap(schema.table(Fixture.name("notes")))
         XCTAssertEqual(notes.indexes, [
-            Index(name: "notes_expr_idx", keys: [.expression("lower(body)")]),
+            Index(name: "notes_lower_idx", keys: [.expression("lower(body)")]),
             Index(name: "notes_body_partial", keys: [.column("body")], isUnique: true, method: "btree",
                   predicate: "body IS NOT NULL"),
             Index(name: "notes_tags_gin", keys: [.column("tags")], method: "gin"),

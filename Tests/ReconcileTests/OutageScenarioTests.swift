@@ -20,7 +20,7 @@ final class OutageScenarioTests: XCTestCase {
     func testDeployCreatesTheMissingTablesAndSeedsSettingsThenStaysConverged() throws {
         let check = try CLI.run(["--check", "--schema", schemaPath, "--database-url", database.url])
         XCTAssertEqual(check.exitCode, 2, check.stdout + check.stderr)
-        XCTAssertTrue(check.stdout.contains("create table public.ai_usage_logs"), check.stdout)
+        XCTAssertTrue(check.stdout.contains("+ missing table public.ai_usage_logs\n"), check.stdout)
 
         let apply = try CLI.run(["--apply", "--schema", schemaPath, "--database-url", database.url])
         XCTAssertEqual(apply.exitCode, 0, apply.stdout + apply.stderr)

@@ -6,6 +6,8 @@ import ReconcileCore
 public enum ApplyEvent: Sendable {
     /// Another run holds the apply lock; this one waits up to `--lock-wait`.
     case waitingForLock
+    /// The steps about to run (planned under the lock), before the first one starts.
+    case planned([PlanStep])
     case stepStarted(PlanStep)
     case stepFinished(PlanStep, seconds: Double)
 }
@@ -27,7 +29,8 @@ struct Applier {
     let connection: Connection
     let options: ReconcileOptions
 
-    func apply(_ desired: Schema, progress: (ApplyEvent) -> Void) throws -> ApplyResult {
+    /// `expected`: a saved plan that must still be exactly what the database needs.
+    func apply(_ desired: Schema, expected: PlanDocument? = nil, progress: (ApplyEvent) -> Void) throws -> ApplyResult {
         var committedEarly: [PlanStep] = []
         while true {
             try connection.query("BEGIN")
@@ -36,8 +39,9 @@ struct Applier {
                 try connection.query("SET LOCAL lock_timeout = \(Self.milliseconds(options.lockTimeout))")
                 try connection.query("SET LOCAL statement_timeout = \(Self.milliseconds(options.statementTimeout))")
                 // Planned under the lock: a run that waited sees what the previous one did, and does only the rest.
-                let builder = PlanBuilder(connection: connection)
+                let builder = PlanBuilder(connection: connection, filter: options.filter)
                 let planned = try builder.build(desired: desired, allowDestructive: options.allowDestructive)
+                if let expected, committedEarly.isEmpty { try Self.verify(expected, against: planned) }
                 // Refuse before the first statement: a deploy either reaches the declared state or changes nothing.
                 guard planned.plan.blocked.isEmpty else { throw ReconcileError.blockedSteps(planned.plan.blocked) }
                 guard planned.plan.failingSteps.isEmpty else { throw ReconcileError.preflightFailed(planned.plan.failingSteps) }
@@ -46,12 +50,14 @@ struct Applier {
                 // committed first, on their own (harmless if the rest then fails), and the rest is planned again.
                 let enumValues = planned.plan.steps.filter { if case .addEnumValue = $0.change.kind { return true }; return false }
                 if committedEarly.isEmpty, !enumValues.isEmpty, enumValues.count < planned.plan.steps.count {
+                    progress(.planned(enumValues))
                     try execute(enumValues, progress: progress, committedEarly: [])
                     try connection.query("COMMIT")
                     committedEarly = enumValues
                     continue
                 }
 
+                if !planned.plan.steps.isEmpty { progress(.planned(planned.plan.steps)) }
                 let executed = try execute(planned.plan.steps, progress: progress, committedEarly: committedEarly)
                 if !executed.isEmpty {
                     let check = try builder.build(desired: desired, allowDestructive: options.allowDestructive,
@@ -64,6 +70,16 @@ struct Applier {
                 rollback()
                 throw error
             }
+        }
+    }
+
+    /// A saved plan applies only to the very state it was computed from, and only as it was reviewed.
+    static func verify(_ expected: PlanDocument, against planned: PlanBuilder.Result) throws {
+        guard expected.state?.databaseSha256 == planned.databaseFingerprint else {
+            throw ReconcileError.stalePlan("the database changed since the plan was made")
+        }
+        guard expected.steps.map(\.sql) == planned.plan.steps.map(\.statements) else {
+            throw ReconcileError.stalePlan("the plan computed now differs from the saved one")
         }
     }
 

@@ -5,6 +5,9 @@ import ReconcileCore
 /// NOT NULL, duplicates under a new unique key, rows violating a new check, orphans under a new foreign
 /// key. A failing step is marked on the plan, and `--apply` refuses to start instead of failing halfway.
 ///
+/// It also names the objects reconcile does not manage (views, foreign keys of other tables) that would
+/// block a type change or a drop, instead of letting PostgreSQL fail halfway with "other objects depend on it".
+///
 /// Only steps on tables that already exist are checked (new tables are empty); each check runs in its own
 /// savepoint, so one that cannot run yet (it needs a column this plan adds) is simply skipped.
 struct PreflightChecks {
@@ -13,12 +16,61 @@ struct PreflightChecks {
     func annotate(_ plan: Plan, live: Schema) throws -> Plan {
         var plan = plan
         let tables = live.tablesByName
+        let dropped = Set(plan.steps.compactMap { step -> QualifiedName? in
+            if case .dropTable(let name) = step.change.kind { return name }
+            return nil
+        })
         for index in plan.steps.indices {
-            guard let (query, explain) = check(for: plan.steps[index].change, live: tables) else { continue }
-            guard let count = try countInSavepoint(query), count > 0 else { continue }
-            plan.steps[index].preflightFailure = explain(count)
+            let change = plan.steps[index].change
+            if let (query, explain) = check(for: change, live: tables),
+               let count = try valuesInSavepoint(query)?.first.flatMap({ Int($0) }), count > 0 {
+                plan.steps[index].preflightFailure = explain(count)
+            } else if let query = dependents(of: change, live: tables, dropped: dropped),
+                      let names = try valuesInSavepoint(query), !names.isEmpty {
+                plan.steps[index].preflightFailure = "\(names.joined(separator: ", ")) depend\(names.count == 1 ? "s" : "") on it; reconcile does not manage \(names.count == 1 ? "it" : "them"): change or drop \(names.count == 1 ? "it" : "them") first"
+            }
         }
         return plan
+    }
+
+    /// Objects outside reconcile's model that PostgreSQL would refuse to leave dangling.
+    private func dependents(of change: Change, live: [QualifiedName: Table], dropped: Set<QualifiedName>) -> String? {
+        let table: QualifiedName
+        var column: String?
+        switch change.kind {
+        case .alterColumnType(let name, let target, _, _, _), .dropColumn(let name, let target):
+            table = name
+            column = target
+        case .dropTable(let name):
+            table = name
+        default:
+            return nil
+        }
+        guard live[table] != nil else { return nil }
+        let relation = SQLRenderer.regclass(table)
+        let columnFilter = column.map {
+            " AND d.refobjsubid = (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = \(relation) AND attname = \(SQL.literal($0)))"
+        } ?? ""
+        var query = """
+            SELECT DISTINCT CASE v.relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END || v.oid::regclass::text
+            FROM pg_catalog.pg_depend d
+            JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid
+            JOIN pg_catalog.pg_class v ON v.oid = r.ev_class
+            WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
+              AND d.refobjid = \(relation) AND v.oid <> d.refobjid\(columnFilter)
+            """
+        if column == nil {
+            let droppedTogether = dropped.map { SQLRenderer.regclass($0) }.joined(separator: ", ")
+            query += """
+
+                UNION
+                SELECT 'foreign key ' || pg_catalog.quote_ident(con.conname) || ' of ' || con.conrelid::regclass::text
+                FROM pg_catalog.pg_constraint con
+                WHERE con.contype = 'f' AND con.confrelid = \(relation) AND con.conrelid <> con.confrelid
+                  AND con.conrelid NOT IN (\(droppedTogether))
+                """
+        }
+        return query + "\nORDER BY 1"
     }
 
     private func check(for change: Change, live: [QualifiedName: Table]) -> (String, (Int) -> String)? {
@@ -71,14 +123,13 @@ struct PreflightChecks {
         return "SELECT count(*) FROM (SELECT 1 FROM \(SQL.qualified(table)) WHERE \(present) GROUP BY \(list) HAVING count(*) > 1) AS d"
     }
 
-    /// The count, or nil when the check cannot run against the current schema.
-    private func countInSavepoint(_ query: String) throws -> Int? {
+    /// The first column of every row, or nil when the check cannot run against the current schema.
+    private func valuesInSavepoint(_ query: String) throws -> [String]? {
         try connection.query("SAVEPOINT reconcile_preflight")
         do {
-            let value: String? = try connection.query(query).rows.first?.first ?? nil
-            let count = value.flatMap { Int($0) }
+            let values = try connection.query(query).rows.compactMap { $0.first ?? nil }
             try connection.query("RELEASE SAVEPOINT reconcile_preflight")
-            return count
+            return values
         } catch is PostgresError {
             try connection.query("ROLLBACK TO SAVEPOINT reconcile_preflight")
             try connection.query("RELEASE SAVEPOINT reconcile_preflight")

@@ -62,8 +62,11 @@ enum CatalogQueries {
     static func tables(_ scope: Scope) -> String {
         scope.cte + """
 
-            SELECT scope.oid, scope.nspname, scope.relname, d.description AS comment
+            SELECT scope.oid, scope.nspname, scope.relname, d.description AS comment,
+                   -- reltuples is -1 for a table never analysed (PostgreSQL 14+), 0 before that.
+                   CASE WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::bigint END AS estimated_rows
             FROM scope
+            JOIN pg_catalog.pg_class c ON c.oid = scope.oid
             LEFT JOIN pg_catalog.pg_description d
                    ON d.objoid = scope.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
             ORDER BY scope.nspname, scope.relname

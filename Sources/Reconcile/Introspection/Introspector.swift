@@ -28,7 +28,9 @@ struct Introspector {
         var order: [(String, String)] = [] // (oid, relname)
         for row in tableRows.namedRows {
             guard let oid = row["oid"], let schema = row["nspname"], let name = row["relname"] else { continue }
-            tables[oid] = Table(name: QualifiedName(schema: schema, name: name), comment: row["comment"])
+            var table = Table(name: QualifiedName(schema: schema, name: name), comment: row["comment"])
+            table.estimatedRows = row["estimated_rows"].flatMap { Int($0) }
+            tables[oid] = table
             order.append((oid, name))
         }
 

@@ -51,8 +51,14 @@ public struct Change: Hashable, Sendable {
     }
 
     public var kind: Kind
+    /// What exactly differs, where the kind alone does not say (e.g. which seeded rows are missing and
+    /// which hold other values). For reports only.
+    public var details: [String]
 
-    public init(_ kind: Kind) { self.kind = kind }
+    public init(_ kind: Kind, details: [String] = []) {
+        self.kind = kind
+        self.details = details
+    }
 
     /// The table the change belongs to, for grouping; nil for schema-level changes.
     public var table: QualifiedName? {
@@ -165,6 +171,110 @@ public struct Change: Hashable, Sendable {
             return "\(verb) seeded row\(rows.count == 1 ? "" : "s") \(keys.joined(separator: "; "))"
         case .dropColumn(_, let column): return "drop column \(SQL.displayIdentifier(column))"
         case .dropTable(let name): return "drop table \(name) (not declared in the schema file)"
+        }
+    }
+}
+
+extension Change {
+    /// A stable snake_case name for the kind, for JSON output and scripts.
+    public var kindName: String {
+        switch kind {
+        case .createSchema: return "create_schema"
+        case .createExtension: return "create_extension"
+        case .createEnum: return "create_enum"
+        case .addEnumValue: return "add_enum_value"
+        case .enumValuesNeedManualChange: return "enum_values_need_manual_change"
+        case .dropEnum: return "drop_enum"
+        case .renameTable: return "rename_table"
+        case .renameColumn: return "rename_column"
+        case .setTableComment: return "set_table_comment"
+        case .setColumnComment: return "set_column_comment"
+        case .createTable: return "create_table"
+        case .addColumn: return "add_column"
+        case .alterColumnType: return "alter_column_type"
+        case .setDefault: return "set_default"
+        case .dropDefault: return "drop_default"
+        case .setNotNull: return "set_not_null"
+        case .dropNotNull: return "drop_not_null"
+        case .addIdentity: return "add_identity"
+        case .setIdentity: return "set_identity"
+        case .dropIdentity: return "drop_identity"
+        case .addPrimaryKey: return "add_primary_key"
+        case .addUnique: return "add_unique"
+        case .addCheck: return "add_check"
+        case .addForeignKey: return "add_foreign_key"
+        case .renameConstraint: return "rename_constraint"
+        case .dropConstraint(_, _, let replaced): return replaced ? "replace_constraint" : "drop_constraint"
+        case .createIndex: return "create_index"
+        case .renameIndex: return "rename_index"
+        case .dropIndex(_, _, let replaced): return replaced ? "replace_index" : "drop_index"
+        case .seedRows: return "seed_rows"
+        case .dropColumn: return "drop_column"
+        case .dropTable: return "drop_table"
+        }
+    }
+
+    /// The object the change is about, as `schema.table`, `schema.table.column`, `schema.table/constraint`...
+    public var objectName: String {
+        let tablePart = table?.description ?? ""
+        switch kind {
+        case .createSchema(let name): return SQL.displayIdentifier(name)
+        case .createExtension(let name): return SQL.displayIdentifier(name)
+        case .addColumn(_, let column): return "\(tablePart).\(SQL.displayIdentifier(column.name))"
+        case .alterColumnType(_, let column, _, _, _), .setDefault(_, let column, _), .dropDefault(_, let column),
+             .setNotNull(_, let column, _, _), .dropNotNull(_, let column), .addIdentity(_, let column, _),
+             .setIdentity(_, let column, _), .dropIdentity(_, let column), .setColumnComment(_, let column, _),
+             .dropColumn(_, let column), .renameColumn(_, _, let column):
+            return "\(tablePart).\(SQL.displayIdentifier(column))"
+        case .addPrimaryKey(_, let key): return "\(tablePart)/\(SQL.displayIdentifier(key.name))"
+        case .addUnique(_, let unique): return "\(tablePart)/\(SQL.displayIdentifier(unique.name))"
+        case .addCheck(_, let check): return "\(tablePart)/\(SQL.displayIdentifier(check.name))"
+        case .addForeignKey(_, let key): return "\(tablePart)/\(SQL.displayIdentifier(key.name))"
+        case .renameConstraint(_, _, let name), .dropConstraint(_, let name, _): return "\(tablePart)/\(SQL.displayIdentifier(name))"
+        case .createIndex(_, let index): return "\(tablePart)/\(SQL.displayIdentifier(index.name))"
+        case .renameIndex(_, _, let name), .dropIndex(_, let name, _): return "\(tablePart)/\(SQL.displayIdentifier(name))"
+        default: return tablePart
+        }
+    }
+
+    /// The difference as `--check` reports it: what the database has, against what the file declares.
+    public var driftDescription: String {
+        let object = objectName
+        switch kind {
+        case .createSchema: return "missing schema \(object)"
+        case .createExtension: return "missing extension \(object)"
+        case .createEnum: return "missing enum type \(object)"
+        case .addEnumValue(_, let value, _): return "enum type \(object) lacks the value \(SQL.literal(value))"
+        case .enumValuesNeedManualChange(_, let live, let declared):
+            return "enum type \(object) has values (\(live.joined(separator: ", "))), the file declares (\(declared.joined(separator: ", ")))"
+        case .dropEnum: return "enum type \(object) is not declared in the file"
+        case .renameTable(let from, _): return "table \(object) is still named \(from)"
+        case .renameColumn(_, let from, _): return "column \(object) is still named \(SQL.displayIdentifier(from))"
+        case .setTableComment: return "comment of table \(object) differs from the file"
+        case .setColumnComment: return "comment of column \(object) differs from the file"
+        case .createTable: return "missing table \(object)"
+        case .addColumn: return "missing column \(object)"
+        case .alterColumnType(_, _, let from, let to, _): return "column \(object) is \(from), the file declares \(to)"
+        case .setDefault(_, _, let value): return "column \(object) default differs from the file (declared: \(SQLRenderer.defaultText(value)))"
+        case .dropDefault: return "column \(object) has a default the file does not declare"
+        case .setNotNull: return "column \(object) is nullable, the file declares NOT NULL"
+        case .dropNotNull: return "column \(object) is NOT NULL, the file declares it nullable"
+        case .addIdentity, .setIdentity, .dropIdentity: return "column \(object) identity differs from the file"
+        case .addPrimaryKey, .addUnique, .addCheck, .addForeignKey: return "missing constraint \(object)"
+        case .renameConstraint(_, let from, _): return "constraint \(object) is named \(SQL.displayIdentifier(from)) in the database"
+        case .dropConstraint(_, _, let replaced):
+            return replaced ? "constraint \(object) differs from the file" : "constraint \(object) is not declared in the file"
+        case .createIndex: return "missing index \(object)"
+        case .renameIndex(_, let from, _): return "index \(object) is named \(SQL.displayIdentifier(from)) in the database"
+        case .dropIndex(_, _, let replaced):
+            return replaced ? "index \(object) differs from the file" : "index \(object) is not declared in the file"
+        case .seedRows(let table, let rows, _):
+            let key = table.seed?.key ?? []
+            let described = rows.map { row in key.map { "\($0)=\(row[$0]?.description ?? "NULL")" }.joined(separator: ",") }
+            if !details.isEmpty { return "seeded rows of \(object): " + details.joined(separator: "; ") }
+            return "seeded row\(rows.count == 1 ? "" : "s") \(described.joined(separator: "; ")) of \(object) missing"
+        case .dropColumn: return "column \(object) is not declared in the file"
+        case .dropTable: return "table \(object) is not declared in the file (unmanaged)"
         }
     }
 }

@@ -107,14 +107,24 @@ public struct Differ: Sendable {
 
     private func seedChanges(_ table: Table, _ seed: Seed) -> [Change] {
         let states = seedStates[table.name] ?? Array(repeating: .missing, count: seed.rows.count)
-        let rows = zip(seed.rows, states).compactMap { row, state -> SeedRow? in
+        var rows: [SeedRow] = []
+        var details: [String] = []
+        for (row, state) in zip(seed.rows, states) {
+            let key = seed.key.map { "\($0)=\(row[$0]?.description ?? "NULL")" }.joined(separator: ",")
             switch state {
-            case .missing: return row
-            case .matches: return nil
-            case .differs: return seed.mode == .enforce ? row : nil
+            case .matches:
+                continue
+            case .missing:
+                rows.append(row)
+                details.append("row \(key) is missing")
+            case .differs(let columns):
+                // insert-missing keeps what someone changed on purpose: not drift, nothing to do.
+                guard seed.mode == .enforce else { continue }
+                rows.append(row)
+                details.append("row \(key) differs in \(columns.joined(separator: ", "))")
             }
         }
-        return rows.isEmpty ? [] : [Change(.seedRows(table, rows: rows, mode: seed.mode))]
+        return rows.isEmpty ? [] : [Change(.seedRows(table, rows: rows, mode: seed.mode), details: details)]
     }
 
     /// Tables ordered so that each comes after the tables its foreign keys reference (name order otherwise);
@@ -177,9 +187,10 @@ struct TableDiffer {
             changes.append(Change(.alterColumnType(name, column: column.name, from: live.type, to: column.type,
                                                    lossy: !TypeConversion.isLossless(from: live.type, to: canonical.type))))
         }
+        // Order matters to PostgreSQL: a column must lose its default and be NOT NULL before it can become an
+        // identity, and must stop being an identity before it can take a default.
         switch (canonical.identity, live.identity) {
         case (nil, .some): changes.append(Change(.dropIdentity(name, column: column.name)))
-        case (.some(let kind), nil): changes.append(Change(.addIdentity(name, column: column.name, kind)))
         case (.some(let kind), .some(let liveKind)) where kind != liveKind:
             changes.append(Change(.setIdentity(name, column: column.name, kind)))
         default: break
@@ -191,10 +202,15 @@ struct TableDiffer {
                 changes.append(Change(.dropDefault(name, column: column.name)))
             }
         }
+        if canonical.identity != nil, live.identity == nil, !live.isSerial, live.defaultValue != nil {
+            changes.append(Change(.dropDefault(name, column: column.name)))
+        }
         if canonical.isNullable != live.isNullable {
-            // Primary keys and identities imply NOT NULL; dropping it only makes sense for plain columns.
             changes.append(Change(canonical.isNullable ? .dropNotNull(name, column: column.name)
                                                        : .setNotNull(name, column: column.name, backfill: column.backfill, type: column.type)))
+        }
+        if case .some(let kind) = canonical.identity, live.identity == nil {
+            changes.append(Change(.addIdentity(name, column: column.name, kind)))
         }
         if column.comment != live.comment {
             changes.append(Change(.setColumnComment(name, column: column.name, column.comment)))

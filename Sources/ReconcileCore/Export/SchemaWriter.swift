@@ -54,7 +54,8 @@ public enum SchemaWriter {
                     fields.append("name: \(YAMLText.string(key.name))")
                 }
                 fields.append("columns: \(YAMLText.list(key.columns))")
-                let target = name(key.referencedTable, defaultSchema: table.name.schema)
+                // References without a schema mean `public`, wherever the referencing table lives.
+                let target = name(key.referencedTable)
                     + "(" + key.referencedColumns.map(nameSyntax).joined(separator: ", ") + ")"
                 fields.append("references: \(YAMLText.string(target))")
                 if key.onDelete != .noAction { fields.append("on_delete: \(YAMLText.string(key.onDelete.rawValue))") }

@@ -193,6 +193,8 @@ final class SchemaBuilder {
             var referenceNode: Node?
             var onDelete = ReferentialAction.noAction, onUpdate = ReferentialAction.noAction
             var hasDefault = false
+            var defaultKeys: [Node] = []
+            var nullableMark: Mark?
             for (key, keyNode, value) in entries {
                 switch key {
                 case "type":
@@ -208,18 +210,23 @@ final class SchemaBuilder {
                 case "nullable":
                     if let nullable = reader.bool(value, "nullable of \(what)") {
                         column.isNullable = nullable
-                        if nullable { explicitlyNullable[table.name, default: [:]][columnName] = keyNode.mark }
+                        if nullable {
+                            explicitlyNullable[table.name, default: [:]][columnName] = keyNode.mark
+                            nullableMark = keyNode.mark
+                        }
                     }
                 case "default":
                     if let literal = reader.literal(value, "default of \(what)") {
+                        // `default: null` is no default at all.
                         column.defaultValue = literal == .null ? nil : .literal(literal)
-                        hasDefault = true
+                        hasDefault = hasDefault || literal != .null
+                        defaultKeys.append(keyNode)
                     }
                 case "default_sql":
                     if let expression = reader.string(value, "default_sql of \(what)") {
-                        if hasDefault { reader.error("\(what) has both 'default' and 'default_sql'; keep one", at: keyNode) }
                         column.defaultValue = .expression(expression)
                         hasDefault = true
+                        defaultKeys.append(keyNode)
                     }
                 case "identity":
                     guard let text = reader.string(value, "identity of \(what)") else { continue }
@@ -255,6 +262,15 @@ final class SchemaBuilder {
                     }
                 default: break
                 }
+            }
+            if defaultKeys.count > 1 {
+                reader.error("\(what) has both 'default' and 'default_sql'; keep one", at: defaultKeys[1])
+            }
+            if column.identity != nil || column.isSerial {
+                if let nullableMark {
+                    reader.error("\(what) is an identity or serial column, so it cannot be nullable", at: nullableMark)
+                }
+                column.isNullable = false
             }
             if column.type.isEmpty, !entries.contains(where: { $0.key == "type" }) {
                 reader.error("\(what) has no 'type'", at: keyNode)

@@ -10,10 +10,23 @@ public enum DefaultNames {
     public static func check(table: String, column: String) -> String { make(table, column, "check") }
     public static func index(table: String, keys: [IndexKey]) -> String {
         let parts = keys.map { key -> String in
-            if case .column(let name) = key { return name }
-            return "expr"
+            switch key {
+            case .column(let name): return name
+            case .expression(let expression): return expressionName(expression)
+            }
         }
         return make(table, parts.joined(separator: "_"), "idx")
+    }
+
+    /// The name PostgreSQL gives an index key: a function call is named after the function
+    /// (`lower(email)` → `lower`), a column with an ordering or operator class after the column
+    /// (`created_at DESC` → `created_at`), anything else `expr`.
+    static func expressionName(_ expression: String) -> String {
+        let identifier = expression.prefix { $0 == "_" || $0.isLetter || $0.isNumber }
+        guard let first = identifier.first, !first.isNumber else { return "expr" }
+        let rest = expression.dropFirst(identifier.count)
+        if rest.hasPrefix("(") || rest.hasPrefix(" ") { return String(identifier) }
+        return "expr"
     }
 
     /// Like PostgreSQL's makeObjectName: shorten the longer of the two parts until everything fits.

@@ -11,6 +11,8 @@ public struct Table: Hashable, Sendable {
     public var comment: String?
     /// The table's previous name: if that table exists and this one does not, it is renamed, keeping its data.
     public var renamedFrom: QualifiedName?
+    /// Live tables only: the planner statistics' row estimate (`reltuples`), to show a change's blast radius.
+    public var estimatedRows: Int?
 
     public init(name: QualifiedName, columns: [Column] = [], primaryKey: PrimaryKey? = nil,
                 uniqueConstraints: [UniqueConstraint] = [], checks: [CheckConstraint] = [],

@@ -9,6 +9,14 @@ public struct PlanStep: Hashable, Sendable {
     /// Set when a pre-flight check against the live data shows this step would fail (e.g. NULLs in a
     /// column about to become NOT NULL); `--apply` then refuses before changing anything.
     public var preflightFailure: String?
+    /// The table's estimated row count from the catalog statistics, when the table exists.
+    public var estimatedRows: Int?
+
+    /// Enum values are committed before the main transaction: PostgreSQL cannot use them earlier.
+    public var commitsSeparately: Bool {
+        if case .addEnumValue = change.kind { return true }
+        return false
+    }
 
     public var summary: String { change.summary }
     public var isDestructive: Bool { change.isDestructive }

@@ -1,6 +1,22 @@
 /// The plan for a person: steps grouped per table with `+`/`~`/`-` markers and hazards, then the SQL.
 public enum PlanTextRenderer {
-    public static func render(_ plan: Plan, includeSQL: Bool = true) -> String {
+    /// ANSI colours for a terminal: green adds, yellow changes, red removals.
+    public struct Style: Sendable {
+        public var colors: Bool
+        public init(colors: Bool) { self.colors = colors }
+        public static let plain = Style(colors: false)
+
+        public func marker(_ marker: Character) -> String {
+            guard colors else { return String(marker) }
+            let code = marker == "+" ? "32" : marker == "-" ? "31" : "33"
+            return "\u{1B}[\(code)m\(marker)\u{1B}[0m"
+        }
+
+        func bold(_ text: String) -> String { colors ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
+        func dim(_ text: String) -> String { colors ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
+    }
+
+    public static func render(_ plan: Plan, includeSQL: Bool = true, style: Style = .plain) -> String {
         guard !plan.isInSync else { return "No changes. The database matches the schema file.\n" }
         var out = ""
         let counts = Dictionary(grouping: plan.steps, by: { $0.change.marker }).mapValues(\.count)
@@ -8,16 +24,16 @@ public enum PlanTextRenderer {
         out += " (\(counts["+"] ?? 0) to add, \(counts["~"] ?? 0) to change, \(counts["-"] ?? 0) to remove)"
         if !plan.blocked.isEmpty { out += "; \(plan.blocked.count) blocked" }
         out += ".\n"
-        if !plan.steps.isEmpty { out += "\n" + grouped(plan.steps) }
+        if !plan.steps.isEmpty { out += "\n" + grouped(plan.steps, style) }
         let destructive = plan.blocked.filter { !$0.change.needsManualAction }
         let manual = plan.blocked.filter(\.change.needsManualAction)
         if !destructive.isEmpty {
             out += "\nBlocked: destructive, run with --allow-destructive to include (--apply refuses while any remain):\n"
-            out += grouped(destructive)
+            out += grouped(destructive, style)
         }
         if !manual.isEmpty {
             out += "\nNeeds a manual change (reconcile cannot do this safely):\n"
-            out += grouped(manual)
+            out += grouped(manual, style)
         }
         if !plan.failingSteps.isEmpty {
             out += "\nWould fail on the current data (--apply refuses until fixed):\n"
@@ -31,7 +47,7 @@ public enum PlanTextRenderer {
         return out
     }
 
-    static func grouped(_ steps: [PlanStep]) -> String {
+    static func grouped(_ steps: [PlanStep], _ style: Style) -> String {
         var out = ""
         var order: [String] = []
         var byGroup: [String: [PlanStep]] = [:]
@@ -41,10 +57,12 @@ public enum PlanTextRenderer {
             byGroup[group, default: []].append(step)
         }
         for group in order {
-            out += "  \(group)\n"
+            out += "  \(style.bold(group))\n"
             for step in byGroup[group]! {
-                out += "    \(step.change.marker) \(step.number). \(step.summary)"
-                if !step.hazards.isEmpty { out += "  [" + step.hazards.map(\.explanation).joined(separator: "; ") + "]" }
+                out += "    \(style.marker(step.change.marker)) \(step.number). \(step.summary)"
+                var notes = step.hazards.map(\.explanation)
+                if let rows = step.estimatedRows, !step.hazards.isEmpty { notes.append("~\(rows) rows") }
+                if !notes.isEmpty { out += style.dim("  [" + notes.joined(separator: "; ") + "]") }
                 out += "\n"
             }
         }
@@ -52,16 +70,27 @@ public enum PlanTextRenderer {
     }
 }
 
-/// The plan as an SQL script runnable with `psql -v ON_ERROR_STOP=1 -f`.
+/// The plan as an SQL script runnable with `psql -v ON_ERROR_STOP=1 -f`: one transaction, except new enum
+/// values, which PostgreSQL can only use after they are committed, so they come first on their own.
 public enum PlanSQLRenderer {
     public static func render(_ plan: Plan, transaction: Bool = true) -> String {
-        var out = transaction ? "BEGIN;\n\n" : ""
-        for step in plan.steps {
-            out += "-- \(step.number). \(step.change.table.map { "\($0): " } ?? "")\(step.summary)\n"
-            for statement in step.statements { out += statement + ";\n" }
-            out += "\n"
+        var out = ""
+        let early = plan.steps.filter(\.commitsSeparately)
+        if transaction && !early.isEmpty {
+            out += "-- New enum values first, each committed on its own.\n"
+            for step in early { out += statements(step) }
+        }
+        out += transaction ? "BEGIN;\n\n" : ""
+        for step in plan.steps where !(transaction && step.commitsSeparately) {
+            out += statements(step)
         }
         if transaction { out += "COMMIT;\n" }
         return out
+    }
+
+    static func statements(_ step: PlanStep) -> String {
+        var out = "-- \(step.number). \(step.change.table.map { "\($0): " } ?? "")\(step.summary)\n"
+        for statement in step.statements { out += statement + ";\n" }
+        return out + "\n"
     }
 }

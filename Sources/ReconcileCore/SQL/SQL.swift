@@ -38,7 +38,8 @@ public enum SQL {
     public static func dollarQuoted(_ body: String) -> String {
         var tag = "$reconcile$"
         var counter = 0
-        while body.contains(tag) {
+        // Checked with a `$` appended: a body ending in "$reconcile" would otherwise close the quote early.
+        while (body + "$").contains(tag) {
             counter += 1
             tag = "$reconcile\(counter)$"
         }

@@ -217,7 +217,7 @@ public enum SQLRenderer {
         "EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = \(SQL.literal(table.schema)) AND c.relname = \(SQL.literal(table.name)) AND c.relkind IN ('r', 'p'))"
     }
 
-    static func regclass(_ table: QualifiedName) -> String { "\(SQL.literal(SQL.qualified(table)))::regclass" }
+    public static func regclass(_ table: QualifiedName) -> String { "\(SQL.literal(SQL.qualified(table)))::regclass" }
 
     static func addConstraint(_ table: QualifiedName, _ name: String, _ clause: String) -> String {
         let condition = "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = \(regclass(table)) AND conname = \(SQL.literal(name)))"

@@ -1,0 +1,124 @@
+import Foundation
+
+/// The machine-readable plan (`--format json`, and the saved plan of `--plan --out`). Its shape is
+/// documented in the README and pinned by a golden test; `format_version` changes when it changes.
+public struct PlanDocument: Codable, Equatable, Sendable {
+    public static let currentFormatVersion = 1
+
+    public var formatVersion: Int
+    /// "plan" or "check".
+    public var mode: String
+    public var inSync: Bool
+    public var summary: Summary
+    public var steps: [Step]
+    public var blocked: [Step]
+    public var unmanagedTables: [String]
+    /// `--check` only: one item per difference.
+    public var drift: [DriftItem]?
+    /// Saved plans only: what the plan was computed from, so `--apply --plan-file` can refuse a stale one.
+    public var state: SavedState?
+
+    public struct Summary: Codable, Equatable, Sendable {
+        public var steps: Int
+        public var add: Int
+        public var change: Int
+        public var remove: Int
+        public var blocked: Int
+        public var destructive: Int
+        public var hazardous: Int
+        public var wouldFail: Int
+    }
+
+    public struct Step: Codable, Equatable, Sendable {
+        public var number: Int
+        public var kind: String
+        public var object: String
+        public var table: String?
+        public var summary: String
+        public var marker: String
+        public var sql: [String]
+        public var inTransaction: Bool
+        public var commitsSeparately: Bool
+        public var lockTimeoutMs: Int
+        public var statementTimeoutMs: Int
+        public var hazards: [String]
+        public var destructive: Bool
+        public var estimatedRows: Int?
+        public var preflightFailure: String?
+    }
+
+    public struct DriftItem: Codable, Equatable, Sendable {
+        public var marker: String
+        public var kind: String
+        public var object: String
+        public var description: String
+    }
+
+    public struct SavedState: Codable, Equatable, Sendable {
+        /// SHA-256 of the live schema (and seeded rows' state) the plan was computed from.
+        public var databaseSha256: String
+        /// SHA-256 of the schema file's bytes.
+        public var schemaSha256: String
+        public var schemaPath: String
+        public var allowDestructive: Bool
+
+        public init(databaseSha256: String, schemaSha256: String, schemaPath: String, allowDestructive: Bool) {
+            self.databaseSha256 = databaseSha256
+            self.schemaSha256 = schemaSha256
+            self.schemaPath = schemaPath
+            self.allowDestructive = allowDestructive
+        }
+    }
+
+    /// Timeouts the applier sets, recorded on each step.
+    public struct Timeouts: Sendable {
+        public var lockTimeoutMs: Int
+        public var statementTimeoutMs: Int
+
+        public init(lockTimeoutMs: Int, statementTimeoutMs: Int) {
+            self.lockTimeoutMs = lockTimeoutMs
+            self.statementTimeoutMs = statementTimeoutMs
+        }
+    }
+
+    public init(plan: Plan, mode: String, timeouts: Timeouts, drift: [PlanStep]? = nil, state: SavedState? = nil) {
+        func step(_ step: PlanStep) -> Step {
+            Step(number: step.number, kind: step.change.kindName, object: step.change.objectName,
+                 table: step.change.table?.description, summary: step.summary, marker: String(step.change.marker),
+                 sql: step.statements, inTransaction: true, commitsSeparately: step.commitsSeparately,
+                 lockTimeoutMs: timeouts.lockTimeoutMs, statementTimeoutMs: timeouts.statementTimeoutMs,
+                 hazards: step.hazards.map(\.rawValue), destructive: step.isDestructive,
+                 estimatedRows: step.estimatedRows, preflightFailure: step.preflightFailure)
+        }
+        let markers = plan.steps.map(\.change.marker)
+        formatVersion = Self.currentFormatVersion
+        self.mode = mode
+        inSync = drift.map(\.isEmpty) ?? plan.isInSync
+        summary = Summary(steps: plan.steps.count, add: markers.filter { $0 == "+" }.count,
+                          change: markers.filter { $0 == "~" }.count, remove: markers.filter { $0 == "-" }.count,
+                          blocked: plan.blocked.count,
+                          destructive: (plan.steps + plan.blocked).filter(\.isDestructive).count,
+                          hazardous: plan.steps.filter { !$0.hazards.isEmpty }.count,
+                          wouldFail: plan.failingSteps.count)
+        steps = plan.steps.map(step)
+        blocked = plan.blocked.map(step)
+        unmanagedTables = plan.unmanagedTables.map(\.description)
+        self.drift = drift?.map { DriftItem(marker: String($0.change.marker), kind: $0.change.kindName,
+                                            object: $0.change.objectName, description: $0.change.driftDescription) }
+        self.state = state
+    }
+
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Encoding plain strings, numbers and arrays cannot fail.
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self) + "\n"
+    }
+
+    public static func decode(_ data: Data) throws -> PlanDocument {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(PlanDocument.self, from: data)
+    }
+}
