@@ -28,7 +28,7 @@ let package = Package(
             name: "reconcile",
             dependencies: ["Reconcile", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "ReconcileCoreTests", dependencies: ["ReconcileCore"]),
+        .testTarget(name: "ReconcileCoreTests", dependencies: ["ReconcileCore"], exclude: ["Golden"]),
         .testTarget(name: "ReconcileTests", dependencies: ["Reconcile", "reconcile", .product(name: "Yams", package: "Yams")],
                     exclude: ["Cases"]),
     ]

@@ -70,7 +70,7 @@ public struct Differ: Sendable {
         }
 
         let unmanaged = liveTables.values.filter { desired.table($0.name) == nil && desired.schemaNames.contains($0.name.schema) }
-        for table in Self.creationOrder(Array(unmanaged)).reversed() {
+        for table in Self.dropOrder(Array(unmanaged)) {
             changes.append(Change(.dropTable(table.name)))
         }
         let declaredEnums = Set(desired.enums.map(\.name))
@@ -125,6 +125,21 @@ public struct Differ: Sendable {
             }
         }
         return rows.isEmpty ? [] : [Change(.seedRows(table, rows: rows, mode: seed.mode), details: details)]
+    }
+
+    /// Tables ordered so that each is dropped before the tables it references (name order otherwise).
+    static func dropOrder(_ tables: [Table]) -> [Table] {
+        var remaining = tables.sorted { $0.name < $1.name }
+        var ordered: [Table] = []
+        while !remaining.isEmpty {
+            let readyIndex = remaining.firstIndex { candidate in
+                !remaining.contains { other in
+                    other.name != candidate.name && other.foreignKeys.contains { $0.referencedTable == candidate.name }
+                }
+            } ?? 0
+            ordered.append(remaining.remove(at: readyIndex))
+        }
+        return ordered
     }
 
     /// Tables ordered so that each comes after the tables its foreign keys reference (name order otherwise);
