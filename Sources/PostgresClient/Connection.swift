@@ -21,8 +21,10 @@ public final class Connection {
     public init(_ info: ConnectionInfo, applicationName: String = "reconcile") throws {
         self.info = info
         // fallback_application_name lets a user's own application_name win.
-        let keywords = ["dbname", "fallback_application_name"]
-        let values = [info.conninfo, applicationName]
+        // connect_timeout comes first so that the user's own value, inside the conninfo, overrides it:
+        // libpq processes the expanded dbname in its place, later keywords winning.
+        let keywords = ["connect_timeout", "dbname", "fallback_application_name"]
+        let values = ["10", info.conninfo, applicationName]
         let connection: OpaquePointer? = withCStrings(keywords) { keywordPointers in
             withCStrings(values) { valuePointers in
                 // expand_dbname = 1: the dbname value may itself be a full conninfo or URI.
@@ -85,12 +87,10 @@ public final class Connection {
         return try consume(PQexec(handle, sql))
     }
 
-    /// Asks the server to cancel the statement running on this connection (from another thread).
-    public func cancel() {
-        guard let cancel = PQgetCancel(handle) else { return }
-        defer { PQfreeCancel(cancel) }
-        var buffer = [CChar](repeating: 0, count: 256)
-        _ = PQcancel(cancel, &buffer, Int32(buffer.count))
+    /// A handle that can cancel this connection's running statement from another thread (libpq's
+    /// PGcancel is made for exactly that).
+    public func makeCanceller() -> Canceller? {
+        PQgetCancel(handle).map(Canceller.init)
     }
 
     private func consume(_ result: OpaquePointer?) throws -> QueryResult {
@@ -126,6 +126,21 @@ public final class Connection {
 
     private static func errorText(_ connection: OpaquePointer) -> String {
         String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// Cancels a connection's running statement; safe to use from any thread.
+public final class Canceller: @unchecked Sendable {
+    private let cancel: OpaquePointer
+
+    init(_ cancel: OpaquePointer) { self.cancel = cancel }
+
+    deinit { PQfreeCancel(cancel) }
+
+    /// Asks the server to cancel the statement; the statement then fails with SQLSTATE 57014.
+    public func cancelRunningStatement() {
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(cancel, &buffer, Int32(buffer.count))
     }
 }
 

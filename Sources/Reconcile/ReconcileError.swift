@@ -20,6 +20,12 @@ public enum ReconcileError: Error, CustomStringConvertible {
     case blockedSteps([PlanStep])
     /// Pre-flight checks showed steps that would fail on the current data; nothing was changed.
     case preflightFailed([PlanStep])
+    /// A lock wait ran past `--lock-timeout`; `holders` names the sessions holding strong locks on tables.
+    indirect case lockNotGranted(ReconcileError, holders: [String])
+    /// The role lacks privileges some steps need; nothing was changed.
+    case insufficientPrivileges(role: String, [PrivilegeCheck.Missing])
+    /// `--timeout` passed; the statement running then was cancelled and nothing was changed.
+    case timedOut(seconds: Double)
     /// `--apply --plan-file`: the saved plan no longer fits; nothing was changed.
     case stalePlan(String)
     /// The live database has something the schema file cannot express yet.
@@ -34,7 +40,7 @@ public enum ReconcileError: Error, CustomStringConvertible {
         case .connection(let target, let error):
             return "cannot connect to \(target): \(error.message)"
         case .introspection(let error):
-            return "reading the database's catalog failed: \(error)"
+            return "reading the database's catalog failed: \(error); nothing was changed"
         case .invalidDefinition(let subject, let statement, let error):
             return """
                 the declared \(subject) is not valid for this server: \(error)
@@ -54,10 +60,14 @@ public enum ReconcileError: Error, CustomStringConvertible {
             if let detail = error.detail, !detail.isEmpty { text += "\nDETAIL: \(detail)" }
             if let hint = error.hint, !hint.isEmpty { text += "\nHINT: \(hint)" }
             if error.sqlState == "55P03" {
-                text += "\nA lock on \(step.change.table?.description ?? "the table") was not granted within --lock-timeout: another session is using it."
+                text += "\nA lock on \(step.change.table?.description ?? "the table") was not granted within --lock-timeout."
             }
             text += "\nThe transaction was rolled back: nothing was changed"
-            text += executedBefore > 0 ? " (the \(executedBefore) step\(executedBefore == 1 ? "" : "s") before it were undone too)." : "."
+            switch executedBefore {
+            case 0: text += "."
+            case 1: text += " (the step before it was undone too)."
+            default: text += " (the \(executedBefore) steps before it were undone too)."
+            }
             if !committedEarly.isEmpty {
                 text += "\nOnly the new enum values, committed first as PostgreSQL requires, remain: "
                     + committedEarly.map(\.summary).joined(separator: "; ") + "."
@@ -75,6 +85,14 @@ public enum ReconcileError: Error, CustomStringConvertible {
         case .preflightFailed(let steps):
             return "refusing to apply: pre-flight checks show \(steps.count == 1 ? "a step" : "\(steps.count) steps") would fail on the current data; nothing was changed.\n"
                 + steps.map { "  \($0.number). \($0.change.table.map { "\($0): " } ?? "")\($0.summary): \($0.preflightFailure ?? "")" }.joined(separator: "\n")
+        case .lockNotGranted(let underlying, let holders):
+            guard !holders.isEmpty else { return underlying.description }
+            return underlying.description + "\n" + holders.map { "Another session holds a lock on \($0)." }.joined(separator: "\n")
+        case .insufficientPrivileges(let role, let missing):
+            return "refusing to apply: role \(SQL.displayIdentifier(role)) lacks privileges the plan needs; nothing was changed.\n"
+                + missing.map { "  step \($0.step): needs \($0.what)" }.joined(separator: "\n")
+        case .timedOut(let seconds):
+            return "gave up after \(TimeText.text(seconds)) (--timeout); the running statement was cancelled and the transaction rolled back: nothing was changed"
         case .stalePlan(let reason):
             return "stale plan: \(reason); nothing was changed. Make a new plan with --plan --out and review it."
         case .cannotExport(let reason):
@@ -82,6 +100,33 @@ public enum ReconcileError: Error, CustomStringConvertible {
         case .verificationFailed(let remaining):
             return "after applying, the database still differs from the schema file; the transaction was rolled back and nothing was changed. Remaining steps:\n"
                 + remaining.map { "  \($0.change.marker) \($0.change.table.map { "\($0): " } ?? "")\($0.summary)" }.joined(separator: "\n")
+        }
+    }
+}
+
+extension ReconcileError {
+    /// Why a retry could succeed where this attempt failed; nil for failures that would only repeat.
+    var transientReason: String? {
+        let error: PostgresError
+        switch self {
+        case .lockNotGranted(let underlying, _): return underlying.transientReason
+        case .stepFailed(_, _, let stepError, _, let committedEarly) where committedEarly.isEmpty: error = stepError
+        case .introspection(let introspectionError): error = introspectionError
+        default: return nil
+        }
+        guard error.kind == .server, error.isTransient else { return nil }
+        return error.sqlState == "55P03" ? "a table lock was not granted within --lock-timeout" : error.message
+    }
+}
+
+extension ReconcileError {
+    /// The server error behind this one, if any.
+    var postgresError: PostgresError? {
+        switch self {
+        case .connection(_, let error), .introspection(let error), .invalidDefinition(_, _, let error): return error
+        case .stepFailed(_, _, let error, _, _): return error
+        case .lockNotGranted(let underlying, _): return underlying.postgresError
+        default: return nil
         }
     }
 }

@@ -15,10 +15,17 @@ public struct ReconcileOptions: Sendable {
     public var lockWait: Double
     /// `--include` / `--exclude`: the tables reconcile manages.
     public var filter: TableFilter
+    /// `--retries`: how often `--apply` starts over after a transient failure (lock timeout, deadlock,
+    /// serialization failure), waiting `retryDelay` seconds, doubled each time, in between.
+    public var retries: Int
+    public var retryDelay: Double
+    /// `--timeout`: seconds the whole run may take; 0 means no limit.
+    public var totalTimeout: Double
 
     public init(schemaPath: String = "schema.yaml", connection: ConnectionInfo = ConnectionInfo(""),
                 allowDestructive: Bool = false, lockTimeout: Double = 5, statementTimeout: Double = 0,
-                lockWait: Double = 120, filter: TableFilter = .everything) {
+                lockWait: Double = 120, filter: TableFilter = .everything, retries: Int = 0, retryDelay: Double = 1,
+                totalTimeout: Double = 0) {
         self.schemaPath = schemaPath
         self.connection = connection
         self.allowDestructive = allowDestructive
@@ -26,6 +33,9 @@ public struct ReconcileOptions: Sendable {
         self.statementTimeout = statementTimeout
         self.lockWait = lockWait
         self.filter = filter
+        self.retries = retries
+        self.retryDelay = retryDelay
+        self.totalTimeout = totalTimeout
     }
 
     /// The timeouts each step runs under, in the form plans record them.

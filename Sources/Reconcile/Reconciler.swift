@@ -9,6 +9,9 @@ public final class Reconciler {
     public let options: ReconcileOptions
     private var connection: Connection?
 
+    /// When the run started: `--timeout` counts from here, connecting included.
+    private let started = Date()
+
     public init(options: ReconcileOptions) { self.options = options }
 
     public struct PlanResult: Sendable {
@@ -50,8 +53,10 @@ public final class Reconciler {
         let schemaFingerprint = try schemaFingerprint()
         let connection = try connect()
         let before = connection.statementCount
-        let built = try inRolledBackSnapshot(connection) {
-            try builder(connection).build(desired: desired, allowDestructive: options.allowDestructive)
+        let built = try withTimeout(connection) { _ in
+            try diagnosingLocks(connection) { try inRolledBackSnapshot(connection) {
+                try builder(connection).build(desired: desired, allowDestructive: options.allowDestructive)
+            } }
         }
         let state = PlanDocument.SavedState(databaseSha256: built.databaseFingerprint, schemaSha256: schemaFingerprint,
                                             schemaPath: options.schemaPath, allowDestructive: options.allowDestructive)
@@ -69,8 +74,10 @@ public final class Reconciler {
     public func check() throws -> CheckResult {
         let desired = try loadSchema()
         let connection = try connect()
-        let plan = try inRolledBackSnapshot(connection) {
-            try builder(connection).build(desired: desired, allowDestructive: true).plan
+        let plan = try withTimeout(connection) { _ in
+            try inRolledBackSnapshot(connection) {
+                try builder(connection).build(desired: desired, allowDestructive: true).plan
+            }
         }
         return CheckResult(drift: plan.steps + plan.blocked, unmanagedTables: plan.unmanagedTables)
     }
@@ -78,8 +85,9 @@ public final class Reconciler {
     /// Makes the database match the file in one transaction, or changes nothing and throws why.
     public func apply(progress: (ApplyEvent) -> Void = { _ in }) throws -> ApplyResult {
         let desired = try loadSchema()
-        let connection = try connect()
-        return try Applier(connection: connection, options: options).apply(desired, progress: progress)
+        return try retrying(progress) { connection, deadline in
+            try Applier(connection: connection, options: options, deadline: deadline).apply(desired, progress: progress)
+        }
     }
 
     /// Executes exactly a saved, reviewed plan (`--apply --plan-file`), or refuses if the database or the
@@ -95,8 +103,67 @@ public final class Reconciler {
             throw ReconcileError.stalePlan("the schema file \(options.schemaPath) changed since the plan was made")
         }
         let desired = try loadSchema()
+        return try retrying(progress) { connection, deadline in
+            try Applier(connection: connection, options: options, deadline: deadline).apply(desired, expected: savedPlan, progress: progress)
+        }
+    }
+
+    /// Runs an apply under `--timeout`, starting over after transient failures as `--retries` allows.
+    private func retrying(_ progress: (ApplyEvent) -> Void, _ body: (Connection, Date?) throws -> ApplyResult) throws -> ApplyResult {
         let connection = try connect()
-        return try Applier(connection: connection, options: options).apply(desired, expected: savedPlan, progress: progress)
+        return try withTimeout(connection) { deadline in
+            var attempt = 0
+            while true {
+                do {
+                    return try diagnosingLocks(connection) { try body(connection, deadline) }
+                } catch let error as ReconcileError {
+                    guard attempt < options.retries, let reason = error.transientReason else { throw error }
+                    attempt += 1
+                    let delay = min(options.retryDelay * pow(2, Double(attempt - 1)), 30)
+                    if let deadline, Date().addingTimeInterval(delay) > deadline { throw error }
+                    progress(.retrying(attempt: attempt, of: options.retries, afterSeconds: delay, reason: reason))
+                    Thread.sleep(forTimeInterval: delay)
+                }
+            }
+        }
+    }
+
+    /// On a lock timeout, names who holds strong locks on tables (after the rollback, on the same connection).
+    private func diagnosingLocks<T>(_ connection: Connection, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ReconcileError where error.postgresError?.sqlState == "55P03" {
+            if connection.transactionStatus != .idle { _ = try? connection.query("ROLLBACK") }
+            let holders = (try? connection.query("""
+                SELECT DISTINCT pg_catalog.format('%I.%I (pid %s, application %s, holding %s)', n.nspname, c.relname, a.pid,
+                                                  coalesce(nullif(a.application_name, ''), '?'), l.mode)
+                FROM pg_catalog.pg_locks l
+                JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+                JOIN pg_catalog.pg_class c ON c.oid = l.relation
+                JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_catalog.pg_backend_pid()
+                  AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())
+                  AND c.relkind IN ('r', 'p')
+                  AND l.mode IN ('AccessExclusiveLock', 'ExclusiveLock', 'ShareRowExclusiveLock', 'ShareLock', 'ShareUpdateExclusiveLock')
+                ORDER BY 1
+                """).rows.compactMap { $0.first ?? nil }) ?? []
+            throw ReconcileError.lockNotGranted(error, holders: holders)
+        }
+    }
+
+    /// `--timeout`: past the deadline, the running statement is cancelled, and the run ends with `.timedOut`.
+    private func withTimeout<T>(_ connection: Connection, _ body: (Date?) throws -> T) throws -> T {
+        guard options.totalTimeout > 0, let canceller = connection.makeCanceller() else { return try body(nil) }
+        let deadline = started.addingTimeInterval(options.totalTimeout)
+        let watch = DispatchWorkItem { canceller.cancelRunningStatement() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + max(0, deadline.timeIntervalSinceNow), execute: watch)
+        defer { watch.cancel() }
+        do {
+            return try body(deadline)
+        } catch {
+            if Date() >= deadline { throw ReconcileError.timedOut(seconds: options.totalTimeout) }
+            throw error
+        }
     }
 
     private func builder(_ connection: Connection) -> PlanBuilder {

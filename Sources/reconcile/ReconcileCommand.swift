@@ -97,6 +97,13 @@ struct ReconcileCommand: ParsableCommand {
             transform: DurationText.seconds)
     var lockWait: Double = 120
 
+    @Option(name: .long, help: ArgumentHelp("--apply: start over up to N times after a lock timeout, deadlock or serialization failure, with backoff.", valueName: "n"))
+    var retries: Int = 0
+
+    @Option(name: .long, help: ArgumentHelp("Give up after this long in all (e.g. 10m); the running statement is cancelled, nothing changes.", valueName: "duration"),
+            transform: DurationText.seconds)
+    var timeout: Double = 0
+
     @Option(name: .long, parsing: .singleValue,
             help: ArgumentHelp("--export: schemas to export, comma-separated (default: every user schema).", valueName: "names"),
             transform: CommaList.split)
@@ -115,6 +122,7 @@ struct ReconcileCommand: ParsableCommand {
         if planFile != nil && mode != .apply { throw ValidationError("--plan-file goes with --apply") }
         if offline && mode != .plan { throw ValidationError("--offline goes with --plan") }
         if offline && out != nil { throw ValidationError("--offline plans cannot be saved: they know no database state") }
+        if retries < 0 { throw ValidationError("--retries must be 0 or more") }
     }
 
     func run() throws {
@@ -122,7 +130,8 @@ struct ReconcileCommand: ParsableCommand {
             schemaPath: schema,
             connection: ConnectionInfo(databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? ""),
             allowDestructive: allowDestructive, lockTimeout: lockTimeout, statementTimeout: statementTimeout,
-            lockWait: lockWait, filter: TableFilter(include: include, exclude: exclude))
+            lockWait: lockWait, filter: TableFilter(include: include, exclude: exclude), retries: retries,
+            totalTimeout: timeout)
         let reconciler = Reconciler(options: options)
         let started = Date()
         defer {
@@ -244,6 +253,10 @@ final class ApplyProgress {
             committed += finished
             finished = []
             planned = steps
+        case .retrying(let attempt, let total, let delay, let reason):
+            if !finished.isEmpty || !planned.isEmpty { Output.out("FAILED\n") }
+            finished = []
+            Output.out("Rolled back: \(reason). Retrying in \(String(format: "%.1f", delay)) s (retry \(attempt) of \(total))...\n")
         case .stepStarted(let step):
             Output.out("\(Output.style.marker(step.change.marker)) \(step.number). \(step.change.table.map { "\($0): " } ?? "")\(step.summary) ... ")
         case .stepFinished(let step, let seconds):

@@ -8,6 +8,8 @@ public enum ApplyEvent: Sendable {
     case waitingForLock
     /// The steps about to run (planned under the lock), before the first one starts.
     case planned([PlanStep])
+    /// A transient failure (`--retries`): the whole apply starts over after the delay.
+    case retrying(attempt: Int, of: Int, afterSeconds: Double, reason: String)
     case stepStarted(PlanStep)
     case stepFinished(PlanStep, seconds: Double)
 }
@@ -28,6 +30,8 @@ struct Applier {
 
     let connection: Connection
     let options: ReconcileOptions
+    /// When `--timeout` runs out; checked between steps (a running statement is cancelled by the caller).
+    var deadline: Date?
 
     /// `expected`: a saved plan that must still be exactly what the database needs.
     func apply(_ desired: Schema, expected: PlanDocument? = nil, progress: (ApplyEvent) -> Void) throws -> ApplyResult {
@@ -45,6 +49,11 @@ struct Applier {
                 // Refuse before the first statement: a deploy either reaches the declared state or changes nothing.
                 guard planned.plan.blocked.isEmpty else { throw ReconcileError.blockedSteps(planned.plan.blocked) }
                 guard planned.plan.failingSteps.isEmpty else { throw ReconcileError.preflightFailed(planned.plan.failingSteps) }
+                let missing = try PrivilegeCheck(connection: connection).missing(for: planned.plan.steps, live: planned.live)
+                if !missing.isEmpty {
+                    let role = try connection.query("SELECT current_user").rows.first?.first ?? nil
+                    throw ReconcileError.insufficientPrivileges(role: role ?? "?", missing)
+                }
 
                 // PostgreSQL cannot use an enum value in the transaction that added it: new values are
                 // committed first, on their own (harmless if the rest then fails), and the rest is planned again.
@@ -88,6 +97,7 @@ struct Applier {
     private func execute(_ steps: [PlanStep], progress: (ApplyEvent) -> Void, committedEarly: [PlanStep]) throws -> [PlanStep] {
         var executed: [PlanStep] = []
         for step in steps {
+            if let deadline, Date() > deadline { throw ReconcileError.timedOut(seconds: options.totalTimeout) }
             progress(.stepStarted(step))
             let started = Date()
             for statement in step.statements {

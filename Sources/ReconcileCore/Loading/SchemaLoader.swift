@@ -26,6 +26,11 @@ public enum SchemaLoader {
     }
 
     public static func load(yaml: String, file: String = "schema.yaml") throws -> Schema {
+        do {
+            try YAMLLimits.check(yaml)
+        } catch let violation as YAMLLimits.Violation {
+            throw SchemaLoadError([Diagnostic(file: file, line: violation.line, column: violation.column, message: violation.message)])
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)

@@ -19,11 +19,12 @@ final class TestDatabase {
             // Fail rather than skip: a database test that silently does not run proves nothing.
             throw TestDatabaseError.missingServer
         }
-        admin = try Connection(ConnectionInfo(serverURL))
+        // Named apart from the CLI's "reconcile" sessions, which tests look for in pg_stat_activity.
+        admin = try Connection(ConnectionInfo(serverURL), applicationName: "reconcile-tests")
         name = "reconcile_test_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
         try admin.query("CREATE DATABASE \"\(name)\" TEMPLATE template0")
         url = try Self.url(serverURL, database: name)
-        connection = try Connection(ConnectionInfo(url))
+        connection = try Connection(ConnectionInfo(url), applicationName: "reconcile-tests")
     }
 
     deinit {

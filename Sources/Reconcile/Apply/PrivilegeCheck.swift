@@ -1,0 +1,53 @@
+import PostgresClient
+import ReconcileCore
+
+/// Before `--apply` runs anything: does the current role hold every privilege the plan needs? One query
+/// answers for all steps, and a role that lacks something gets the list instead of a failure halfway.
+public struct PrivilegeCheck {
+    let connection: Connection
+
+    /// A privilege the role lacks, and the step that needs it.
+    public struct Missing: Equatable, Sendable {
+        public let step: Int
+        public let what: String
+    }
+
+    func missing(for steps: [PlanStep], live: Schema) throws -> [Missing] {
+        let existing = Set(live.tables.map(\.name))
+        var probes: [(step: Int, what: String, test: String)] = []
+        for step in steps {
+            let number = step.number
+            switch step.change.kind {
+            case .createSchema:
+                probes.append((number, "CREATE on the database", "pg_catalog.has_database_privilege(pg_catalog.current_database(), 'CREATE')"))
+            case .createTable(let table, _):
+                probes.append((number, "CREATE on schema \(SQL.displayIdentifier(table.name.schema))", schemaCreate(table.name.schema)))
+            case .createEnum(let type):
+                probes.append((number, "CREATE on schema \(SQL.displayIdentifier(type.name.schema))", schemaCreate(type.name.schema)))
+            case .seedRows(let table, _, let mode):
+                guard existing.contains(table.name) else { continue }
+                let privilege = mode == .enforce ? "INSERT, UPDATE" : "INSERT"
+                probes.append((number, "\(privilege) on \(table.name)",
+                               "pg_catalog.has_table_privilege(\(SQLRenderer.regclass(table.name)), \(SQL.literal(privilege)))"))
+            case .createExtension:
+                continue // whether a role may create an extension depends on the extension (trusted or not)
+            default:
+                // Altering a table (and its indexes and constraints) takes ownership of it.
+                guard let table = step.change.table, existing.contains(table) else { continue }
+                probes.append((number, "ownership of \(table)",
+                               "pg_catalog.pg_has_role((SELECT relowner FROM pg_catalog.pg_class WHERE oid = \(SQLRenderer.regclass(table))), 'USAGE')"))
+            }
+        }
+        guard !probes.isEmpty else { return [] }
+        let columns = probes.enumerated().map { index, probe in "\(probe.test) AS p\(index)" }.joined(separator: ", ")
+        let row = try connection.query("SELECT \(columns)").rows.first ?? []
+        return probes.enumerated().compactMap { index, probe in
+            index < row.count && row[index] == "t" ? nil : Missing(step: probe.step, what: probe.what)
+        }
+    }
+
+    private func schemaCreate(_ schema: String) -> String {
+        // A schema this plan creates belongs to the current role, which then may create in it.
+        "coalesce((SELECT pg_catalog.has_schema_privilege(oid, 'CREATE') FROM pg_catalog.pg_namespace WHERE nspname = \(SQL.literal(schema))), true)"
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import PostgresClient
+import Reconcile
+import XCTest
+
+/// Issue 4: faults, contention and hostile input, against a real server. Every test ends by showing that
+/// nothing was lost or half-changed.
+final class SafetyTests: XCTestCase {
+    var database: TestDatabase!
+    let schemaPath = repositoryRoot.appendingPathComponent("schema.yaml").path
+
+    override func setUpWithError() throws {
+        database = try TestDatabase()
+        try database.execute("""
+            CREATE TABLE cases (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+            INSERT INTO cases (title) VALUES ('a'), ('b');
+            """)
+    }
+
+    /// Waits until a `reconcile` session is blocked on a lock, so a test can act in the middle of an apply.
+    private func waitForReconcileBlockedOnLock(timeout: TimeInterval = 20) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let waiting = try database.scalar("""
+                SELECT count(*) FROM pg_stat_activity
+                WHERE application_name = 'reconcile' AND datname = current_database() AND wait_event_type = 'Lock'
+                """)
+            if waiting == "1" { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTFail("reconcile never waited for the lock")
+    }
+
+    /// A separate session holding an ACCESS EXCLUSIVE lock on `cases` until it is closed.
+    private func lockCases() throws -> Connection {
+        let holder = try Connection(ConnectionInfo(database.url), applicationName: "lock-holder")
+        try holder.query("BEGIN")
+        try holder.query("LOCK TABLE cases IN ACCESS EXCLUSIVE MODE")
+        return holder
+    }
+
+    /// A schema whose plan creates the outage tables and then alters `cases`, so a lock on `cases` stops it
+    /// halfway, after steps have run.
+    private func schemaThatAltersCasesLast() throws -> String {
+        let yaml = try String(contentsOfFile: schemaPath, encoding: .utf8)
+            .replacingOccurrences(of: "      title:      { type: text, nullable: false }",
+                                  with: "      title:      { type: text, nullable: false }\n      archived:   { type: boolean, nullable: false, default: false }")
+        return try writeSchema(yaml)
+    }
+
+    func testKilledMidApplyLeavesTheDatabaseAsBeforeAndTheNextApplyCompletes() throws {
+        let path = try schemaThatAltersCasesLast()
+        let before = try database.fingerprint(rowsOf: ["cases"])
+        var holder: Connection? = try lockCases()
+        let run = try CLI.start(["--apply", "--schema", path, "--database-url", database.url, "--lock-timeout", "60s"])
+        try waitForReconcileBlockedOnLock()
+        kill(run.0.processIdentifier, SIGKILL)
+        _ = CLI.finish(run)
+        holder = nil // closing the session releases the lock
+        _ = holder
+        // The server notices the dead client and rolls its transaction back.
+        let deadline = Date().addingTimeInterval(20)
+        while try database.scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'reconcile' AND datname = current_database()") != "0",
+              Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTAssertEqual(try database.fingerprint(rowsOf: ["cases"]), before)
+        let next = try CLI.run(["--apply", "--schema", path, "--database-url", database.url])
+        XCTAssertEqual(next.exitCode, 0, next.stdout + next.stderr)
+        XCTAssertEqual(try database.reconciler(path).check().drift.map(\.summary), [])
+    }
+
+    func testLockContentionGivesUpAfterLockTimeoutNamesTheTableAndChangesNothing() throws {
+        let path = try schemaThatAltersCasesLast()
+        let before = try database.fingerprint(rowsOf: ["cases"])
+        let holder = try lockCases()
+        let result = try CLI.run(["--apply", "--schema", path, "--database-url", database.url, "--lock-timeout", "300ms"])
+        XCTAssertEqual(result.exitCode, 1)
+        XCTAssertTrue(result.stderr.contains("(SQLSTATE 55P03)"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("\nAnother session holds a lock on public.cases (pid "), result.stderr)
+        XCTAssertTrue(result.stderr.contains("application lock-holder, holding AccessExclusiveLock)."), result.stderr)
+        try holder.query("ROLLBACK")
+        XCTAssertEqual(try database.fingerprint(rowsOf: ["cases"]), before)
+    }
+
+    func testRetriesStartOverUntilTheLockIsReleased() throws {
+        let path = try schemaThatAltersCasesLast()
+        let holder = try lockCases()
+        let run = try CLI.start(["--apply", "--schema", path, "--database-url", database.url, "--lock-timeout", "200ms", "--retries", "6"])
+        Thread.sleep(forTimeInterval: 1.5)
+        try holder.query("ROLLBACK")
+        let result = CLI.finish(run)
+        XCTAssertEqual(result.exitCode, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("Rolled back: a table lock was not granted within --lock-timeout. Retrying in 1.0 s (retry 1 of 6)..."), result.stdout)
+        XCTAssertEqual(try database.reconciler(path).check().drift.map(\.summary), [])
+    }
+
+    func testAWaitingApplySaysSoAndGivesUpAfterLockWait() throws {
+        let other = try Connection(ConnectionInfo(database.url), applicationName: "other-reconcile")
+        try other.query("SELECT pg_advisory_lock(\(0x7265_636F_6E63_696C as Int64))")
+        let before = try database.fingerprint()
+        let result = try CLI.run(["--apply", "--schema", schemaPath, "--database-url", database.url, "--lock-wait", "500ms"])
+        XCTAssertEqual(result.exitCode, 1)
+        XCTAssertEqual(result.stdout, "Waiting for another reconcile --apply on this database to finish (up to --lock-wait)...\n")
+        XCTAssertEqual(result.stderr, "error: another reconcile --apply held the apply lock for more than 0.5s (--lock-wait); nothing was changed\n")
+        XCTAssertEqual(try database.fingerprint(), before)
+    }
+
+    func testServerGoneMidApplyIsAClearErrorAndNothingChanges() throws {
+        let path = try schemaThatAltersCasesLast()
+        let before = try database.fingerprint(rowsOf: ["cases"])
+        let holder = try lockCases()
+        let run = try CLI.start(["--apply", "--schema", path, "--database-url", database.url, "--lock-timeout", "60s"])
+        try waitForReconcileBlockedOnLock()
+        // What a server restart does to a session: the backend goes away mid-transaction.
+        try database.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'reconcile' AND datname = current_database()")
+        let result = CLI.finish(run)
+        try holder.query("ROLLBACK")
+        XCTAssertEqual(result.exitCode, 1)
+        XCTAssertTrue(result.stderr.contains("server closed the connection unexpectedly")
+                      || result.stderr.contains("terminating connection due to administrator command"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("nothing was changed"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("Fatal error"), result.stderr)
+        XCTAssertEqual(try database.fingerprint(rowsOf: ["cases"]), before)
+    }
+
+    func testConnectionFaultsAreClearAndNeverShowThePassword() throws {
+        try database.execute("DROP ROLE IF EXISTS reconcile_app; CREATE ROLE reconcile_app LOGIN PASSWORD 'right-horse-battery'")
+        defer { _ = try? database.execute("DROP ROLE IF EXISTS reconcile_app") }
+        guard var components = URLComponents(string: database.url) else { return XCTFail("bad url") }
+        components.user = "reconcile_app"
+        components.password = "wrong-S3cret-staple"
+        let wrongPassword = components.string!
+        components.port = 1
+        let wrongPort = components.string!
+        components.port = URLComponents(string: database.url)!.port
+        components.password = "right-horse-battery"
+        components.path = "/no_such_database"
+        let missingDatabase = components.string!
+        let cases: [(String, [String], String)] = [
+            (wrongPassword, [], "password authentication failed for user \"reconcile_app\""),
+            (wrongPort, [], "Connection refused"),
+            (missingDatabase, [], "database \"no_such_database\" does not exist"),
+            (wrongPassword.replacingOccurrences(of: "?", with: "") + "?sslmode=require", [], "server does not support SSL"),
+        ]
+        for (url, extra, expected) in cases {
+            for mode in ["--plan", "--apply", "--check", "--export"] {
+                let result = try CLI.run([mode, "--schema", schemaPath, "--database-url", url] + extra)
+                XCTAssertEqual(result.exitCode, 1, "\(mode) \(expected)")
+                XCTAssertTrue(result.stderr.hasPrefix("error: cannot connect to reconcile_app@127.0.0.1:"), result.stderr)
+                XCTAssertTrue(result.stderr.contains(expected), "\(mode): \(result.stderr)")
+                for secret in ["wrong-S3cret-staple", "right-horse-battery"] {
+                    XCTAssertFalse((result.stdout + result.stderr).contains(secret), "\(mode) printed a password: \(result.stderr)")
+                }
+                XCTAssertLessThanOrEqual(result.stderr.filter { $0 == "\n" }.count, 2, "a short message, no stack trace: \(result.stderr)")
+                XCTAssertFalse(result.stderr.contains("Fatal error") || result.stderr.contains("Backtrace"), result.stderr)
+            }
+        }
+        // The password in PGPASSWORD is never echoed either.
+        let viaEnvironment = try CLI.run(["--check", "--schema", schemaPath, "--database-url", "postgresql://reconcile_app@127.0.0.1:1/x"],
+                                         environment: ["PGPASSWORD": "env-secret-value"])
+        XCTAssertFalse((viaEnvironment.stdout + viaEnvironment.stderr).contains("env-secret-value"))
+    }
+
+    func testReadOnlyRoleCanPlanAndCheckButApplyIsRefusedBeforeAnyChange() throws {
+        try database.applyAndAssertConverged(schemaPath)
+        let role = "reconcile_reader_\(UUID().uuidString.prefix(8).lowercased())"
+        try database.execute("""
+            CREATE ROLE \(role) LOGIN PASSWORD 'reader-pw';
+            GRANT CONNECT ON DATABASE "\(database.name)" TO \(role);
+            GRANT USAGE ON SCHEMA public TO \(role);
+            GRANT SELECT ON admin_settings TO \(role);
+            """)
+        defer { _ = try? database.execute("DROP OWNED BY \(role); DROP ROLE IF EXISTS \(role)") }
+        var components = URLComponents(string: database.url)!
+        components.user = role
+        components.password = "reader-pw"
+        let readerURL = components.string!
+
+        XCTAssertEqual(try CLI.run(["--check", "--schema", schemaPath, "--database-url", readerURL]).exitCode, 0)
+        // Drift (a dropped index) is seen and planned with read access only.
+        try database.execute("DROP INDEX ai_usage_logs_created_at_idx")
+        let check = try CLI.run(["--check", "--schema", schemaPath, "--database-url", readerURL])
+        XCTAssertEqual(check.exitCode, 2, check.stderr)
+        let plan = try CLI.run(["--plan", "--schema", schemaPath, "--database-url", readerURL])
+        XCTAssertEqual(plan.exitCode, 0, plan.stderr)
+        XCTAssertTrue(plan.stdout.contains("create index ai_usage_logs_created_at_idx"), plan.stdout)
+
+        let before = try database.fingerprint()
+        let apply = try CLI.run(["--apply", "--schema", schemaPath, "--database-url", readerURL])
+        XCTAssertEqual(apply.exitCode, 1)
+        XCTAssertEqual(apply.stderr, """
+            error: refusing to apply: role \(role) lacks privileges the plan needs; nothing was changed.
+              step 1: needs ownership of public.ai_usage_logs
+
+            """)
+        XCTAssertEqual(try database.fingerprint(), before)
+    }
+
+    func testStatementTimeoutBoundsAStepAndTimeoutBoundsTheRun() throws {
+        // A check that takes 0.3 s per existing row: validating it on two rows takes 0.6 s.
+        let path = try writeSchema("""
+            version: 1
+            tables:
+              cases:
+                columns:
+                  id: { type: bigint, identity: always, primary_key: true }
+                  title: { type: text, nullable: false, check: "pg_sleep(0.3) IS NOT NULL" }
+                  created_at: { type: timestamptz, nullable: false, default_sql: now() }
+            """)
+        let before = try database.fingerprint(rowsOf: ["cases"])
+        let step = try CLI.run(["--apply", "--schema", path, "--database-url", database.url, "--statement-timeout", "200ms"])
+        XCTAssertEqual(step.exitCode, 1)
+        XCTAssertTrue(step.stderr.contains("canceling statement due to statement timeout (SQLSTATE 57014)"), step.stderr)
+        let total = try CLI.run(["--apply", "--schema", path, "--database-url", database.url, "--timeout", "300ms"])
+        XCTAssertEqual(total.exitCode, 1)
+        XCTAssertEqual(total.stderr, "error: gave up after 0.3s (--timeout); the running statement was cancelled and the transaction rolled back: nothing was changed\n")
+        XCTAssertEqual(try database.fingerprint(rowsOf: ["cases"]), before)
+    }
+}
