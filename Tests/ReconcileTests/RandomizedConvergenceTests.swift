@@ -1,0 +1,1058 @@
+import Foundation
+import Reconcile
+import XCTest
+
+/// Random schemas and random edits of them, applied to a real database with data in it.
+///
+/// Each iteration generates a schema A (a few tables: columns of varied types with random nullability,
+/// defaults and checks; primary keys in several spellings; unique constraints; foreign keys between tables
+/// and to the table itself; indexes of several kinds; sometimes seeded rows) and a mutation B of it (columns
+/// added, dropped and renamed with `renamed_from`; types changed, lossless and lossy; nullability toggled with
+/// `backfill`; defaults, checks, unique constraints, foreign keys and indexes added, dropped and replaced;
+/// tables added, dropped and renamed; seeds changed). Then, on a fresh database: apply A and assert it
+/// converged, insert rows valid for A *and* for B, apply B with --allow-destructive and assert it converged,
+/// that no row was lost and that unchanged columns kept their values.
+///
+/// The data is generated so that every apply must succeed: values survive every type change the generator
+/// makes, distinct where a unique constraint may be added, never NULL where a column becomes NOT NULL
+/// without a backfill. So any failure is reconcile's. Failures name the seed: RECONCILE_RANDOM_SEED=<seed>
+/// (with RECONCILE_RANDOM_ITERATIONS=1 for just that one) reruns a failing iteration.
+final class RandomizedConvergenceTests: XCTestCase {
+    static let iterations = 40
+    static let defaultSeed: UInt64 = 0x5EED_2024_C0DE_0001
+    /// Schema texts are printed for this many failing iterations (all failures are reported).
+    static let detailedFailures = 3
+
+    func testRandomSchemasAndMutationsConverge() throws {
+        let baseSeed = Self.environmentSeed ?? Self.defaultSeed
+        let iterations = ProcessInfo.processInfo.environment["RECONCILE_RANDOM_ITERATIONS"].flatMap { Int($0) } ?? Self.iterations
+        var detailed = 0
+        var failed: [String] = []
+        let started = Date()
+        for iteration in 0..<iterations {
+            let seed = baseSeed &+ UInt64(iteration) &* 0x9E37_79B9_7F4A_7C15
+            var random = SplitMix64(seed: seed)
+            let a = ConvergenceGenerator.schemaA(&random)
+            let b = ConvergenceGenerator.mutate(a, &random)
+            let yamlA = ConvergenceGenerator.yaml(a), yamlB = ConvergenceGenerator.yaml(b)
+            var problems: [String]
+            do {
+                problems = try runIteration(a: a, b: b, yamlA: yamlA, yamlB: yamlB)
+            } catch {
+                problems = ["\(error)"]
+            }
+            guard !problems.isEmpty else { continue }
+            failed.append("iteration \(iteration): " + (problems.first?.split(separator: "\n").first.map(String.init) ?? ""))
+            var message = "iteration \(iteration) of base seed \(String(format: "0x%016llX", baseSeed)) "
+                + "(iteration seed \(String(format: "0x%016llX", seed))):\n" + problems.joined(separator: "\n")
+            if detailed < Self.detailedFailures {
+                detailed += 1
+                message += "\n--- schema A ---\n\(yamlA)--- schema B ---\n\(yamlB)"
+            }
+            XCTFail(message)
+        }
+        let seconds = Date().timeIntervalSince(started)
+        print("RandomizedConvergenceTests: \(iterations) iterations in \(String(format: "%.1f", seconds)) s, "
+              + "base seed \(String(format: "0x%016llX", baseSeed)), \(failed.count) failed")
+        if !failed.isEmpty {
+            XCTFail("\(failed.count) of \(iterations) iterations failed (base seed \(String(format: "0x%016llX", baseSeed))):\n"
+                    + failed.joined(separator: "\n"))
+        }
+    }
+
+    /// The generator itself is deterministic: the same seed gives the same schemas.
+    func testGeneratorIsDeterministic() {
+        var first = SplitMix64(seed: Self.defaultSeed), second = SplitMix64(seed: Self.defaultSeed)
+        let a1 = ConvergenceGenerator.schemaA(&first), a2 = ConvergenceGenerator.schemaA(&second)
+        XCTAssertEqual(ConvergenceGenerator.yaml(a1), ConvergenceGenerator.yaml(a2))
+        XCTAssertEqual(ConvergenceGenerator.yaml(ConvergenceGenerator.mutate(a1, &first)),
+                       ConvergenceGenerator.yaml(ConvergenceGenerator.mutate(a2, &second)))
+    }
+
+    /// Many more generated pairs than the database test runs, loaded without a database: every one must be a
+    /// valid schema file (a generator mistake shows here, not as a confusing apply failure).
+    func testGeneratedSchemasLoadWithoutDiagnostics() {
+        var failures = 0
+        for iteration in 0..<300 where failures < 3 {
+            let seed = Self.defaultSeed ^ (UInt64(iteration) &* 0xD1B5_4A32_D192_ED03)
+            var random = SplitMix64(seed: seed)
+            let a = ConvergenceGenerator.schemaA(&random)
+            let b = ConvergenceGenerator.mutate(a, &random)
+            for (label, yaml) in [("A", ConvergenceGenerator.yaml(a)), ("B", ConvergenceGenerator.yaml(b))] {
+                do {
+                    _ = try SchemaLoader.load(yaml: yaml)
+                } catch {
+                    failures += 1
+                    XCTFail("schema \(label) of seed \(String(format: "0x%016llX", seed)) does not load: \(error)\n\(yaml)")
+                }
+            }
+        }
+    }
+
+    static var environmentSeed: UInt64? {
+        guard let text = ProcessInfo.processInfo.environment["RECONCILE_RANDOM_SEED"], !text.isEmpty else { return nil }
+        if text.lowercased().hasPrefix("0x") { return UInt64(text.dropFirst(2), radix: 16) }
+        return UInt64(text)
+    }
+
+    // MARK: - One iteration
+
+    /// Returns the problems found; empty means the iteration passed.
+    private func runIteration(a: GSchema, b: GSchema, yamlA: String, yamlB: String) throws -> [String] {
+        let db = try TestDatabase()
+        let pathA = try writeSchema(yamlA), pathB = try writeSchema(yamlB)
+
+        var problems = try converge(db, pathA, allowDestructive: false, phase: "A")
+        guard problems.isEmpty else { return problems }
+
+        // Rows valid for A and for B.
+        for statement in ConvergenceGenerator.insertStatements(a) {
+            do {
+                try db.execute(statement)
+            } catch {
+                return ["test data rejected (a generator bug, not reconcile's): \(error)\n\(statement)"]
+            }
+        }
+        let preserved = ConvergenceGenerator.preservedColumns(a: a, b: b)
+        var before: [String: [String]] = [:]
+        for column in preserved {
+            before[column.label] = try db.column(column.query(table: column.tableA, column: column.columnA))
+        }
+
+        problems = try converge(db, pathB, allowDestructive: true, phase: "B")
+        guard problems.isEmpty else { return problems }
+
+        // No row lost, seeded rows added.
+        for table in b.tables {
+            let expected = ConvergenceGenerator.expectedRowIds(table, a: a)
+            let actual = try db.column("SELECT id::text FROM \(SQL.identifier(table.name)) ORDER BY id")
+            if actual != expected.map(String.init) {
+                problems.append("after B, \(table.name) holds rows \(actual), expected \(expected)")
+            }
+        }
+        // Columns that kept their type kept their values (renamed ones included).
+        for column in preserved {
+            let after = try db.column(column.query(table: column.tableB, column: column.columnB))
+            if after != before[column.label] {
+                problems.append("after B, \(column.label) changed: before \(before[column.label] ?? []), after \(after)")
+            }
+        }
+        return problems
+    }
+
+    /// Apply, then: --check is in sync (destructive differences included), no unmanaged table is left when
+    /// destructive steps are allowed, and a second apply executes nothing.
+    private func converge(_ db: TestDatabase, _ path: String, allowDestructive: Bool, phase: String) throws -> [String] {
+        do {
+            _ = try db.reconciler(path, allowDestructive: allowDestructive).apply()
+        } catch {
+            return ["apply \(phase) failed: \(error)"]
+        }
+        var problems: [String] = []
+        let check = try db.reconciler(path, allowDestructive: allowDestructive).check()
+        if !check.drift.isEmpty {
+            problems.append("drift right after apply \(phase): \(check.drift.map(\.summary))")
+        }
+        if !check.unmanagedTables.isEmpty {
+            problems.append("unmanaged tables after apply \(phase): \(check.unmanagedTables)")
+        }
+        do {
+            let second = try db.reconciler(path, allowDestructive: allowDestructive).apply()
+            if !second.executed.isEmpty {
+                problems.append("second apply \(phase) executed \(second.executed.map(\.summary))")
+            }
+        } catch {
+            problems.append("second apply \(phase) failed: \(error)")
+        }
+        return problems
+    }
+}
+
+// MARK: - Random numbers
+
+/// SplitMix64: tiny, fast, and the same sequence on every platform.
+private struct SplitMix64 {
+    private(set) var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// 0..<bound
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+}
+
+// MARK: - The model the generator works on
+
+/// What a column's values are: values of one domain survive every type change within it.
+private enum Domain: CaseIterable {
+    case integer, text, status, boolean, date, json, uuid, array, reference
+
+    static let generated: [Domain] = [.integer, .integer, .text, .text, .status, .boolean, .date, .json, .uuid, .array]
+
+    var types: [GType] {
+        switch self {
+        case .integer:
+            return [GType("smallint", .int), GType("int", .int), GType("bigint", .int), GType("numeric(8,2)", .decimal),
+                    GType("numeric(12,2)", .decimal), GType("float8", .float), GType("text", .text),
+                    GType("varchar(10)", .text), GType("varchar(20)", .text)]
+        case .text: return [GType("text", .text), GType("varchar(20)", .text), GType("varchar(40)", .text), GType("varchar(10)", .text)]
+        case .status: return [GType("text", .text), GType("varchar(20)", .text)]
+        case .boolean: return [GType("boolean", .bool), GType("bool", .bool), GType("text", .text)]
+        case .date: return [GType("date", .date), GType("timestamptz", .timestamptz), GType("timestamp", .timestamp), GType("text", .text)]
+        case .json: return [GType("jsonb", .jsonb), GType("json", .json), GType("text", .text)]
+        case .uuid: return [GType("uuid", .uuid), GType("text", .text)]
+        case .array: return [GType("text[]", .textArray), GType("int[]", .intArray), GType("bigint[]", .intArray),
+                             GType("varchar(20)[]", .textArray)]
+        case .reference: return []
+        }
+    }
+
+    /// Values are distinct per row, so a unique constraint may be added.
+    var isDistinct: Bool { self != .status && self != .boolean && self != .reference }
+}
+
+private enum Family: Equatable {
+    case int, decimal, float, text, bool, date, timestamptz, timestamp, jsonb, json, uuid, textArray, intArray
+
+    var isNumber: Bool { self == .int || self == .decimal || self == .float }
+    /// Has a btree operator class (json has none).
+    var isOrderable: Bool { self != .json }
+    var isGinIndexable: Bool { self == .jsonb || self == .textArray || self == .intArray }
+}
+
+private struct GType: Equatable {
+    var sql: String
+    var family: Family
+    init(_ sql: String, _ family: Family) { self.sql = sql; self.family = family }
+}
+
+private enum GDefault: Equatable {
+    /// A YAML scalar for `default:`, plain (typed by YAML: numbers, booleans) or quoted (always text).
+    case plain(String)
+    case quoted(String)
+    case sql(String)
+}
+
+private struct GColumn {
+    let key: Int
+    var name: String
+    var domain: Domain
+    var type: GType
+    var salt: Int
+    var nullable: Bool
+    var defaultValue: GDefault?
+    /// A column-level `check:` (named <table>_<column>_check), as a template with `{c}` for the column.
+    var check: String?
+    /// Column-level `unique: true`.
+    var unique = false
+    var comment: String?
+    var renamedFrom: String?
+    /// Rendered YAML scalar for `backfill:`.
+    var backfill: String?
+    /// A's rows hold NULL in this column in every even row.
+    var hasNulls = false
+    /// Added by the mutation: A's rows have no value of their own here.
+    var isNew = false
+    /// For `.reference` columns: the key of the table whose ids the values are.
+    var target: Int?
+}
+
+private enum IdStyle: CaseIterable {
+    case identityAlways, plainInt, bigserial, identityByDefault
+
+    var referenceType: GType { self == .identityAlways || self == .bigserial ? GType("bigint", .int) : GType("int", .int) }
+}
+
+private struct GUnique { var name: String?; var columns: [Int] }
+private struct GCheck { var name: String; var column: Int; var template: String }
+private struct GForeignKey {
+    var name: String?
+    var column: Int
+    var target: Int
+    var onDelete: String?
+    var onUpdate: String?
+    /// Written on the column (`references:`) rather than in `foreign_keys:`.
+    var inline: Bool
+}
+
+private enum GIndexKey: Equatable {
+    case column(Int), lower(Int), descending(Int), pathOps(Int)
+
+    var column: Int {
+        switch self {
+        case .column(let key), .lower(let key), .descending(let key), .pathOps(let key): return key
+        }
+    }
+}
+
+private struct GIndex {
+    var name: String?
+    var keys: [GIndexKey]
+    var unique = false
+    var gin = false
+    /// `where: "<column> IS NOT NULL"`
+    var partial: Int?
+}
+
+private struct GSeedRow {
+    var id: Int
+    /// 0: the row's usual values; 1: other values (for `enforce` to write).
+    var variant: Int
+    /// Columns the row leaves out (they get their defaults).
+    var omitted: Set<Int> = []
+}
+
+private struct GSeed {
+    var enforce: Bool
+    var rows: [GSeedRow]
+}
+
+private struct GTable {
+    let key: Int
+    var name: String
+    var renamedFrom: String?
+    var idStyle: IdStyle
+    var primaryKeyName: String?
+    var primaryKeyAtTableLevel: Bool
+    var columns: [GColumn]
+    var uniques: [GUnique] = []
+    var checks: [GCheck] = []
+    var foreignKeys: [GForeignKey] = []
+    var indexes: [GIndex] = []
+    var seed: GSeed?
+    var comment: String?
+    /// Ids of the rows the test inserts after applying A (seeded rows come from `seed`).
+    var insertedIds: [Int] = []
+    /// Ids of every row in the table once A is applied and the test's rows are inserted; empty for tables B adds.
+    var rowsAfterA: [Int] = []
+    var isNew = false
+
+    func column(_ key: Int) -> GColumn? { columns.first { $0.key == key } }
+    func columnName(_ key: Int) -> String { column(key)?.name ?? "?" }
+}
+
+private struct GSchema {
+    var tables: [GTable]
+    var counter: Int
+    /// The mutation: its seeded rows are inserted into tables that already hold A's rows.
+    var isB = false
+
+    mutating func fresh(_ prefix: String) -> String {
+        counter += 1
+        return "\(prefix)\(counter)"
+    }
+
+    func table(_ key: Int) -> GTable? { tables.first { $0.key == key } }
+}
+
+/// A column of A that B keeps with the same type: its values must not change.
+private struct PreservedColumn {
+    var tableA: String, columnA: String, tableB: String, columnB: String
+    /// The rows compared: A's rows, except seeded rows B enforces to other values.
+    var ids: [Int]
+
+    var label: String { "\(tableB).\(columnB)" }
+
+    func query(table: String, column: String) -> String {
+        "SELECT id || '=' || coalesce(\(SQL.identifier(column))::text, 'NULL') FROM \(SQL.identifier(table))"
+            + " WHERE id IN (\(ids.map(String.init).joined(separator: ", "))) ORDER BY id"
+    }
+}
+
+// MARK: - The generator
+
+private enum ConvergenceGenerator {
+    static let statuses = ["active", "suspended", "closed"]
+    static let referentialActions: [String?] = [nil, nil, "cascade", "restrict", "set null", "no action"]
+
+    // MARK: Values
+
+    /// The text of a value of `column` in row `row`; nil is NULL. Every type of the column's domain reads it.
+    /// `seed`: the row is a seeded row of `schema` (in A, only the parents' seeded rows exist when it is inserted).
+    static func value(_ column: GColumn, row: Int, variant: Int, nullable: Bool, schema: GSchema, tableKey: Int,
+                      seed: Bool) -> String? {
+        if column.hasNulls && nullable && row % 2 == 0 { return nil }
+        let r = row + 30 * variant
+        let s = column.salt
+        switch column.domain {
+        case .integer: return String(10 * r + s % 10)
+        case .text: return "v\(r)_\(s)"
+        case .status: return statuses[(r + s) % statuses.count]
+        case .boolean: return (r + s) % 2 == 0 ? "true" : "false"
+        case .date:
+            return String(format: "2024-%02d-%02d", 1 + (r - 1) / 28, 1 + (r - 1) % 28)
+        case .json: return "{\"k\": \(10 * r + s % 10)}"
+        case .uuid: return String(format: "00000000-0000-0000-0000-%012d", r * 1000 + s)
+        case .array: return "{\(r),\(s % 50)}"
+        case .reference:
+            guard let target = column.target else { return nil }
+            if target == tableKey {
+                // Points at row 1 of the same table, which always exists; row 1 itself points nowhere.
+                return row == 1 ? (nullable ? nil : "1") : "1"
+            }
+            // The parent is gone (B dropped it, and the foreign key with it): any number will do.
+            guard let parent = schema.table(target) else { return String(1 + (r + s) % 4) }
+            let ids: [Int]
+            if seed && !schema.isB || parent.isNew {
+                ids = parent.seed?.rows.map(\.id) ?? []
+            } else {
+                ids = parent.rowsAfterA
+            }
+            guard !ids.isEmpty else { return nil }
+            return String(ids[(r + s) % ids.count])
+        }
+    }
+
+    static func defaults(_ domain: Domain, _ type: GType) -> [GDefault] {
+        switch (domain, type.family) {
+        case (.integer, .int): return [.plain("0"), .plain("7"), .plain("-1"), .sql("'5'::integer")]
+        case (.integer, .decimal), (.integer, .float): return [.plain("0"), .plain("2.5"), .plain("-1.5"), .plain("1e3")]
+        case (.integer, .text): return [.quoted("0"), .quoted("12")]
+        case (.text, _): return [.quoted(""), .quoted("it's"), .quoted("say \"hi\""), .quoted("back\\slash"), .plain("hello"), .quoted("0012")]
+        case (.status, _): return [.plain("active"), .plain("closed")]
+        case (.boolean, .bool): return [.plain("true"), .plain("false")]
+        case (.boolean, _): return [.quoted("true")]
+        case (.date, .date): return [.sql("CURRENT_DATE"), .quoted("2024-01-31")]
+        case (.date, .timestamptz): return [.sql("now()"), .sql("CURRENT_TIMESTAMP"), .quoted("2024-01-31 12:00:00+00")]
+        case (.date, .timestamp): return [.quoted("2024-01-31 12:00:00"), .sql("LOCALTIMESTAMP")]
+        case (.date, _): return [.quoted("2024-01-31")]
+        case (.json, .jsonb): return [.quoted("{}"), .quoted("{\"a\": 1}"), .sql("'{}'::jsonb")]
+        case (.json, _): return [.quoted("{}")]
+        case (.uuid, .uuid): return [.sql("gen_random_uuid()"), .quoted("00000000-0000-0000-0000-0000000000ff")]
+        case (.array, .textArray): return [.quoted("{}"), .quoted("{a,b}"), .sql("'{}'")]
+        case (.array, .intArray): return [.quoted("{}"), .quoted("{1,2}")]
+        default: return []
+        }
+    }
+
+    /// Check templates that every value, default and backfill of the domain satisfies.
+    static func checks(_ domain: Domain, _ type: GType) -> [String] {
+        switch (domain, type.family) {
+        case (.integer, .text): return ["length({c}) <= 12"]
+        case (.integer, _): return ["{c} >= -100", "{c} < 100000", "{c} BETWEEN -100 AND 100000"]
+        case (.text, _): return ["length({c}) <= 40", "{c} <> 'forbidden'", "{c} NOT LIKE 'zz%'"]
+        case (.status, _): return ["{c} IN ('active', 'suspended', 'closed')", "{c} IN ('active', 'suspended', 'closed', 'archived')"]
+        case (.date, _): return ["{c} > '2000-01-01'"]
+        case (.json, .jsonb): return ["jsonb_typeof({c}) = 'object'"]
+        case (.json, .json): return ["json_typeof({c}) = 'object'"]
+        case (.json, _): return ["length({c}) < 100"]
+        case (.uuid, .uuid): return ["{c} <> '00000000-0000-0000-0000-000000000000'"]
+        case (.uuid, _): return ["length({c}) = 36"]
+        case (.array, _): return ["cardinality({c}) < 10"]
+        case (.reference, _): return ["{c} > 0"]
+        default: return []
+        }
+    }
+
+    static func backfill(_ column: GColumn, schema: GSchema) -> String {
+        switch (column.domain, column.type.family) {
+        case (.integer, .text): return "\"0\""
+        case (.integer, _): return "0"
+        case (.text, _): return "filled"
+        case (.status, _): return "active"
+        case (.boolean, .bool): return "false"
+        case (.boolean, _): return "\"false\""
+        case (.date, _): return "\"2024-02-01\""
+        case (.json, _), (.array, _): return "\"{}\""
+        case (.uuid, _): return "\"00000000-0000-0000-0000-0000000000aa\""
+        case (.reference, _):
+            let ids = column.target.flatMap { schema.table($0)?.rowsAfterA } ?? []
+            return String(ids.first ?? 1)
+        }
+    }
+
+    // MARK: Schema A
+
+    static func schemaA(_ random: inout SplitMix64) -> GSchema {
+        var schema = GSchema(tables: [], counter: 0)
+        let count = 2 + random.below(3)
+        for _ in 0..<count {
+            let table = newTable(&schema, &random, isNew: false)
+            schema.tables.append(table)
+        }
+        sanitize(&schema)
+        return schema
+    }
+
+    static func newTable(_ schema: inout GSchema, _ random: inout SplitMix64, isNew: Bool) -> GTable {
+        let key = schema.counter + 1
+        let name = schema.fresh("t")
+        var table = GTable(key: key, name: name, idStyle: random.pick(IdStyle.allCases),
+                           primaryKeyName: random.chance(15) ? schema.fresh("pk") : nil,
+                           primaryKeyAtTableLevel: random.chance(30), columns: [])
+        table.isNew = isNew
+        if random.chance(20) { table.comment = random.pick(["Rows of \(name)", "it's \"quoted\"", "two\nlines"]) }
+        let seeded = random.chance(35)
+        for _ in 0..<(2 + random.below(5)) {
+            table.columns.append(newColumn(&schema, &random, table: table, isNew: isNew))
+        }
+        // Foreign keys to earlier tables, and sometimes to the table itself.
+        let parents = schema.tables.filter { !$0.isNew || isNew }
+        if !parents.isEmpty, random.chance(55) {
+            let parent = random.pick(parents)
+            var column = referenceColumn(&schema, &random, to: parent, tableKey: key)
+            if isNew { column.isNew = true; column.nullable = true }
+            if seeded && !isNew && parent.seed == nil {
+                // A's seeded rows are inserted before the parent has rows: they hold NULL here.
+                column.nullable = true
+                column.hasNulls = true
+            }
+            table.columns.append(column)
+            table.foreignKeys.append(newForeignKey(&schema, &random, column: column, target: parent.key))
+        }
+        if random.chance(12) {
+            var column = referenceColumn(&schema, &random, to: table, tableKey: key)
+            column.nullable = true
+            column.isNew = isNew
+            table.columns.append(column)
+            table.foreignKeys.append(newForeignKey(&schema, &random, column: column, target: key))
+        }
+        addConstraintsAndIndexes(&table, &schema, &random, isB: false)
+        if seeded {
+            table.seed = GSeed(enforce: random.chance(30), rows: [GSeedRow(id: 1, variant: 0), GSeedRow(id: 2, variant: 0)])
+            table.insertedIds = isNew ? [] : [3, 4]
+        } else {
+            table.insertedIds = isNew ? [] : [1, 2, 3, 4]
+        }
+        table.rowsAfterA = isNew ? [] : (table.seed?.rows.map(\.id) ?? []) + table.insertedIds
+        return table
+    }
+
+    static func newColumn(_ schema: inout GSchema, _ random: inout SplitMix64, table: GTable, isNew: Bool) -> GColumn {
+        let domain = random.pick(Domain.generated)
+        let type = random.pick(domain.types)
+        var column = GColumn(key: schema.counter + 1, name: schema.fresh("c"), domain: domain, type: type,
+                             salt: random.below(1000), nullable: random.chance(60), isNew: isNew)
+        if column.nullable && !isNew { column.hasNulls = random.chance(50) }
+        let defaults = defaults(domain, type)
+        if !defaults.isEmpty, random.chance(isNew && !column.nullable ? 70 : 35) { column.defaultValue = random.pick(defaults) }
+        if isNew && !column.nullable && column.defaultValue == nil { column.backfill = backfill(column, schema: schema) }
+        let checks = checks(domain, type)
+        if !checks.isEmpty, random.chance(25) { column.check = random.pick(checks) }
+        if random.chance(10) { column.comment = random.pick(["a column", "it's", "ünïcödé"]) }
+        return column
+    }
+
+    static func referenceColumn(_ schema: inout GSchema, _ random: inout SplitMix64, to parent: GTable, tableKey: Int) -> GColumn {
+        var column = GColumn(key: schema.counter + 1, name: schema.fresh("ref"), domain: .reference, type: parent.idStyle.referenceType,
+                             salt: random.below(1000), nullable: random.chance(60), target: parent.key)
+        if column.nullable { column.hasNulls = random.chance(50) }
+        if random.chance(15) { column.check = "{c} > 0" }
+        return column
+    }
+
+    static func newForeignKey(_ schema: inout GSchema, _ random: inout SplitMix64, column: GColumn, target: Int) -> GForeignKey {
+        let inline = random.chance(50)
+        return GForeignKey(name: !inline && random.chance(25) ? schema.fresh("fk") : nil, column: column.key, target: target,
+                           onDelete: random.pick(referentialActions), onUpdate: random.chance(20) ? "cascade" : nil, inline: inline)
+    }
+
+    static func addConstraintsAndIndexes(_ table: inout GTable, _ schema: inout GSchema, _ random: inout SplitMix64, isB: Bool) {
+        let columns = table.columns
+        for column in columns where random.chance(isB ? 6 : 12) {
+            if let index = table.columns.firstIndex(where: { $0.key == column.key }) { table.columns[index].unique = true }
+        }
+        if random.chance(isB ? 12 : 25), let column = columns.randomElement(&random) {
+            let second = random.chance(40) ? columns.randomElement(&random) : nil
+            table.uniques.append(GUnique(name: random.chance(30) ? schema.fresh("uq") : nil,
+                                         columns: [column.key] + (second.map { [$0.key] } ?? [])))
+        }
+        if random.chance(isB ? 12 : 30), let column = columns.randomElement(&random) {
+            let templates = checks(column.domain, column.type)
+            if !templates.isEmpty {
+                table.checks.append(GCheck(name: schema.fresh("ck"), column: column.key, template: random.pick(templates)))
+            }
+        }
+        for _ in 0..<random.below(isB ? 2 : 4) {
+            if let index = newIndex(table, &schema, &random) { table.indexes.append(index) }
+        }
+    }
+
+    static func newIndex(_ table: GTable, _ schema: inout GSchema, _ random: inout SplitMix64) -> GIndex? {
+        guard let column = table.columns.randomElement(&random) else { return nil }
+        var index = GIndex(name: random.chance(30) ? schema.fresh("ix") : nil, keys: [.column(column.key)])
+        switch random.below(7) {
+        case 0: index.keys = [.descending(column.key)]
+        case 1: index.keys = [.lower(column.key)]
+        case 2:
+            if let other = table.columns.randomElement(&random), other.key != column.key { index.keys.append(.column(other.key)) }
+        case 3: index.unique = true
+        case 4:
+            index.gin = true
+            if column.type.family == .jsonb, random.chance(60) { index.keys = [.pathOps(column.key)] }
+        case 5: index.partial = column.key
+        default: break
+        }
+        if random.chance(20) { index.partial = random.pick(table.columns).key }
+        return index
+    }
+
+    // MARK: Schema B
+
+    static func mutate(_ a: GSchema, _ random: inout SplitMix64) -> GSchema {
+        var b = a
+        b.isB = true
+        for position in b.tables.indices {
+            b.tables[position].renamedFrom = nil
+            b.tables[position].isNew = false
+            for c in b.tables[position].columns.indices {
+                b.tables[position].columns[c].renamedFrom = nil
+                b.tables[position].columns[c].backfill = nil
+            }
+        }
+        var dropped = Set<Int>()
+        for position in b.tables.indices {
+            var table = b.tables[position]
+            if b.tables.count - dropped.count > 1, random.chance(8) {
+                dropped.insert(table.key)
+                continue
+            }
+            if random.chance(8) {
+                table.renamedFrom = table.name
+                table.name = b.fresh("t")
+            }
+            if random.chance(10) { table.comment = table.comment == nil ? "Now commented" : nil }
+            var kept: [GColumn] = []
+            for var column in table.columns {
+                if random.chance(10) { continue } // dropped
+                if random.chance(10) {
+                    column.renamedFrom = column.name
+                    column.name = b.fresh("c")
+                }
+                if column.domain != .reference, random.chance(18) {
+                    let others = column.domain.types.filter { $0.sql != column.type.sql }
+                    if let type = others.randomElement(&random) {
+                        column.type = type
+                        let valid = defaults(column.domain, type)
+                        if let value = column.defaultValue, !valid.contains(value) {
+                            column.defaultValue = valid.isEmpty || random.chance(30) ? nil : random.pick(valid)
+                        }
+                    }
+                }
+                if random.chance(15) {
+                    if column.nullable {
+                        column.nullable = false
+                        if column.hasNulls || random.chance(30) { column.backfill = backfill(column, schema: b) }
+                    } else {
+                        column.nullable = true
+                    }
+                }
+                if random.chance(20) {
+                    let valid = defaults(column.domain, column.type)
+                    column.defaultValue = column.defaultValue != nil && random.chance(40) ? nil : valid.randomElement(&random)
+                }
+                if random.chance(12) {
+                    let valid = checks(column.domain, column.type)
+                    column.check = column.check != nil && random.chance(50) ? nil : valid.randomElement(&random)
+                }
+                if random.chance(8) { column.comment = column.comment == nil ? "changed" : nil }
+                if random.chance(6) { column.unique.toggle() }
+                kept.append(column)
+            }
+            table.columns = kept
+            for _ in 0..<random.below(3) {
+                var column = newColumn(&b, &random, table: table, isNew: true)
+                column.unique = false
+                table.columns.append(column)
+            }
+            if random.chance(12) {
+                let parents = b.tables.filter { !dropped.contains($0.key) && $0.key != table.key }
+                if let parent = parents.randomElement(&random) {
+                    var column = referenceColumn(&b, &random, to: parent, tableKey: table.key)
+                    column.isNew = true
+                    column.hasNulls = false
+                    if !column.nullable { column.backfill = backfill(column, schema: b) }
+                    table.columns.append(column)
+                    table.foreignKeys.append(newForeignKey(&b, &random, column: column, target: parent.key))
+                }
+            }
+            // Table-level constraints and indexes: drop, replace, add.
+            if !table.uniques.isEmpty, random.chance(15) { table.uniques.remove(at: random.below(table.uniques.count)) }
+            if !table.checks.isEmpty, random.chance(15) { table.checks.remove(at: random.below(table.checks.count)) }
+            if !table.checks.isEmpty, random.chance(15) {
+                let position = random.below(table.checks.count)
+                if let column = table.column(table.checks[position].column) {
+                    let others = checks(column.domain, column.type).filter { $0 != table.checks[position].template }
+                    if let template = others.randomElement(&random) { table.checks[position].template = template }
+                }
+            }
+            if !table.foreignKeys.isEmpty, random.chance(15) { table.foreignKeys.remove(at: random.below(table.foreignKeys.count)) }
+            if !table.foreignKeys.isEmpty, random.chance(15) {
+                let position = random.below(table.foreignKeys.count)
+                let current = table.foreignKeys[position].onDelete
+                table.foreignKeys[position].onDelete = referentialActions.filter { $0 != current }.randomElement(&random) ?? nil
+            }
+            // A reference column without a foreign key gains one.
+            for column in table.columns where column.domain == .reference && !table.foreignKeys.contains(where: { $0.column == column.key }) {
+                if let target = column.target, random.chance(30) {
+                    table.foreignKeys.append(newForeignKey(&b, &random, column: column, target: target))
+                }
+            }
+            if !table.indexes.isEmpty, random.chance(15) { table.indexes.remove(at: random.below(table.indexes.count)) }
+            if !table.indexes.isEmpty, random.chance(15) {
+                // Same name, another definition.
+                let position = random.below(table.indexes.count)
+                if table.indexes[position].name == nil { table.indexes[position].name = b.fresh("ix") }
+                if table.indexes[position].partial == nil, let column = table.columns.randomElement(&random) {
+                    table.indexes[position].partial = column.key
+                } else {
+                    table.indexes[position].partial = nil
+                }
+            }
+            addConstraintsAndIndexes(&table, &b, &random, isB: true)
+            // Seeds: more rows, other values enforced, or none declared any more.
+            if var seed = table.seed {
+                if random.chance(30) { seed.rows.append(GSeedRow(id: 50 + random.below(5), variant: 0)) }
+                if random.chance(25) {
+                    seed.enforce = true
+                    seed.rows[0].variant = 1
+                }
+                if random.chance(20) { seed.enforce = false }
+                table.seed = random.chance(10) ? nil : seed
+            } else if random.chance(10) {
+                table.seed = GSeed(enforce: random.chance(50), rows: [GSeedRow(id: 60, variant: 0), GSeedRow(id: 61, variant: 1)])
+            }
+            if var seed = table.seed {
+                for row in seed.rows.indices {
+                    for column in table.columns where random.chance(15) && (column.nullable || column.defaultValue != nil) {
+                        seed.rows[row].omitted.insert(column.key)
+                    }
+                }
+                table.seed = seed
+            }
+            b.tables[position] = table
+        }
+        b.tables.removeAll { dropped.contains($0.key) }
+        if random.chance(25) {
+            let table = newTable(&b, &random, isNew: true)
+            b.tables.append(table)
+        }
+        sanitize(&b)
+        return b
+    }
+
+    // MARK: Consistency
+
+    /// Removes or repairs whatever the random edits made invalid, so that the schema is one the data satisfies.
+    static func sanitize(_ schema: inout GSchema) {
+        let tableKeys = Set(schema.tables.map(\.key))
+        for position in schema.tables.indices {
+            var table = schema.tables[position]
+            let keys = Set(table.columns.map(\.key))
+            func uniqueable(_ key: Int) -> Bool {
+                guard let column = table.column(key) else { return false }
+                return column.domain.isDistinct && column.type.family.isOrderable && !column.isNew
+                    && !(column.hasNulls && !column.nullable)
+            }
+            for c in table.columns.indices {
+                let column = table.columns[c]
+                if let check = column.check, !checks(column.domain, column.type).contains(check) {
+                    table.columns[c].check = checks(column.domain, column.type).first
+                }
+                if column.unique && !uniqueable(column.key) { table.columns[c].unique = false }
+                if !column.nullable && column.hasNulls && column.backfill == nil {
+                    table.columns[c].backfill = backfill(column, schema: schema)
+                }
+            }
+            // Unique constraints: known, distinct-valued columns; one per column set.
+            var uniqueSets = Set(table.columns.filter(\.unique).map { [$0.key] })
+            table.uniques = table.uniques.compactMap { unique in
+                var unique = unique
+                var seen = Set<Int>()
+                unique.columns = unique.columns.filter { keys.contains($0) && seen.insert($0).inserted }
+                guard !unique.columns.isEmpty, unique.columns.allSatisfy(uniqueable), uniqueSets.insert(unique.columns).inserted else { return nil }
+                return unique
+            }
+            table.checks = table.checks.compactMap { check in
+                guard let column = table.column(check.column) else { return nil }
+                let valid = checks(column.domain, column.type)
+                if valid.contains(check.template) { return check }
+                guard let replacement = valid.first else { return nil }
+                return GCheck(name: check.name, column: check.column, template: replacement)
+            }
+            var referencing = Set<Int>()
+            table.foreignKeys = table.foreignKeys.compactMap { key in
+                guard let column = table.column(key.column), tableKeys.contains(key.target), column.target == key.target,
+                      referencing.insert(key.column).inserted else { return nil }
+                var key = key
+                if key.onDelete == "set null" && !column.nullable { key.onDelete = "cascade" }
+                return key
+            }
+            var signatures = Set<String>()
+            table.indexes = table.indexes.compactMap { index in
+                var index = index
+                index.keys = index.keys.filter { keys.contains($0.column) }
+                if let partial = index.partial, !keys.contains(partial) { index.partial = nil }
+                guard !index.keys.isEmpty else { return nil }
+                var seen = Set<Int>()
+                guard index.keys.allSatisfy({ seen.insert($0.column).inserted }) else { return nil }
+                for key in index.keys {
+                    guard let family = table.column(key.column)?.type.family else { return nil }
+                    switch key {
+                    case .column: if index.gin ? !family.isGinIndexable : !family.isOrderable { return nil }
+                    case .lower: if family != .text || index.gin { return nil }
+                    case .descending: if !family.isOrderable || index.gin { return nil }
+                    case .pathOps: if family != .jsonb || !index.gin { return nil }
+                    }
+                }
+                if index.gin && (index.unique || index.keys.count > 1) { return nil }
+                if index.unique && !index.keys.allSatisfy({ if case .column(let key) = $0 { return uniqueable(key) }; return false }) {
+                    return nil
+                }
+                let signature = "\(index.keys)|\(index.unique)|\(index.gin)|\(String(describing: index.partial))"
+                guard signatures.insert(signature).inserted else { return nil }
+                return index
+            }
+            if var seed = table.seed {
+                for row in seed.rows.indices {
+                    seed.rows[row].omitted = seed.rows[row].omitted.filter { key in
+                        guard let column = table.column(key) else { return false }
+                        // A left-out unique column would repeat its default.
+                        return (column.nullable || column.defaultValue != nil) && !isUniqueSomehow(key, table)
+                    }
+                }
+                var ids = Set<Int>()
+                seed.rows = seed.rows.filter { ids.insert($0.id).inserted }
+                table.seed = seed
+            }
+            schema.tables[position] = table
+        }
+        // Names: default names may collide (two expression indexes are both <table>_expr_idx); give the later
+        // ones names of their own.
+        var relations = Set(schema.tables.map(\.name))
+        for position in schema.tables.indices {
+            let table = schema.tables[position]
+            relations.insert(table.primaryKeyName ?? "\(table.name)_pkey")
+            for column in table.columns where column.unique { relations.insert(uniqueName(table, nil, [column.key])) }
+        }
+        for position in schema.tables.indices {
+            for u in schema.tables[position].uniques.indices {
+                let table = schema.tables[position]
+                let name = uniqueName(table, table.uniques[u].name, table.uniques[u].columns)
+                if !relations.insert(name).inserted {
+                    schema.tables[position].uniques[u].name = schema.fresh("uq")
+                    relations.insert(schema.tables[position].uniques[u].name!)
+                }
+            }
+            for i in schema.tables[position].indexes.indices {
+                let table = schema.tables[position]
+                if !relations.insert(indexName(table, table.indexes[i])).inserted {
+                    schema.tables[position].indexes[i].name = schema.fresh("ix")
+                    relations.insert(schema.tables[position].indexes[i].name!)
+                }
+            }
+        }
+    }
+
+    static func isUniqueSomehow(_ key: Int, _ table: GTable) -> Bool {
+        table.column(key)?.unique == true || table.uniques.contains { $0.columns.contains(key) }
+            || table.indexes.contains { $0.unique && $0.keys.contains(.column(key)) }
+    }
+
+    /// Default names are reconcile's own (the names PostgreSQL would choose).
+    static func uniqueName(_ table: GTable, _ name: String?, _ columns: [Int]) -> String {
+        name ?? DefaultNames.unique(table: table.name, columns: columns.map(table.columnName))
+    }
+
+    static func indexName(_ table: GTable, _ index: GIndex) -> String {
+        index.name ?? DefaultNames.index(table: table.name, keys: index.keys.map { indexKey($0, table) })
+    }
+
+    /// An index key as the schema file declares it.
+    static func indexKey(_ key: GIndexKey, _ table: GTable) -> IndexKey {
+        switch key {
+        case .column(let column): return .column(table.columnName(column))
+        case .lower(let column): return .expression("lower(\(table.columnName(column)))")
+        case .descending(let column): return .expression("\(table.columnName(column)) DESC")
+        case .pathOps(let column): return .expression("\(table.columnName(column)) jsonb_path_ops")
+        }
+    }
+
+    // MARK: YAML
+
+    static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n") + "\""
+    }
+
+    static func yaml(_ schema: GSchema) -> String {
+        var out = "version: 1\n"
+        out += schema.tables.isEmpty ? "tables: {}\n" : "tables:\n"
+        for table in schema.tables { out += yaml(table, schema) }
+        return out
+    }
+
+    static func expression(_ template: String, _ column: String) -> String {
+        template.replacingOccurrences(of: "{c}", with: column)
+    }
+
+    static func yaml(_ table: GTable, _ schema: GSchema) -> String {
+        var out = "  \(table.name):\n"
+        if let old = table.renamedFrom { out += "    renamed_from: \(old)\n" }
+        if let comment = table.comment { out += "    comment: \(quoted(comment))\n" }
+        out += "    columns:\n"
+        var id: [String]
+        switch table.idStyle {
+        case .identityAlways: id = ["type: bigint", "identity: always"]
+        case .plainInt: id = ["type: int"]
+        case .bigserial: id = ["type: bigserial"]
+        case .identityByDefault: id = ["type: integer", "identity: by_default"]
+        }
+        if !table.primaryKeyAtTableLevel && table.primaryKeyName == nil { id.append("primary_key: true") }
+        out += "      id: { \(id.joined(separator: ", ")) }\n"
+        for column in table.columns {
+            var fields = ["type: \(quoted(column.type.sql))"]
+            if !column.nullable { fields.append("nullable: false") }
+            switch column.defaultValue {
+            case .plain(let text)?: fields.append("default: \(text)")
+            case .quoted(let text)?: fields.append("default: \(quoted(text))")
+            case .sql(let text)?: fields.append("default_sql: \(quoted(text))")
+            case nil: break
+            }
+            if let check = column.check { fields.append("check: \(quoted(expression(check, column.name)))") }
+            if column.unique { fields.append("unique: true") }
+            if let key = table.foreignKeys.first(where: { $0.inline && $0.column == column.key }),
+               let target = schema.table(key.target) {
+                fields.append("references: \(target.name)\(table.key % 2 == 0 ? "(id)" : "")")
+                if let action = key.onDelete { fields.append("on_delete: \(action)") }
+                if let action = key.onUpdate { fields.append("on_update: \(action)") }
+            }
+            if let old = column.renamedFrom { fields.append("renamed_from: \(old)") }
+            if let backfill = column.backfill { fields.append("backfill: \(backfill)") }
+            if let comment = column.comment { fields.append("comment: \(quoted(comment))") }
+            out += "      \(column.name): { \(fields.joined(separator: ", ")) }\n"
+        }
+        if let name = table.primaryKeyName {
+            out += "    primary_key: { name: \(name), columns: [id] }\n"
+        } else if table.primaryKeyAtTableLevel {
+            out += "    primary_key: [id]\n"
+        }
+        if !table.uniques.isEmpty {
+            out += "    unique:\n"
+            for unique in table.uniques {
+                let columns = "[" + unique.columns.map(table.columnName).joined(separator: ", ") + "]"
+                out += unique.name.map { "      - { name: \($0), columns: \(columns) }\n" } ?? "      - \(columns)\n"
+            }
+        }
+        if !table.checks.isEmpty {
+            out += "    checks:\n"
+            for check in table.checks {
+                out += "      \(check.name): \(quoted(expression(check.template, table.columnName(check.column))))\n"
+            }
+        }
+        let tableLevelKeys = table.foreignKeys.filter { !$0.inline }
+        if !tableLevelKeys.isEmpty {
+            out += "    foreign_keys:\n"
+            for key in tableLevelKeys {
+                guard let target = schema.table(key.target) else { continue }
+                var fields: [String] = []
+                if let name = key.name { fields.append("name: \(name)") }
+                fields.append("columns: [\(table.columnName(key.column))]")
+                fields.append("references: \(quoted("\(target.name)(id)"))")
+                if let action = key.onDelete { fields.append("on_delete: \(action)") }
+                if let action = key.onUpdate { fields.append("on_update: \(action)") }
+                out += "      - { \(fields.joined(separator: ", ")) }\n"
+            }
+        }
+        if !table.indexes.isEmpty {
+            out += "    indexes:\n"
+            for index in table.indexes {
+                var fields: [String] = []
+                if let name = index.name { fields.append("name: \(name)") }
+                let keys = index.keys.map { key -> String in
+                    switch indexKey(key, table) {
+                    case .column(let name): return name
+                    case .expression(let expression): return "{ expression: \(quoted(expression)) }"
+                    }
+                }
+                fields.append("columns: [\(keys.joined(separator: ", "))]")
+                if index.unique { fields.append("unique: true") }
+                if index.gin { fields.append("using: gin") }
+                if let partial = index.partial { fields.append("where: \(quoted("\(table.columnName(partial)) IS NOT NULL"))") }
+                out += "      - { \(fields.joined(separator: ", ")) }\n"
+            }
+        }
+        if let seed = table.seed, !seed.rows.isEmpty {
+            out += "    seed:\n"
+            if seed.enforce { out += "      mode: enforce\n" }
+            out += "      rows:\n"
+            for row in seed.rows {
+                var values = ["id: \(row.id)"]
+                for column in table.columns where !row.omitted.contains(column.key) {
+                    let text = value(column, row: row.id, variant: row.variant, nullable: column.nullable, schema: schema,
+                                     tableKey: table.key, seed: true)
+                    values.append("\(column.name): \(seedScalar(text, column))")
+                }
+                out += "        - { \(values.joined(separator: ", ")) }\n"
+            }
+        }
+        return out
+    }
+
+    static func seedScalar(_ text: String?, _ column: GColumn) -> String {
+        guard let text else { return "null" }
+        if column.domain == .reference || (column.domain == .integer && column.type.family.isNumber) { return text }
+        if column.type.family == .bool { return text }
+        return quoted(text)
+    }
+
+    // MARK: Data
+
+    static func sqlLiteral(_ text: String?) -> String {
+        text.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" } ?? "NULL"
+    }
+
+    /// INSERTs of A's rows, parents before children.
+    static func insertStatements(_ a: GSchema) -> [String] {
+        a.tables.compactMap { table in
+            guard !table.insertedIds.isEmpty else { return nil }
+            let columns = ["id"] + table.columns.map(\.name)
+            let rows = table.insertedIds.map { id -> String in
+                let values = [String(id)] + table.columns.map { column in
+                    sqlLiteral(value(column, row: id, variant: 0, nullable: column.nullable, schema: a, tableKey: table.key, seed: false))
+                }
+                return "(" + values.joined(separator: ", ") + ")"
+            }
+            return "INSERT INTO \(SQL.identifier(table.name)) (\(columns.map(SQL.identifier).joined(separator: ", "))) "
+                + "OVERRIDING SYSTEM VALUE VALUES " + rows.joined(separator: ", ")
+        }
+    }
+
+    /// The ids B's table must hold after B: A's rows, plus the seeded rows B declares.
+    static func expectedRowIds(_ table: GTable, a: GSchema) -> [Int] {
+        let existing = a.table(table.key)?.rowsAfterA ?? []
+        return Array(Set(existing + (table.seed?.rows.map(\.id) ?? []))).sorted()
+    }
+
+    /// Columns whose type, and thus values, B keeps (backfilled columns and enforced rows aside).
+    static func preservedColumns(a: GSchema, b: GSchema) -> [PreservedColumn] {
+        var result: [PreservedColumn] = []
+        for tableB in b.tables {
+            guard let tableA = a.table(tableB.key) else { continue }
+            let enforced = Set(tableB.seed?.enforce == true ? (tableB.seed?.rows.map(\.id) ?? []) : [])
+            let ids = tableA.rowsAfterA.filter { !enforced.contains($0) }
+            guard !ids.isEmpty else { continue }
+            for columnB in tableB.columns {
+                guard let columnA = tableA.column(columnB.key), columnA.type == columnB.type, columnB.backfill == nil else { continue }
+                result.append(PreservedColumn(tableA: tableA.name, columnA: columnA.name, tableB: tableB.name,
+                                              columnB: columnB.name, ids: ids))
+            }
+        }
+        return result
+    }
+}
+
+private extension Array {
+    func randomElement(_ random: inout SplitMix64) -> Element? {
+        isEmpty ? nil : self[random.below(count)]
+    }
+}
