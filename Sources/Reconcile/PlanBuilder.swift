@@ -15,13 +15,14 @@ struct PlanBuilder {
     }
 
     /// `canonical` may be passed in to skip canonicalising again (the declared schema has not changed).
-    func build(desired: Schema, allowDestructive: Bool, canonical known: Schema? = nil) throws -> Result {
+    /// `validateNewTables`: also have the server check tables that do not exist yet (for `--plan`).
+    func build(desired: Schema, allowDestructive: Bool, canonical known: Schema? = nil, validateNewTables: Bool = false) throws -> Result {
         do {
             // Tables renamed from another schema are read there too (without managing that schema).
             let renamedFrom = desired.tables.compactMap(\.renamedFrom?.schema)
             let introspected = try Introspector(connection: connection).liveSchema(schemas: Array(Set(desired.schemaNames + renamedFrom)).sorted())
             let live = filter.apply(introspected)
-            let canonical = try known ?? Canonicalizer(connection: connection, live: live).canonicalize(desired)
+            let canonical = try known ?? Canonicalizer(connection: connection, live: live).canonicalize(desired, validateNewTables: validateNewTables)
             let seedStates = try SeedInspector(connection: connection).states(desired: desired, canonical: canonical, live: live)
             let changes = Differ(desired: desired, canonical: canonical, live: live, seedStates: seedStates).changes()
             var plan = try PreflightChecks(connection: connection)
@@ -31,7 +32,7 @@ struct PlanBuilder {
             for index in plan.steps.indices { plan.steps[index].estimatedRows = plan.steps[index].change.table.flatMap { estimates[$0] } }
             for index in plan.blocked.indices { plan.blocked[index].estimatedRows = plan.blocked[index].change.table.flatMap { estimates[$0] } }
             return Result(plan: plan, live: live, canonical: canonical,
-                          databaseFingerprint: Self.fingerprint(live: live, seedStates: seedStates))
+                          databaseFingerprint: Self.fingerprint(live: live, seedStates: seedStates, desired: desired))
 
         } catch let failure as Canonicalizer.Failure {
             throw ReconcileError.invalidDefinition(subject: failure.subject, statement: failure.statement, failure.error)
@@ -41,10 +42,18 @@ struct PlanBuilder {
     }
 
     /// The live state as text, hashed. Row estimates are left out: autovacuum changes them all the time.
-    static func fingerprint(live: Schema, seedStates: [QualifiedName: [SeedRowState]]) -> String {
+    /// Only what the plan depends on counts: an insert-missing row someone edited later is still "present".
+    static func fingerprint(live: Schema, seedStates: [QualifiedName: [SeedRowState]], desired: Schema) -> String {
         var stable = live
         for index in stable.tables.indices { stable.tables[index].estimatedRows = nil }
-        let seeds = seedStates.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "\n")
+        let modes = Dictionary(desired.tables.compactMap { table in table.seed.map { (table.name, $0.mode) } }, uniquingKeysWith: { a, _ in a })
+        let seeds = seedStates.sorted { $0.key < $1.key }.map { name, states -> String in
+            let relevant = states.map { state -> SeedRowState in
+                if case .differs = state, modes[name] != .enforce { return .matches }
+                return state
+            }
+            return "\(name): \(relevant)"
+        }.joined(separator: "\n")
         return SHA256.hex("\(stable)\n\(seeds)")
     }
 }

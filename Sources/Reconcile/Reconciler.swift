@@ -55,7 +55,7 @@ public final class Reconciler {
         let before = connection.statementCount
         let built = try withTimeout(connection) { _ in
             try diagnosingLocks(connection) { try inRolledBackSnapshot(connection) {
-                try builder(connection).build(desired: desired, allowDestructive: options.allowDestructive)
+                try builder(connection).build(desired: desired, allowDestructive: options.allowDestructive, validateNewTables: true)
             } }
         }
         let state = PlanDocument.SavedState(databaseSha256: built.databaseFingerprint, schemaSha256: schemaFingerprint,
@@ -175,6 +175,11 @@ public final class Reconciler {
         let connection = try connect()
         let schema = try inRolledBackSnapshot(connection) { () throws -> Schema in
             do {
+                // Fixed output settings: the same database exports the same text from any client.
+                try connection.query("SET LOCAL TimeZone = 'UTC'")
+                try connection.query("SET LOCAL DateStyle = 'ISO, MDY'")
+                try connection.query("SET LOCAL IntervalStyle = 'postgres'")
+                try connection.query("SET LOCAL extra_float_digits = 1")
                 return try Exporter(connection: connection).export(schemas: schemas, seedTables: seedTables)
             } catch let error as PostgresError {
                 throw ReconcileError.introspection(error)

@@ -99,10 +99,10 @@ final class PlanRendererTests: XCTestCase {
             + 2. create table billing.invoices (2 columns)
           public.users
             + 3. add column age integer  [takes an ACCESS EXCLUSIVE lock on the table]
-            + 4. add check users_age_check  [takes an ACCESS EXCLUSIVE lock on the table; rewrites or scans the whole table; may fail on existing rows]
-            - 6. drop column nickname  [takes an ACCESS EXCLUSIVE lock on the table; deletes data]
+            - 4. drop column nickname  [takes an ACCESS EXCLUSIVE lock on the table; deletes data]
+            + 5. add check users_age_check  [takes an ACCESS EXCLUSIVE lock on the table; rewrites or scans the whole table; may fail on existing rows]
           public.settings
-            + 5. insert missing seeded row id=1
+            + 6. insert missing seeded row id=1
           public.legacy
             - 7. drop table public.legacy (not declared in the schema file)  [takes an ACCESS EXCLUSIVE lock on the table; deletes data]
 

@@ -58,20 +58,23 @@ final class PlannerTests: XCTestCase {
             (.addUnique(t, UniqueConstraint(name: "k", columns: ["id"])), .constraints),
             (.addCheck(t, CheckConstraint(name: "c", expression: "id > 0")), .constraints),
             (.renameConstraint(t, from: "a", to: "b"), .constraints),
-            (.dropConstraint(t, name: "c", replaced: true), .constraints),
-            (.dropConstraint(t, name: "c", replaced: false), .destructive),
+            (.dropConstraint(t, name: "c", replaced: true), .drops),
+            (.dropConstraint(t, name: "c", replaced: false), .drops),
             (.addForeignKey(t, fk), .foreignKeys),
             (.createIndex(t, Index(name: "i", keys: [.column("id")])), .indexes),
             (.renameIndex(t, from: "a", to: "b"), .indexes),
-            (.dropIndex(t, name: "i", replaced: true), .indexes),
-            (.dropIndex(t, name: "i", replaced: false), .destructive),
+            (.dropIndex(t, name: "i", replaced: true), .drops),
+            (.dropIndex(t, name: "i", replaced: false), .drops),
             (.seedRows(table, rows: [], mode: .enforce), .seeds),
-            (.dropColumn(t, column: "x"), .destructive),
+            (.dropColumn(t, column: "x"), .drops),
             (.dropTable(t), .destructive),
         ]
+        // Drops that lose something need --allow-destructive; a replaced constraint or index loses nothing.
+        let destructive: [Change.Kind] = [.dropConstraint(t, name: "c", replaced: false), .dropIndex(t, name: "i", replaced: false),
+                                          .dropColumn(t, column: "x"), .dropTable(t)]
         for (kind, phase) in expected {
             XCTAssertEqual(Change(kind).phase, phase, "\(kind)")
-            XCTAssertEqual(Change(kind).isDestructive, phase == .destructive, "\(kind)")
+            XCTAssertEqual(Change(kind).isDestructive, destructive.contains(kind), "\(kind)")
         }
     }
 
@@ -119,7 +122,8 @@ final class PlannerTests: XCTestCase {
         XCTAssertFalse(blocked.isInSync)
 
         let allowed = Planner.plan(kinds.map { Change($0) }, allowDestructive: true)
-        XCTAssertEqual(allowed.steps.map(\.change.kind), [kinds[1], kinds[3], kinds[2], kinds[0]])
+        // Columns are dropped before later phases they could block; tables last.
+        XCTAssertEqual(allowed.steps.map(\.change.kind), [kinds[1], kinds[2], kinds[3], kinds[0]])
         XCTAssertEqual(allowed.steps.map(\.number), [1, 2, 3, 4])
         XCTAssertEqual(allowed.blocked, [])
     }
@@ -147,10 +151,10 @@ final class PlannerTests: XCTestCase {
             .createIndex(t, index),
         ]
         let plan = Planner.plan(kinds.map { Change($0) }, allowDestructive: false)
-        XCTAssertEqual(plan.steps.map(\.change.kind), kinds)
+        XCTAssertEqual(plan.steps.map(\.change.kind), [kinds[1], kinds[0], kinds[2]])
         XCTAssertEqual(plan.steps.flatMap(\.statements), [
-            "CREATE INDEX IF NOT EXISTS \"t_a_idx\" ON \"public\".\"t\" USING btree (\"a\")",
             "DROP INDEX IF EXISTS \"public\".\"t_x_idx\"",
+            "CREATE INDEX IF NOT EXISTS \"t_a_idx\" ON \"public\".\"t\" USING btree (\"a\")",
             "CREATE INDEX IF NOT EXISTS \"t_x_idx\" ON \"public\".\"t\" USING btree (\"x\") WHERE (x > 0)",
         ])
     }
@@ -268,7 +272,7 @@ final class PlannerTests: XCTestCase {
     }
 
     func testPhaseComparable() {
-        XCTAssertEqual(Change.Phase.allCases.sorted(), [.schemas, .types, .tables, .columns, .columnChanges, .constraints,
+        XCTAssertEqual(Change.Phase.allCases.sorted(), [.schemas, .types, .tables, .columns, .drops, .columnChanges, .constraints,
                                                         .foreignKeys, .indexes, .seeds, .destructive])
         XCTAssertLessThan(Change.Phase.seeds, Change.Phase.destructive)
     }

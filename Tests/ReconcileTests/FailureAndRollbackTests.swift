@@ -101,10 +101,16 @@ final class FailureAndRollbackTests: XCTestCase {
                 columns:
                   amount: { type: integer, check: amount >= no_such_column }
             """)
+        // --plan has the server check new tables too, so review catches it...
+        let plan = try CLI.run(["--plan", "--schema", path, "--database-url", database.url])
+        XCTAssertEqual(plan.exitCode, 1)
+        XCTAssertTrue(plan.stderr.contains("the declared table public.second is not valid for this server: column \"no_such_column\" does not exist (SQLSTATE 42703)"), plan.stderr)
+        XCTAssertTrue(plan.stderr.contains("Nothing was changed."), plan.stderr)
+        // ...and --apply fails at that step and rolls everything back.
         let result = try CLI.run(["--apply", "--schema", path, "--database-url", database.url])
         XCTAssertEqual(result.exitCode, 1)
-        XCTAssertTrue(result.stderr.contains("the declared table public.second is not valid for this server: column \"no_such_column\" does not exist (SQLSTATE 42703)"), result.stderr)
-        XCTAssertTrue(result.stderr.contains("Nothing was changed."), result.stderr)
+        XCTAssertTrue(result.stderr.contains("column \"no_such_column\" does not exist (SQLSTATE 42703)"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("The transaction was rolled back: nothing was changed"), result.stderr)
         XCTAssertEqual(try database.fingerprint(), before)
     }
 

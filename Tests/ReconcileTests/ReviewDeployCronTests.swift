@@ -113,10 +113,10 @@ final class ReviewDeployCronTests: XCTestCase {
         XCTAssertEqual(check.exitCode, 2)
         XCTAssertEqual(check.stdout, """
             Drift: 4 differences between the database and the schema file.
+              - column public.ai_usage_logs.debug is not declared in the file
               ~ column public.ai_usage_logs.model_used default differs from the file (declared: 'gpt-4')
               + missing index public.ai_usage_logs/ai_usage_logs_created_at_idx
               + seeded rows of public.admin_settings: row id=1 is missing
-              - column public.ai_usage_logs.debug is not declared in the file
             Run `reconcile --plan` to see the SQL, `reconcile --apply` to fix it.
 
             """)
@@ -125,7 +125,7 @@ final class ReviewDeployCronTests: XCTestCase {
         let document = try PlanDocument.decode(Data(json.stdout.utf8))
         XCTAssertEqual(document.mode, "check")
         XCTAssertEqual(document.inSync, false)
-        XCTAssertEqual(document.drift?.map(\.kind), ["set_default", "create_index", "seed_rows", "drop_column"])
+        XCTAssertEqual(document.drift?.map(\.kind), ["drop_column", "set_default", "create_index", "seed_rows"])
         let markdown = try cli(["--check", "--schema", schemaPath, "--format", "markdown"])
         XCTAssertTrue(markdown.stdout.hasPrefix("### reconcile check: 4 differences\n"), markdown.stdout)
     }

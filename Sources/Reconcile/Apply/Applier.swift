@@ -69,8 +69,8 @@ struct Applier {
                 if !planned.plan.steps.isEmpty { progress(.planned(planned.plan.steps)) }
                 let executed = try execute(planned.plan.steps, progress: progress, committedEarly: committedEarly)
                 if !executed.isEmpty {
-                    let check = try builder.build(desired: desired, allowDestructive: options.allowDestructive,
-                                                  canonical: planned.canonical)
+                    // Canonicalised afresh: tables created just now were taken as written when planning.
+                    let check = try builder.build(desired: desired, allowDestructive: options.allowDestructive)
                     guard check.plan.steps.isEmpty else { throw ReconcileError.verificationFailed(remaining: check.plan.steps) }
                 }
                 try connection.query("COMMIT")

@@ -20,13 +20,41 @@ struct PreflightChecks {
             if case .dropTable(let name) = step.change.kind { return name }
             return nil
         })
+        // Constraints this plan drops (directly, or with their column) no longer stand in the way. The
+        // database still knows a renamed table by its old name when the checks run.
+        var oldNames: [QualifiedName: QualifiedName] = [:]
+        for step in plan.steps {
+            if case .renameTable(let from, let to) = step.change.kind { oldNames[to] = from }
+        }
+        var droppedConstraints = Set<String>()
+        func markDropped(_ table: QualifiedName, _ constraint: String) {
+            for name in [table, oldNames[table]].compactMap({ $0 }) {
+                droppedConstraints.insert("\(name.schema).\(name.name)/\(constraint)")
+            }
+        }
+        for step in plan.steps {
+            switch step.change.kind {
+            case .dropConstraint(let table, let name, _):
+                markDropped(table, name)
+            case .dropColumn(let table, let column):
+                for key in (tables[table] ?? oldNames[table].flatMap { tables[$0] })?.foreignKeys ?? [] where key.columns.contains(column) {
+                    markDropped(table, key.name)
+                }
+            default: break
+            }
+        }
         for index in plan.steps.indices {
             let change = plan.steps[index].change
             if let (query, explain) = check(for: change, live: tables),
                let count = try valuesInSavepoint(query)?.first.flatMap({ Int($0) }), count > 0 {
                 plan.steps[index].preflightFailure = explain(count)
             } else if let query = dependents(of: change, live: tables, dropped: dropped),
-                      let names = try valuesInSavepoint(query), !names.isEmpty {
+                      let rows = try valuesInSavepoint(query),
+                      case let names = rows.compactMap({ row -> String? in
+                          // Rows are "description<TAB>schema.table/constraint" (the key is empty for views).
+                          let parts = row.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
+                          return parts.count == 2 && droppedConstraints.contains(String(parts[1])) ? nil : String(parts[0])
+                      }), !names.isEmpty {
                 plan.steps[index].preflightFailure = "\(names.joined(separator: ", ")) depend\(names.count == 1 ? "s" : "") on it; reconcile does not manage \(names.count == 1 ? "it" : "them"): change or drop \(names.count == 1 ? "it" : "them") first"
             }
         }
@@ -52,7 +80,7 @@ struct PreflightChecks {
             " AND d.refobjsubid = (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = \(relation) AND attname = \(SQL.literal($0)))"
         } ?? ""
         var query = """
-            SELECT DISTINCT CASE v.relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END || v.oid::regclass::text
+            SELECT DISTINCT CASE v.relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END || v.oid::regclass::text || E'\\t'
             FROM pg_catalog.pg_depend d
             JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid
             JOIN pg_catalog.pg_class v ON v.oid = r.ev_class
@@ -65,6 +93,9 @@ struct PreflightChecks {
 
                 UNION
                 SELECT 'foreign key ' || pg_catalog.quote_ident(con.conname) || ' of ' || con.conrelid::regclass::text
+                       || E'\\t' || (SELECT pg_catalog.format('%s.%s', n.nspname, c.relname) FROM pg_catalog.pg_class c
+                                     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = con.conrelid)
+                       || '/' || con.conname
                 FROM pg_catalog.pg_constraint con
                 WHERE con.contype = 'f' AND con.confrelid = \(relation) AND con.conrelid <> con.confrelid
                   AND con.conrelid NOT IN (\(droppedTogether))

@@ -16,9 +16,16 @@ struct Exporter {
         let schemas = try requested ?? userSchemas()
         let live = try Introspector(connection: connection).liveSchema(schemas: schemas)
         var tables: [Table] = []
+        let exported = Set(live.tables.map(\.name))
         for var table in live.tables {
+            for key in table.foreignKeys where !exported.contains(key.referencedTable) {
+                throw Unsupported(description: "foreign key \(SQL.displayIdentifier(key.name)) of \(table.name) references \(key.referencedTable), which is outside the exported schemas; add its schema to --schemas")
+            }
             for index in table.columns.indices {
                 let column = table.columns[index]
+                if case .expression(let text)? = column.defaultValue, text.contains("nextval(") {
+                    throw Unsupported(description: "column \(SQL.displayIdentifier(column.name)) of \(table.name) takes its default from a sequence (\(text)), and the schema file does not declare sequences; use an identity column (identity: by_default)")
+                }
                 if case .expression(let text)? = column.defaultValue,
                    let literal = CatalogText.literalDefault(text, columnType: column.type) {
                     table.columns[index].defaultValue = .literal(literal)

@@ -19,12 +19,38 @@ struct Canonicalizer {
         let error: PostgresError
     }
 
-    /// Runs inside the caller's transaction; leaves nothing behind.
-    func canonicalize(_ desired: Schema) throws -> Schema {
-        guard !desired.tables.isEmpty else { return desired }
+    /// Runs inside the caller's transaction; leaves nothing behind. Only tables that need the server are
+    /// built: those that exist and are not already spelled like the catalog (see `CatalogSpelling`), and,
+    /// when `validateNewTables`, tables that do not exist yet, so `--plan` reports a bad type or expression
+    /// before anyone applies it.
+    func canonicalize(_ desired: Schema, validateNewTables: Bool) throws -> Schema {
+        let liveTables = live.tablesByName
+        var spelled: [QualifiedName: Table] = [:]
+        var needServer: [Table] = []
+        for table in desired.tables {
+            if let liveTable = liveTables[table.name] ?? table.renamedFrom.flatMap({ liveTables[$0] }) {
+                if let canonical = CatalogSpelling.canonical(table, live: liveTable) {
+                    spelled[table.name] = canonical
+                } else {
+                    needServer.append(table)
+                }
+            } else if validateNewTables {
+                needServer.append(table)
+            } else {
+                spelled[table.name] = table
+            }
+        }
+        guard !needServer.isEmpty else {
+            return Schema(schemaNames: desired.schemaNames, tables: desired.tables.map { spelled[$0.name] ?? $0 },
+                          enums: desired.enums, extensions: desired.extensions)
+        }
         try connection.query("SAVEPOINT reconcile_canonicalize")
         do {
-            let result = try canonicalizeInSavepoint(desired)
+            let fromServer = try canonicalizeInSavepoint(Schema(schemaNames: desired.schemaNames, tables: needServer,
+                                                                enums: desired.enums, extensions: desired.extensions)).tablesByName
+            let result = Schema(schemaNames: desired.schemaNames,
+                                tables: desired.tables.map { spelled[$0.name] ?? fromServer[$0.name] ?? $0 },
+                                enums: desired.enums, extensions: desired.extensions)
             try connection.query("ROLLBACK TO SAVEPOINT reconcile_canonicalize")
             try connection.query("RELEASE SAVEPOINT reconcile_canonicalize")
             return result

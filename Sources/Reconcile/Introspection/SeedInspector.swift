@@ -10,6 +10,10 @@ struct SeedInspector {
     func states(desired: Schema, canonical: Schema, live: Schema) throws -> [QualifiedName: [SeedRowState]] {
         let liveTables = live.tablesByName
         let canonicalTables = canonical.tablesByName
+        // Values of an enum that gains them in this plan do not exist yet: such columns compare as text.
+        let liveEnums = Dictionary(live.enums.map { ($0.name, $0.values) }, uniquingKeysWith: { a, _ in a })
+        let growingEnums = Set(desired.enums.filter { type in liveEnums[type.name].map { $0 != type.values } ?? false }
+            .flatMap { [$0.name.name, $0.name.description, SQL.qualified($0.name)] })
         var selects: [String] = []
         var inspected: [(QualifiedName, Int)] = [] // table, row count
         for table in desired.tables {
@@ -20,7 +24,7 @@ struct SeedInspector {
             let tableIndex = inspected.count
             for (rowIndex, row) in seed.rows.enumerated() {
                 selects.append(rowQuery(table: table.name, seed: seed, row: row, types: types, live: liveTable,
-                                        tableIndex: tableIndex, rowIndex: rowIndex))
+                                        textOnly: growingEnums, tableIndex: tableIndex, rowIndex: rowIndex))
             }
             inspected.append((table.name, seed.rows.count))
         }
@@ -41,16 +45,20 @@ struct SeedInspector {
 
     /// One row of output per declared row: (table index, row index, present, differing columns as JSON).
     private func rowQuery(table: QualifiedName, seed: Seed, row: SeedRow, types: Table, live: Table,
-                          tableIndex: Int, rowIndex: Int) -> String {
+                          textOnly: Set<String>, tableIndex: Int, rowIndex: Int) -> String {
         func value(_ column: String) -> String {
-            let type = types.column(column)?.type ?? live.column(column)?.type ?? "text"
+            var type = types.column(column)?.type ?? live.column(column)?.type ?? "text"
+            if textOnly.contains(type) { type = "text" }
             let literal = row[column]?.text.map(SQL.literal) ?? "NULL"
             return "CAST(\(literal) AS \(type))"
         }
         // Compared as text: the same type prints the same value the same way, and json, xml or point
         // have no equality operator at all.
         func comparable(_ column: String, _ expression: String) -> String { "(\(expression))::text" }
-        let match = seed.key.map { "s.\(SQL.identifier($0)) = \(value($0))" }.joined(separator: " AND ")
+        let match = seed.key.map { column -> String in
+            let textual = textOnly.contains(types.column(column)?.type ?? "")
+            return "s.\(SQL.identifier(column))\(textual ? "::text" : "") = \(value(column))"
+        }.joined(separator: " AND ")
         let compared = row.values.map(\.0).filter { !seed.key.contains($0) }
         let differences = compared.map { column in
             let liveSide = comparable(column, "s.\(SQL.identifier(column))")

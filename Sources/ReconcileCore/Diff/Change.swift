@@ -19,7 +19,8 @@ public struct Change: Hashable, Sendable {
         case addColumn(QualifiedName, Column)
         /// `lossy`: the new type cannot hold every value of the old one (narrowing, or a cast that may fail).
         case alterColumnType(QualifiedName, column: String, from: String, to: String, lossy: Bool)
-        case setDefault(QualifiedName, column: String, ColumnDefault)
+        /// `type`: the column's declared type, so a number is written the way that type reads it.
+        case setDefault(QualifiedName, column: String, ColumnDefault, type: String = "")
         case dropDefault(QualifiedName, column: String)
         /// With a backfill value, NULLs are replaced by it first.
         case setNotNull(QualifiedName, column: String, backfill: Literal?, type: String)
@@ -45,7 +46,10 @@ public struct Change: Hashable, Sendable {
 
     /// The order phases run in; within a phase, changes keep the differ's order (table by table).
     public enum Phase: Int, Comparable, Sendable, CaseIterable {
-        case schemas, types, tables, columns, columnChanges, constraints, foreignKeys, indexes, seeds, destructive
+        /// `drops` removes constraints, indexes and columns before the column changes and seeds they could
+        /// block (a check that would not survive a type change, a NOT NULL column a seed row leaves out);
+        /// tables and types go last, once nothing refers to them. All of it is one transaction.
+        case schemas, types, tables, columns, drops, columnChanges, constraints, foreignKeys, indexes, seeds, destructive
 
         public static func < (lhs: Phase, rhs: Phase) -> Bool { lhs.rawValue < rhs.rawValue }
     }
@@ -68,7 +72,7 @@ public struct Change: Hashable, Sendable {
         case .addEnumValue(let name, _, _), .enumValuesNeedManualChange(let name, _, _), .dropEnum(let name): return name
         case .renameTable(_, let to): return to
         case .createTable(let table, _), .seedRows(let table, _, _): return table.name
-        case .addColumn(let name, _), .alterColumnType(let name, _, _, _, _), .setDefault(let name, _, _),
+        case .addColumn(let name, _), .alterColumnType(let name, _, _, _, _), .setDefault(let name, _, _, _),
              .dropDefault(let name, _), .setNotNull(let name, _, _, _), .dropNotNull(let name, _),
              .renameColumn(let name, _, _), .setTableComment(let name, _), .setColumnComment(let name, _, _),
              .addIdentity(let name, _, _), .setIdentity(let name, _, _), .dropIdentity(let name, _),
@@ -91,19 +95,22 @@ public struct Change: Hashable, Sendable {
             return .columnChanges
         case .enumValuesNeedManualChange, .dropEnum: return .destructive
         case .addPrimaryKey, .addUnique, .addCheck, .renameConstraint: return .constraints
-        case .dropConstraint(_, _, let replaced): return replaced ? .constraints : .destructive
+        case .dropConstraint, .dropIndex, .dropColumn: return .drops
         case .addForeignKey: return .foreignKeys
         case .createIndex, .renameIndex: return .indexes
-        case .dropIndex(_, _, let replaced): return replaced ? .indexes : .destructive
         case .seedRows: return .seeds
-        case .dropColumn, .dropTable: return .destructive
+        case .dropTable: return .destructive
         }
     }
 
     /// Loses data or removes an object the YAML does not declare: needs `--allow-destructive`.
     public var isDestructive: Bool {
-        if case .alterColumnType(_, _, _, _, let lossy) = kind { return lossy }
-        return phase == .destructive
+        switch kind {
+        case .alterColumnType(_, _, _, _, let lossy): return lossy
+        case .dropConstraint(_, _, let replaced), .dropIndex(_, _, let replaced): return !replaced
+        case .dropColumn, .dropTable, .dropEnum, .enumValuesNeedManualChange: return true
+        default: return false
+        }
     }
 
     /// No flag makes this runnable: a person has to decide (e.g. removing an enum value).
@@ -146,7 +153,7 @@ public struct Change: Hashable, Sendable {
         case .addColumn(_, let column): return "add column \(SQL.displayIdentifier(column.name)) \(column.type)"
         case .alterColumnType(_, let column, let from, let to, let lossy):
             return "change type of \(SQL.displayIdentifier(column)): \(from) → \(to)\(lossy ? " (may lose data)" : "")"
-        case .setDefault(_, let column, let value): return "set default of \(SQL.displayIdentifier(column)) to \(SQLRenderer.defaultText(value))"
+        case .setDefault(_, let column, let value, _): return "set default of \(SQL.displayIdentifier(column)) to \(SQLRenderer.defaultText(value))"
         case .dropDefault(_, let column): return "drop default of \(SQL.displayIdentifier(column))"
         case .setNotNull(_, let column, let backfill, _):
             return "make \(SQL.displayIdentifier(column)) NOT NULL" + (backfill.map { " (NULLs become \($0))" } ?? "")
@@ -221,7 +228,7 @@ extension Change {
         case .createSchema(let name): return SQL.displayIdentifier(name)
         case .createExtension(let name): return SQL.displayIdentifier(name)
         case .addColumn(_, let column): return "\(tablePart).\(SQL.displayIdentifier(column.name))"
-        case .alterColumnType(_, let column, _, _, _), .setDefault(_, let column, _), .dropDefault(_, let column),
+        case .alterColumnType(_, let column, _, _, _), .setDefault(_, let column, _, _), .dropDefault(_, let column),
              .setNotNull(_, let column, _, _), .dropNotNull(_, let column), .addIdentity(_, let column, _),
              .setIdentity(_, let column, _), .dropIdentity(_, let column), .setColumnComment(_, let column, _),
              .dropColumn(_, let column), .renameColumn(_, _, let column):
@@ -255,7 +262,7 @@ extension Change {
         case .createTable: return "missing table \(object)"
         case .addColumn: return "missing column \(object)"
         case .alterColumnType(_, _, let from, let to, _): return "column \(object) is \(from), the file declares \(to)"
-        case .setDefault(_, _, let value): return "column \(object) default differs from the file (declared: \(SQLRenderer.defaultText(value)))"
+        case .setDefault(_, _, let value, _): return "column \(object) default differs from the file (declared: \(SQLRenderer.defaultText(value)))"
         case .dropDefault: return "column \(object) has a default the file does not declare"
         case .setNotNull: return "column \(object) is nullable, the file declares NOT NULL"
         case .dropNotNull: return "column \(object) is NOT NULL, the file declares it nullable"

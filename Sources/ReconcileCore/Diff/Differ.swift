@@ -198,7 +198,12 @@ struct TableDiffer {
     private func columnChanges(_ column: Column, canonical: Column, live: Column) -> [Change] {
         let name = desired.name
         var changes: [Change] = []
-        if canonical.type != live.type {
+        let typeChanges = canonical.type != live.type
+        // A default is re-parsed for the new type and may not convert (text '5' to integer): it is dropped
+        // before the type changes and set again after.
+        let defaultAcrossTypeChange = typeChanges && live.defaultValue != nil && live.identity == nil && !live.isSerial
+        if defaultAcrossTypeChange { changes.append(Change(.dropDefault(name, column: column.name))) }
+        if typeChanges {
             changes.append(Change(.alterColumnType(name, column: column.name, from: live.type, to: column.type,
                                                    lossy: !TypeConversion.isLossless(from: live.type, to: canonical.type))))
         }
@@ -210,10 +215,11 @@ struct TableDiffer {
             changes.append(Change(.setIdentity(name, column: column.name, kind)))
         default: break
         }
-        if canonical.identity == nil, !canonical.isSerial, !live.isSerial, canonical.defaultValue != live.defaultValue {
+        if canonical.identity == nil, !canonical.isSerial, !live.isSerial,
+           canonical.defaultValue != live.defaultValue || defaultAcrossTypeChange {
             if let value = column.defaultValue {
-                changes.append(Change(.setDefault(name, column: column.name, value)))
-            } else {
+                changes.append(Change(.setDefault(name, column: column.name, value, type: column.type)))
+            } else if !defaultAcrossTypeChange {
                 changes.append(Change(.dropDefault(name, column: column.name)))
             }
         }

@@ -7,8 +7,13 @@ public enum CatalogText {
     /// `'gpt-4'::character varying` → "gpt-4", `0.8` → 0.8, `true` → true; nil when the default is an
     /// expression to keep as `default_sql`.
     public static func literalDefault(_ expression: String, columnType: String) -> Literal? {
-        if expression == "true" || expression == "false" { return .bool(expression == "true") }
-        if Literal.isNumber(expression), !expression.hasPrefix("+") { return .number(expression) }
+        if expression == "true" || expression == "false" {
+            return SQLRenderer.isBooleanType(columnType) || columnType == "boolean" ? .bool(expression == "true") : nil
+        }
+        // A bare number is a number literal only where the type reads it as one (not money, not oid).
+        if Literal.isNumber(expression), !expression.hasPrefix("+") {
+            return SQLRenderer.isNumericType(columnType) ? .number(expression) : nil
+        }
         guard expression.hasPrefix("'"), let castStart = expression.range(of: "'::", options: .backwards) else { return nil }
         let body = expression[expression.index(after: expression.startIndex)..<castStart.lowerBound]
         let cast = expression[castStart.upperBound...]

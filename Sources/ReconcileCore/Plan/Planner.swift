@@ -28,9 +28,8 @@ public enum Planner {
         return Plan(steps: runnable, blocked: blocked, unmanagedTables: unmanaged.sorted())
     }
 
-    /// Among destructive steps: constraints go before the indexes, columns and tables they depend on.
+    /// Among drops: constraints before the indexes and columns they depend on; tables before types.
     private static func destructiveRank(_ change: Change) -> Int {
-        guard change.phase == .destructive else { return 0 }
         switch change.kind {
         case .dropConstraint: return 0
         case .dropIndex: return 1

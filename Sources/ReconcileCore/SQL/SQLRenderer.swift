@@ -61,9 +61,8 @@ public enum SQLRenderer {
                     "ALTER TABLE \(SQL.qualified(table)) ALTER COLUMN \(SQL.identifier(column.name)) SET NOT NULL"]
         case .alterColumnType(let table, let column, _, let to, _):
             return ["ALTER TABLE \(SQL.qualified(table)) ALTER COLUMN \(SQL.identifier(column)) TYPE \(to) USING \(SQL.identifier(column))::\(to)"]
-        case .setDefault(let table, let column, let value):
-            // No column type here: a quoted literal is coerced to whatever the column's type is.
-            return ["ALTER TABLE \(SQL.qualified(table)) ALTER COLUMN \(SQL.identifier(column)) SET DEFAULT \(defaultSQL(value, type: ""))"]
+        case .setDefault(let table, let column, let value, let type):
+            return ["ALTER TABLE \(SQL.qualified(table)) ALTER COLUMN \(SQL.identifier(column)) SET DEFAULT \(defaultSQL(value, type: type))"]
         case .dropDefault(let table, let column):
             return ["ALTER TABLE \(SQL.qualified(table)) ALTER COLUMN \(SQL.identifier(column)) DROP DEFAULT"]
         case .setNotNull(let table, let column, let backfill, let type):

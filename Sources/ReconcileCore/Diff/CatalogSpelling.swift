@@ -1,0 +1,102 @@
+/// Recognises, without asking the server, declarations that are already spelled the way the catalog
+/// spells them: `integer` for `int`, `'gpt-4'::character varying` for the literal `gpt-4`,
+/// `CHECK ((a > 0))` for `a > 0`. A match proves equality (the catalog text re-parses to the same thing);
+/// a mismatch proves nothing, and the table is then canonicalised by the server. So this only ever saves
+/// work, never decides a difference.
+public enum CatalogSpelling {
+    /// The declared table with every element that provably equals its live counterpart replaced by the
+    /// live (canonical) spelling; nil when some element needs the server to tell.
+    public static func canonical(_ desired: Table, live: Table) -> Table? {
+        var canonical = desired
+        for index in canonical.columns.indices {
+            let column = canonical.columns[index]
+            guard let liveColumn = live.column(column.name) ?? column.renamedFrom.flatMap(live.column) else { continue }
+            guard sameType(column.type, liveColumn.type) else { return nil }
+            canonical.columns[index].type = liveColumn.type
+            if column.identity != nil || column.isSerial || liveColumn.identity != nil || liveColumn.isSerial {
+                // Identity and serial defaults are not compared; only the kinds, which need no spelling.
+                guard column.isSerial == liveColumn.isSerial else { return nil }
+                continue
+            }
+            switch (column.defaultValue, liveColumn.defaultValue) {
+            case (nil, _):
+                break
+            case (.some(let declared), .some(.expression(let text))) where sameDefault(declared, text, type: liveColumn.type):
+                canonical.columns[index].defaultValue = .expression(text)
+            default:
+                return nil
+            }
+        }
+        for index in canonical.checks.indices {
+            guard let liveCheck = live.checks.first(where: { $0.name == canonical.checks[index].name }) else { continue }
+            guard sameCheck(canonical.checks[index].expression, liveCheck.expression) else { return nil }
+            canonical.checks[index].expression = liveCheck.expression
+        }
+        for index in canonical.indexes.indices {
+            guard let liveIndex = live.indexes.first(where: { $0.name == canonical.indexes[index].name }) else { continue }
+            guard liveIndex.canonicalDefinition == displayTail(canonical.indexes[index]) else { return nil }
+            canonical.indexes[index].canonicalDefinition = liveIndex.canonicalDefinition
+        }
+        return canonical
+    }
+
+    /// Grammar aliases PostgreSQL resolves to one canonical name (`format_type` output).
+    static let typeAliases: [String: String] = [
+        "int": "integer", "int4": "integer", "int2": "smallint", "int8": "bigint",
+        "bool": "boolean", "float4": "real", "float8": "double precision", "float": "double precision",
+        "decimal": "numeric", "varchar": "character varying", "char": "character", "bpchar": "character",
+        "timestamptz": "timestamp with time zone", "timestamp": "timestamp without time zone",
+        "timetz": "time with time zone", "time": "time without time zone", "varbit": "bit varying",
+    ]
+
+    static func sameType(_ declared: String, _ live: String) -> Bool {
+        declared == live || spelledLikeCatalog(declared) == live
+    }
+
+    /// `varchar(20)` → `character varying(20)`, `int[]` → `integer[]`, `timestamptz(3)` →
+    /// `timestamp(3) with time zone`; unknown names are returned unchanged.
+    static func spelledLikeCatalog(_ type: String) -> String {
+        var base = Substring(type.lowercased())
+        var arrays = ""
+        while base.hasSuffix("[]") { base = base.dropLast(2); arrays += "[]" }
+        var modifier = ""
+        if let open = base.firstIndex(of: "("), base.hasSuffix(")") {
+            modifier = String(base[open...]).replacingAll(" ", with: "")
+            base = base[..<open]
+        }
+        let name = String(base).trimmingSpaces
+        guard let canonical = typeAliases[name] else { return name + modifier + arrays }
+        // format_type puts the modifier before "with/without time zone".
+        if let zone = canonical.range(of: " with") ?? canonical.range(of: " without") {
+            return String(canonical[..<zone.lowerBound]) + modifier + String(canonical[zone.lowerBound...]) + arrays
+        }
+        return canonical + modifier + arrays
+    }
+
+    static func sameDefault(_ declared: ColumnDefault, _ live: String, type: String) -> Bool {
+        switch declared {
+        case .expression(let expression): return expression == live
+        case .literal(let literal):
+            // The catalog shows a literal as itself (numbers, booleans) or quoted and cast to the column's type.
+            return CatalogText.literalDefault(live, columnType: type) == literal
+        }
+    }
+
+    static func sameCheck(_ declared: String, _ live: String) -> Bool {
+        declared == live || "CHECK (\(declared))" == live || "CHECK ((\(declared)))" == live
+    }
+
+    /// An index's text after the table name as `pg_get_indexdef` prints it: identifiers quoted only when
+    /// they must be.
+    static func displayTail(_ index: Index) -> String {
+        let keys = index.keys.map { key -> String in
+            switch key {
+            case .column(let name): return SQL.displayIdentifier(name)
+            case .expression(let expression): return expression
+            }
+        }
+        var text = "USING \(index.method) (\(keys.joined(separator: ", ")))"
+        if let predicate = index.predicate { text += " WHERE (\(predicate))" }
+        return text
+    }
+}
