@@ -212,6 +212,8 @@ public final class Reconciler {
             // Repeatable read: every catalog query sees one consistent snapshot. Not READ ONLY, because
             // canonicalisation creates temporary tables; the transaction is always rolled back.
             try connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ")
+            // The catalog queries are cheap; JIT compiling them (its row estimates are far off) is not.
+            try connection.query("SET LOCAL jit = off")
         } catch let error as PostgresError {
             throw ReconcileError.introspection(error)
         }

@@ -41,6 +41,7 @@ struct Applier {
             do {
                 try acquireApplyLock(progress)
                 try connection.query("SET LOCAL lock_timeout = \(Self.milliseconds(options.lockTimeout))")
+                try connection.query("SET LOCAL jit = off")
                 try connection.query("SET LOCAL statement_timeout = \(Self.milliseconds(options.statementTimeout))")
                 // Planned under the lock: a run that waited sees what the previous one did, and does only the rest.
                 let builder = PlanBuilder(connection: connection, filter: options.filter)

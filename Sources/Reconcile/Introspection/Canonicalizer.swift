@@ -65,8 +65,7 @@ struct Canonicalizer {
 
     private func canonicalizeInSavepoint(_ desired: Schema) throws -> Schema {
         // Declared types must exist for the scratch tables to use them; created here, rolled back with the rest.
-        let prerequisites = Differ(desired: Schema(schemaNames: desired.schemaNames, enums: desired.enums, extensions: desired.extensions),
-                                   live: live).changes()
+        let prerequisites = Differ(desired: desired, live: live).prerequisiteChanges()
         var extended = Set<QualifiedName>()
         for change in prerequisites where change.phase <= .types {
             if case .addEnumValue(let name, _, _) = change.kind {
@@ -82,15 +81,30 @@ struct Canonicalizer {
             try run("ALTER TYPE \(SQL.qualified(name)) RENAME TO \(SQL.identifier("reconcile_scratch_enum_\(number)"))", for: "enum \(name)")
             for statement in SQLRenderer.statements(for: Change(.createEnum(type))) { try run(statement, for: "enum \(name)") }
         }
+        // In batches, each rolled back before the next: every scratch table holds a lock until its
+        // (sub)transaction ends, and one transaction has room for only a few thousand.
+        var canonical: [QualifiedName: Table] = [:]
+        for start in stride(from: 0, to: desired.tables.count, by: Self.batchSize) {
+            let batch = Array(desired.tables[start..<min(start + Self.batchSize, desired.tables.count)])
+            try connection.query("SAVEPOINT reconcile_scratch_batch")
+            for table in try canonicalizeBatch(batch) { canonical[table.name] = table }
+            try connection.query("ROLLBACK TO SAVEPOINT reconcile_scratch_batch")
+            try connection.query("RELEASE SAVEPOINT reconcile_scratch_batch")
+        }
+        return Schema(schemaNames: desired.schemaNames, tables: desired.tables.map { canonical[$0.name] ?? $0 })
+    }
+
+    static let batchSize = 500
+
+    private func canonicalizeBatch(_ tables: [Table]) throws -> [Table] {
         var scratchNames: [String] = []
         var indexNames: [String: String] = [:] // scratch index name -> declared index name
-        for (position, table) in desired.tables.enumerated() {
+        for (position, table) in tables.enumerated() {
             let scratch = "reconcile_scratch_\(position)"
             scratchNames.append(scratch)
             let scratchTable = QualifiedName(schema: "pg_temp", name: scratch)
             // Only what the server canonicalises: keys and foreign keys compare structurally.
-            var copy = Table(name: scratchTable, columns: table.columns, checks: table.checks)
-            copy.primaryKey = nil
+            let copy = Table(name: scratchTable, columns: table.columns, checks: table.checks)
             try run(SQLRenderer.statements(for: Change(.createTable(copy, inlineForeignKeys: [])))[0], for: "table \(table.name)")
             for (number, index) in table.indexes.enumerated() {
                 var scratchIndex = index
@@ -101,7 +115,7 @@ struct Canonicalizer {
         }
         let read = try Introspector(connection: connection).readTables(.temporaryTables, names: scratchNames)
         let scratchByName = Dictionary(read.map { ($0.relname, $0.table) }, uniquingKeysWith: { a, _ in a })
-        let tables = desired.tables.enumerated().map { position, table -> Table in
+        return tables.enumerated().map { position, table -> Table in
             guard let scratch = scratchByName["reconcile_scratch_\(position)"] else { return table }
             var canonical = table
             canonical.columns = scratch.columns
@@ -113,7 +127,6 @@ struct Canonicalizer {
             }
             return canonical
         }
-        return Schema(schemaNames: desired.schemaNames, tables: tables)
     }
 
     private func run(_ statement: String, for subject: String) throws {

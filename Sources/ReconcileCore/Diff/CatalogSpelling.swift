@@ -75,11 +75,26 @@ public enum CatalogSpelling {
 
     static func sameDefault(_ declared: ColumnDefault, _ live: String, type: String) -> Bool {
         switch declared {
-        case .expression(let expression): return expression == live
+        case .expression(let expression):
+            // A quoted literal takes the column's type: `'{}'` is stored as `'{}'::jsonb`.
+            return expression == live
+                || (expression.hasPrefix("'") && expression.hasSuffix("'") && expression.count >= 2
+                    && CatalogText.literalDefault(live, columnType: type).map { $0 == .string(unquoted(expression) ?? "\u{0}") } == true)
         case .literal(let literal):
             // The catalog shows a literal as itself (numbers, booleans) or quoted and cast to the column's type.
             return CatalogText.literalDefault(live, columnType: type) == literal
         }
+    }
+
+    /// The text of a single standard SQL string literal, or nil if `literal` is anything more.
+    static func unquoted(_ literal: String) -> String? {
+        var text = ""
+        var characters = literal.dropFirst().dropLast().makeIterator()
+        while let character = characters.next() {
+            if character == "'" { guard characters.next() == "'" else { return nil } }
+            text.append(character)
+        }
+        return text
     }
 
     static func sameCheck(_ declared: String, _ live: String) -> Bool {

@@ -17,17 +17,21 @@ public struct Differ: Sendable {
         self.seedStates = seedStates
     }
 
-    public func changes() -> [Change] {
+    /// What tables depend on: missing schemas and extensions, new and growing enum types.
+    public func prerequisiteChanges() -> [Change] {
         var changes: [Change] = []
         let liveSchemas = Set(live.schemaNames)
-
         for schema in desired.schemaNames where !liveSchemas.contains(schema) {
             changes.append(Change(.createSchema(schema)))
         }
         for name in desired.extensions where !live.extensions.contains(name) {
             changes.append(Change(.createExtension(name)))
         }
-        changes += enumChanges()
+        return changes + enumChanges()
+    }
+
+    public func changes() -> [Change] {
+        var changes = prerequisiteChanges()
 
         // A declared table whose old name exists (and whose new name does not) is renamed, then compared
         // with the renamed live table.
@@ -69,7 +73,9 @@ public struct Differ: Sendable {
             }
         }
 
-        let unmanaged = liveTables.values.filter { desired.table($0.name) == nil && desired.schemaNames.contains($0.name.schema) }
+        let declared = Set(desired.tables.map(\.name))
+        let managedSchemas = Set(desired.schemaNames)
+        let unmanaged = liveTables.values.filter { !declared.contains($0.name) && managedSchemas.contains($0.name.schema) }
         for table in Self.dropOrder(Array(unmanaged)) {
             changes.append(Change(.dropTable(table.name)))
         }
@@ -129,35 +135,70 @@ public struct Differ: Sendable {
 
     /// Tables ordered so that each is dropped before the tables it references (name order otherwise).
     static func dropOrder(_ tables: [Table]) -> [Table] {
-        var remaining = tables.sorted { $0.name < $1.name }
-        var ordered: [Table] = []
-        while !remaining.isEmpty {
-            let readyIndex = remaining.firstIndex { candidate in
-                !remaining.contains { other in
-                    other.name != candidate.name && other.foreignKeys.contains { $0.referencedTable == candidate.name }
-                }
-            } ?? 0
-            ordered.append(remaining.remove(at: readyIndex))
+        // A table waits for the tables that reference it.
+        var referencedBy: [QualifiedName: Set<QualifiedName>] = [:]
+        for table in tables {
+            for key in table.foreignKeys where key.referencedTable != table.name {
+                referencedBy[key.referencedTable, default: []].insert(table.name)
+            }
         }
-        return ordered
+        return topologicalOrder(tables, edgesFrom: { table, names in (referencedBy[table.name] ?? []).intersection(names) })
     }
 
     /// Tables ordered so that each comes after the tables its foreign keys reference (name order otherwise);
     /// tables in a reference cycle keep name order, and their keys are added after creation.
     static func creationOrder(_ tables: [Table]) -> [Table] {
-        let names = Set(tables.map(\.name))
-        var remaining = tables.sorted { $0.name < $1.name }
-        var ordered: [Table] = []
+        topologicalOrder(tables, edgesFrom: { table, names in
+            Set(table.foreignKeys.map(\.referencedTable).filter { $0 != table.name }).intersection(names)
+        })
+    }
+
+    /// Kahn's algorithm: a table comes once every table it waits for has come; among ready tables, by
+    /// name; a cycle is broken at the first waiting table by name. `waitsFor` lists, for one table, the
+    /// names it must follow.
+    static func topologicalOrder(_ tables: [Table], edgesFrom waitsFor: (Table, Set<QualifiedName>) -> Set<QualifiedName>) -> [Table] {
+        let sorted = tables.sorted { $0.name < $1.name }
+        let names = Set(sorted.map(\.name))
+        var waiting: [QualifiedName: Set<QualifiedName>] = [:]
+        var dependents: [QualifiedName: [QualifiedName]] = [:]
+        for table in sorted {
+            let before = waitsFor(table, names)
+            waiting[table.name] = before
+            for name in before { dependents[name, default: []].append(table.name) }
+        }
+        let byName = Dictionary(sorted.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var placed = Set<QualifiedName>()
-        while !remaining.isEmpty {
-            let readyIndex = remaining.firstIndex { table in
-                table.foreignKeys.allSatisfy { key in
-                    key.referencedTable == table.name || !names.contains(key.referencedTable) || placed.contains(key.referencedTable)
+        var ordered: [Table] = []
+        var ready = sorted.map(\.name).filter { waiting[$0]?.isEmpty ?? true }
+        var readyIndex = 0
+        var nextUnplaced = 0
+        while ordered.count < sorted.count {
+            let name: QualifiedName
+            if readyIndex < ready.count {
+                name = ready[readyIndex]
+                readyIndex += 1
+                if placed.contains(name) { continue }
+            } else {
+                // Only cycles remain: take the first unplaced table by name.
+                while placed.contains(sorted[nextUnplaced].name) { nextUnplaced += 1 }
+                name = sorted[nextUnplaced].name
+            }
+            placed.insert(name)
+            ordered.append(byName[name]!)
+            var released: [QualifiedName] = []
+            for dependent in dependents[name] ?? [] where !placed.contains(dependent) {
+                waiting[dependent]?.remove(name)
+                if waiting[dependent]?.isEmpty == true { released.append(dependent) }
+            }
+            // Keep the ready list in name order: binary insertion.
+            for name in released {
+                var low = readyIndex, high = ready.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if ready[middle] < name { low = middle + 1 } else { high = middle }
                 }
-            } ?? 0 // a cycle: break it at the first table by name
-            let table = remaining.remove(at: readyIndex)
-            ordered.append(table)
-            placed.insert(table.name)
+                ready.insert(name, at: low)
+            }
         }
         return ordered
     }
