@@ -10,8 +10,12 @@ struct PlanBuilder {
         let plan: Plan
         let live: Schema
         let canonical: Schema
-        /// SHA-256 of everything the plan was computed from on the database side, for saved plans.
-        let databaseFingerprint: String
+        let seedStates: [QualifiedName: [SeedRowState]]
+        let desired: Schema
+
+        /// SHA-256 of everything the plan was computed from on the database side, for saved plans. Computed
+        /// on demand: describing a large schema is not free, and only saved plans need it.
+        var databaseFingerprint: String { PlanBuilder.fingerprint(live: live, seedStates: seedStates, desired: desired) }
     }
 
     /// `canonical` may be passed in to skip canonicalising again (the declared schema has not changed).
@@ -31,8 +35,7 @@ struct PlanBuilder {
                                        uniquingKeysWith: { a, _ in a })
             for index in plan.steps.indices { plan.steps[index].estimatedRows = plan.steps[index].change.table.flatMap { estimates[$0] } }
             for index in plan.blocked.indices { plan.blocked[index].estimatedRows = plan.blocked[index].change.table.flatMap { estimates[$0] } }
-            return Result(plan: plan, live: live, canonical: canonical,
-                          databaseFingerprint: Self.fingerprint(live: live, seedStates: seedStates, desired: desired))
+            return Result(plan: plan, live: live, canonical: canonical, seedStates: seedStates, desired: desired)
 
         } catch let failure as Canonicalizer.Failure {
             throw ReconcileError.invalidDefinition(subject: failure.subject, statement: failure.statement, failure.error)

@@ -18,8 +18,9 @@ public final class Reconciler {
         public var plan: Plan
         /// Catalog statements the plan needed: constant in the number of tables.
         public var statementCount: Int
-        /// What the plan was computed from: recorded by `--plan --out` and checked by `--apply --plan-file`.
-        public var state: PlanDocument.SavedState
+        /// What the plan was computed from (when asked for): recorded by `--plan --out`, checked by
+        /// `--apply --plan-file`.
+        public var state: PlanDocument.SavedState?
     }
 
     public struct CheckResult: Sendable {
@@ -48,7 +49,7 @@ public final class Reconciler {
     }
 
     /// What `--apply` would do now. Reads only, in a snapshot transaction that is always rolled back.
-    public func plan() throws -> PlanResult {
+    public func plan(recordingState: Bool = false) throws -> PlanResult {
         let desired = try loadSchema()
         let schemaFingerprint = try schemaFingerprint()
         let connection = try connect()
@@ -58,8 +59,10 @@ public final class Reconciler {
                 try builder(connection).build(desired: desired, allowDestructive: options.allowDestructive, validateNewTables: true)
             } }
         }
-        let state = PlanDocument.SavedState(databaseSha256: built.databaseFingerprint, schemaSha256: schemaFingerprint,
-                                            schemaPath: options.schemaPath, allowDestructive: options.allowDestructive)
+        let state = recordingState
+            ? PlanDocument.SavedState(databaseSha256: built.databaseFingerprint, schemaSha256: schemaFingerprint,
+                                      schemaPath: options.schemaPath, allowDestructive: options.allowDestructive)
+            : nil
         return PlanResult(plan: built.plan, statementCount: connection.statementCount - before, state: state)
     }
 

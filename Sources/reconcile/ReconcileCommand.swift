@@ -165,7 +165,7 @@ struct ReconcileCommand: ParsableCommand {
             Output.out(render(try reconciler.offlinePlan(), reconciler: reconciler))
             return
         }
-        let result = try reconciler.plan()
+        let result = try reconciler.plan(recordingState: out != nil)
         if let out {
             let document = PlanDocument(plan: result.plan, mode: "plan", timeouts: reconciler.options.timeouts, state: result.state)
             do {

@@ -14,9 +14,10 @@ public enum CatalogText {
         if Literal.isNumber(expression), !expression.hasPrefix("+") {
             return SQLRenderer.isNumericType(columnType) ? .number(expression) : nil
         }
-        guard expression.hasPrefix("'"), let castStart = expression.range(of: "'::", options: .backwards) else { return nil }
-        let body = expression[expression.index(after: expression.startIndex)..<castStart.lowerBound]
-        let cast = expression[castStart.upperBound...]
+        // The last `'::` separates the quoted body from the cast (a quote inside the body is doubled).
+        guard expression.hasPrefix("'"), let castStart = lastCastSeparator(expression) else { return nil }
+        let body = expression[expression.index(after: expression.startIndex)..<castStart]
+        let cast = expression[expression.index(castStart, offsetBy: 3)...]
         // Only a cast to the column's own type (modifiers aside) is a plain literal.
         guard cast == baseType(columnType) || cast == columnType else { return nil }
         // Inside, quotes are doubled; a lone quote would mean this is not one literal.
@@ -29,6 +30,15 @@ public enum CatalogText {
             text.append(character)
         }
         return .string(text)
+    }
+
+    private static func lastCastSeparator(_ text: String) -> String.Index? {
+        var index = text.endIndex
+        while index > text.startIndex {
+            index = text.index(before: index)
+            if text[index] == "'", text[index...].hasPrefix("'::"), index > text.startIndex { return index }
+        }
+        return nil
     }
 
     static func baseType(_ type: String) -> String {

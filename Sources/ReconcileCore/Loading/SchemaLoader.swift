@@ -33,7 +33,9 @@ public enum SchemaLoader {
         }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            // No implicit tag resolution: the loader types plain scalars itself, and resolving tags by regular
+            // expression (also while checking duplicate keys) was most of the load time.
+            root = try Yams.compose(yaml: yaml, .basic)
         } catch let error as YamlError {
             throw SchemaLoadError([diagnostic(for: error, file: file)])
         } catch {
