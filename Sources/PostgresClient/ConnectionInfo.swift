@@ -33,7 +33,7 @@ public struct ConnectionInfo: Sendable {
     /// Removes every secret from a text (libpq messages can echo parts of the conninfo back).
     public func redact(_ text: String) -> String {
         var result = text
-        for secret in secrets { result = result.replacingAll(secret, with: "********") }
+        for secret in secrets { result = result.replacingOccurrences(of: secret, with: "********") }
         return result
     }
 
@@ -58,19 +58,4 @@ public struct ConnectionInfo: Sendable {
 func getenvString(_ name: String) -> String? {
     guard let value = getenv(name) else { return nil }
     return String(cString: value)
-}
-
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = self[...]
-        while let range = rest.range(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        result += rest
-        return result
-    }
 }

@@ -104,14 +104,6 @@ public enum CatalogSpelling {
     /// An index's text after the table name as `pg_get_indexdef` prints it: identifiers quoted only when
     /// they must be.
     static func displayTail(_ index: Index) -> String {
-        let keys = index.keys.map { key -> String in
-            switch key {
-            case .column(let name): return SQL.displayIdentifier(name)
-            case .expression(let expression): return expression
-            }
-        }
-        var text = "USING \(index.method) (\(keys.joined(separator: ", ")))"
-        if let predicate = index.predicate { text += " WHERE (\(predicate))" }
-        return text
+        SQLRenderer.indexDefinitionTail(index, quote: SQL.displayIdentifier)
     }
 }

@@ -194,11 +194,12 @@ public enum SQLRenderer {
         "CREATE \(index.isUnique ? "UNIQUE " : "")INDEX IF NOT EXISTS \(SQL.identifier(index.name)) ON \(SQL.qualified(table)) \(indexDefinitionTail(index))"
     }
 
-    /// `USING btree ("a", lower(b)) WHERE ...`: everything after the table name.
-    public static func indexDefinitionTail(_ index: Index) -> String {
+    /// `USING btree ("a", lower(b)) WHERE ...`: everything after the table name. `quote` spells column
+    /// names: always quoted for SQL, quoted only where needed to match `pg_get_indexdef`.
+    public static func indexDefinitionTail(_ index: Index, quote: (String) -> String = SQL.identifier) -> String {
         let keys = index.keys.map { key -> String in
             switch key {
-            case .column(let name): return SQL.identifier(name)
+            case .column(let name): return quote(name)
             case .expression(let expression): return expression
             }
         }
