@@ -217,4 +217,17 @@ final class SafetyTests: XCTestCase {
         XCTAssertEqual(total.stderr, "error: gave up after 0.3s (--timeout); the running statement was cancelled and the transaction rolled back: nothing was changed\n")
         XCTAssertEqual(try database.fingerprint(rowsOf: ["cases"]), before)
     }
+
+    /// The privilege check asks about every altered table in one statement; with more tables than a select
+    /// list may have columns (1,664) it must still work.
+    func testPrivilegeCheckCopesWithThousandsOfSteps() throws {
+        let count = 1_700
+        try database.execute((0..<count).map { "CREATE TABLE p\($0) (id integer);" }.joined(separator: "\n"))
+        var yaml = "version: 1\ntables:\n  cases:\n    columns:\n      id: { type: bigint, identity: always, primary_key: true }\n      title: { type: text, nullable: false }\n      created_at: { type: timestamptz, nullable: false, default_sql: now() }\n"
+        for number in 0..<count { yaml += "  p\(number):\n    columns:\n      id: integer\n      note: text\n" }
+        let path = try writeSchema(yaml)
+        let result = try database.reconciler(path).apply()
+        XCTAssertEqual(result.executed.count, count)
+        XCTAssertEqual(try database.scalar("SELECT count(*) FROM pg_attribute WHERE attname = 'note' AND attrelid::regclass::text LIKE 'p%'"), "\(count)")
+    }
 }

@@ -39,11 +39,17 @@ public struct PrivilegeCheck {
             }
         }
         guard !probes.isEmpty else { return [] }
-        let columns = probes.enumerated().map { index, probe in "\(probe.test) AS p\(index)" }.joined(separator: ", ")
-        let row = try connection.query("SELECT \(columns)").rows.first ?? []
-        return probes.enumerated().compactMap { index, probe in
-            index < row.count && row[index] == "t" ? nil : Missing(step: probe.step, what: probe.what)
+        // Each distinct test once, as rows (a select list is limited to 1,664 columns; VALUES is not).
+        var tests: [String] = []
+        var position: [String: Int] = [:]
+        for probe in probes where position[probe.test] == nil {
+            position[probe.test] = tests.count
+            tests.append(probe.test)
         }
+        let rows = tests.enumerated().map { "(\($0.offset), \($0.element))" }.joined(separator: ",\n")
+        let failing = Set(try connection.query("SELECT n FROM (VALUES \(rows)) AS probe(n, granted) WHERE NOT granted")
+            .rows.compactMap { row -> Int? in (row.first ?? nil).flatMap { Int($0) } })
+        return probes.filter { failing.contains(position[$0.test]!) }.map { Missing(step: $0.step, what: $0.what) }
     }
 
     private func schemaCreate(_ schema: String) -> String {
