@@ -215,7 +215,6 @@ struct ReconcileCommand: ParsableCommand {
 final class ApplyProgress {
     private var planned: [PlanStep] = []
     private var finished: [PlanStep] = []
-    private var committed: [PlanStep] = []
 
     func run(_ reconciler: Reconciler, planFile: String?) throws {
         let result: ApplyResult
@@ -250,7 +249,6 @@ final class ApplyProgress {
         case .waitingForLock:
             Output.out("Waiting for another reconcile --apply on this database to finish (up to --lock-wait)...\n")
         case .planned(let steps):
-            committed += finished
             finished = []
             planned = steps
         case .retrying(let attempt, let total, let delay, let reason):
