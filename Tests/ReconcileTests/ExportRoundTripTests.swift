@@ -577,6 +577,7 @@ final class ExportRoundTripTests: XCTestCase {
         """
 
     func testEnumsCommentsExtensionsAndSchemasRoundTrip() throws {
+        try TestDatabase().requireExtension("citext")
         let source = try TestDatabase()
         try source.execute(Self.multiSchemaDatabase)
         let result = try assertExportRoundTrips(source)
@@ -608,6 +609,7 @@ final class ExportRoundTripTests: XCTestCase {
 
     /// `--schemas billing,public` on the command line: only those schemas, and the file round-trips.
     func testExportOfChosenSchemasThroughTheCLIRoundTrips() throws {
+        try TestDatabase().requireExtension("citext")
         let source = try TestDatabase()
         try source.execute(Self.multiSchemaDatabase)
         let run = try CLI.run(["--export", "--schemas", "billing,public", "--database-url", source.url])
@@ -636,6 +638,7 @@ final class ExportRoundTripTests: XCTestCase {
     /// Exporting only `audit`, whose table references `billing.accounts`: the file must still be one that
     /// `--check` accepts (or the export must refuse and say why), never a file that fails to load.
     func testExportOfASchemaWhoseForeignKeyPointsOutsideIt() throws {
+        try TestDatabase().requireExtension("citext")
         let source = try TestDatabase()
         try source.execute(Self.multiSchemaDatabase)
         let yaml: String
