@@ -1,10 +1,9 @@
 @_exported import PostgresClient
 @_exported import ReconcileCore
 import Foundation
-import ReconcileCore
 
-/// The one entry point for plan, apply and check: load the schema file, connect, introspect, diff, plan,
-/// and then print or execute. The CLI, the tests and any embedding all drive this same path.
+/// The one entry point for plan, apply, check, export and validate: load the schema file, connect,
+/// introspect, diff, plan, and then print or execute. The CLI, the tests and any embedding all drive this same path.
 public final class Reconciler {
     public let options: ReconcileOptions
     private var connection: Connection?
@@ -51,7 +50,7 @@ public final class Reconciler {
     /// What `--apply` would do now. Reads only, in a snapshot transaction that is always rolled back.
     public func plan(recordingState: Bool = false) throws -> PlanResult {
         let desired = try loadSchema()
-        let schemaFingerprint = try schemaFingerprint()
+        let schemaFingerprint = recordingState ? try schemaFingerprint() : ""
         let connection = try connect()
         let before = connection.statementCount
         let built = try withTimeout(connection) { _ in
