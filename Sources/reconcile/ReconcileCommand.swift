@@ -10,24 +10,26 @@ struct ReconcileCommand: ParsableCommand {
         abstract: "Make a PostgreSQL database match the tables and seeded rows declared in a YAML file.",
         discussion: """
             Modes:
-              --plan      print what --apply would do (reads only). Exit 0.
-              --apply     do it, in one transaction: all of it or nothing. Exit 0 on success, 1 on error.
-              --check     report drift for cron: exit 0 in sync, 2 drift, 1 error.
-              --export    print the live database as a schema file (adopt an existing database).
-              --validate  check the schema file alone, without a database. Exit 0 valid, 1 invalid.
+              --plan      what --apply would do (reads only); exit 0
+              --apply     do it in one transaction, all or nothing; exit 0 or 1
+              --check     drift for cron: exit 0 in sync, 2 drift, 1 error
+              --export    the live database as a schema file (adoption)
+              --validate  the schema file alone, no database; exit 0 or 1
 
             Examples:
-              reconcile --plan --database-url postgresql://app@db.internal/app
-              reconcile --plan --format markdown > plan.md          # for a pull-request comment
-              reconcile --plan --out plan.json && reconcile --apply --plan-file plan.json
-              DATABASE_URL=postgresql://app@localhost/app reconcile --apply --schema deploy/schema.yaml
-              reconcile --check --exclude 'public.schema_migrations' || alert "schema drift"
-              reconcile --apply --allow-destructive --lock-timeout 2s --statement-timeout 5m
-              reconcile --export --schemas public,billing --seed-tables admin_settings > schema.yaml
-              reconcile --plan --offline --format sql               # no database needed
+              reconcile --plan --database-url postgresql://app@db/app
+              reconcile --plan --format markdown > plan.md
+              reconcile --plan --out plan.json
+              reconcile --apply --plan-file plan.json
+              reconcile --apply --schema deploy/schema.yaml --lock-timeout 2s
+              reconcile --check --exclude schema_migrations || alert drift
+              reconcile --apply --allow-destructive --statement-timeout 5m
+              reconcile --export --seed-tables admin_settings > schema.yaml
+              reconcile --plan --offline --format sql
 
-            The connection comes from --database-url, else $DATABASE_URL, else libpq's PG* variables,
-            ~/.pgpass and service files. Passwords are never printed.
+            The connection comes from --database-url, else $DATABASE_URL,
+            else libpq's PG* variables, ~/.pgpass and service files.
+            Passwords are never printed.
             """)
 
     enum Mode: String, EnumerableFlag {
