@@ -20,11 +20,15 @@ struct PlanBuilder {
 
     /// `canonical` may be passed in to skip canonicalising again (the declared schema has not changed).
     /// `validateNewTables`: also have the server check tables that do not exist yet (for `--plan`).
-    func build(desired: Schema, allowDestructive: Bool, canonical known: Schema? = nil, validateNewTables: Bool = false) throws -> Result {
+    /// `prefetched`: every user schema, read before the schema file was loaded (to overlap the two).
+    func build(desired: Schema, allowDestructive: Bool, canonical known: Schema? = nil, validateNewTables: Bool = false,
+               prefetched: Schema? = nil) throws -> Result {
         do {
             // Tables renamed from another schema are read there too (without managing that schema).
             let renamedFrom = desired.tables.compactMap(\.renamedFrom?.schema)
-            let introspected = try Introspector(connection: connection).liveSchema(schemas: Array(Set(desired.schemaNames + renamedFrom)).sorted())
+            let needed = Array(Set(desired.schemaNames + renamedFrom)).sorted()
+            let introspected = try prefetched?.restricted(to: Set(needed))
+                ?? Introspector(connection: connection).liveSchema(schemas: needed)
             let live = filter.apply(introspected)
             let canonical = try known ?? Canonicalizer(connection: connection, live: live).canonicalize(desired, validateNewTables: validateNewTables)
             let seedStates = try SeedInspector(connection: connection).states(desired: desired, canonical: canonical, live: live)

@@ -31,12 +31,29 @@ public final class Reconciler {
 
     /// Loads and validates the schema file, keeping only the tables `--include`/`--exclude` manage;
     /// touches no database (`--validate`).
-    public func loadSchema() throws -> Schema {
+    public func loadSchema() throws -> Schema { try Self.loadSchema(options) }
+
+    static func loadSchema(_ options: ReconcileOptions) throws -> Schema {
         do {
             return options.filter.apply(try SchemaLoader.load(path: options.schemaPath))
         } catch let error as SchemaLoadError {
             throw ReconcileError.invalidSchema(error)
         }
+    }
+
+    /// Loads the schema file on another core while this one reads the catalog: the two are independent
+    /// until the diff, and each is a good part of a `--check`. A schema-file error still wins over a
+    /// database error, as if the file had been read first.
+    private func withSchemaLoadedAlongside<T>(_ body: (Connection, _ desired: () throws -> Schema) throws -> T) throws -> T {
+        let load = BackgroundLoad { [options] in try Self.loadSchema(options) }
+        let connection: Connection
+        do {
+            connection = try connect()
+        } catch {
+            _ = try load.wait()
+            throw error
+        }
+        return try body(connection) { try load.wait() }
     }
 
     /// SHA-256 of the schema file's bytes, as saved plans record it.
@@ -49,20 +66,22 @@ public final class Reconciler {
 
     /// What `--apply` would do now. Reads only, in a snapshot transaction that is always rolled back.
     public func plan(recordingState: Bool = false) throws -> PlanResult {
-        let desired = try loadSchema()
         let schemaFingerprint = recordingState ? try schemaFingerprint() : ""
-        let connection = try connect()
-        let before = connection.statementCount
-        let built = try withTimeout(connection) { _ in
-            try diagnosingLocks(connection) { try inRolledBackSnapshot(connection) {
-                try builder(connection).build(desired: desired, allowDestructive: options.allowDestructive, validateNewTables: true)
-            } }
+        let built = try withSchemaLoadedAlongside { connection, desired in
+            try withTimeout(connection) { _ in
+                try diagnosingLocks(connection) { try inRolledBackSnapshot(connection) {
+                    let prefetched = try prefetchLive(connection)
+                    return try builder(connection).build(desired: try desired(), allowDestructive: options.allowDestructive,
+                                                         validateNewTables: true, prefetched: prefetched)
+                } }
+            }
         }
+        let connection = try connect()
         let state = recordingState
             ? PlanDocument.SavedState(databaseSha256: built.databaseFingerprint, schemaSha256: schemaFingerprint,
                                       schemaPath: options.schemaPath, allowDestructive: options.allowDestructive)
             : nil
-        return PlanResult(plan: built.plan, statementCount: connection.statementCount - before, state: state)
+        return PlanResult(plan: built.plan, statementCount: connection.statementCount, state: state)
     }
 
     /// The plan against an empty database, with no database at all (`--plan --offline`): for code review
@@ -74,11 +93,12 @@ public final class Reconciler {
 
     /// Drift between database and file, for cron: destructive differences count too.
     public func check() throws -> CheckResult {
-        let desired = try loadSchema()
-        let connection = try connect()
-        let plan = try withTimeout(connection) { _ in
-            try inRolledBackSnapshot(connection) {
-                try builder(connection).build(desired: desired, allowDestructive: true).plan
+        let plan = try withSchemaLoadedAlongside { connection, desired in
+            try withTimeout(connection) { _ in
+                try inRolledBackSnapshot(connection) {
+                    let prefetched = try prefetchLive(connection)
+                    return try builder(connection).build(desired: try desired(), allowDestructive: true, prefetched: prefetched).plan
+                }
             }
         }
         return CheckResult(drift: plan.steps + plan.blocked, unmanagedTables: plan.unmanagedTables)
@@ -168,6 +188,15 @@ public final class Reconciler {
         }
     }
 
+    /// Every user schema's catalog, read while the schema file loads.
+    private func prefetchLive(_ connection: Connection) throws -> Schema {
+        do {
+            return try Introspector(connection: connection).liveSchema(schemas: nil)
+        } catch let error as PostgresError {
+            throw ReconcileError.introspection(error)
+        }
+    }
+
     private func builder(_ connection: Connection) -> PlanBuilder {
         PlanBuilder(connection: connection, filter: options.filter)
     }
@@ -221,5 +250,24 @@ public final class Reconciler {
         }
         defer { _ = try? connection.query("ROLLBACK") }
         return try body()
+    }
+}
+
+/// A value computed on another thread; `wait()` returns it or rethrows its error.
+final class BackgroundLoad<Value: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<Value, Error>?
+
+    init(_ work: @escaping @Sendable () throws -> Value) {
+        Thread.detachNewThread { [self] in
+            result = Result { try work() }
+            done.signal()
+        }
+    }
+
+    func wait() throws -> Value {
+        done.wait()
+        done.signal() // later waits return at once
+        return try result!.get()
     }
 }

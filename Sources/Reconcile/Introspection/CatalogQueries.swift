@@ -7,7 +7,8 @@
 /// canonicalisation).
 enum CatalogQueries {
     enum Scope {
-        /// Ordinary and partitioned tables (not partitions) in the schemas named by $1 (text[]).
+        /// Ordinary and partitioned tables (not partitions) in the schemas named by $1 (text[]); NULL means
+        /// every user schema.
         case schemas
         /// This session's temporary tables named by $1 (text[]): the canonicalisation scratch copies.
         case temporaryTables
@@ -16,7 +17,7 @@ enum CatalogQueries {
             let filter: String
             switch self {
             case .schemas:
-                filter = "n.nspname = ANY ($1::text[])"
+                filter = CatalogQueries.schemaFilter
             case .temporaryTables:
                 filter = "c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relname = ANY ($1::text[])"
             }
@@ -36,9 +37,15 @@ enum CatalogQueries {
         }
     }
 
+    /// The schemas named by $1 (text[]), or, when $1 is NULL, every schema a user made.
+    static let schemaFilter = """
+        (CASE WHEN $1::text[] IS NULL THEN n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' \
+        ELSE n.nspname = ANY ($1::text[]) END)
+        """
+
     /// Which of the schemas named by $1 exist.
     static let schemas = """
-        SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname = ANY ($1::text[]) ORDER BY nspname
+        SELECT n.nspname FROM pg_catalog.pg_namespace n WHERE \(schemaFilter) ORDER BY n.nspname
         """
 
     /// Installed extensions.
@@ -52,7 +59,7 @@ enum CatalogQueries {
                                         WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder))::text AS labels
         FROM pg_catalog.pg_type t
         JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-        WHERE t.typtype = 'e' AND n.nspname = ANY ($1::text[])
+        WHERE t.typtype = 'e' AND \(schemaFilter)
           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
                           WHERE dep.classid = 'pg_catalog.pg_type'::regclass AND dep.objid = t.oid AND dep.deptype = 'e')
         ORDER BY n.nspname, t.typname

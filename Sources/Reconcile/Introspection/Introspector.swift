@@ -7,12 +7,12 @@ import ReconcileCore
 struct Introspector {
     let connection: Connection
 
-    /// The live state of the given schemas.
-    func liveSchema(schemas: [String]) throws -> Schema {
-        let existing = try connection.query(CatalogQueries.schemas, [TextArray.literal(schemas)])
-            .rows.compactMap { $0[0] }
+    /// The live state of the given schemas; nil reads every user schema (before the schema file is known).
+    func liveSchema(schemas: [String]?) throws -> Schema {
+        let parameter = schemas.map(TextArray.literal)
+        let existing = try connection.query(CatalogQueries.schemas, [parameter]).rows.compactMap { $0[0] }
         let extensions = try connection.query(CatalogQueries.extensions).rows.compactMap { $0[0] }
-        let enums = try connection.query(CatalogQueries.enums, [TextArray.literal(schemas)]).namedRows.map { row in
+        let enums = try connection.query(CatalogQueries.enums, [parameter]).namedRows.map { row in
             EnumType(name: QualifiedName(schema: row["nspname"] ?? "", name: row["typname"] ?? ""),
                      values: (try? Self.decodeNames(row["labels"])) ?? [])
         }
@@ -21,8 +21,8 @@ struct Introspector {
     }
 
     /// Tables in a scope, each with its oid's name as read (used to map scratch copies back).
-    func readTables(_ scope: CatalogQueries.Scope, names: [String]) throws -> [(relname: String, table: Table)] {
-        let parameter = [TextArray.literal(names)]
+    func readTables(_ scope: CatalogQueries.Scope, names: [String]?) throws -> [(relname: String, table: Table)] {
+        let parameter = [names.map(TextArray.literal)]
         let tableRows = try connection.query(CatalogQueries.tables(scope), parameter)
         var tables: [String: Table] = [:] // by oid
         var order: [(String, String)] = [] // (oid, relname)

@@ -21,4 +21,10 @@ public struct Schema: Hashable, Sendable {
     public var tablesByName: [QualifiedName: Table] {
         Dictionary(tables.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
+
+    /// Only what lies in the given schemas (extensions are database-wide and stay).
+    public func restricted(to schemas: Set<String>) -> Schema {
+        Schema(schemaNames: schemaNames.filter(schemas.contains), tables: tables.filter { schemas.contains($0.name.schema) },
+               enums: enums.filter { schemas.contains($0.name.schema) }, extensions: extensions)
+    }
 }
