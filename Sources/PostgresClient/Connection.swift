@@ -5,16 +5,9 @@ import Foundation
 public final class Connection {
     private let handle: OpaquePointer
     private let info: ConnectionInfo
-    private let noticeBox: NoticeBox
 
     /// How many statements (round trips) this connection has sent: tests assert on it, not on time.
     public private(set) var statementCount = 0
-
-    /// Notices (e.g. "relation already exists, skipping") the server sent since the last `takeNotices()`.
-    public func takeNotices() -> [String] {
-        defer { noticeBox.notices.removeAll() }
-        return noticeBox.notices
-    }
 
     /// Connects with a conninfo string or URI; an empty string uses libpq's PG* environment.
     /// Errors never contain the password.
@@ -40,14 +33,9 @@ public final class Connection {
             throw PostgresError(kind: .connection, message: message)
         }
         handle = connection
-        noticeBox = NoticeBox()
-        let context = Unmanaged.passUnretained(noticeBox).toOpaque()
-        PQsetNoticeReceiver(handle, { context, result in
-            guard let context, let result else { return }
-            let box = Unmanaged<NoticeBox>.fromOpaque(context).takeUnretainedValue()
-            box.notices.append(String(cString: PQresultErrorMessage(result))
-                .trimmingCharacters(in: .whitespacesAndNewlines))
-        }, context)
+        // Notices ("relation already exists, skipping" from idempotent DDL) are expected; libpq would
+        // print each one to stderr.
+        PQsetNoticeReceiver(handle, { _, _ in }, nil)
     }
 
     deinit {
@@ -142,11 +130,6 @@ public final class Canceller: @unchecked Sendable {
         var buffer = [CChar](repeating: 0, count: 256)
         _ = PQcancel(cancel, &buffer, Int32(buffer.count))
     }
-}
-
-/// Holds notices for the C callback, which can only carry an opaque pointer.
-private final class NoticeBox {
-    var notices: [String] = []
 }
 
 private func withCStrings<R>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {

@@ -14,16 +14,6 @@ public struct QueryResult: Sendable {
         self.affectedRows = affectedRows
     }
 
-    public var isEmpty: Bool { rows.isEmpty }
-
-    /// The index of a named column; a programming error if the query does not return it.
-    public func column(_ name: String) -> Int {
-        guard let index = columns.firstIndex(of: name) else {
-            preconditionFailure("query result has no column \(name); it has \(columns)")
-        }
-        return index
-    }
-
     /// Copies a `PGresult` into Swift values. The caller still owns and clears the result.
     init(copying result: OpaquePointer) {
         let fieldCount = Int(PQnfields(result))

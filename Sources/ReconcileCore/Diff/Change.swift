@@ -173,7 +173,7 @@ public struct Change: Hashable, Sendable {
         case .dropIndex(_, let name, let replaced):
             return replaced ? "replace index \(SQL.displayIdentifier(name)) (definition changed)" : "drop index \(SQL.displayIdentifier(name))"
         case .seedRows(let table, let rows, let mode):
-            let keys = rows.map { row in (table.seed?.key ?? []).map { "\(SQL.displayIdentifier($0))=\(row[$0]?.description ?? "NULL")" }.joined(separator: ",") }
+            let keys = rows.map { $0.keyDescription(table.seed?.key ?? []) }
             let verb = mode == .insertMissing ? "insert missing" : "insert or restore"
             return "\(verb) seeded row\(rows.count == 1 ? "" : "s") \(keys.joined(separator: "; "))"
         case .dropColumn(_, let column): return "drop column \(SQL.displayIdentifier(column))"
@@ -277,7 +277,7 @@ extension Change {
             return replaced ? "index \(object) differs from the file" : "index \(object) is not declared in the file"
         case .seedRows(let table, let rows, _):
             let key = table.seed?.key ?? []
-            let described = rows.map { row in key.map { "\(SQL.displayIdentifier($0))=\(row[$0]?.description ?? "NULL")" }.joined(separator: ",") }
+            let described = rows.map { $0.keyDescription(key) }
             if !details.isEmpty { return "seeded rows of \(object): " + details.joined(separator: "; ") }
             return "seeded row\(rows.count == 1 ? "" : "s") \(described.joined(separator: "; ")) of \(object) missing"
         case .dropColumn: return "column \(object) is not declared in the file"

@@ -116,7 +116,7 @@ public struct Differ: Sendable {
         var rows: [SeedRow] = []
         var details: [String] = []
         for (row, state) in zip(seed.rows, states) {
-            let key = seed.key.map { "\(SQL.displayIdentifier($0))=\(row[$0]?.description ?? "NULL")" }.joined(separator: ",")
+            let key = row.keyDescription(seed.key)
             switch state {
             case .matches:
                 continue

@@ -8,7 +8,7 @@ public enum CatalogText {
     /// expression to keep as `default_sql`.
     public static func literalDefault(_ expression: String, columnType: String) -> Literal? {
         if expression == "true" || expression == "false" {
-            return SQLRenderer.isBooleanType(columnType) || columnType == "boolean" ? .bool(expression == "true") : nil
+            return SQLRenderer.isBooleanType(columnType) ? .bool(expression == "true") : nil
         }
         // A bare number is a number literal only where the type reads it as one (not money, not oid).
         if Literal.isNumber(expression), !expression.hasPrefix("+") {

@@ -37,6 +37,11 @@ public struct SeedRow: Hashable, Sendable {
 
     public subscript(column: String) -> Literal? { values.first { $0.0 == column }?.1 }
 
+    /// `id=1` or `tenant_id=3,code='pro'`: the row's key as plans and drift reports show it.
+    public func keyDescription(_ key: [String]) -> String {
+        key.map { "\(SQL.displayIdentifier($0))=\(self[$0]?.description ?? "NULL")" }.joined(separator: ",")
+    }
+
     public static func == (lhs: SeedRow, rhs: SeedRow) -> Bool {
         lhs.values.map(\.0) == rhs.values.map(\.0) && lhs.values.map(\.1) == rhs.values.map(\.1)
     }

@@ -34,9 +34,14 @@ final class TestDatabase {
     /// Skips the test on a server built without the extension (e.g. one without contrib modules); CI's
     /// Debian server has them, so there the test always runs.
     func requireExtension(_ name: String) throws {
-        guard try scalar("SELECT count(*) FROM pg_available_extensions WHERE name = '\(name)'") == "1" else {
+        guard try hasExtension(name) else {
             throw XCTSkip("the server has no \(name) extension")
         }
+    }
+
+    /// Whether the server can install the extension.
+    func hasExtension(_ name: String) throws -> Bool {
+        try connection.query("SELECT count(*) FROM pg_available_extensions WHERE name = $1", [name]).rows.first?.first == "1"
     }
 
     /// Runs SQL (one or several statements) for setup.
