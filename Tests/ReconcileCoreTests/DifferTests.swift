@@ -54,17 +54,17 @@ final class DifferTests: XCTestCase {
         let invoices = Table(name: QualifiedName(schema: "billing", name: "invoices"),
                              columns: [Column(name: "id", type: "integer")])
         XCTAssertEqual(diffKinds(desired: [invoices], live: [], desiredSchemas: ["extra"]), [
-            .createSchema("billing"),
-            .createSchema("extra"),
-            .createTable(invoices, inlineForeignKeys: []),
+            .schema(.createSchema("billing")),
+            .schema(.createSchema("extra")),
+            .table(.createTable(invoices, inlineForeignKeys: [])),
         ])
     }
 
     func testMissingTableIsCreatedWithItsIndexes() {
         let table = usersTable()
         XCTAssertEqual(diffKinds(desired: [table], live: []), [
-            .createTable(table, inlineForeignKeys: []),
-            .createIndex(users, Index(name: "users_created_at_idx", keys: [.column("created_at")])),
+            .table(.createTable(table, inlineForeignKeys: [])),
+            .index(.createIndex(users, Index(name: "users_created_at_idx", keys: [.column("created_at")]))),
         ])
     }
 
@@ -72,16 +72,16 @@ final class DifferTests: XCTestCase {
         // "orders" sorts before "users" by name but references it, so users is created first.
         let ordersT = ordersTable(), usersT = usersTable()
         XCTAssertEqual(diffKinds(desired: [ordersT, usersT], live: []), [
-            .createTable(usersT, inlineForeignKeys: []),
-            .createIndex(users, usersT.indexes[0]),
-            .createTable(ordersT, inlineForeignKeys: ordersT.foreignKeys),
+            .table(.createTable(usersT, inlineForeignKeys: [])),
+            .index(.createIndex(users, usersT.indexes[0])),
+            .table(.createTable(ordersT, inlineForeignKeys: ordersT.foreignKeys)),
         ])
     }
 
     func testForeignKeyToAnExistingTableIsInlined() {
         let ordersT = ordersTable()
         XCTAssertEqual(diffKinds(desired: [ordersT, usersTable()], live: [usersTable()]), [
-            .createTable(ordersT, inlineForeignKeys: ordersT.foreignKeys),
+            .table(.createTable(ordersT, inlineForeignKeys: ordersT.foreignKeys)),
         ])
     }
 
@@ -91,7 +91,7 @@ final class DifferTests: XCTestCase {
                           primaryKey: PrimaryKey(name: "nodes_pkey", columns: ["id"]),
                           foreignKeys: [ForeignKey(name: "nodes_parent_fkey", columns: ["parent"],
                                                    referencedTable: QualifiedName(name: "nodes"), referencedColumns: ["id"])])
-        XCTAssertEqual(diffKinds(desired: [self_], live: []), [.createTable(self_, inlineForeignKeys: self_.foreignKeys)])
+        XCTAssertEqual(diffKinds(desired: [self_], live: []), [.table(.createTable(self_, inlineForeignKeys: self_.foreignKeys))])
     }
 
     func testForeignKeyCycleIsBrokenByALaterForeignKey() {
@@ -103,17 +103,17 @@ final class DifferTests: XCTestCase {
         let b = Table(name: bName, columns: [Column(name: "id", type: "integer", isNullable: false), Column(name: "a_id", type: "integer")],
                       primaryKey: PrimaryKey(name: "b_pkey", columns: ["id"]), foreignKeys: [bToA])
         XCTAssertEqual(diffKinds(desired: [b, a], live: []), [
-            .createTable(a, inlineForeignKeys: []),
-            .addForeignKey(aName, aToB),
-            .createTable(b, inlineForeignKeys: [bToA]),
+            .table(.createTable(a, inlineForeignKeys: [])),
+            .constraint(.addForeignKey(aName, aToB)),
+            .table(.createTable(b, inlineForeignKeys: [bToA])),
         ])
         // Planned, the cycle-breaking key comes after both tables exist.
         let plan = Planner.plan(Differ(desired: Schema(tables: [a, b]), live: Schema(schemaNames: ["public"])).changes(),
                                 allowDestructive: false)
         XCTAssertEqual(plan.steps.map(\.change.kind), [
-            .createTable(a, inlineForeignKeys: []),
-            .createTable(b, inlineForeignKeys: [bToA]),
-            .addForeignKey(aName, aToB),
+            .table(.createTable(a, inlineForeignKeys: [])),
+            .table(.createTable(b, inlineForeignKeys: [bToA])),
+            .constraint(.addForeignKey(aName, aToB)),
         ])
     }
 
@@ -131,7 +131,7 @@ final class DifferTests: XCTestCase {
 
     func testExtraTableIsDroppedDestructively() {
         let changes = Differ(desired: Schema(tables: [usersTable()]), live: Schema(tables: [usersTable(), ordersTable()])).changes()
-        XCTAssertEqual(changes.map(\.kind), [.dropTable(orders)])
+        XCTAssertEqual(changes.map(\.kind), [.table(.dropTable(orders))])
         XCTAssertEqual(changes.map(\.isDestructive), [true])
     }
 
@@ -141,7 +141,7 @@ final class DifferTests: XCTestCase {
                              foreignKeys: [ForeignKey(name: "archive_order_id_fkey", columns: ["order_id"],
                                                       referencedTable: orders, referencedColumns: ["id"])])
         XCTAssertEqual(diffKinds(desired: [usersTable()], live: [usersTable(), ordersTable(), zArchive]), [
-            .dropTable(archive), .dropTable(orders),
+            .table(.dropTable(archive)), .table(.dropTable(orders)),
         ])
     }
 
@@ -155,14 +155,14 @@ final class DifferTests: XCTestCase {
     func testMissingColumnIsAdded() {
         let desired = usersTable { $0.columns.append(Column(name: "nickname", type: "text")) }
         XCTAssertEqual(diffKinds(desired: [desired], live: [usersTable()]), [
-            .addColumn(users, Column(name: "nickname", type: "text")),
+            .column(.addColumn(users, Column(name: "nickname", type: "text"))),
         ])
     }
 
     func testExtraColumnIsDroppedDestructively() {
         let live = usersTable { $0.columns.append(Column(name: "legacy", type: "text")) }
         let changes = Differ(desired: Schema(tables: [usersTable()]), live: Schema(tables: [live])).changes()
-        XCTAssertEqual(changes.map(\.kind), [.dropColumn(users, column: "legacy")])
+        XCTAssertEqual(changes.map(\.kind), [.column(.dropColumn(users, column: "legacy"))])
         XCTAssertEqual(changes.map(\.isDestructive), [true])
     }
 
@@ -170,8 +170,8 @@ final class DifferTests: XCTestCase {
         let desired = usersTable { $0.columns[2].type = "bigint" }
         let kinds = diffKinds(desired: [desired], live: [usersTable()])
         // The live default is dropped before the type changes and set again after (it may not convert).
-        XCTAssertEqual(kinds, [.dropDefault(users, column: "score"), alterTypeKind(users, "score", from: "integer", to: "bigint"),
-                               .setDefault(users, column: "score", .literal(.number("0")), type: "bigint")])
+        XCTAssertEqual(kinds, [.column(.dropDefault(users, column: "score")), alterTypeKind(users, "score", from: "integer", to: "bigint"),
+                               .column(.setDefault(users, column: "score", .literal(.number("0")), type: "bigint"))])
         let change = caseFields(kinds[1])
         XCTAssertEqual(change.name, "alterColumnType")
         XCTAssertEqual(change.fields[".0"], "public.users")
@@ -186,8 +186,8 @@ final class DifferTests: XCTestCase {
         XCTAssertEqual(diffKinds(desired: [declared], live: [usersTable()], canonical: Schema(tables: [usersTable()])), [])
         // Without the canonical schema the spellings differ; the statement uses the declared spelling.
         let kinds = diffKinds(desired: [declared], live: [usersTable()])
-        XCTAssertEqual(kinds, [.dropDefault(users, column: "score"), alterTypeKind(users, "score", from: "integer", to: "int"),
-                               .setDefault(users, column: "score", .literal(.number("0")), type: "int")])
+        XCTAssertEqual(kinds, [.column(.dropDefault(users, column: "score")), alterTypeKind(users, "score", from: "integer", to: "int"),
+                               .column(.setDefault(users, column: "score", .literal(.number("0")), type: "int"))])
         XCTAssertEqual(caseFields(kinds[1]).fields["from"], "integer")
         XCTAssertEqual(caseFields(kinds[1]).fields["to"], "int")
     }
@@ -195,18 +195,18 @@ final class DifferTests: XCTestCase {
     func testDefaultSetChangedAndDropped() {
         let changed = usersTable { $0.columns[2].defaultValue = .literal(.number("5")) }
         XCTAssertEqual(diffKinds(desired: [changed], live: [usersTable()]), [
-            .setDefault(users, column: "score", .literal(.number("5")), type: "integer"),
+            .column(.setDefault(users, column: "score", .literal(.number("5")), type: "integer")),
         ])
         let noDefaultLive = usersTable { $0.columns[2].defaultValue = nil }
         XCTAssertEqual(diffKinds(desired: [usersTable()], live: [noDefaultLive]), [
-            .setDefault(users, column: "score", .literal(.number("0")), type: "integer"),
+            .column(.setDefault(users, column: "score", .literal(.number("0")), type: "integer")),
         ])
-        XCTAssertEqual(diffKinds(desired: [noDefaultLive], live: [usersTable()]), [.dropDefault(users, column: "score")])
+        XCTAssertEqual(diffKinds(desired: [noDefaultLive], live: [usersTable()]), [.column(.dropDefault(users, column: "score"))])
     }
 
     func testNullabilityChanges() {
         let nullable = usersTable { $0.columns[1].isNullable = true }
-        XCTAssertEqual(diffKinds(desired: [nullable], live: [usersTable()]), [.dropNotNull(users, column: "email")])
+        XCTAssertEqual(diffKinds(desired: [nullable], live: [usersTable()]), [.column(.dropNotNull(users, column: "email"))])
         let kinds = diffKinds(desired: [usersTable()], live: [nullable])
         XCTAssertEqual(kinds, [setNotNullKind(users, "email", type: "text")])
         XCTAssertEqual(caseFields(kinds[0]).name, "setNotNull")
@@ -216,10 +216,10 @@ final class DifferTests: XCTestCase {
 
     func testIdentityAddedDroppedAndChanged() {
         let plain = usersTable { $0.columns[0].identity = nil }
-        XCTAssertEqual(diffKinds(desired: [usersTable()], live: [plain]), [.addIdentity(users, column: "id", .always)])
-        XCTAssertEqual(diffKinds(desired: [plain], live: [usersTable()]), [.dropIdentity(users, column: "id")])
+        XCTAssertEqual(diffKinds(desired: [usersTable()], live: [plain]), [.column(.addIdentity(users, column: "id", .always))])
+        XCTAssertEqual(diffKinds(desired: [plain], live: [usersTable()]), [.column(.dropIdentity(users, column: "id"))])
         let byDefault = usersTable { $0.columns[0].identity = .byDefault }
-        XCTAssertEqual(diffKinds(desired: [byDefault], live: [usersTable()]), [.setIdentity(users, column: "id", .byDefault)])
+        XCTAssertEqual(diffKinds(desired: [byDefault], live: [usersTable()]), [.column(.setIdentity(users, column: "id", .byDefault))])
     }
 
     func testIdentityAndSerialColumnsIgnoreDefaults() {
@@ -239,7 +239,7 @@ final class DifferTests: XCTestCase {
         let desired = usersTable { $0.primaryKey = nil }
         XCTAssertEqual(diffKinds(desired: [desired], live: [live]), [
             setNotNullKind(users, "id", type: "bigint"),
-            .addIdentity(users, column: "id", .always),
+            .column(.addIdentity(users, column: "id", .always)),
         ])
     }
 
@@ -248,8 +248,8 @@ final class DifferTests: XCTestCase {
     func testLiveDefaultIsDroppedBeforeIdentityIsAdded() {
         let live = usersTable { $0.columns[0].identity = nil; $0.columns[0].defaultValue = .literal(.number("1")) }
         XCTAssertEqual(diffKinds(desired: [usersTable()], live: [live]), [
-            .dropDefault(users, column: "id"),
-            .addIdentity(users, column: "id", .always),
+            .column(.dropDefault(users, column: "id")),
+            .column(.addIdentity(users, column: "id", .always)),
         ])
     }
 
@@ -259,13 +259,13 @@ final class DifferTests: XCTestCase {
         let bare = usersTable { $0.primaryKey = nil; $0.uniqueConstraints = []; $0.checks = [] }
         let desired = usersTable()
         XCTAssertEqual(diffKinds(desired: [desired], live: [bare]), [
-            .addPrimaryKey(users, desired.primaryKey!),
-            .addUnique(users, desired.uniqueConstraints[0]),
-            .addCheck(users, desired.checks[0]),
+            .constraint(.addPrimaryKey(users, desired.primaryKey!)),
+            .constraint(.addUnique(users, desired.uniqueConstraints[0])),
+            .constraint(.addCheck(users, desired.checks[0])),
         ])
         let ordersBare = ordersTable { $0.foreignKeys = [] }
         XCTAssertEqual(diffKinds(desired: [usersTable(), ordersTable()], live: [usersTable(), ordersBare]), [
-            .addForeignKey(orders, ordersTable().foreignKeys[0]),
+            .constraint(.addForeignKey(orders, ordersTable().foreignKeys[0])),
         ])
     }
 
@@ -273,16 +273,16 @@ final class DifferTests: XCTestCase {
         let check = CheckConstraint(name: "users_score_check", expression: "CHECK ((score > 0))")
         let desired = usersTable { $0.checks = [check] }
         XCTAssertEqual(diffKinds(desired: [desired], live: [usersTable()]), [
-            .dropConstraint(users, name: "users_score_check", replaced: true),
-            .addCheck(users, check),
+            .constraint(.dropConstraint(users, name: "users_score_check", replaced: true)),
+            .constraint(.addCheck(users, check)),
         ])
     }
 
     func testChangedForeignKeyActionIsReplaced() {
         let desired = ordersTable { $0.foreignKeys[0].onDelete = .restrict }
         XCTAssertEqual(diffKinds(desired: [usersTable(), desired], live: [usersTable(), ordersTable()]), [
-            .dropConstraint(orders, name: "orders_user_id_fkey", replaced: true),
-            .addForeignKey(orders, desired.foreignKeys[0]),
+            .constraint(.dropConstraint(orders, name: "orders_user_id_fkey", replaced: true)),
+            .constraint(.addForeignKey(orders, desired.foreignKeys[0])),
         ])
     }
 
@@ -292,10 +292,10 @@ final class DifferTests: XCTestCase {
             $0.uniqueConstraints = [UniqueConstraint(name: "users_email_key", columns: ["email", "score"])]
         }
         XCTAssertEqual(diffKinds(desired: [desired], live: [usersTable()]), [
-            .dropConstraint(users, name: "users_pkey", replaced: true),
-            .addPrimaryKey(users, desired.primaryKey!),
-            .dropConstraint(users, name: "users_email_key", replaced: true),
-            .addUnique(users, desired.uniqueConstraints[0]),
+            .constraint(.dropConstraint(users, name: "users_pkey", replaced: true)),
+            .constraint(.addPrimaryKey(users, desired.primaryKey!)),
+            .constraint(.dropConstraint(users, name: "users_email_key", replaced: true)),
+            .constraint(.addUnique(users, desired.uniqueConstraints[0])),
         ])
     }
 
@@ -306,8 +306,8 @@ final class DifferTests: XCTestCase {
         }
         let changes = Differ(desired: Schema(tables: [usersTable()]), live: Schema(tables: [live])).changes()
         XCTAssertEqual(changes.map(\.kind), [
-            .renameConstraint(users, from: "email_uq", to: "users_email_key"),
-            .renameConstraint(users, from: "score_positive", to: "users_score_check"),
+            .constraint(.renameConstraint(users, from: "email_uq", to: "users_email_key")),
+            .constraint(.renameConstraint(users, from: "score_positive", to: "users_score_check")),
         ])
         XCTAssertEqual(changes.map(\.isDestructive), [false, false])
     }
@@ -315,13 +315,13 @@ final class DifferTests: XCTestCase {
     func testForeignKeyUnderAnotherNameIsRenamed() {
         let live = ordersTable { $0.foreignKeys[0].name = "fk_orders_users" }
         XCTAssertEqual(diffKinds(desired: [usersTable(), ordersTable()], live: [usersTable(), live]), [
-            .renameConstraint(orders, from: "fk_orders_users", to: "orders_user_id_fkey"),
+            .constraint(.renameConstraint(orders, from: "fk_orders_users", to: "orders_user_id_fkey")),
         ])
         // Another name and another action: not the same key, so drop the old one and add the new one.
         let otherAction = ordersTable { $0.foreignKeys[0].name = "fk_orders_users"; $0.foreignKeys[0].onDelete = .noAction }
         XCTAssertEqual(diffKinds(desired: [usersTable(), ordersTable()], live: [usersTable(), otherAction]), [
-            .addForeignKey(orders, ordersTable().foreignKeys[0]),
-            .dropConstraint(orders, name: "fk_orders_users", replaced: false),
+            .constraint(.addForeignKey(orders, ordersTable().foreignKeys[0])),
+            .constraint(.dropConstraint(orders, name: "fk_orders_users", replaced: false)),
         ])
     }
 
@@ -330,17 +330,17 @@ final class DifferTests: XCTestCase {
         let live = usersTable { $0.uniqueConstraints = []; $0.primaryKey = PrimaryKey(name: "other_pkey", columns: ["email"]) }
         let desired = usersTable { $0.primaryKey = nil }
         XCTAssertEqual(diffKinds(desired: [desired], live: [live]), [
-            .addUnique(users, desired.uniqueConstraints[0]),
-            .dropConstraint(users, name: "other_pkey", replaced: false),
+            .constraint(.addUnique(users, desired.uniqueConstraints[0])),
+            .constraint(.dropConstraint(users, name: "other_pkey", replaced: false)),
         ])
     }
 
     func testExtraConstraintIsDroppedDestructively() {
         let live = usersTable { $0.checks.append(CheckConstraint(name: "legacy_check", expression: "CHECK ((id > 0))")) }
         let changes = Differ(desired: Schema(tables: [usersTable()]), live: Schema(tables: [live])).changes()
-        XCTAssertEqual(changes.map(\.kind), [.dropConstraint(users, name: "legacy_check", replaced: false)])
+        XCTAssertEqual(changes.map(\.kind), [.constraint(.dropConstraint(users, name: "legacy_check", replaced: false))])
         XCTAssertEqual(changes.map(\.isDestructive), [true])
-        XCTAssertEqual(changes.map(\.marker), ["-"])
+        XCTAssertEqual(changes.map(\.marker), [.remove])
     }
 
     // MARK: - Indexes
@@ -348,15 +348,15 @@ final class DifferTests: XCTestCase {
     func testMissingIndexIsCreated() {
         let index = Index(name: "users_email_idx", keys: [.column("email")], method: "hash")
         let desired = usersTable { $0.indexes.append(index) }
-        XCTAssertEqual(diffKinds(desired: [desired], live: [usersTable()]), [.createIndex(users, index)])
+        XCTAssertEqual(diffKinds(desired: [desired], live: [usersTable()]), [.index(.createIndex(users, index))])
     }
 
     func testChangedIndexIsReplaced() {
         let index = Index(name: "users_created_at_idx", keys: [.column("created_at")], predicate: "score > 0")
         let desired = usersTable { $0.indexes = [index] }
         XCTAssertEqual(diffKinds(desired: [desired], live: [usersTable()]), [
-            .dropIndex(users, name: "users_created_at_idx", replaced: true),
-            .createIndex(users, index),
+            .index(.dropIndex(users, name: "users_created_at_idx", replaced: true)),
+            .index(.createIndex(users, index)),
         ])
     }
 
@@ -364,22 +364,22 @@ final class DifferTests: XCTestCase {
         let unique = Index(name: "users_created_at_idx", keys: [.column("created_at")], isUnique: true)
         let desired = usersTable { $0.indexes = [unique] }
         XCTAssertEqual(diffKinds(desired: [desired], live: [usersTable()]), [
-            .dropIndex(users, name: "users_created_at_idx", replaced: true),
-            .createIndex(users, unique),
+            .index(.dropIndex(users, name: "users_created_at_idx", replaced: true)),
+            .index(.createIndex(users, unique)),
         ])
     }
 
     func testSameIndexUnderAnotherNameIsRenamed() {
         let live = usersTable { $0.indexes = [Index(name: "old_name", keys: [.column("created_at")])] }
         XCTAssertEqual(diffKinds(desired: [usersTable()], live: [live]), [
-            .renameIndex(users, from: "old_name", to: "users_created_at_idx"),
+            .index(.renameIndex(users, from: "old_name", to: "users_created_at_idx")),
         ])
     }
 
     func testExtraIndexIsDroppedDestructively() {
         let live = usersTable { $0.indexes.append(Index(name: "users_score_idx", keys: [.column("score")])) }
         let changes = Differ(desired: Schema(tables: [usersTable()]), live: Schema(tables: [live])).changes()
-        XCTAssertEqual(changes.map(\.kind), [.dropIndex(users, name: "users_score_idx", replaced: false)])
+        XCTAssertEqual(changes.map(\.kind), [.index(.dropIndex(users, name: "users_score_idx", replaced: false))])
         XCTAssertEqual(changes.map(\.isDestructive), [true])
     }
 
@@ -398,8 +398,8 @@ final class DifferTests: XCTestCase {
         otherLive.canonicalDefinition = "USING btree (upper(email))"
         XCTAssertEqual(diffKinds(desired: [desired], live: [usersTable { $0.indexes = [otherLive] }],
                                  canonical: Schema(tables: [canonical])), [
-            .dropIndex(users, name: "users_lower_idx", replaced: true),
-            .createIndex(users, declared),
+            .index(.dropIndex(users, name: "users_lower_idx", replaced: true)),
+            .index(.createIndex(users, declared)),
         ])
     }
 
@@ -424,16 +424,16 @@ final class DifferTests: XCTestCase {
     func testSeedRowsOfANewTableAreAllInserted() {
         let table = seededUsers(mode: .enforce)
         XCTAssertEqual(diffKinds(desired: [table], live: []), [
-            .createTable(table, inlineForeignKeys: []),
-            .createIndex(users, table.indexes[0]),
-            .seedRows(table, rows: table.seed!.rows, mode: .enforce),
+            .table(.createTable(table, inlineForeignKeys: [])),
+            .index(.createIndex(users, table.indexes[0])),
+            .seed(.seedRows(table, rows: table.seed!.rows, mode: .enforce)),
         ])
     }
 
     func testSeedWithoutKnownStatesInsertsEveryRow() {
         let table = seededUsers(mode: .insertMissing)
         XCTAssertEqual(diffKinds(desired: [table], live: [usersTable()]), [
-            .seedRows(table, rows: table.seed!.rows, mode: .insertMissing),
+            .seed(.seedRows(table, rows: table.seed!.rows, mode: .insertMissing)),
         ])
     }
 
@@ -441,7 +441,7 @@ final class DifferTests: XCTestCase {
         let table = seededUsers(mode: .insertMissing)
         let states: [SeedRowState] = [.matches, .missing, .differs(columns: ["email"])]
         XCTAssertEqual(diffKinds(desired: [table], live: [usersTable()], seedStates: [users: states]), [
-            .seedRows(table, rows: [table.seed!.rows[1]], mode: .insertMissing),
+            .seed(.seedRows(table, rows: [table.seed!.rows[1]], mode: .insertMissing)),
         ])
     }
 
@@ -449,7 +449,7 @@ final class DifferTests: XCTestCase {
         let table = seededUsers(mode: .enforce)
         let states: [SeedRowState] = [.matches, .missing, .differs(columns: ["email"])]
         XCTAssertEqual(diffKinds(desired: [table], live: [usersTable()], seedStates: [users: states]), [
-            .seedRows(table, rows: [table.seed!.rows[1], table.seed!.rows[2]], mode: .enforce),
+            .seed(.seedRows(table, rows: [table.seed!.rows[1], table.seed!.rows[2]], mode: .enforce)),
         ])
     }
 
@@ -469,7 +469,7 @@ final class DifferTests: XCTestCase {
         let live = usersTable { $0.columns[1].isNullable = true }
         XCTAssertEqual(diffKinds(desired: [table], live: [live]), [
             setNotNullKind(users, "email", type: "text"),
-            .seedRows(table, rows: table.seed!.rows, mode: .insertMissing),
+            .seed(.seedRows(table, rows: table.seed!.rows, mode: .insertMissing)),
         ])
     }
 
@@ -496,7 +496,7 @@ final class DifferTests: XCTestCase {
         // A new child table's rows also wait for an existing parent's missing rows.
         let onlyParentExists = Differ(desired: Schema(tables: [parent, child]), live: Schema(tables: [bare[0]])).changes()
         let seeded = Planner.plan(onlyParentExists, allowDestructive: false).steps.compactMap { step -> String? in
-            if case .seedRows(let table, _, _) = step.change.kind { return table.name.name }
+            if case .seed(.seedRows(let table, _, _)) = step.change.kind { return table.name.name }
             return nil
         }
         XCTAssertEqual(seeded, ["z_plans", "a_plan_limits"])

@@ -7,7 +7,7 @@ final class FidelityFeatureTests: XCTestCase {
     private let t = QualifiedName(name: "t")
     private let mood = QualifiedName(name: "mood")
 
-    private func sql(_ kind: Change.Kind) -> [String] { SQLRenderer.statements(for: Change(kind)) }
+    private func sql(_ kind: Change.Kind) -> [String] { Change(kind).statements }
 
     // MARK: - Loading
 
@@ -92,7 +92,7 @@ final class FidelityFeatureTests: XCTestCase {
         let differ = Differ(desired: Schema(tables: [table], enums: [type], extensions: ["citext", "pgcrypto"]),
                             live: Schema(schemaNames: ["public"], extensions: ["citext"]))
         XCTAssertEqual(differ.changes().map(\.kind), [
-            .createExtension("pgcrypto"), .createEnum(type), .createTable(table, inlineForeignKeys: []),
+            .schema(.createExtension("pgcrypto")), .type(.createEnum(type)), .table(.createTable(table, inlineForeignKeys: [])),
         ])
     }
 
@@ -101,9 +101,9 @@ final class FidelityFeatureTests: XCTestCase {
         let desired = EnumType(name: mood, values: ["angry", "sad", "ok", "happy", "ecstatic"])
         let changes = Differ(desired: Schema(enums: [desired]), live: Schema(enums: [live])).changes()
         XCTAssertEqual(changes.map(\.kind), [
-            .addEnumValue(mood, value: "angry", before: "sad"),
-            .addEnumValue(mood, value: "ok", before: "happy"),
-            .addEnumValue(mood, value: "ecstatic", before: nil),
+            .type(.addEnumValue(mood, value: "angry", before: "sad")),
+            .type(.addEnumValue(mood, value: "ok", before: "happy")),
+            .type(.addEnumValue(mood, value: "ecstatic", before: nil)),
         ])
         XCTAssertEqual(Differ(desired: Schema(enums: [live]), live: Schema(enums: [live])).changes(), [])
     }
@@ -112,7 +112,7 @@ final class FidelityFeatureTests: XCTestCase {
         let live = EnumType(name: mood, values: ["sad", "happy"])
         for declared in [["happy", "sad"], ["sad"], ["sad", "ok"]] {
             let changes = Differ(desired: Schema(enums: [EnumType(name: mood, values: declared)]), live: Schema(enums: [live])).changes()
-            XCTAssertEqual(changes.map(\.kind), [.enumValuesNeedManualChange(mood, live: ["sad", "happy"], declared: declared)], "\(declared)")
+            XCTAssertEqual(changes.map(\.kind), [.type(.enumValuesNeedManualChange(mood, live: ["sad", "happy"], declared: declared))], "\(declared)")
         }
     }
 
@@ -120,7 +120,7 @@ final class FidelityFeatureTests: XCTestCase {
         let stray = EnumType(name: QualifiedName(name: "stray"), values: ["a"])
         let elsewhere = EnumType(name: QualifiedName(schema: "other", name: "x"), values: ["a"])
         let changes = Differ(desired: Schema(schemaNames: ["public"]), live: Schema(schemaNames: ["other", "public"], enums: [stray, elsewhere])).changes()
-        XCTAssertEqual(changes.map(\.kind), [.dropEnum(stray.name)])
+        XCTAssertEqual(changes.map(\.kind), [.type(.dropEnum(stray.name))])
         XCTAssertEqual(changes.map(\.isDestructive), [true])
     }
 
@@ -130,8 +130,8 @@ final class FidelityFeatureTests: XCTestCase {
         var desired = Table(name: QualifiedName(name: "users"), columns: [Column(name: "id", type: "integer"), Column(name: "email", type: "text")])
         desired.renamedFrom = old
         XCTAssertEqual(diffKinds(desired: [desired], live: [liveTable]), [
-            .renameTable(from: old, to: desired.name),
-            .addColumn(desired.name, Column(name: "email", type: "text")),
+            .table(.renameTable(from: old, to: desired.name)),
+            .column(.addColumn(desired.name, Column(name: "email", type: "text"))),
         ])
         // Once renamed (or when both exist), nothing is renamed.
         let renamedLive = Table(name: desired.name, columns: desired.columns)
@@ -141,12 +141,12 @@ final class FidelityFeatureTests: XCTestCase {
     func testColumnRenamedFromAnExistingColumn() {
         var desired = Table(name: t, columns: [Column(name: "email", type: "text", renamedFrom: "mail")])
         let live = Table(name: t, columns: [Column(name: "mail", type: "text")])
-        XCTAssertEqual(diffKinds(desired: [desired], live: [live]), [.renameColumn(t, from: "mail", to: "email")])
+        XCTAssertEqual(diffKinds(desired: [desired], live: [live]), [.column(.renameColumn(t, from: "mail", to: "email"))])
         // Old name gone: the column is simply added.
-        XCTAssertEqual(diffKinds(desired: [desired], live: [Table(name: t)]), [.addColumn(t, desired.columns[0])])
+        XCTAssertEqual(diffKinds(desired: [desired], live: [Table(name: t)]), [.column(.addColumn(t, desired.columns[0]))])
         desired.columns[0].renamedFrom = nil
         XCTAssertEqual(diffKinds(desired: [desired], live: [live]), [
-            .addColumn(t, desired.columns[0]), .dropColumn(t, column: "mail"),
+            .column(.addColumn(t, desired.columns[0])), .column(.dropColumn(t, column: "mail")),
         ])
     }
 
@@ -155,10 +155,10 @@ final class FidelityFeatureTests: XCTestCase {
         let desired = Table(name: t, columns: [Column(name: "a", type: "text"), Column(name: "b", type: "text", comment: "new col")],
                             comment: "new table")
         XCTAssertEqual(diffKinds(desired: [desired], live: [live]), [
-            .setTableComment(t, "new table"),
-            .setColumnComment(t, column: "a", nil),
-            .addColumn(t, desired.columns[1]),
-            .setColumnComment(t, column: "b", "new col"),
+            .table(.setTableComment(t, "new table")),
+            .column(.setColumnComment(t, column: "a", nil)),
+            .column(.addColumn(t, desired.columns[1])),
+            .column(.setColumnComment(t, column: "b", "new col")),
         ])
     }
 
@@ -176,7 +176,7 @@ final class FidelityFeatureTests: XCTestCase {
             "ALTER TABLE \"public\".\"t\" ALTER COLUMN \"a\" SET NOT NULL",
         ])
         XCTAssertEqual(Change(kinds[0]).summary, "make a NOT NULL (NULLs become 0)")
-        XCTAssertEqual(Hazard.of(Change(kinds[0])), [.accessExclusiveLock, .rewritesTable])
+        XCTAssertEqual(Change(kinds[0]).hazards, [.accessExclusiveLock, .rewritesTable])
     }
 
     func testLossyTypeChangesAreDestructive() {
@@ -201,41 +201,41 @@ final class FidelityFeatureTests: XCTestCase {
     // MARK: - Planning and SQL
 
     func testManualEnumChangeIsAlwaysBlocked() {
-        let change = Change(.enumValuesNeedManualChange(mood, live: ["a", "b"], declared: ["b", "a"]))
+        let change = Change(.type(.enumValuesNeedManualChange(mood, live: ["a", "b"], declared: ["b", "a"])))
         XCTAssertTrue(change.needsManualAction)
         for allow in [false, true] {
-            let plan = Planner.plan([change, Change(.createSchema("s"))], allowDestructive: allow)
-            XCTAssertEqual(plan.steps.map(\.change), [Change(.createSchema("s"))])
+            let plan = Planner.plan([change, Change(.schema(.createSchema("s")))], allowDestructive: allow)
+            XCTAssertEqual(plan.steps.map(\.change), [Change(.schema(.createSchema("s")))])
             XCTAssertEqual(plan.blocked.map(\.change), [change])
             XCTAssertEqual(plan.blocked.map(\.number), [2])
         }
     }
 
     func testPhasesMarkersAndHazardsOfTheNewKinds() {
-        let expected: [(Change.Kind, Change.Phase, Character, [Hazard])] = [
-            (.createExtension("citext"), .schemas, "+", []),
-            (.createEnum(EnumType(name: mood, values: ["a"])), .types, "+", []),
-            (.addEnumValue(mood, value: "b", before: nil), .types, "+", []),
-            (.enumValuesNeedManualChange(mood, live: ["a"], declared: []), .destructive, "-", []),
-            (.dropEnum(mood), .destructive, "-", [.deletesData]),
-            (.renameTable(from: t, to: QualifiedName(name: "u")), .tables, "~", [.accessExclusiveLock]),
-            (.renameColumn(t, from: "a", to: "b"), .columns, "~", [.accessExclusiveLock]),
-            (.setTableComment(t, "x"), .columnChanges, "~", []),
-            (.setColumnComment(t, column: "a", nil), .columnChanges, "~", []),
+        let expected: [(Change.Kind, Change.Phase, Change.Marker, [Hazard])] = [
+            (.schema(.createExtension("citext")), .schemas, .add, []),
+            (.type(.createEnum(EnumType(name: mood, values: ["a"]))), .types, .add, []),
+            (.type(.addEnumValue(mood, value: "b", before: nil)), .types, .add, []),
+            (.type(.enumValuesNeedManualChange(mood, live: ["a"], declared: [])), .destructive, .remove, []),
+            (.type(.dropEnum(mood)), .destructive, .remove, [.deletesData]),
+            (.table(.renameTable(from: t, to: QualifiedName(name: "u"))), .tables, .change, [.accessExclusiveLock]),
+            (.column(.renameColumn(t, from: "a", to: "b")), .columns, .change, [.accessExclusiveLock]),
+            (.table(.setTableComment(t, "x")), .columnChanges, .change, []),
+            (.column(.setColumnComment(t, column: "a", nil)), .columnChanges, .change, []),
         ]
         for (kind, phase, marker, hazards) in expected {
             XCTAssertEqual(Change(kind).phase, phase, "\(kind)")
             XCTAssertEqual(Change(kind).marker, marker, "\(kind)")
-            XCTAssertEqual(Hazard.of(Change(kind)), hazards, "\(kind)")
+            XCTAssertEqual(Change(kind).hazards, hazards, "\(kind)")
         }
-        XCTAssertNil(Change(.createExtension("citext")).table)
-        XCTAssertEqual(Change(.renameTable(from: t, to: QualifiedName(name: "u"))).table, QualifiedName(name: "u"))
-        XCTAssertEqual(Change(.dropEnum(mood)).table, mood)
+        XCTAssertNil(Change(.schema(.createExtension("citext"))).table)
+        XCTAssertEqual(Change(.table(.renameTable(from: t, to: QualifiedName(name: "u")))).table, QualifiedName(name: "u"))
+        XCTAssertEqual(Change(.type(.dropEnum(mood))).table, mood)
     }
 
     func testSQLForExtensionsAndEnums() {
-        XCTAssertEqual(sql(.createExtension("pgcrypto")), ["CREATE EXTENSION IF NOT EXISTS \"pgcrypto\""])
-        XCTAssertEqual(sql(.createEnum(EnumType(name: QualifiedName(schema: "s", name: "mood"), values: ["sad", "it's ok"]))), ["""
+        XCTAssertEqual(sql(.schema(.createExtension("pgcrypto"))), ["CREATE EXTENSION IF NOT EXISTS \"pgcrypto\""])
+        XCTAssertEqual(sql(.type(.createEnum(EnumType(name: QualifiedName(schema: "s", name: "mood"), values: ["sad", "it's ok"])))), ["""
         DO $reconcile$
         BEGIN
             IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 's' AND t.typname = 'mood') THEN
@@ -244,12 +244,12 @@ final class FidelityFeatureTests: XCTestCase {
         END
         $reconcile$
         """])
-        XCTAssertEqual(sql(.addEnumValue(mood, value: "happy", before: "sad")),
+        XCTAssertEqual(sql(.type(.addEnumValue(mood, value: "happy", before: "sad"))),
                        ["ALTER TYPE \"public\".\"mood\" ADD VALUE IF NOT EXISTS 'happy' BEFORE 'sad'"])
-        XCTAssertEqual(sql(.addEnumValue(mood, value: "it's", before: nil)),
+        XCTAssertEqual(sql(.type(.addEnumValue(mood, value: "it's", before: nil))),
                        ["ALTER TYPE \"public\".\"mood\" ADD VALUE IF NOT EXISTS 'it''s'"])
-        XCTAssertEqual(sql(.enumValuesNeedManualChange(mood, live: ["a"], declared: [])), [])
-        XCTAssertEqual(sql(.dropEnum(mood)), ["DROP TYPE IF EXISTS \"public\".\"mood\""])
+        XCTAssertEqual(sql(.type(.enumValuesNeedManualChange(mood, live: ["a"], declared: []))), [])
+        XCTAssertEqual(sql(.type(.dropEnum(mood))), ["DROP TYPE IF EXISTS \"public\".\"mood\""])
     }
 
     private func tableExists(_ schema: String, _ name: String) -> String {
@@ -261,34 +261,34 @@ final class FidelityFeatureTests: XCTestCase {
     }
 
     func testSQLForRenames() {
-        XCTAssertEqual(sql(.renameTable(from: QualifiedName(name: "old"), to: QualifiedName(name: "new"))), [
+        XCTAssertEqual(sql(.table(.renameTable(from: QualifiedName(name: "old"), to: QualifiedName(name: "new")))), [
             guardedIf("\(tableExists("public", "old")) AND NOT \(tableExists("public", "new"))",
                       "ALTER TABLE \"public\".\"old\" RENAME TO \"new\""),
         ])
-        XCTAssertEqual(sql(.renameTable(from: QualifiedName(name: "old"), to: QualifiedName(schema: "s", name: "new"))), [
+        XCTAssertEqual(sql(.table(.renameTable(from: QualifiedName(name: "old"), to: QualifiedName(schema: "s", name: "new")))), [
             guardedIf("\(tableExists("public", "old")) AND NOT \(tableExists("s", "old"))",
                       "ALTER TABLE \"public\".\"old\" SET SCHEMA \"s\""),
             guardedIf("\(tableExists("s", "old")) AND NOT \(tableExists("s", "new"))",
                       "ALTER TABLE \"s\".\"old\" RENAME TO \"new\""),
         ])
-        XCTAssertEqual(sql(.renameTable(from: QualifiedName(name: "t"), to: QualifiedName(schema: "s", name: "t"))), [
+        XCTAssertEqual(sql(.table(.renameTable(from: QualifiedName(name: "t"), to: QualifiedName(schema: "s", name: "t")))), [
             guardedIf("\(tableExists("public", "t")) AND NOT \(tableExists("s", "t"))",
                       "ALTER TABLE \"public\".\"t\" SET SCHEMA \"s\""),
         ])
-        XCTAssertEqual(sql(.renameColumn(t, from: "a", to: "b\"c")), [
+        XCTAssertEqual(sql(.column(.renameColumn(t, from: "a", to: "b\"c"))), [
             guardedIf("EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = '\"public\".\"t\"'::regclass AND attname = 'a' AND NOT attisdropped)",
                       "ALTER TABLE \"public\".\"t\" RENAME COLUMN \"a\" TO \"b\"\"c\""),
         ])
     }
 
     func testSQLForComments() {
-        XCTAssertEqual(sql(.setTableComment(t, "it's")), ["COMMENT ON TABLE \"public\".\"t\" IS 'it''s'"])
-        XCTAssertEqual(sql(.setTableComment(t, nil)), ["COMMENT ON TABLE \"public\".\"t\" IS NULL"])
-        XCTAssertEqual(sql(.setColumnComment(t, column: "a", "c\\d")), ["COMMENT ON COLUMN \"public\".\"t\".\"a\" IS E'c\\\\d'"])
-        XCTAssertEqual(sql(.setColumnComment(t, column: "a", nil)), ["COMMENT ON COLUMN \"public\".\"t\".\"a\" IS NULL"])
+        XCTAssertEqual(sql(.table(.setTableComment(t, "it's"))), ["COMMENT ON TABLE \"public\".\"t\" IS 'it''s'"])
+        XCTAssertEqual(sql(.table(.setTableComment(t, nil))), ["COMMENT ON TABLE \"public\".\"t\" IS NULL"])
+        XCTAssertEqual(sql(.column(.setColumnComment(t, column: "a", "c\\d"))), ["COMMENT ON COLUMN \"public\".\"t\".\"a\" IS E'c\\\\d'"])
+        XCTAssertEqual(sql(.column(.setColumnComment(t, column: "a", nil))), ["COMMENT ON COLUMN \"public\".\"t\".\"a\" IS NULL"])
         let table = Table(name: t, columns: [Column(name: "a", type: "text", comment: "col"), Column(name: "b", type: "text")],
                           comment: "tab")
-        XCTAssertEqual(sql(.createTable(table, inlineForeignKeys: [])), [
+        XCTAssertEqual(sql(.table(.createTable(table, inlineForeignKeys: []))), [
             "CREATE TABLE IF NOT EXISTS \"public\".\"t\" (\n    \"a\" text,\n    \"b\" text\n)",
             "COMMENT ON TABLE \"public\".\"t\" IS 'tab'",
             "COMMENT ON COLUMN \"public\".\"t\".\"a\" IS 'col'",
@@ -296,14 +296,14 @@ final class FidelityFeatureTests: XCTestCase {
     }
 
     func testSQLForAddingANotNullColumnWithBackfill() {
-        XCTAssertEqual(sql(.addColumn(t, Column(name: "a", type: "text", isNullable: false, backfill: .number("0012")))), [
+        XCTAssertEqual(sql(.column(.addColumn(t, Column(name: "a", type: "text", isNullable: false, backfill: .number("0012"))))), [
             "ALTER TABLE \"public\".\"t\" ADD COLUMN IF NOT EXISTS \"a\" text",
             "UPDATE \"public\".\"t\" SET \"a\" = '0012' WHERE \"a\" IS NULL",
             "ALTER TABLE \"public\".\"t\" ALTER COLUMN \"a\" SET NOT NULL",
         ])
         // A default fills existing rows by itself: the backfill is not used.
-        XCTAssertEqual(sql(.addColumn(t, Column(name: "a", type: "integer", isNullable: false, defaultValue: .literal(.number("1")),
-                                                backfill: .number("0")))),
+        XCTAssertEqual(sql(.column(.addColumn(t, Column(name: "a", type: "integer", isNullable: false, defaultValue: .literal(.number("1")),
+                                                backfill: .number("0"))))),
                        ["ALTER TABLE \"public\".\"t\" ADD COLUMN IF NOT EXISTS \"a\" integer DEFAULT 1 NOT NULL"])
     }
 
@@ -311,9 +311,9 @@ final class FidelityFeatureTests: XCTestCase {
 
     func testManualAndPreflightSectionsInThePlanText() {
         var plan = Planner.plan([
-            Change(.enumValuesNeedManualChange(mood, live: ["a", "b"], declared: ["b", "a"])),
+            Change(.type(.enumValuesNeedManualChange(mood, live: ["a", "b"], declared: ["b", "a"]))),
             Change(setNotNullKind(t, "a", type: "integer")),
-            Change(.dropTable(QualifiedName(name: "legacy"))),
+            Change(.table(.dropTable(QualifiedName(name: "legacy")))),
         ], allowDestructive: false)
         plan.steps[0].preflightFailure = "3 rows have NULL in a"
         XCTAssertEqual(plan.failingSteps.map(\.number), [1])

@@ -36,7 +36,7 @@ final class PlanFormatGoldenTests: XCTestCase {
                                 allowDestructive: false)
         for index in plan.steps.indices where plan.steps[index].change.table == QualifiedName(name: "accounts") {
             plan.steps[index].estimatedRows = 1200
-            if case .setNotNull = plan.steps[index].change.kind {
+            if case .column(.setNotNull) = plan.steps[index].change.kind {
                 plan.steps[index].preflightFailure = "3 rows hold NULL in email; add `backfill: <value>` to the column in the schema file, or fill them first"
             }
         }

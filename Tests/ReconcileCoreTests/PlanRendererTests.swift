@@ -23,13 +23,13 @@ final class PlanRendererTests: XCTestCase {
     /// Listed out of order on purpose: the planner sorts them.
     private var changes: [Change] {
         [
-            Change(.dropTable(QualifiedName(name: "legacy"))),
-            Change(.addCheck(users, CheckConstraint(name: "users_age_check", expression: "age >= 0"))),
-            Change(.addColumn(users, Column(name: "age", type: "integer"))),
-            Change(.createTable(invoicesTable, inlineForeignKeys: [])),
-            Change(.createSchema("billing")),
-            Change(.seedRows(settings, rows: settings.seed!.rows, mode: .insertMissing)),
-            Change(.dropColumn(users, column: "nickname")),
+            Change(.table(.dropTable(QualifiedName(name: "legacy")))),
+            Change(.constraint(.addCheck(users, CheckConstraint(name: "users_age_check", expression: "age >= 0")))),
+            Change(.column(.addColumn(users, Column(name: "age", type: "integer")))),
+            Change(.table(.createTable(invoicesTable, inlineForeignKeys: []))),
+            Change(.schema(.createSchema("billing"))),
+            Change(.seed(.seedRows(settings, rows: settings.seed!.rows, mode: .insertMissing))),
+            Change(.column(.dropColumn(users, column: "nickname"))),
         ]
     }
 
@@ -110,7 +110,7 @@ final class PlanRendererTests: XCTestCase {
     }
 
     func testSingleStepChangeCountsAndMarkers() {
-        let plan = Planner.plan([Change(.setDefault(users, column: "age", .literal(.number("18"))))], allowDestructive: false)
+        let plan = Planner.plan([Change(.column(.setDefault(users, column: "age", .literal(.number("18")))))], allowDestructive: false)
         XCTAssertEqual(PlanTextRenderer.render(plan, includeSQL: false), """
         Plan: 1 step (0 to add, 1 to change, 0 to remove).
 
@@ -121,7 +121,7 @@ final class PlanRendererTests: XCTestCase {
     }
 
     func testOnlyBlockedStepsShowNoSQL() {
-        let plan = Planner.plan([Change(.dropIndex(users, name: "users_age_idx", replaced: false))], allowDestructive: false)
+        let plan = Planner.plan([Change(.index(.dropIndex(users, name: "users_age_idx", replaced: false)))], allowDestructive: false)
         XCTAssertEqual(PlanTextRenderer.render(plan), """
         Plan: 0 steps (0 to add, 0 to change, 0 to remove); 1 blocked.
 
@@ -140,8 +140,8 @@ final class PlanRendererTests: XCTestCase {
     }
 
     func testSQLScriptIsWrappedInATransaction() {
-        let plan = Planner.plan([Change(.createSchema("billing")), Change(.createTable(invoicesTable, inlineForeignKeys: [])),
-                                 Change(.dropTable(QualifiedName(name: "legacy")))], allowDestructive: false)
+        let plan = Planner.plan([Change(.schema(.createSchema("billing"))), Change(.table(.createTable(invoicesTable, inlineForeignKeys: []))),
+                                 Change(.table(.dropTable(QualifiedName(name: "legacy"))))], allowDestructive: false)
         XCTAssertEqual(PlanSQLRenderer.render(plan), """
         BEGIN;
 
@@ -167,7 +167,7 @@ final class PlanRendererTests: XCTestCase {
 
     func testSQLScriptWithoutTransactionHasOneStatementPerLineGroup() {
         let rows = [SeedRow(values: [("id", .number("1"))]), SeedRow(values: [("id", .number("2")), ("label", .null)])]
-        let plan = Planner.plan([Change(.seedRows(settings, rows: rows, mode: .enforce))], allowDestructive: false)
+        let plan = Planner.plan([Change(.seed(.seedRows(settings, rows: rows, mode: .enforce)))], allowDestructive: false)
         XCTAssertEqual(PlanSQLRenderer.render(plan, transaction: false), """
         -- 1. public.settings: insert or restore seeded rows id=1; id=2
         INSERT INTO "public"."settings" ("id")
@@ -185,34 +185,34 @@ final class PlanRendererTests: XCTestCase {
     func testSummaries() {
         let t = QualifiedName(name: "t")
         let expected: [(Change.Kind, String)] = [
-            (.createSchema("Billing"), "create schema \"Billing\""),
-            (.createTable(Table(name: t, columns: [Column(name: "a", type: "int")]), inlineForeignKeys: []), "create table public.t (1 column)"),
-            (.addColumn(t, Column(name: "Age", type: "integer")), "add column \"Age\" integer"),
+            (.schema(.createSchema("Billing")), "create schema \"Billing\""),
+            (.table(.createTable(Table(name: t, columns: [Column(name: "a", type: "int")]), inlineForeignKeys: [])), "create table public.t (1 column)"),
+            (.column(.addColumn(t, Column(name: "Age", type: "integer"))), "add column \"Age\" integer"),
             (alterTypeKind(t, "a", from: "integer", to: "bigint"), "change type of a: integer → bigint"),
-            (.setDefault(t, column: "a", .literal(.string("x"))), "set default of a to 'x'"),
-            (.setDefault(t, column: "a", .expression("now()")), "set default of a to now()"),
-            (.dropDefault(t, column: "a"), "drop default of a"),
+            (.column(.setDefault(t, column: "a", .literal(.string("x")))), "set default of a to 'x'"),
+            (.column(.setDefault(t, column: "a", .expression("now()"))), "set default of a to now()"),
+            (.column(.dropDefault(t, column: "a")), "drop default of a"),
             (setNotNullKind(t, "a", type: "int"), "make a NOT NULL"),
-            (.dropNotNull(t, column: "a"), "make a nullable"),
-            (.addIdentity(t, column: "a", .byDefault), "make a an identity (BY DEFAULT)"),
-            (.setIdentity(t, column: "a", .always), "make identity a GENERATED ALWAYS"),
-            (.dropIdentity(t, column: "a"), "drop identity of a"),
-            (.addPrimaryKey(t, PrimaryKey(name: "t_pkey", columns: ["a", "b"])), "add primary key t_pkey (a, b)"),
-            (.addUnique(t, UniqueConstraint(name: "t_a_key", columns: ["a"])), "add unique constraint t_a_key (a)"),
-            (.addCheck(t, CheckConstraint(name: "t_a_check", expression: "a > 0")), "add check t_a_check"),
-            (.addForeignKey(t, ForeignKey(name: "t_a_fkey", columns: ["a"], referencedTable: QualifiedName(schema: "s", name: "U"),
-                                          referencedColumns: ["id"])), "add foreign key t_a_fkey → s.\"U\""),
-            (.renameConstraint(t, from: "a", to: "b"), "rename constraint a to b"),
-            (.dropConstraint(t, name: "c", replaced: true), "replace constraint c (definition changed)"),
-            (.dropConstraint(t, name: "c", replaced: false), "drop constraint c"),
-            (.createIndex(t, Index(name: "i", keys: [.column("a")], isUnique: true)), "create unique index i"),
-            (.createIndex(t, Index(name: "i", keys: [.column("a")])), "create index i"),
-            (.renameIndex(t, from: "a", to: "b"), "rename index a to b"),
-            (.dropIndex(t, name: "i", replaced: true), "replace index i (definition changed)"),
-            (.dropIndex(t, name: "i", replaced: false), "drop index i"),
-            (.seedRows(settings, rows: settings.seed!.rows, mode: .enforce), "insert or restore seeded row id=1"),
-            (.dropColumn(t, column: "a"), "drop column a"),
-            (.dropTable(t), "drop table public.t (not declared in the schema file)"),
+            (.column(.dropNotNull(t, column: "a")), "make a nullable"),
+            (.column(.addIdentity(t, column: "a", .byDefault)), "make a an identity (BY DEFAULT)"),
+            (.column(.setIdentity(t, column: "a", .always)), "make identity a GENERATED ALWAYS"),
+            (.column(.dropIdentity(t, column: "a")), "drop identity of a"),
+            (.constraint(.addPrimaryKey(t, PrimaryKey(name: "t_pkey", columns: ["a", "b"]))), "add primary key t_pkey (a, b)"),
+            (.constraint(.addUnique(t, UniqueConstraint(name: "t_a_key", columns: ["a"]))), "add unique constraint t_a_key (a)"),
+            (.constraint(.addCheck(t, CheckConstraint(name: "t_a_check", expression: "a > 0"))), "add check t_a_check"),
+            (.constraint(.addForeignKey(t, ForeignKey(name: "t_a_fkey", columns: ["a"], referencedTable: QualifiedName(schema: "s", name: "U"),
+                                          referencedColumns: ["id"]))), "add foreign key t_a_fkey → s.\"U\""),
+            (.constraint(.renameConstraint(t, from: "a", to: "b")), "rename constraint a to b"),
+            (.constraint(.dropConstraint(t, name: "c", replaced: true)), "replace constraint c (definition changed)"),
+            (.constraint(.dropConstraint(t, name: "c", replaced: false)), "drop constraint c"),
+            (.index(.createIndex(t, Index(name: "i", keys: [.column("a")], isUnique: true))), "create unique index i"),
+            (.index(.createIndex(t, Index(name: "i", keys: [.column("a")]))), "create index i"),
+            (.index(.renameIndex(t, from: "a", to: "b")), "rename index a to b"),
+            (.index(.dropIndex(t, name: "i", replaced: true)), "replace index i (definition changed)"),
+            (.index(.dropIndex(t, name: "i", replaced: false)), "drop index i"),
+            (.seed(.seedRows(settings, rows: settings.seed!.rows, mode: .enforce)), "insert or restore seeded row id=1"),
+            (.column(.dropColumn(t, column: "a")), "drop column a"),
+            (.table(.dropTable(t)), "drop table public.t (not declared in the schema file)"),
         ]
         for (kind, summary) in expected { XCTAssertEqual(Change(kind).summary, summary) }
     }
@@ -221,7 +221,7 @@ final class PlanRendererTests: XCTestCase {
         let table = Table(name: QualifiedName(name: "t"), columns: [Column(name: "a", type: "text"), Column(name: "b", type: "int")],
                           seed: Seed(key: ["a", "b"], rows: []))
         let rows = [SeedRow(values: [("a", .string("x")), ("b", .number("1"))]), SeedRow(values: [("a", .string("y")), ("b", .null)])]
-        XCTAssertEqual(Change(.seedRows(table, rows: rows, mode: .insertMissing)).summary,
+        XCTAssertEqual(Change(.seed(.seedRows(table, rows: rows, mode: .insertMissing))).summary,
                        "insert missing seeded rows a='x',b=1; a='y',b=NULL")
     }
 

@@ -19,16 +19,16 @@ final class PlannerTests: XCTestCase {
     /// One change of every phase, listed in reverse phase order.
     private var everyPhaseReversed: [Change.Kind] {
         [
-            .dropTable(u),
-            .seedRows(table, rows: table.seed!.rows, mode: .insertMissing),
-            .createIndex(t, Index(name: "t_x_idx", keys: [.column("x")])),
-            .addForeignKey(t, fk),
-            .addCheck(t, CheckConstraint(name: "t_x_check", expression: "x > 0")),
+            .table(.dropTable(u)),
+            .seed(.seedRows(table, rows: table.seed!.rows, mode: .insertMissing)),
+            .index(.createIndex(t, Index(name: "t_x_idx", keys: [.column("x")]))),
+            .constraint(.addForeignKey(t, fk)),
+            .constraint(.addCheck(t, CheckConstraint(name: "t_x_check", expression: "x > 0"))),
             setNotNullKind(t, "x", type: "integer"),
-            .addColumn(t, Column(name: "x", type: "integer")),
-            .createTable(table, inlineForeignKeys: []),
-            .createEnum(EnumType(name: QualifiedName(schema: "s", name: "mood"), values: ["ok"])),
-            .createSchema("s"),
+            .column(.addColumn(t, Column(name: "x", type: "integer"))),
+            .table(.createTable(table, inlineForeignKeys: [])),
+            .type(.createEnum(EnumType(name: QualifiedName(schema: "s", name: "mood"), values: ["ok"]))),
+            .schema(.createSchema("s")),
         ]
     }
 
@@ -43,35 +43,35 @@ final class PlannerTests: XCTestCase {
 
     func testPhaseOfEachChangeKind() {
         let expected: [(Change.Kind, Change.Phase)] = [
-            (.createSchema("s"), .schemas),
-            (.createTable(table, inlineForeignKeys: []), .tables),
-            (.addColumn(t, Column(name: "x", type: "integer")), .columns),
+            (.schema(.createSchema("s")), .schemas),
+            (.table(.createTable(table, inlineForeignKeys: [])), .tables),
+            (.column(.addColumn(t, Column(name: "x", type: "integer"))), .columns),
             (alterTypeKind(t, "x", from: "integer", to: "bigint"), .columnChanges),
-            (.setDefault(t, column: "x", .literal(.number("1"))), .columnChanges),
-            (.dropDefault(t, column: "x"), .columnChanges),
+            (.column(.setDefault(t, column: "x", .literal(.number("1")))), .columnChanges),
+            (.column(.dropDefault(t, column: "x")), .columnChanges),
             (setNotNullKind(t, "x", type: "integer"), .columnChanges),
-            (.dropNotNull(t, column: "x"), .columnChanges),
-            (.addIdentity(t, column: "x", .always), .columnChanges),
-            (.setIdentity(t, column: "x", .byDefault), .columnChanges),
-            (.dropIdentity(t, column: "x"), .columnChanges),
-            (.addPrimaryKey(t, PrimaryKey(name: "p", columns: ["id"])), .constraints),
-            (.addUnique(t, UniqueConstraint(name: "k", columns: ["id"])), .constraints),
-            (.addCheck(t, CheckConstraint(name: "c", expression: "id > 0")), .constraints),
-            (.renameConstraint(t, from: "a", to: "b"), .constraints),
-            (.dropConstraint(t, name: "c", replaced: true), .drops),
-            (.dropConstraint(t, name: "c", replaced: false), .drops),
-            (.addForeignKey(t, fk), .foreignKeys),
-            (.createIndex(t, Index(name: "i", keys: [.column("id")])), .indexes),
-            (.renameIndex(t, from: "a", to: "b"), .indexes),
-            (.dropIndex(t, name: "i", replaced: true), .drops),
-            (.dropIndex(t, name: "i", replaced: false), .drops),
-            (.seedRows(table, rows: [], mode: .enforce), .seeds),
-            (.dropColumn(t, column: "x"), .drops),
-            (.dropTable(t), .destructive),
+            (.column(.dropNotNull(t, column: "x")), .columnChanges),
+            (.column(.addIdentity(t, column: "x", .always)), .columnChanges),
+            (.column(.setIdentity(t, column: "x", .byDefault)), .columnChanges),
+            (.column(.dropIdentity(t, column: "x")), .columnChanges),
+            (.constraint(.addPrimaryKey(t, PrimaryKey(name: "p", columns: ["id"]))), .constraints),
+            (.constraint(.addUnique(t, UniqueConstraint(name: "k", columns: ["id"]))), .constraints),
+            (.constraint(.addCheck(t, CheckConstraint(name: "c", expression: "id > 0"))), .constraints),
+            (.constraint(.renameConstraint(t, from: "a", to: "b")), .constraints),
+            (.constraint(.dropConstraint(t, name: "c", replaced: true)), .drops),
+            (.constraint(.dropConstraint(t, name: "c", replaced: false)), .drops),
+            (.constraint(.addForeignKey(t, fk)), .foreignKeys),
+            (.index(.createIndex(t, Index(name: "i", keys: [.column("id")]))), .indexes),
+            (.index(.renameIndex(t, from: "a", to: "b")), .indexes),
+            (.index(.dropIndex(t, name: "i", replaced: true)), .drops),
+            (.index(.dropIndex(t, name: "i", replaced: false)), .drops),
+            (.seed(.seedRows(table, rows: [], mode: .enforce)), .seeds),
+            (.column(.dropColumn(t, column: "x")), .drops),
+            (.table(.dropTable(t)), .destructive),
         ]
         // Drops that lose something need --allow-destructive; a replaced constraint or index loses nothing.
-        let destructive: [Change.Kind] = [.dropConstraint(t, name: "c", replaced: false), .dropIndex(t, name: "i", replaced: false),
-                                          .dropColumn(t, column: "x"), .dropTable(t)]
+        let destructive: [Change.Kind] = [.constraint(.dropConstraint(t, name: "c", replaced: false)), .index(.dropIndex(t, name: "i", replaced: false)),
+                                          .column(.dropColumn(t, column: "x")), .table(.dropTable(t))]
         for (kind, phase) in expected {
             XCTAssertEqual(Change(kind).phase, phase, "\(kind)")
             XCTAssertEqual(Change(kind).isDestructive, destructive.contains(kind), "\(kind)")
@@ -79,28 +79,28 @@ final class PlannerTests: XCTestCase {
     }
 
     func testMarkers() {
-        let expected: [(Change.Kind, Character)] = [
-            (.createSchema("s"), "+"), (.createTable(table, inlineForeignKeys: []), "+"),
-            (.addColumn(t, Column(name: "x", type: "integer")), "+"), (.addIdentity(t, column: "x", .always), "+"),
-            (.addPrimaryKey(t, PrimaryKey(name: "p", columns: ["id"])), "+"), (.addForeignKey(t, fk), "+"),
-            (.createIndex(t, Index(name: "i", keys: [.column("id")])), "+"),
-            (.seedRows(table, rows: [], mode: .insertMissing), "+"), (.seedRows(table, rows: [], mode: .enforce), "~"),
-            (alterTypeKind(t, "x", from: "a", to: "b"), "~"), (setNotNullKind(t, "x", type: "integer"), "~"),
-            (.renameConstraint(t, from: "a", to: "b"), "~"), (.renameIndex(t, from: "a", to: "b"), "~"),
-            (.dropConstraint(t, name: "c", replaced: true), "~"), (.dropIndex(t, name: "i", replaced: true), "~"),
-            (.dropConstraint(t, name: "c", replaced: false), "-"), (.dropIndex(t, name: "i", replaced: false), "-"),
-            (.dropColumn(t, column: "x"), "-"), (.dropTable(t), "-"),
+        let expected: [(Change.Kind, Change.Marker)] = [
+            (.schema(.createSchema("s")), .add), (.table(.createTable(table, inlineForeignKeys: [])), .add),
+            (.column(.addColumn(t, Column(name: "x", type: "integer"))), .add), (.column(.addIdentity(t, column: "x", .always)), .add),
+            (.constraint(.addPrimaryKey(t, PrimaryKey(name: "p", columns: ["id"]))), .add), (.constraint(.addForeignKey(t, fk)), .add),
+            (.index(.createIndex(t, Index(name: "i", keys: [.column("id")]))), .add),
+            (.seed(.seedRows(table, rows: [], mode: .insertMissing)), .add), (.seed(.seedRows(table, rows: [], mode: .enforce)), .change),
+            (alterTypeKind(t, "x", from: "a", to: "b"), .change), (setNotNullKind(t, "x", type: "integer"), .change),
+            (.constraint(.renameConstraint(t, from: "a", to: "b")), .change), (.index(.renameIndex(t, from: "a", to: "b")), .change),
+            (.constraint(.dropConstraint(t, name: "c", replaced: true)), .change), (.index(.dropIndex(t, name: "i", replaced: true)), .change),
+            (.constraint(.dropConstraint(t, name: "c", replaced: false)), .remove), (.index(.dropIndex(t, name: "i", replaced: false)), .remove),
+            (.column(.dropColumn(t, column: "x")), .remove), (.table(.dropTable(t)), .remove),
         ]
         for (kind, marker) in expected { XCTAssertEqual(Change(kind).marker, marker, "\(kind)") }
     }
 
     func testWithinAPhaseTheDifferOrderIsKept() {
         let kinds: [Change.Kind] = [
-            .addColumn(u, Column(name: "b", type: "text")),
+            .column(.addColumn(u, Column(name: "b", type: "text"))),
             setNotNullKind(t, "z", type: "integer"),
-            .addColumn(t, Column(name: "a", type: "text")),
-            .addColumn(u, Column(name: "c", type: "text")),
-            .dropNotNull(u, column: "y"),
+            .column(.addColumn(t, Column(name: "a", type: "text"))),
+            .column(.addColumn(u, Column(name: "c", type: "text"))),
+            .column(.dropNotNull(u, column: "y")),
         ]
         let plan = Planner.plan(kinds.map { Change($0) }, allowDestructive: false)
         XCTAssertEqual(plan.steps.map(\.change.kind), [kinds[0], kinds[2], kinds[3], kinds[1], kinds[4]])
@@ -108,10 +108,10 @@ final class PlannerTests: XCTestCase {
 
     func testDestructiveStepsAreBlockedUnlessAllowed() {
         let kinds: [Change.Kind] = [
-            .dropTable(u),
-            .addColumn(t, Column(name: "x", type: "integer")),
-            .dropColumn(t, column: "old"),
-            .createIndex(t, Index(name: "t_x_idx", keys: [.column("x")])),
+            .table(.dropTable(u)),
+            .column(.addColumn(t, Column(name: "x", type: "integer"))),
+            .column(.dropColumn(t, column: "old")),
+            .index(.createIndex(t, Index(name: "t_x_idx", keys: [.column("x")]))),
         ]
         let blocked = Planner.plan(kinds.map { Change($0) }, allowDestructive: false)
         XCTAssertEqual(blocked.steps.map(\.change.kind), [kinds[1], kinds[3]])
@@ -130,12 +130,12 @@ final class PlannerTests: XCTestCase {
 
     func testDestructiveStepsDropConstraintsThenIndexesThenColumnsThenTables() {
         let kinds: [Change.Kind] = [
-            .dropTable(u),
-            .dropColumn(t, column: "x"),
-            .dropIndex(t, name: "t_x_idx", replaced: false),
-            .dropConstraint(t, name: "t_x_check", replaced: false),
-            .dropTable(t),
-            .dropConstraint(u, name: "u_y_check", replaced: false),
+            .table(.dropTable(u)),
+            .column(.dropColumn(t, column: "x")),
+            .index(.dropIndex(t, name: "t_x_idx", replaced: false)),
+            .constraint(.dropConstraint(t, name: "t_x_check", replaced: false)),
+            .table(.dropTable(t)),
+            .constraint(.dropConstraint(u, name: "u_y_check", replaced: false)),
         ]
         let plan = Planner.plan(kinds.map { Change($0) }, allowDestructive: true)
         XCTAssertEqual(plan.steps.map(\.change.kind), [kinds[3], kinds[5], kinds[2], kinds[1], kinds[0], kinds[4]])
@@ -146,9 +146,9 @@ final class PlannerTests: XCTestCase {
     func testReplacedIndexIsDroppedBeforeItIsRecreated() {
         let index = Index(name: "t_x_idx", keys: [.column("x")], predicate: "x > 0")
         let kinds: [Change.Kind] = [
-            .createIndex(t, Index(name: "t_a_idx", keys: [.column("a")])),
-            .dropIndex(t, name: "t_x_idx", replaced: true),
-            .createIndex(t, index),
+            .index(.createIndex(t, Index(name: "t_a_idx", keys: [.column("a")]))),
+            .index(.dropIndex(t, name: "t_x_idx", replaced: true)),
+            .index(.createIndex(t, index)),
         ]
         let plan = Planner.plan(kinds.map { Change($0) }, allowDestructive: false)
         XCTAssertEqual(plan.steps.map(\.change.kind), [kinds[1], kinds[0], kinds[2]])
@@ -161,14 +161,14 @@ final class PlannerTests: XCTestCase {
 
     func testReplacedConstraintIsDroppedBeforeItIsReAdded() {
         let check = CheckConstraint(name: "t_x_check", expression: "x > 1")
-        let kinds: [Change.Kind] = [.dropConstraint(t, name: "t_x_check", replaced: true), .addCheck(t, check)]
+        let kinds: [Change.Kind] = [.constraint(.dropConstraint(t, name: "t_x_check", replaced: true)), .constraint(.addCheck(t, check))]
         let plan = Planner.plan(kinds.map { Change($0) }, allowDestructive: false)
         XCTAssertEqual(plan.steps.map(\.change.kind), kinds)
         XCTAssertEqual(plan.blocked, [])
     }
 
     func testStepsCarryTheRenderedStatementsAndSummary() {
-        let change = Change(.addColumn(t, Column(name: "x", type: "integer")))
+        let change = Change(.column(.addColumn(t, Column(name: "x", type: "integer"))))
         let plan = Planner.plan([change], allowDestructive: false)
         XCTAssertEqual(plan.steps, [PlanStep(number: 1, change: change,
                                              statements: ["ALTER TABLE \"public\".\"t\" ADD COLUMN IF NOT EXISTS \"x\" integer"],
@@ -179,49 +179,49 @@ final class PlannerTests: XCTestCase {
 
     func testHazardsPerChangeKind() {
         let expected: [(Change.Kind, [Hazard])] = [
-            (.createSchema("s"), []),
-            (.createTable(table, inlineForeignKeys: []), []),
-            (.addColumn(t, Column(name: "x", type: "integer")), [.accessExclusiveLock]),
-            (.addColumn(t, Column(name: "x", type: "integer", defaultValue: .literal(.number("0")))), [.accessExclusiveLock]),
-            (.addColumn(t, Column(name: "x", type: "timestamptz", defaultValue: .expression("now()"))),
+            (.schema(.createSchema("s")), []),
+            (.table(.createTable(table, inlineForeignKeys: [])), []),
+            (.column(.addColumn(t, Column(name: "x", type: "integer"))), [.accessExclusiveLock]),
+            (.column(.addColumn(t, Column(name: "x", type: "integer", defaultValue: .literal(.number("0"))))), [.accessExclusiveLock]),
+            (.column(.addColumn(t, Column(name: "x", type: "timestamptz", defaultValue: .expression("now()")))),
              [.accessExclusiveLock, .rewritesTable]),
-            (.addColumn(t, Column(name: "x", type: "integer", isNullable: false)), [.accessExclusiveLock, .mayFailOnExistingRows]),
-            (.addColumn(t, Column(name: "x", type: "integer", isNullable: false, backfill: .number("0"))),
+            (.column(.addColumn(t, Column(name: "x", type: "integer", isNullable: false))), [.accessExclusiveLock, .mayFailOnExistingRows]),
+            (.column(.addColumn(t, Column(name: "x", type: "integer", isNullable: false, backfill: .number("0")))),
              [.accessExclusiveLock, .rewritesTable]),
-            (.addColumn(t, Column(name: "x", type: "integer", isNullable: false, defaultValue: .literal(.number("0")))),
+            (.column(.addColumn(t, Column(name: "x", type: "integer", isNullable: false, defaultValue: .literal(.number("0"))))),
              [.accessExclusiveLock]),
-            (.addColumn(t, Column(name: "x", type: "bigint", isNullable: false, identity: .always)),
+            (.column(.addColumn(t, Column(name: "x", type: "bigint", isNullable: false, identity: .always))),
              [.accessExclusiveLock, .rewritesTable]),
-            (.addColumn(t, Column(name: "x", type: "integer", isNullable: false, isSerial: true)),
+            (.column(.addColumn(t, Column(name: "x", type: "integer", isNullable: false, isSerial: true))),
              [.accessExclusiveLock, .rewritesTable]),
             (alterTypeKind(t, "x", from: "integer", to: "bigint"), [.accessExclusiveLock, .rewritesTable]),
             (alterTypeKind(t, "x", from: "bigint", to: "integer"),
              [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows, .deletesData]),
-            (.setDefault(t, column: "x", .literal(.number("1"))), [.accessExclusiveLock]),
-            (.dropDefault(t, column: "x"), [.accessExclusiveLock]),
+            (.column(.setDefault(t, column: "x", .literal(.number("1")))), [.accessExclusiveLock]),
+            (.column(.dropDefault(t, column: "x")), [.accessExclusiveLock]),
             (setNotNullKind(t, "x", type: "integer"), [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows]),
-            (.dropNotNull(t, column: "x"), [.accessExclusiveLock]),
-            (.addIdentity(t, column: "x", .always), [.accessExclusiveLock, .mayFailOnExistingRows]),
-            (.setIdentity(t, column: "x", .always), [.accessExclusiveLock]),
-            (.dropIdentity(t, column: "x"), [.accessExclusiveLock]),
-            (.addPrimaryKey(t, PrimaryKey(name: "p", columns: ["id"])), [.accessExclusiveLock, .blocksWrites, .mayFailOnExistingRows]),
-            (.addUnique(t, UniqueConstraint(name: "k", columns: ["id"])), [.accessExclusiveLock, .blocksWrites, .mayFailOnExistingRows]),
-            (.addCheck(t, CheckConstraint(name: "c", expression: "id > 0")), [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows]),
-            (.addForeignKey(t, fk), [.rewritesTable, .mayFailOnExistingRows]),
-            (.renameConstraint(t, from: "a", to: "b"), []),
-            (.dropConstraint(t, name: "c", replaced: true), [.accessExclusiveLock]),
-            (.dropConstraint(t, name: "c", replaced: false), [.accessExclusiveLock, .deletesData]),
-            (.createIndex(t, Index(name: "i", keys: [.column("id")])), [.blocksWrites]),
-            (.createIndex(t, Index(name: "i", keys: [.column("id")], isUnique: true)), [.blocksWrites, .mayFailOnExistingRows]),
-            (.renameIndex(t, from: "a", to: "b"), []),
-            (.dropIndex(t, name: "i", replaced: true), [.accessExclusiveLock]),
-            (.dropIndex(t, name: "i", replaced: false), [.accessExclusiveLock, .deletesData]),
-            (.seedRows(table, rows: table.seed!.rows, mode: .enforce), []),
-            (.dropColumn(t, column: "x"), [.accessExclusiveLock, .deletesData]),
-            (.dropTable(t), [.accessExclusiveLock, .deletesData]),
+            (.column(.dropNotNull(t, column: "x")), [.accessExclusiveLock]),
+            (.column(.addIdentity(t, column: "x", .always)), [.accessExclusiveLock, .mayFailOnExistingRows]),
+            (.column(.setIdentity(t, column: "x", .always)), [.accessExclusiveLock]),
+            (.column(.dropIdentity(t, column: "x")), [.accessExclusiveLock]),
+            (.constraint(.addPrimaryKey(t, PrimaryKey(name: "p", columns: ["id"]))), [.accessExclusiveLock, .blocksWrites, .mayFailOnExistingRows]),
+            (.constraint(.addUnique(t, UniqueConstraint(name: "k", columns: ["id"]))), [.accessExclusiveLock, .blocksWrites, .mayFailOnExistingRows]),
+            (.constraint(.addCheck(t, CheckConstraint(name: "c", expression: "id > 0"))), [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows]),
+            (.constraint(.addForeignKey(t, fk)), [.rewritesTable, .mayFailOnExistingRows]),
+            (.constraint(.renameConstraint(t, from: "a", to: "b")), []),
+            (.constraint(.dropConstraint(t, name: "c", replaced: true)), [.accessExclusiveLock]),
+            (.constraint(.dropConstraint(t, name: "c", replaced: false)), [.accessExclusiveLock, .deletesData]),
+            (.index(.createIndex(t, Index(name: "i", keys: [.column("id")]))), [.blocksWrites]),
+            (.index(.createIndex(t, Index(name: "i", keys: [.column("id")], isUnique: true))), [.blocksWrites, .mayFailOnExistingRows]),
+            (.index(.renameIndex(t, from: "a", to: "b")), []),
+            (.index(.dropIndex(t, name: "i", replaced: true)), [.accessExclusiveLock]),
+            (.index(.dropIndex(t, name: "i", replaced: false)), [.accessExclusiveLock, .deletesData]),
+            (.seed(.seedRows(table, rows: table.seed!.rows, mode: .enforce)), []),
+            (.column(.dropColumn(t, column: "x")), [.accessExclusiveLock, .deletesData]),
+            (.table(.dropTable(t)), [.accessExclusiveLock, .deletesData]),
         ]
         for (kind, hazards) in expected {
-            XCTAssertEqual(Hazard.of(Change(kind)), hazards, "\(kind)")
+            XCTAssertEqual(Change(kind).hazards, hazards, "\(kind)")
             let step = Planner.plan([Change(kind)], allowDestructive: true).steps.first
             XCTAssertEqual(step?.hazards, hazards, "\(kind)")
         }
@@ -238,7 +238,7 @@ final class PlannerTests: XCTestCase {
 
     func testTakesHeavyLock() {
         func step(_ hazards: [Hazard]) -> PlanStep {
-            PlanStep(number: 1, change: Change(.createSchema("s")), statements: [], hazards: hazards)
+            PlanStep(number: 1, change: Change(.schema(.createSchema("s"))), statements: [], hazards: hazards)
         }
         XCTAssertFalse(step([]).takesHeavyLock)
         XCTAssertFalse(step([.rewritesTable, .mayFailOnExistingRows, .deletesData]).takesHeavyLock)
@@ -249,8 +249,8 @@ final class PlannerTests: XCTestCase {
     func testIsInSync() {
         XCTAssertTrue(Planner.plan([], allowDestructive: false).isInSync)
         XCTAssertTrue(Plan(steps: [], blocked: [], unmanagedTables: [u]).isInSync, "unmanaged tables alone are not drift to apply")
-        XCTAssertFalse(Planner.plan([Change(.createSchema("s"))], allowDestructive: false).isInSync)
-        let onlyBlocked = Planner.plan([Change(.dropTable(u))], allowDestructive: false)
+        XCTAssertFalse(Planner.plan([Change(.schema(.createSchema("s")))], allowDestructive: false).isInSync)
+        let onlyBlocked = Planner.plan([Change(.table(.dropTable(u)))], allowDestructive: false)
         XCTAssertEqual(onlyBlocked.steps, [])
         XCTAssertEqual(onlyBlocked.blocked.count, 1)
         XCTAssertFalse(onlyBlocked.isInSync)
@@ -258,17 +258,17 @@ final class PlannerTests: XCTestCase {
 
     func testUnmanagedTablesAreListedSortedWhetherBlockedOrNot() {
         let a = QualifiedName(schema: "public", name: "a"), z = QualifiedName(schema: "billing", name: "z")
-        let changes = [Change(.dropTable(u)), Change(.dropColumn(t, column: "x")), Change(.dropTable(a)), Change(.dropTable(z))]
+        let changes = [Change(.table(.dropTable(u))), Change(.column(.dropColumn(t, column: "x"))), Change(.table(.dropTable(a))), Change(.table(.dropTable(z)))]
         XCTAssertEqual(Planner.plan(changes, allowDestructive: false).unmanagedTables, [z, a, u])
         XCTAssertEqual(Planner.plan(changes, allowDestructive: true).unmanagedTables, [z, a, u])
     }
 
     func testChangeTableGrouping() {
-        XCTAssertNil(Change(.createSchema("s")).table)
-        XCTAssertEqual(Change(.createTable(table, inlineForeignKeys: [])).table, t)
-        XCTAssertEqual(Change(.seedRows(table, rows: [], mode: .enforce)).table, t)
-        XCTAssertEqual(Change(.renameIndex(u, from: "a", to: "b")).table, u)
-        XCTAssertEqual(Change(.dropTable(u)).table, u)
+        XCTAssertNil(Change(.schema(.createSchema("s"))).table)
+        XCTAssertEqual(Change(.table(.createTable(table, inlineForeignKeys: []))).table, t)
+        XCTAssertEqual(Change(.seed(.seedRows(table, rows: [], mode: .enforce))).table, t)
+        XCTAssertEqual(Change(.index(.renameIndex(u, from: "a", to: "b"))).table, u)
+        XCTAssertEqual(Change(.table(.dropTable(u))).table, u)
     }
 
     func testPhaseComparable() {
@@ -292,8 +292,8 @@ final class ChangeKindHelperTests: XCTestCase {
         XCTAssertEqual(alter.fields["column"], "a")
         XCTAssertEqual(alter.fields["from"], "integer")
         XCTAssertEqual(alter.fields["to"], "bigint")
-        XCTAssertEqual(caseFields(.dropTable(t)).name, "dropTable")
-        XCTAssertEqual(caseFields(.dropTable(t)).fields, [".0": "s.t"])
-        XCTAssertEqual(caseFields(.createSchema("x")).fields, [".0": "x"])
+        XCTAssertEqual(caseFields(.table(.dropTable(t))).name, "dropTable")
+        XCTAssertEqual(caseFields(.table(.dropTable(t))).fields, [".0": "s.t"])
+        XCTAssertEqual(caseFields(.schema(.createSchema("x"))).fields, [".0": "x"])
     }
 }

@@ -5,7 +5,7 @@ import XCTest
 final class SQLRenderingTests: XCTestCase {
     private let t = QualifiedName(name: "t")
 
-    private func sql(_ kind: Change.Kind) -> [String] { SQLRenderer.statements(for: Change(kind)) }
+    private func sql(_ kind: Change.Kind) -> [String] { Change(kind).statements }
 
     // MARK: - Quoting
 
@@ -142,11 +142,11 @@ final class SQLRenderingTests: XCTestCase {
     }
 
     func testCreateSchema() {
-        XCTAssertEqual(sql(.createSchema("billing")), ["CREATE SCHEMA IF NOT EXISTS \"billing\""])
+        XCTAssertEqual(sql(.schema(.createSchema("billing"))), ["CREATE SCHEMA IF NOT EXISTS \"billing\""])
     }
 
     func testCreateTableWithInlineConstraints() {
-        XCTAssertEqual(sql(.createTable(fullTable, inlineForeignKeys: [parentKey])), ["""
+        XCTAssertEqual(sql(.table(.createTable(fullTable, inlineForeignKeys: [parentKey]))), ["""
         CREATE TABLE IF NOT EXISTS "public"."t" (
             "id" bigint GENERATED ALWAYS AS IDENTITY,
             "name" text NOT NULL,
@@ -165,33 +165,33 @@ final class SQLRenderingTests: XCTestCase {
 
     func testCreateTableLeavesOutForeignKeysNotInlined() {
         let table = Table(name: t, columns: [Column(name: "p", type: "bigint")], foreignKeys: [parentKey])
-        XCTAssertEqual(sql(.createTable(table, inlineForeignKeys: [])), ["CREATE TABLE IF NOT EXISTS \"public\".\"t\" (\n    \"p\" bigint\n)"])
+        XCTAssertEqual(sql(.table(.createTable(table, inlineForeignKeys: []))), ["CREATE TABLE IF NOT EXISTS \"public\".\"t\" (\n    \"p\" bigint\n)"])
     }
 
     func testColumnStatements() {
-        XCTAssertEqual(sql(.addColumn(t, Column(name: "score", type: "numeric(5,2)", defaultValue: .literal(.number("0"))))),
+        XCTAssertEqual(sql(.column(.addColumn(t, Column(name: "score", type: "numeric(5,2)", defaultValue: .literal(.number("0")))))),
                        ["ALTER TABLE \"public\".\"t\" ADD COLUMN IF NOT EXISTS \"score\" numeric(5,2) DEFAULT 0"])
-        XCTAssertEqual(sql(.addColumn(t, Column(name: "s", type: "integer", isNullable: false, isSerial: true))),
+        XCTAssertEqual(sql(.column(.addColumn(t, Column(name: "s", type: "integer", isNullable: false, isSerial: true)))),
                        ["ALTER TABLE \"public\".\"t\" ADD COLUMN IF NOT EXISTS \"s\" serial"])
         XCTAssertEqual(sql(alterTypeKind(t, "score", from: "integer", to: "numeric(5,2)")),
                        ["ALTER TABLE \"public\".\"t\" ALTER COLUMN \"score\" TYPE numeric(5,2) USING \"score\"::numeric(5,2)"])
-        XCTAssertEqual(sql(.setDefault(t, column: "score", .literal(.number("0")))),
+        XCTAssertEqual(sql(.column(.setDefault(t, column: "score", .literal(.number("0"))))),
                        ["ALTER TABLE \"public\".\"t\" ALTER COLUMN \"score\" SET DEFAULT '0'"])
-        XCTAssertEqual(sql(.setDefault(t, column: "at", .expression("now()"))),
+        XCTAssertEqual(sql(.column(.setDefault(t, column: "at", .expression("now()")))),
                        ["ALTER TABLE \"public\".\"t\" ALTER COLUMN \"at\" SET DEFAULT now()"])
-        XCTAssertEqual(sql(.dropDefault(t, column: "score")), ["ALTER TABLE \"public\".\"t\" ALTER COLUMN \"score\" DROP DEFAULT"])
+        XCTAssertEqual(sql(.column(.dropDefault(t, column: "score"))), ["ALTER TABLE \"public\".\"t\" ALTER COLUMN \"score\" DROP DEFAULT"])
         XCTAssertEqual(sql(setNotNullKind(t, "name", type: "text")), ["ALTER TABLE \"public\".\"t\" ALTER COLUMN \"name\" SET NOT NULL"])
-        XCTAssertEqual(sql(.dropNotNull(t, column: "name")), ["ALTER TABLE \"public\".\"t\" ALTER COLUMN \"name\" DROP NOT NULL"])
-        XCTAssertEqual(sql(.setIdentity(t, column: "id", .always)),
+        XCTAssertEqual(sql(.column(.dropNotNull(t, column: "name"))), ["ALTER TABLE \"public\".\"t\" ALTER COLUMN \"name\" DROP NOT NULL"])
+        XCTAssertEqual(sql(.column(.setIdentity(t, column: "id", .always))),
                        ["ALTER TABLE \"public\".\"t\" ALTER COLUMN \"id\" SET GENERATED ALWAYS"])
-        XCTAssertEqual(sql(.dropIdentity(t, column: "id")),
+        XCTAssertEqual(sql(.column(.dropIdentity(t, column: "id"))),
                        ["ALTER TABLE \"public\".\"t\" ALTER COLUMN \"id\" DROP IDENTITY IF EXISTS"])
-        XCTAssertEqual(sql(.dropColumn(t, column: "code")), ["ALTER TABLE \"public\".\"t\" DROP COLUMN IF EXISTS \"code\""])
-        XCTAssertEqual(sql(.dropTable(t)), ["DROP TABLE IF EXISTS \"public\".\"t\""])
+        XCTAssertEqual(sql(.column(.dropColumn(t, column: "code"))), ["ALTER TABLE \"public\".\"t\" DROP COLUMN IF EXISTS \"code\""])
+        XCTAssertEqual(sql(.table(.dropTable(t))), ["DROP TABLE IF EXISTS \"public\".\"t\""])
     }
 
     func testAddIdentityIsGuarded() {
-        XCTAssertEqual(sql(.addIdentity(t, column: "id", .byDefault)), ["""
+        XCTAssertEqual(sql(.column(.addIdentity(t, column: "id", .byDefault))), ["""
         DO $reconcile$
         BEGIN
             IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."t"'::regclass AND attname = 'id' AND attidentity <> '') THEN
@@ -215,24 +215,24 @@ final class SQLRenderingTests: XCTestCase {
     }
 
     func testConstraintsAreAddedInGuardedDoBlocks() {
-        XCTAssertEqual(sql(.addPrimaryKey(t, PrimaryKey(name: "t_pkey", columns: ["id", "name"]))),
+        XCTAssertEqual(sql(.constraint(.addPrimaryKey(t, PrimaryKey(name: "t_pkey", columns: ["id", "name"])))),
                        [guardedAdd("t_pkey", "PRIMARY KEY (\"id\", \"name\")")])
-        XCTAssertEqual(sql(.addUnique(t, UniqueConstraint(name: "t_name_key", columns: ["name"]))),
+        XCTAssertEqual(sql(.constraint(.addUnique(t, UniqueConstraint(name: "t_name_key", columns: ["name"])))),
                        [guardedAdd("t_name_key", "UNIQUE (\"name\")")])
-        XCTAssertEqual(sql(.addCheck(t, CheckConstraint(name: "t_score_check", expression: "score >= 0"))),
+        XCTAssertEqual(sql(.constraint(.addCheck(t, CheckConstraint(name: "t_score_check", expression: "score >= 0")))),
                        [guardedAdd("t_score_check", "CHECK (score >= 0)")])
-        XCTAssertEqual(sql(.addCheck(t, CheckConstraint(name: "t_c", expression: "CHECK ((score >= 0))"))),
+        XCTAssertEqual(sql(.constraint(.addCheck(t, CheckConstraint(name: "t_c", expression: "CHECK ((score >= 0))")))),
                        [guardedAdd("t_c", "CHECK ((score >= 0))")])
-        XCTAssertEqual(sql(.addForeignKey(t, parentKey)),
+        XCTAssertEqual(sql(.constraint(.addForeignKey(t, parentKey))),
                        [guardedAdd("t_p_fkey", "FOREIGN KEY (\"p\") REFERENCES \"public\".\"p\" (\"id\") ON UPDATE SET NULL ON DELETE CASCADE")])
         let plain = ForeignKey(name: "t_ab_fkey", columns: ["a", "b"], referencedTable: QualifiedName(schema: "s", name: "q"),
                                referencedColumns: ["x", "y"])
-        XCTAssertEqual(sql(.addForeignKey(t, plain)),
+        XCTAssertEqual(sql(.constraint(.addForeignKey(t, plain))),
                        [guardedAdd("t_ab_fkey", "FOREIGN KEY (\"a\", \"b\") REFERENCES \"s\".\"q\" (\"x\", \"y\")")])
     }
 
     func testRenameAndDropConstraint() {
-        XCTAssertEqual(sql(.renameConstraint(t, from: "old", to: "new")), ["""
+        XCTAssertEqual(sql(.constraint(.renameConstraint(t, from: "old", to: "new"))), ["""
         DO $reconcile$
         BEGIN
             IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = '"public"."t"'::regclass AND conname = 'old') THEN
@@ -241,21 +241,21 @@ final class SQLRenderingTests: XCTestCase {
         END
         $reconcile$
         """])
-        XCTAssertEqual(sql(.dropConstraint(t, name: "t_x", replaced: false)),
+        XCTAssertEqual(sql(.constraint(.dropConstraint(t, name: "t_x", replaced: false))),
                        ["ALTER TABLE \"public\".\"t\" DROP CONSTRAINT IF EXISTS \"t_x\""])
-        XCTAssertEqual(sql(.dropConstraint(t, name: "t_x", replaced: true)),
+        XCTAssertEqual(sql(.constraint(.dropConstraint(t, name: "t_x", replaced: true))),
                        ["ALTER TABLE \"public\".\"t\" DROP CONSTRAINT IF EXISTS \"t_x\""])
     }
 
     func testIndexStatements() {
-        XCTAssertEqual(sql(.createIndex(t, Index(name: "t_name_idx", keys: [.column("name")], method: "gin"))),
+        XCTAssertEqual(sql(.index(.createIndex(t, Index(name: "t_name_idx", keys: [.column("name")], method: "gin")))),
                        ["CREATE INDEX IF NOT EXISTS \"t_name_idx\" ON \"public\".\"t\" USING gin (\"name\")"])
-        XCTAssertEqual(sql(.createIndex(t, Index(name: "t_ab_key", keys: [.column("a"), .column("B")], isUnique: true,
-                                                 predicate: "a IS NOT NULL"))),
+        XCTAssertEqual(sql(.index(.createIndex(t, Index(name: "t_ab_key", keys: [.column("a"), .column("B")], isUnique: true,
+                                                 predicate: "a IS NOT NULL")))),
                        ["CREATE UNIQUE INDEX IF NOT EXISTS \"t_ab_key\" ON \"public\".\"t\" USING btree (\"a\", \"B\") WHERE (a IS NOT NULL)"])
-        XCTAssertEqual(sql(.renameIndex(QualifiedName(schema: "s", name: "t"), from: "a", to: "b")),
+        XCTAssertEqual(sql(.index(.renameIndex(QualifiedName(schema: "s", name: "t"), from: "a", to: "b"))),
                        ["ALTER INDEX IF EXISTS \"s\".\"a\" RENAME TO \"b\""])
-        XCTAssertEqual(sql(.dropIndex(QualifiedName(schema: "s", name: "t"), name: "t_name_idx", replaced: false)),
+        XCTAssertEqual(sql(.index(.dropIndex(QualifiedName(schema: "s", name: "t"), name: "t_name_idx", replaced: false))),
                        ["DROP INDEX IF EXISTS \"s\".\"t_name_idx\""])
     }
 
@@ -263,7 +263,7 @@ final class SQLRenderingTests: XCTestCase {
         // An expression key is written exactly as inside CREATE INDEX (...): a function call needs no
         // parentheses of its own, an operator expression carries them, and ordering/opclass words pass through.
         let index = Index(name: "t_lower_idx", keys: [.expression("lower(name)"), .column("id")], isUnique: true)
-        XCTAssertEqual(sql(.createIndex(t, index)),
+        XCTAssertEqual(sql(.index(.createIndex(t, index))),
                        ["CREATE UNIQUE INDEX IF NOT EXISTS \"t_lower_idx\" ON \"public\".\"t\" USING btree (lower(name), \"id\")"])
         XCTAssertEqual(SQLRenderer.indexDefinitionTail(index), "USING btree (lower(name), \"id\")")
         let mixed = Index(name: "t_mixed", keys: [.expression("(a + b)"), .expression("created_at DESC"),
@@ -289,7 +289,7 @@ final class SQLRenderingTests: XCTestCase {
             SeedRow(values: [("id", .number("1")), ("label", .string("it's")), ("ratio", .number("0.8"))]),
             SeedRow(values: [("id", .number("2")), ("label", .number("0012")), ("ratio", .null)]),
         ]
-        XCTAssertEqual(sql(.seedRows(seededTable, rows: rows, mode: .insertMissing)), ["""
+        XCTAssertEqual(sql(.seed(.seedRows(seededTable, rows: rows, mode: .insertMissing))), ["""
         INSERT INTO "public"."t" ("id", "label", "ratio")
         VALUES (1, 'it''s', 0.8),
                (2, '0012', NULL)
@@ -299,7 +299,7 @@ final class SQLRenderingTests: XCTestCase {
 
     func testEnforceSeedRowsUpdateOnlyWhenDistinct() {
         let rows = [SeedRow(values: [("id", .number("1")), ("label", .string("a")), ("on", .bool(true))])]
-        XCTAssertEqual(sql(.seedRows(seededTable, rows: rows, mode: .enforce)), ["""
+        XCTAssertEqual(sql(.seed(.seedRows(seededTable, rows: rows, mode: .enforce))), ["""
         INSERT INTO "public"."t" AS "t" ("id", "label", "on")
         VALUES (1, 'a', true)
         ON CONFLICT ("id") DO UPDATE SET "label" = EXCLUDED."label", "on" = EXCLUDED."on"
@@ -309,7 +309,7 @@ final class SQLRenderingTests: XCTestCase {
 
     func testEnforceWithOnlyKeyColumnsDoesNothingOnConflict() {
         let rows = [SeedRow(values: [("id", .number("1"))])]
-        XCTAssertEqual(sql(.seedRows(seededTable, rows: rows, mode: .enforce)),
+        XCTAssertEqual(sql(.seed(.seedRows(seededTable, rows: rows, mode: .enforce))),
                        ["INSERT INTO \"public\".\"t\" (\"id\")\nVALUES (1)\nON CONFLICT (\"id\") DO NOTHING"])
     }
 
@@ -319,7 +319,7 @@ final class SQLRenderingTests: XCTestCase {
             SeedRow(values: [("id", .number("2"))]),
             SeedRow(values: [("id", .number("3")), ("label", .string("c"))]),
         ]
-        XCTAssertEqual(sql(.seedRows(seededTable, rows: rows, mode: .insertMissing)), [
+        XCTAssertEqual(sql(.seed(.seedRows(seededTable, rows: rows, mode: .insertMissing))), [
             "INSERT INTO \"public\".\"t\" (\"id\", \"label\")\nVALUES (1, 'a'),\n       (3, 'c')\nON CONFLICT (\"id\") DO NOTHING",
             "INSERT INTO \"public\".\"t\" (\"id\")\nVALUES (2)\nON CONFLICT (\"id\") DO NOTHING",
         ])
@@ -330,7 +330,7 @@ final class SQLRenderingTests: XCTestCase {
         table.uniqueConstraints = [UniqueConstraint(name: "t_label_key", columns: ["label"])]
         table.seed = Seed(mode: .enforce, key: ["label"], rows: [])
         let rows = [SeedRow(values: [("label", .string("x")), ("ratio", .number("1"))])]
-        XCTAssertEqual(sql(.seedRows(table, rows: rows, mode: .enforce)), ["""
+        XCTAssertEqual(sql(.seed(.seedRows(table, rows: rows, mode: .enforce))), ["""
         INSERT INTO "public"."t" AS "t" ("label", "ratio")
         VALUES ('x', 1)
         ON CONFLICT ("label") DO UPDATE SET "ratio" = EXCLUDED."ratio"
@@ -349,19 +349,19 @@ final class SQLRenderingTests: XCTestCase {
 
     func testSeedingAnIdentityAlwaysColumnOverridesSystemValue() {
         let rows = [SeedRow(values: [("id", .number("1")), ("code", .string("a"))])]
-        XCTAssertEqual(sql(.seedRows(identityTable, rows: rows, mode: .insertMissing)), ["""
+        XCTAssertEqual(sql(.seed(.seedRows(identityTable, rows: rows, mode: .insertMissing))), ["""
         INSERT INTO "public"."t" ("id", "code") OVERRIDING SYSTEM VALUE
         VALUES (1, 'a')
         ON CONFLICT ("code") DO NOTHING
         """])
         // Rows that leave the identity column out let the sequence fill it: no OVERRIDING.
         let generated = [SeedRow(values: [("code", .string("b"))])]
-        XCTAssertEqual(sql(.seedRows(identityTable, rows: generated, mode: .insertMissing)),
+        XCTAssertEqual(sql(.seed(.seedRows(identityTable, rows: generated, mode: .insertMissing))),
                        ["INSERT INTO \"public\".\"t\" (\"code\")\nVALUES ('b')\nON CONFLICT (\"code\") DO NOTHING"])
         // BY DEFAULT identities accept explicit values without it.
         var byDefault = identityTable
         byDefault.columns[0].identity = .byDefault
-        XCTAssertEqual(sql(.seedRows(byDefault, rows: rows, mode: .insertMissing)),
+        XCTAssertEqual(sql(.seed(.seedRows(byDefault, rows: rows, mode: .insertMissing))),
                        ["INSERT INTO \"public\".\"t\" (\"id\", \"code\")\nVALUES (1, 'a')\nON CONFLICT (\"code\") DO NOTHING"])
     }
 
@@ -371,7 +371,7 @@ final class SQLRenderingTests: XCTestCase {
     func testOverridingSystemValueIsDecidedPerInsert() {
         let rows = [SeedRow(values: [("code", .string("a"))]),
                     SeedRow(values: [("id", .number("5")), ("code", .string("b"))])]
-        XCTAssertEqual(sql(.seedRows(identityTable, rows: rows, mode: .insertMissing)), [
+        XCTAssertEqual(sql(.seed(.seedRows(identityTable, rows: rows, mode: .insertMissing))), [
             "INSERT INTO \"public\".\"t\" (\"code\")\nVALUES ('a')\nON CONFLICT (\"code\") DO NOTHING",
             "INSERT INTO \"public\".\"t\" (\"id\", \"code\") OVERRIDING SYSTEM VALUE\nVALUES (5, 'b')\nON CONFLICT (\"code\") DO NOTHING",
         ])
@@ -395,23 +395,23 @@ final class SQLRenderingTests: XCTestCase {
         for name in hostileNames {
             let table = QualifiedName(schema: name, name: name)
             let q = SQL.identifier(name)
-            XCTAssertEqual(sql(.dropTable(table)), ["DROP TABLE IF EXISTS \(q).\(q)"], name)
-            XCTAssertEqual(sql(.addColumn(table, Column(name: name, type: "text"))),
+            XCTAssertEqual(sql(.table(.dropTable(table))), ["DROP TABLE IF EXISTS \(q).\(q)"], name)
+            XCTAssertEqual(sql(.column(.addColumn(table, Column(name: name, type: "text")))),
                            ["ALTER TABLE \(q).\(q) ADD COLUMN IF NOT EXISTS \(q) text"], name)
-            XCTAssertEqual(sql(.createIndex(table, Index(name: name, keys: [.column(name)]))),
+            XCTAssertEqual(sql(.index(.createIndex(table, Index(name: name, keys: [.column(name)])))),
                            ["CREATE INDEX IF NOT EXISTS \(q) ON \(q).\(q) USING btree (\(q))"], name)
             let regclass = SQL.literal("\(q).\(q)")
             let statement = "ALTER TABLE \(q).\(q) ADD CONSTRAINT \(q) UNIQUE (\(q))"
             let body = "\nBEGIN\n    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = \(regclass)::regclass AND conname = \(SQL.literal(name))) THEN\n        \(statement);\n    END IF;\nEND\n"
-            XCTAssertEqual(sql(.addUnique(table, UniqueConstraint(name: name, columns: [name]))), ["DO " + SQL.dollarQuoted(body)], name)
+            XCTAssertEqual(sql(.constraint(.addUnique(table, UniqueConstraint(name: name, columns: [name])))), ["DO " + SQL.dollarQuoted(body)], name)
         }
     }
 
     func testHostileNameInsideADoBlockGetsAnotherDollarTag() {
         let name = "x$reconcile$y"
-        XCTAssertEqual(sql(.dropConstraint(t, name: name, replaced: false)),
+        XCTAssertEqual(sql(.constraint(.dropConstraint(t, name: name, replaced: false))),
                        ["ALTER TABLE \"public\".\"t\" DROP CONSTRAINT IF EXISTS \"x$reconcile$y\""])
-        let statements = sql(.addCheck(t, CheckConstraint(name: name, expression: "true")))
+        let statements = sql(.constraint(.addCheck(t, CheckConstraint(name: name, expression: "true"))))
         XCTAssertEqual(statements.count, 1)
         XCTAssertTrue(statements[0].hasPrefix("DO $reconcile1$\nBEGIN\n"), statements[0])
         XCTAssertTrue(statements[0].hasSuffix("\nEND\n$reconcile1$"), statements[0])
@@ -420,7 +420,7 @@ final class SQLRenderingTests: XCTestCase {
 
     func testHostileQuotesInGuardLiterals() {
         let table = QualifiedName(schema: "it's", name: "a\\b")
-        XCTAssertEqual(sql(.renameConstraint(table, from: "o'ld", to: "n\"ew")), ["""
+        XCTAssertEqual(sql(.constraint(.renameConstraint(table, from: "o'ld", to: "n\"ew"))), ["""
         DO $reconcile$
         BEGIN
             IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = E'"it''s"."a\\\\b"'::regclass AND conname = 'o''ld') THEN

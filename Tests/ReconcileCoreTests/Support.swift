@@ -99,17 +99,17 @@ func unquoteLiteral(_ text: String) -> String? {
 
 // MARK: - Change kinds whose associated values are still evolving
 
-// `.setNotNull` and `.alterColumnType` are gaining associated values (a backfill value, a lossy flag) in
+// `.column(.setNotNull)` and `.column(.alterColumnType)` are gaining associated values (a backfill value, a lossy flag) in
 // work in progress. Tests obtain these two kinds from the differ instead of spelling out every associated
 // value, so the suite compiles either way; `caseFields` checks the values that matter independently.
 
-/// The `.setNotNull` change for making `column` (of SQL type `type`) NOT NULL, with no backfill.
+/// The `.column(.setNotNull)` change for making `column` (of SQL type `type`) NOT NULL, with no backfill.
 func setNotNullKind(_ table: QualifiedName, _ column: String, type: String) -> Change.Kind {
     onlyChange(desired: Table(name: table, columns: [Column(name: column, type: type, isNullable: false)]),
                live: Table(name: table, columns: [Column(name: column, type: type, isNullable: true)]))
 }
 
-/// The `.alterColumnType` change from `from` to `to`.
+/// The `.column(.alterColumnType)` change from `from` to `to`.
 func alterTypeKind(_ table: QualifiedName, _ column: String, from: String, to: String) -> Change.Kind {
     onlyChange(desired: Table(name: table, columns: [Column(name: column, type: to)]),
                live: Table(name: table, columns: [Column(name: column, type: from)]))
@@ -122,9 +122,11 @@ private func onlyChange(desired: Table, live: Table) -> Change.Kind {
 }
 
 /// A change kind's case name and its associated values as text, keyed by label (`.0` for unlabelled ones),
-/// read by reflection: `.alterColumnType(t, column: "a", ...)` → ("alterColumnType", [".0": "public.t", "column": "a", ...]).
+/// read by reflection: `.column(.alterColumnType(t, column: "a", ...))` → ("alterColumnType", [".0": "public.t", "column": "a", ...]).
 func caseFields(_ kind: Change.Kind) -> (name: String, fields: [String: String]) {
-    guard let child = Mirror(reflecting: kind).children.first, let name = child.label else { return ("\(kind)", [:]) }
+    // The kind wraps its family's case (`.column(.setNotNull(...))`): read the inner case.
+    guard let family = Mirror(reflecting: kind).children.first?.value,
+          let child = Mirror(reflecting: family).children.first, let name = child.label else { return ("\(kind)", [:]) }
     var fields: [String: String] = [:]
     let payload = Mirror(reflecting: child.value)
     if payload.displayStyle == .tuple {

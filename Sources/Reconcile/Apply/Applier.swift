@@ -58,7 +58,7 @@ struct Applier {
 
                 // PostgreSQL cannot use an enum value in the transaction that added it: new values are
                 // committed first, on their own (harmless if the rest then fails), and the rest is planned again.
-                let enumValues = planned.plan.steps.filter { if case .addEnumValue = $0.change.kind { return true }; return false }
+                let enumValues = planned.plan.steps.filter(\.commitsSeparately)
                 if committedEarly.isEmpty, !enumValues.isEmpty, enumValues.count < planned.plan.steps.count {
                     progress(.planned(enumValues))
                     try execute(enumValues, progress: progress, committedEarly: [])

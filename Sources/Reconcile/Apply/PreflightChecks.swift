@@ -17,14 +17,14 @@ struct PreflightChecks {
         var plan = plan
         let tables = live.tablesByName
         let dropped = Set(plan.steps.compactMap { step -> QualifiedName? in
-            if case .dropTable(let name) = step.change.kind { return name }
+            if case .table(.dropTable(let name)) = step.change.kind { return name }
             return nil
         })
         // Constraints this plan drops (directly, or with their column) no longer stand in the way. The
         // database still knows a renamed table by its old name when the checks run.
         var oldNames: [QualifiedName: QualifiedName] = [:]
         for step in plan.steps {
-            if case .renameTable(let from, let to) = step.change.kind { oldNames[to] = from }
+            if case .table(.renameTable(let from, let to)) = step.change.kind { oldNames[to] = from }
         }
         var droppedConstraints = Set<String>()
         func markDropped(_ table: QualifiedName, _ constraint: String) {
@@ -33,48 +33,35 @@ struct PreflightChecks {
             }
         }
         for step in plan.steps {
-            switch step.change.kind {
-            case .dropConstraint(let table, let name, _):
-                markDropped(table, name)
-            case .dropColumn(let table, let column):
-                for key in (tables[table] ?? oldNames[table].flatMap { tables[$0] })?.foreignKeys ?? [] where key.columns.contains(column) {
-                    markDropped(table, key.name)
-                }
-            default: break
+            if case .constraint(.dropConstraint(let table, let name, _)) = step.change.kind { markDropped(table, name) }
+            if case .column(.dropColumn(let table, let column)) = step.change.kind {
+                let keys = (tables[table] ?? oldNames[table].flatMap { tables[$0] })?.foreignKeys ?? []
+                for key in keys where key.columns.contains(column) { markDropped(table, key.name) }
             }
         }
         for index in plan.steps.indices {
             let change = plan.steps[index].change
-            if let (query, explain) = check(for: change, live: tables),
-               let count = try valuesInSavepoint(query)?.first.flatMap({ Int($0) }), count > 0 {
-                plan.steps[index].preflightFailure = explain(count)
-            } else if let query = dependents(of: change, live: tables, dropped: dropped),
-                      let rows = try valuesInSavepoint(query),
+            if let probe = change.preflight(live: tables),
+               let count = try valuesInSavepoint(probe.query)?.first.flatMap({ Int($0) }), count > 0 {
+                plan.steps[index].preflightFailure = probe.explain(count)
+            } else if let target = change.blockedByDependents, tables[target.table] != nil,
+                      let rows = try valuesInSavepoint(dependentsQuery(target, dropped: dropped)),
                       case let names = rows.compactMap({ row -> String? in
                           // Rows are "description<TAB>schema.table/constraint" (the key is empty for views).
                           let parts = row.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
                           return parts.count == 2 && droppedConstraints.contains(String(parts[1])) ? nil : String(parts[0])
                       }), !names.isEmpty {
-                plan.steps[index].preflightFailure = "\(names.joined(separator: ", ")) depend\(names.count == 1 ? "s" : "") on it; reconcile does not manage \(names.count == 1 ? "it" : "them"): change or drop \(names.count == 1 ? "it" : "them") first"
+                let them = names.count == 1 ? "it" : "them"
+                plan.steps[index].preflightFailure = "\(names.joined(separator: ", ")) depend\(names.count == 1 ? "s" : "") "
+                    + "on it; reconcile does not manage \(them): change or drop \(them) first"
             }
         }
         return plan
     }
 
     /// Objects outside reconcile's model that PostgreSQL would refuse to leave dangling.
-    private func dependents(of change: Change, live: [QualifiedName: Table], dropped: Set<QualifiedName>) -> String? {
-        let table: QualifiedName
-        var column: String?
-        switch change.kind {
-        case .alterColumnType(let name, let target, _, _, _), .dropColumn(let name, let target):
-            table = name
-            column = target
-        case .dropTable(let name):
-            table = name
-        default:
-            return nil
-        }
-        guard live[table] != nil else { return nil }
+    private func dependentsQuery(_ target: DependentsProbe, dropped: Set<QualifiedName>) -> String {
+        let (table, column) = (target.table, target.column)
         let relation = SQLRenderer.regclass(table)
         let columnFilter = column.map {
             " AND d.refobjsubid = (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = \(relation) AND attname = \(SQL.literal($0)))"
@@ -102,56 +89,6 @@ struct PreflightChecks {
                 """
         }
         return query + "\nORDER BY 1"
-    }
-
-    private func check(for change: Change, live: [QualifiedName: Table]) -> (String, (Int) -> String)? {
-        func existing(_ table: QualifiedName, _ columns: [String]) -> Table? {
-            guard let table = live[table], columns.allSatisfy({ table.column($0) != nil }) else { return nil }
-            return table
-        }
-        func rows(_ count: Int, _ singular: String, _ plural: String) -> String {
-            count == 1 ? "1 row \(singular)" : "\(count) rows \(plural)"
-        }
-        switch change.kind {
-        case .setNotNull(let table, let column, nil, _):
-            guard existing(table, [column]) != nil else { return nil }
-            return ("SELECT count(*) FROM \(SQL.qualified(table)) WHERE \(SQL.identifier(column)) IS NULL",
-                    { "\(rows($0, "holds", "hold")) NULL in \(SQL.displayIdentifier(column)); add `backfill: <value>` to the column in the schema file, or fill them first" })
-        case .addColumn(let table, let column)
-            where !column.isNullable && column.defaultValue == nil && column.identity == nil && !column.isSerial && column.backfill == nil:
-            guard existing(table, []) != nil else { return nil }
-            return ("SELECT count(*) FROM \(SQL.qualified(table))",
-                    { "the table has \($0 == 1 ? "1 row" : "\($0) rows") and the new NOT NULL column \(SQL.displayIdentifier(column.name)) has no default; add `default:` or `backfill:`" })
-        case .addPrimaryKey(let table, let key):
-            guard existing(table, key.columns) != nil else { return nil }
-            let anyNull = key.columns.map { "\(SQL.identifier($0)) IS NULL" }.joined(separator: " OR ")
-            return ("SELECT (SELECT count(*) FROM \(SQL.qualified(table)) WHERE \(anyNull)) + (\(duplicates(table, key.columns)))",
-                    { "\(rows($0, "has", "have")) NULL or duplicated values in (\(key.columns.joined(separator: ", "))): primary key \(SQL.displayIdentifier(key.name)) cannot be added" })
-        case .addUnique(let table, let unique):
-            guard existing(table, unique.columns) != nil else { return nil }
-            return (duplicates(table, unique.columns),
-                    { "\($0 == 1 ? "1 value of (\(unique.columns.joined(separator: ", "))) occurs" : "\($0) values of (\(unique.columns.joined(separator: ", "))) occur") more than once: unique constraint \(SQL.displayIdentifier(unique.name)) cannot be added" })
-        case .addCheck(let table, let check):
-            guard existing(table, []) != nil else { return nil }
-            let expression = check.expression.hasPrefix("CHECK ") ? String(check.expression.dropFirst(6)) : "(\(check.expression))"
-            return ("SELECT count(*) FROM \(SQL.qualified(table)) WHERE NOT \(expression)",
-                    { "\(rows($0, "violates", "violate")) check \(SQL.displayIdentifier(check.name))" })
-        case .addForeignKey(let table, let key):
-            guard existing(table, key.columns) != nil, existing(key.referencedTable, key.referencedColumns) != nil else { return nil }
-            let present = key.columns.map { "t.\(SQL.identifier($0)) IS NOT NULL" }.joined(separator: " AND ")
-            let match = zip(key.columns, key.referencedColumns)
-                .map { "r.\(SQL.identifier($1)) = t.\(SQL.identifier($0))" }.joined(separator: " AND ")
-            return ("SELECT count(*) FROM \(SQL.qualified(table)) t WHERE \(present) AND NOT EXISTS (SELECT 1 FROM \(SQL.qualified(key.referencedTable)) r WHERE \(match))",
-                    { "\(rows($0, "references", "reference")) missing rows of \(key.referencedTable): foreign key \(SQL.displayIdentifier(key.name)) cannot be added" })
-        default:
-            return nil
-        }
-    }
-
-    private func duplicates(_ table: QualifiedName, _ columns: [String]) -> String {
-        let list = SQL.identifierList(columns)
-        let present = columns.map { "\(SQL.identifier($0)) IS NOT NULL" }.joined(separator: " AND ")
-        return "SELECT count(*) FROM (SELECT 1 FROM \(SQL.qualified(table)) WHERE \(present) GROUP BY \(list) HAVING count(*) > 1) AS d"
     }
 
     /// The first column of every row, or nil when the check cannot run against the current schema.

@@ -17,25 +17,23 @@ public struct PrivilegeCheck {
         var probes: [(step: Int, what: String, test: String)] = []
         for step in steps {
             let number = step.number
-            switch step.change.kind {
-            case .createSchema:
-                probes.append((number, "CREATE on the database", "pg_catalog.has_database_privilege(pg_catalog.current_database(), 'CREATE')"))
-            case .createTable(let table, _):
-                probes.append((number, "CREATE on schema \(SQL.displayIdentifier(table.name.schema))", schemaCreate(table.name.schema)))
-            case .createEnum(let type):
-                probes.append((number, "CREATE on schema \(SQL.displayIdentifier(type.name.schema))", schemaCreate(type.name.schema)))
-            case .seedRows(let table, _, let mode):
-                guard existing.contains(table.name) else { continue }
-                let privilege = mode == .enforce ? "INSERT, UPDATE" : "INSERT"
-                probes.append((number, "\(privilege) on \(table.name)",
-                               "pg_catalog.has_table_privilege(\(SQLRenderer.regclass(table.name)), \(SQL.literal(privilege)))"))
-            case .createExtension:
-                continue // whether a role may create an extension depends on the extension (trusted or not)
-            default:
-                // Altering a table (and its indexes and constraints) takes ownership of it.
-                guard let table = step.change.table, existing.contains(table) else { continue }
-                probes.append((number, "ownership of \(table)",
-                               "pg_catalog.pg_has_role((SELECT relowner FROM pg_catalog.pg_class WHERE oid = \(SQLRenderer.regclass(table))), 'USAGE')"))
+            switch step.change.privilege {
+            case .none:
+                continue
+            case .createOnDatabase:
+                probes.append((number, "CREATE on the database",
+                               "pg_catalog.has_database_privilege(pg_catalog.current_database(), 'CREATE')"))
+            case .createOnSchema(let schema):
+                probes.append((number, "CREATE on schema \(SQL.displayIdentifier(schema))", schemaCreate(schema)))
+            case .onTable(let table, let privilege):
+                // A table this plan creates belongs to the current role.
+                guard existing.contains(table) else { continue }
+                probes.append((number, "\(privilege) on \(table)",
+                               "pg_catalog.has_table_privilege(\(SQLRenderer.regclass(table)), \(SQL.literal(privilege)))"))
+            case .ownership(let table):
+                guard existing.contains(table) else { continue }
+                let owner = "(SELECT relowner FROM pg_catalog.pg_class WHERE oid = \(SQLRenderer.regclass(table)))"
+                probes.append((number, "ownership of \(table)", "pg_catalog.pg_has_role(\(owner), 'USAGE')"))
             }
         }
         guard !probes.isEmpty else { return [] }

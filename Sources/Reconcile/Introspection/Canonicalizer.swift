@@ -68,18 +68,18 @@ struct Canonicalizer {
         let prerequisites = Differ(desired: desired, live: live).prerequisiteChanges()
         var extended = Set<QualifiedName>()
         for change in prerequisites where change.phase <= .types {
-            if case .addEnumValue(let name, _, _) = change.kind {
+            if case .type(.addEnumValue(let name, _, _)) = change.kind {
                 extended.insert(name)
                 continue
             }
-            for statement in SQLRenderer.statements(for: change) { try run(statement, for: change.summary) }
+            for statement in change.statements { try run(statement, for: change.summary) }
         }
         // A value added to an existing enum cannot be used before a commit, so an enum that gains values is
         // swapped for a fresh one with the declared values (only inside this rolled-back savepoint).
         for (number, name) in extended.sorted().enumerated() {
             guard let type = desired.enums.first(where: { $0.name == name }) else { continue }
             try run("ALTER TYPE \(SQL.qualified(name)) RENAME TO \(SQL.identifier("reconcile_scratch_enum_\(number)"))", for: "enum \(name)")
-            for statement in SQLRenderer.statements(for: Change(.createEnum(type))) { try run(statement, for: "enum \(name)") }
+            for statement in Change(.type(.createEnum(type))).statements { try run(statement, for: "enum \(name)") }
         }
         // In batches, each rolled back before the next: every scratch table holds a lock until its
         // (sub)transaction ends, and one transaction has room for only a few thousand.
@@ -105,12 +105,12 @@ struct Canonicalizer {
             let scratchTable = QualifiedName(schema: "pg_temp", name: scratch)
             // Only what the server canonicalises: keys and foreign keys compare structurally.
             let copy = Table(name: scratchTable, columns: table.columns, checks: table.checks)
-            try run(SQLRenderer.statements(for: Change(.createTable(copy, inlineForeignKeys: [])))[0], for: "table \(table.name)")
+            try run(Change(.table(.createTable(copy, inlineForeignKeys: []))).statements[0], for: "table \(table.name)")
             for (number, index) in table.indexes.enumerated() {
                 var scratchIndex = index
                 scratchIndex.name = "\(scratch)_\(number)"
                 indexNames[scratchIndex.name] = index.name
-                try run(SQLRenderer.statements(for: Change(.createIndex(scratchTable, scratchIndex)))[0], for: "table \(table.name)")
+                try run(Change(.index(.createIndex(scratchTable, scratchIndex))).statements[0], for: "table \(table.name)")
             }
         }
         let read = try Introspector(connection: connection).readTables(.temporaryTables, names: scratchNames)

@@ -22,10 +22,10 @@ public struct Differ: Sendable {
         var changes: [Change] = []
         let liveSchemas = Set(live.schemaNames)
         for schema in desired.schemaNames where !liveSchemas.contains(schema) {
-            changes.append(Change(.createSchema(schema)))
+            changes.append(Change(.schema(.createSchema(schema))))
         }
         for name in desired.extensions where !live.extensions.contains(name) {
-            changes.append(Change(.createExtension(name)))
+            changes.append(Change(.schema(.createExtension(name))))
         }
         return changes + enumChanges()
     }
@@ -38,7 +38,7 @@ public struct Differ: Sendable {
         var liveTables = live.tablesByName
         for table in desired.tables {
             guard let old = table.renamedFrom, liveTables[table.name] == nil, var renamed = liveTables[old] else { continue }
-            changes.append(Change(.renameTable(from: old, to: table.name)))
+            changes.append(Change(.table(.renameTable(from: old, to: table.name))))
             liveTables[old] = nil
             renamed.name = table.name
             liveTables[table.name] = renamed
@@ -50,12 +50,12 @@ public struct Differ: Sendable {
         for table in Self.creationOrder(newTables) {
             // A foreign key goes inline when its target exists by the time this table is created.
             let inline = table.foreignKeys.filter { created.contains($0.referencedTable) || $0.referencedTable == table.name }
-            changes.append(Change(.createTable(table, inlineForeignKeys: inline)))
+            changes.append(Change(.table(.createTable(table, inlineForeignKeys: inline))))
             created.insert(table.name)
             for foreignKey in table.foreignKeys where !inline.contains(foreignKey) {
-                changes.append(Change(.addForeignKey(table.name, foreignKey)))
+                changes.append(Change(.constraint(.addForeignKey(table.name, foreignKey))))
             }
-            for index in table.indexes { changes.append(Change(.createIndex(table.name, index))) }
+            for index in table.indexes { changes.append(Change(.index(.createIndex(table.name, index)))) }
         }
 
         for table in desired.tables {
@@ -67,7 +67,7 @@ public struct Differ: Sendable {
         for table in Self.creationOrder(desired.tables) {
             guard let seed = table.seed, !seed.rows.isEmpty else { continue }
             if liveTables[table.name] == nil {
-                changes.append(Change(.seedRows(table, rows: seed.rows, mode: seed.mode)))
+                changes.append(Change(.seed(.seedRows(table, rows: seed.rows, mode: seed.mode))))
             } else {
                 changes += seedChanges(table, seed)
             }
@@ -77,11 +77,11 @@ public struct Differ: Sendable {
         let managedSchemas = Set(desired.schemaNames)
         let unmanaged = liveTables.values.filter { !declared.contains($0.name) && managedSchemas.contains($0.name.schema) }
         for table in Self.dropOrder(Array(unmanaged)) {
-            changes.append(Change(.dropTable(table.name)))
+            changes.append(Change(.table(.dropTable(table.name))))
         }
         let declaredEnums = Set(desired.enums.map(\.name))
         for type in live.enums where !declaredEnums.contains(type.name) && desired.schemaNames.contains(type.name.schema) {
-            changes.append(Change(.dropEnum(type.name)))
+            changes.append(Change(.type(.dropEnum(type.name))))
         }
         return changes
     }
@@ -93,19 +93,19 @@ public struct Differ: Sendable {
         var changes: [Change] = []
         for type in desired.enums {
             guard let liveValues = liveEnums[type.name] else {
-                changes.append(Change(.createEnum(type)))
+                changes.append(Change(.type(.createEnum(type))))
                 continue
             }
             guard liveValues != type.values else { continue }
             let kept = type.values.filter { liveValues.contains($0) }
             guard kept == liveValues else {
-                changes.append(Change(.enumValuesNeedManualChange(type.name, live: liveValues, declared: type.values)))
+                changes.append(Change(.type(.enumValuesNeedManualChange(type.name, live: liveValues, declared: type.values))))
                 continue
             }
             // Each new value goes before the next value that already exists (or at the end).
             for (position, value) in type.values.enumerated() where !liveValues.contains(value) {
                 let next = type.values[(position + 1)...].first { liveValues.contains($0) }
-                changes.append(Change(.addEnumValue(type.name, value: value, before: next)))
+                changes.append(Change(.type(.addEnumValue(type.name, value: value, before: next))))
             }
         }
         return changes
@@ -130,7 +130,7 @@ public struct Differ: Sendable {
                 details.append("row \(key) differs in \(columns.joined(separator: ", "))")
             }
         }
-        return rows.isEmpty ? [] : [Change(.seedRows(table, rows: rows, mode: seed.mode), details: details)]
+        return rows.isEmpty ? [] : [Change(.seed(.seedRows(table, rows: rows, mode: seed.mode)), details: details)]
     }
 
     /// Tables ordered so that each is dropped before the tables it references (name order otherwise).
@@ -214,16 +214,16 @@ struct TableDiffer {
         let name = desired.name
         var changes: [Change] = []
         var liveColumns = live.columns
-        if desired.comment != live.comment { changes.append(Change(.setTableComment(name, desired.comment))) }
+        if desired.comment != live.comment { changes.append(Change(.table(.setTableComment(name, desired.comment)))) }
         for column in desired.columns {
             if let old = column.renamedFrom, !liveColumns.contains(where: { $0.name == column.name }),
                let index = liveColumns.firstIndex(where: { $0.name == old }) {
-                changes.append(Change(.renameColumn(name, from: old, to: column.name)))
+                changes.append(Change(.column(.renameColumn(name, from: old, to: column.name))))
                 liveColumns[index].name = column.name
             }
             guard let liveColumn = liveColumns.first(where: { $0.name == column.name }) else {
-                changes.append(Change(.addColumn(name, column)))
-                if column.comment != nil { changes.append(Change(.setColumnComment(name, column: column.name, column.comment))) }
+                changes.append(Change(.column(.addColumn(name, column))))
+                if column.comment != nil { changes.append(Change(.column(.setColumnComment(name, column: column.name, column.comment)))) }
                 continue
             }
             changes += columnChanges(column, canonical: canonical.column(column.name) ?? column, live: liveColumn)
@@ -231,7 +231,7 @@ struct TableDiffer {
         changes += constraintChanges()
         changes += indexChanges()
         for column in liveColumns where desired.column(column.name) == nil {
-            changes.append(Change(.dropColumn(name, column: column.name)))
+            changes.append(Change(.column(.dropColumn(name, column: column.name))))
         }
         return changes
     }
@@ -243,39 +243,39 @@ struct TableDiffer {
         // A default is re-parsed for the new type and may not convert (text '5' to integer): it is dropped
         // before the type changes and set again after.
         let defaultAcrossTypeChange = typeChanges && live.defaultValue != nil && live.identity == nil && !live.isSerial
-        if defaultAcrossTypeChange { changes.append(Change(.dropDefault(name, column: column.name))) }
+        if defaultAcrossTypeChange { changes.append(Change(.column(.dropDefault(name, column: column.name)))) }
         if typeChanges {
-            changes.append(Change(.alterColumnType(name, column: column.name, from: live.type, to: column.type,
-                                                   lossy: !TypeConversion.isLossless(from: live.type, to: canonical.type))))
+            changes.append(Change(.column(.alterColumnType(name, column: column.name, from: live.type, to: column.type,
+                                                   lossy: !TypeConversion.isLossless(from: live.type, to: canonical.type)))))
         }
         // Order matters to PostgreSQL: a column must lose its default and be NOT NULL before it can become an
         // identity, and must stop being an identity before it can take a default.
         switch (canonical.identity, live.identity) {
-        case (nil, .some): changes.append(Change(.dropIdentity(name, column: column.name)))
+        case (nil, .some): changes.append(Change(.column(.dropIdentity(name, column: column.name))))
         case (.some(let kind), .some(let liveKind)) where kind != liveKind:
-            changes.append(Change(.setIdentity(name, column: column.name, kind)))
+            changes.append(Change(.column(.setIdentity(name, column: column.name, kind))))
         default: break
         }
         if canonical.identity == nil, !canonical.isSerial, !live.isSerial,
            canonical.defaultValue != live.defaultValue || defaultAcrossTypeChange {
             if let value = column.defaultValue {
-                changes.append(Change(.setDefault(name, column: column.name, value, type: column.type)))
+                changes.append(Change(.column(.setDefault(name, column: column.name, value, type: column.type))))
             } else if !defaultAcrossTypeChange {
-                changes.append(Change(.dropDefault(name, column: column.name)))
+                changes.append(Change(.column(.dropDefault(name, column: column.name))))
             }
         }
         if canonical.identity != nil, live.identity == nil, !live.isSerial, live.defaultValue != nil {
-            changes.append(Change(.dropDefault(name, column: column.name)))
+            changes.append(Change(.column(.dropDefault(name, column: column.name))))
         }
         if canonical.isNullable != live.isNullable {
-            changes.append(Change(canonical.isNullable ? .dropNotNull(name, column: column.name)
-                                                       : .setNotNull(name, column: column.name, backfill: column.backfill, type: column.type)))
+            changes.append(Change(canonical.isNullable ? .column(.dropNotNull(name, column: column.name))
+                                                       : .column(.setNotNull(name, column: column.name, backfill: column.backfill, type: column.type))))
         }
         if case .some(let kind) = canonical.identity, live.identity == nil {
-            changes.append(Change(.addIdentity(name, column: column.name, kind)))
+            changes.append(Change(.column(.addIdentity(name, column: column.name, kind))))
         }
         if column.comment != live.comment {
-            changes.append(Change(.setColumnComment(name, column: column.name, column.comment)))
+            changes.append(Change(.column(.setColumnComment(name, column: column.name, column.comment))))
         }
         return changes
     }
@@ -294,21 +294,21 @@ struct TableDiffer {
         var keys: [ConstraintKey] = []
         if let key = table.primaryKey {
             keys.append(ConstraintKey(name: key.name, signature: "p" + key.columns.joined(separator: separator),
-                                      add: written?.primaryKey.map { .addPrimaryKey(name, $0) }))
+                                      add: written?.primaryKey.map { .constraint(.addPrimaryKey(name, $0)) }))
         }
         for unique in table.uniqueConstraints {
             keys.append(ConstraintKey(name: unique.name, signature: "u" + unique.columns.joined(separator: separator),
-                                      add: written?.uniqueConstraints.first { $0.name == unique.name }.map { .addUnique(name, $0) }))
+                                      add: written?.uniqueConstraints.first { $0.name == unique.name }.map { .constraint(.addUnique(name, $0)) }))
         }
         for check in table.checks {
             keys.append(ConstraintKey(name: check.name, signature: "c" + check.expression,
-                                      add: written?.checks.first { $0.name == check.name }.map { .addCheck(name, $0) }))
+                                      add: written?.checks.first { $0.name == check.name }.map { .constraint(.addCheck(name, $0)) }))
         }
         for key in table.foreignKeys {
             let signature = ["f" + key.columns.joined(separator: separator), key.referencedTable.schema, key.referencedTable.name,
                              key.referencedColumns.joined(separator: separator), key.onDelete.rawValue, key.onUpdate.rawValue]
             keys.append(ConstraintKey(name: key.name, signature: signature.joined(separator: "\u{1E}"),
-                                      add: written?.foreignKeys.first { $0.name == key.name }.map { .addForeignKey(name, $0) }))
+                                      add: written?.foreignKeys.first { $0.name == key.name }.map { .constraint(.addForeignKey(name, $0)) }))
         }
         return keys
     }
@@ -318,8 +318,8 @@ struct TableDiffer {
         let existing = constraintKeys(live, adding: nil)
         return matchByName(wanted: wanted.map { ($0.name, $0.signature, $0.add) },
                            existing: existing.map { ($0.name, $0.signature) },
-                           rename: { .renameConstraint(desired.name, from: $0, to: $1) },
-                           drop: { .dropConstraint(desired.name, name: $0, replaced: $1) })
+                           rename: { .constraint(.renameConstraint(desired.name, from: $0, to: $1)) },
+                           drop: { .constraint(.dropConstraint(desired.name, name: $0, replaced: $1)) })
     }
 
     private func indexChanges() -> [Change] {
@@ -328,12 +328,12 @@ struct TableDiffer {
         }
         let wanted = canonical.indexes.map { index in
             (index.name, signature(index),
-             desired.indexes.first { $0.name == index.name }.map { Change.Kind.createIndex(desired.name, $0) })
+             desired.indexes.first { $0.name == index.name }.map { Change.Kind.index(.createIndex(desired.name, $0)) })
         }
         let existing = live.indexes.map { ($0.name, signature($0)) }
         return matchByName(wanted: wanted, existing: existing,
-                           rename: { .renameIndex(desired.name, from: $0, to: $1) },
-                           drop: { .dropIndex(desired.name, name: $0, replaced: $1) })
+                           rename: { .index(.renameIndex(desired.name, from: $0, to: $1)) },
+                           drop: { .index(.dropIndex(desired.name, name: $0, replaced: $1)) })
     }
 
     /// Same name and definition: nothing. Same name, other definition: replace. Another name with the

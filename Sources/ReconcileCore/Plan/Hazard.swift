@@ -21,46 +21,4 @@ public enum Hazard: String, Hashable, Sendable, CaseIterable {
         case .mayFailOnExistingRows: return "may fail on existing rows"
         }
     }
-
-    static func of(_ change: Change) -> [Hazard] {
-        switch change.kind {
-        case .createSchema, .createTable, .renameConstraint, .renameIndex, .seedRows, .createExtension, .createEnum,
-             .addEnumValue, .enumValuesNeedManualChange, .setTableComment, .setColumnComment:
-            return []
-        case .renameTable, .renameColumn:
-            return [.accessExclusiveLock]
-        case .dropEnum:
-            return [.deletesData]
-        case .addColumn(_, let column):
-            var hazards: [Hazard] = [.accessExclusiveLock]
-            if case .expression = column.defaultValue { hazards.append(.rewritesTable) }
-            if column.identity != nil || column.isSerial { hazards.append(.rewritesTable) }
-            if !column.isNullable && column.defaultValue == nil && column.identity == nil && !column.isSerial {
-                hazards.append(column.backfill == nil ? .mayFailOnExistingRows : .rewritesTable)
-            }
-            return hazards
-        case .alterColumnType(_, _, _, _, let lossy):
-            return lossy ? [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows, .deletesData]
-                         : [.accessExclusiveLock, .rewritesTable]
-        case .setNotNull(_, _, let backfill, _):
-            return backfill == nil ? [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows]
-                                   : [.accessExclusiveLock, .rewritesTable]
-        case .addIdentity:
-            return [.accessExclusiveLock, .mayFailOnExistingRows]
-        case .setDefault, .dropDefault, .dropNotNull, .setIdentity, .dropIdentity:
-            return [.accessExclusiveLock]
-        case .addPrimaryKey, .addUnique:
-            return [.accessExclusiveLock, .blocksWrites, .mayFailOnExistingRows]
-        case .addCheck:
-            return [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows]
-        case .addForeignKey:
-            return [.rewritesTable, .mayFailOnExistingRows]
-        case .createIndex(_, let index):
-            return index.isUnique ? [.blocksWrites, .mayFailOnExistingRows] : [.blocksWrites]
-        case .dropConstraint(_, _, let replaced), .dropIndex(_, _, let replaced):
-            return replaced ? [.accessExclusiveLock] : [.accessExclusiveLock, .deletesData]
-        case .dropColumn, .dropTable:
-            return [.accessExclusiveLock, .deletesData]
-        }
-    }
 }

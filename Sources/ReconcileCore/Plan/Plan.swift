@@ -14,7 +14,7 @@ public struct PlanStep: Hashable, Sendable {
 
     /// Enum values are committed before the main transaction: PostgreSQL cannot use them earlier.
     public var commitsSeparately: Bool {
-        if case .addEnumValue = change.kind { return true }
+        if case .type(let change) = change.kind { return change.commitsSeparately }
         return false
     }
 

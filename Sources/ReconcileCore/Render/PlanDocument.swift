@@ -84,7 +84,7 @@ public struct PlanDocument: Codable, Equatable, Sendable {
     public init(plan: Plan, mode: String, timeouts: Timeouts, drift: [PlanStep]? = nil, state: SavedState? = nil) {
         func step(_ step: PlanStep) -> Step {
             Step(number: step.number, kind: step.change.kindName, object: step.change.objectName,
-                 table: step.change.table?.description, summary: step.summary, marker: String(step.change.marker),
+                 table: step.change.table?.description, summary: step.summary, marker: step.change.marker.description,
                  sql: step.statements, inTransaction: true, commitsSeparately: step.commitsSeparately,
                  lockTimeoutMs: timeouts.lockTimeoutMs, statementTimeoutMs: timeouts.statementTimeoutMs,
                  hazards: step.hazards.map(\.rawValue), destructive: step.isDestructive,
@@ -94,8 +94,8 @@ public struct PlanDocument: Codable, Equatable, Sendable {
         formatVersion = Self.currentFormatVersion
         self.mode = mode
         inSync = drift.map(\.isEmpty) ?? plan.isInSync
-        summary = Summary(steps: plan.steps.count, add: markers.filter { $0 == "+" }.count,
-                          change: markers.filter { $0 == "~" }.count, remove: markers.filter { $0 == "-" }.count,
+        summary = Summary(steps: plan.steps.count, add: markers.filter { $0 == .add }.count,
+                          change: markers.filter { $0 == .change }.count, remove: markers.filter { $0 == .remove }.count,
                           blocked: plan.blocked.count,
                           destructive: (plan.steps + plan.blocked).filter(\.isDestructive).count,
                           hazardous: plan.steps.filter { !$0.hazards.isEmpty }.count,
@@ -103,7 +103,7 @@ public struct PlanDocument: Codable, Equatable, Sendable {
         steps = plan.steps.map(step)
         blocked = plan.blocked.map(step)
         unmanagedTables = plan.unmanagedTables.map(\.description)
-        self.drift = drift?.map { DriftItem(marker: String($0.change.marker), kind: $0.change.kindName,
+        self.drift = drift?.map { DriftItem(marker: $0.change.marker.description, kind: $0.change.kindName,
                                             object: $0.change.objectName, description: $0.change.driftDescription) }
         self.state = state
     }

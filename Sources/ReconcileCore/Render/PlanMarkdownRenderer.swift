@@ -5,7 +5,7 @@ public enum PlanMarkdownRenderer {
         guard !plan.isInSync else { return "### reconcile plan: no changes\n\nThe database matches the schema file.\n" }
         let counts = Dictionary(grouping: plan.steps, by: { $0.change.marker }).mapValues(\.count)
         var out = "### reconcile plan: \(plan.steps.count) step\(plan.steps.count == 1 ? "" : "s")"
-        out += " (\(counts["+"] ?? 0) to add, \(counts["~"] ?? 0) to change, \(counts["-"] ?? 0) to remove)\n\n"
+        out += " (\(counts[.add] ?? 0) to add, \(counts[.change] ?? 0) to change, \(counts[.remove] ?? 0) to remove)\n\n"
         if !plan.blocked.isEmpty {
             out += "**Blocked (\(plan.blocked.count)):** `--apply` refuses until these are declared, allowed with `--allow-destructive`, or done by hand.\n\n"
             out += table(plan.blocked)

@@ -6,9 +6,14 @@ public enum PlanTextRenderer {
         public init(colors: Bool) { self.colors = colors }
         public static let plain = Style(colors: false)
 
-        public func marker(_ marker: Character) -> String {
-            guard colors else { return String(marker) }
-            let code = marker == "+" ? "32" : marker == "-" ? "31" : "33"
+        public func marker(_ marker: Change.Marker) -> String {
+            guard colors else { return marker.description }
+            let code: String
+            switch marker {
+            case .add: code = "32"
+            case .remove: code = "31"
+            case .change: code = "33"
+            }
             return "\u{1B}[\(code)m\(marker)\u{1B}[0m"
         }
 
@@ -21,7 +26,7 @@ public enum PlanTextRenderer {
         var out = ""
         let counts = Dictionary(grouping: plan.steps, by: { $0.change.marker }).mapValues(\.count)
         out += "Plan: \(plan.steps.count) step\(plan.steps.count == 1 ? "" : "s")"
-        out += " (\(counts["+"] ?? 0) to add, \(counts["~"] ?? 0) to change, \(counts["-"] ?? 0) to remove)"
+        out += " (\(counts[.add] ?? 0) to add, \(counts[.change] ?? 0) to change, \(counts[.remove] ?? 0) to remove)"
         if !plan.blocked.isEmpty { out += "; \(plan.blocked.count) blocked" }
         out += ".\n"
         if !plan.steps.isEmpty { out += "\n" + grouped(plan.steps, style) }

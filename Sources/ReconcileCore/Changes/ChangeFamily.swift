@@ -1,0 +1,69 @@
+/// What every family of changes (schema, type, table, column, constraint, index, seed ...) knows about its
+/// own kinds: order, risk, SQL, text, and what must hold before it runs. One file per family implements it,
+/// each with exhaustive switches, so a new kind is a compile error everywhere it still needs handling.
+protocol ChangeFamily: Hashable, Sendable {
+    /// The table (or type) the change belongs to, for grouping; nil for database-level changes.
+    var table: QualifiedName? { get }
+    var phase: Change.Phase { get }
+    /// Order among changes of one phase that must not keep the differ's order (drops: dependents first).
+    var rankInPhase: Int { get }
+    var marker: Change.Marker { get }
+    /// Loses data or removes an object the YAML does not declare: needs `--allow-destructive`.
+    var isDestructive: Bool { get }
+    /// No flag makes this runnable: a person has to decide.
+    var needsManualAction: Bool { get }
+    /// A stable snake_case name, for JSON output and scripts.
+    var kindName: String { get }
+    /// The object as `schema.table`, `schema.table.column`, `schema.table/constraint`; `table` is the
+    /// table part already spelled.
+    func objectName(table: String) -> String
+    /// One line for a person: what happens, to which object.
+    var summary: String { get }
+    /// The difference as `--check` reports it; `object` is `objectName`.
+    func driftDescription(object: String, details: [String]) -> String
+    /// Idempotent statements that make the change.
+    var statements: [String] { get }
+    var hazards: [Hazard] { get }
+    /// A count of existing rows that would make the step fail, given the live tables.
+    func preflight(live: [QualifiedName: Table]) -> PreflightProbe?
+    /// Objects reconcile does not manage could depend on what this change removes or retypes.
+    var blockedByDependents: DependentsProbe? { get }
+    /// What the applying role must hold.
+    var privilege: PrivilegeNeed { get }
+}
+
+/// A pre-flight question about the live data: `query` returns one count; a count above zero fails the step,
+/// and `explain` says why in the step's words.
+public struct PreflightProbe: Sendable {
+    public let query: String
+    public let explain: @Sendable (Int) -> String
+
+    init(_ query: String, explain: @escaping @Sendable (Int) -> String) {
+        self.query = query
+        self.explain = explain
+    }
+}
+
+/// A table (or one of its columns) whose dependents outside reconcile's model (views, other tables'
+/// foreign keys) would make PostgreSQL refuse the change.
+public struct DependentsProbe: Hashable, Sendable {
+    public let table: QualifiedName
+    /// nil: the whole table goes, so foreign keys of other tables count too.
+    public let column: String?
+}
+
+/// A privilege the applying role needs for one step.
+public enum PrivilegeNeed: Hashable, Sendable {
+    case none
+    case createOnDatabase
+    case createOnSchema(String)
+    /// e.g. `INSERT` on an existing table; nothing when the table is new (the role will own it).
+    case onTable(QualifiedName, String)
+    /// Altering a table, its constraints or indexes takes ownership; nothing when the table is new.
+    case ownership(QualifiedName)
+}
+
+/// Shared wording for pre-flight messages.
+func rowsText(_ count: Int, _ singular: String, _ plural: String) -> String {
+    count == 1 ? "1 row \(singular)" : "\(count) rows \(plural)"
+}

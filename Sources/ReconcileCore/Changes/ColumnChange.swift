@@ -1,0 +1,248 @@
+/// Columns of existing tables: add, rename, retype, defaults, nullability, identity, comments, drop.
+public enum ColumnChange: ChangeFamily {
+    case renameColumn(QualifiedName, from: String, to: String)
+    case setColumnComment(QualifiedName, column: String, String?)
+    case addColumn(QualifiedName, Column)
+    /// `lossy`: the new type cannot hold every value of the old one (narrowing, or a cast that may fail).
+    case alterColumnType(QualifiedName, column: String, from: String, to: String, lossy: Bool)
+    /// `type`: the column's declared type, so a number is written the way that type reads it.
+    case setDefault(QualifiedName, column: String, ColumnDefault, type: String = "")
+    case dropDefault(QualifiedName, column: String)
+    /// With a backfill value, NULLs are replaced by it first.
+    case setNotNull(QualifiedName, column: String, backfill: Literal?, type: String)
+    case dropNotNull(QualifiedName, column: String)
+    case addIdentity(QualifiedName, column: String, IdentityKind)
+    case setIdentity(QualifiedName, column: String, IdentityKind)
+    case dropIdentity(QualifiedName, column: String)
+    case dropColumn(QualifiedName, column: String)
+
+    var table: QualifiedName? { tableAndColumn.table }
+
+    /// Every column change names its table and column.
+    private var tableAndColumn: (table: QualifiedName, column: String) {
+        switch self {
+        case .renameColumn(let table, _, let column), .setColumnComment(let table, let column, _),
+             .alterColumnType(let table, let column, _, _, _), .setDefault(let table, let column, _, _),
+             .dropDefault(let table, let column), .setNotNull(let table, let column, _, _),
+             .dropNotNull(let table, let column), .addIdentity(let table, let column, _),
+             .setIdentity(let table, let column, _), .dropIdentity(let table, let column),
+             .dropColumn(let table, let column):
+            return (table, column)
+        case .addColumn(let table, let column):
+            return (table, column.name)
+        }
+    }
+
+    var phase: Change.Phase {
+        switch self {
+        case .renameColumn, .addColumn: return .columns
+        case .alterColumnType, .setDefault, .dropDefault, .setNotNull, .dropNotNull, .addIdentity, .setIdentity,
+             .dropIdentity, .setColumnComment:
+            return .columnChanges
+        case .dropColumn: return .drops
+        }
+    }
+
+    var rankInPhase: Int {
+        switch self {
+        case .dropColumn: return 2
+        case .renameColumn, .setColumnComment, .addColumn, .alterColumnType, .setDefault, .dropDefault, .setNotNull,
+             .dropNotNull, .addIdentity, .setIdentity, .dropIdentity:
+            return 0
+        }
+    }
+
+    var marker: Change.Marker {
+        switch self {
+        case .addColumn, .addIdentity: return .add
+        case .renameColumn, .setColumnComment, .alterColumnType, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
+             .setIdentity, .dropIdentity:
+            return .change
+        case .dropColumn: return .remove
+        }
+    }
+
+    var isDestructive: Bool {
+        switch self {
+        case .alterColumnType(_, _, _, _, let lossy): return lossy
+        case .dropColumn: return true
+        case .renameColumn, .setColumnComment, .addColumn, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
+             .addIdentity, .setIdentity, .dropIdentity:
+            return false
+        }
+    }
+
+    var needsManualAction: Bool { false }
+
+    var kindName: String {
+        switch self {
+        case .renameColumn: return "rename_column"
+        case .setColumnComment: return "set_column_comment"
+        case .addColumn: return "add_column"
+        case .alterColumnType: return "alter_column_type"
+        case .setDefault: return "set_default"
+        case .dropDefault: return "drop_default"
+        case .setNotNull: return "set_not_null"
+        case .dropNotNull: return "drop_not_null"
+        case .addIdentity: return "add_identity"
+        case .setIdentity: return "set_identity"
+        case .dropIdentity: return "drop_identity"
+        case .dropColumn: return "drop_column"
+        }
+    }
+
+    func objectName(table: String) -> String { "\(table).\(SQL.displayIdentifier(tableAndColumn.column))" }
+
+    var summary: String {
+        let column = SQL.displayIdentifier(tableAndColumn.column)
+        switch self {
+        case .renameColumn(_, let from, _): return "rename column \(SQL.displayIdentifier(from)) to \(column)"
+        case .setColumnComment(_, _, let comment):
+            return comment == nil ? "drop comment of \(column)" : "set comment of \(column)"
+        case .addColumn(_, let definition): return "add column \(column) \(definition.type)"
+        case .alterColumnType(_, _, let from, let to, let lossy):
+            return "change type of \(column): \(from) → \(to)\(lossy ? " (may lose data)" : "")"
+        case .setDefault(_, _, let value, _): return "set default of \(column) to \(SQLRenderer.defaultText(value))"
+        case .dropDefault: return "drop default of \(column)"
+        case .setNotNull(_, _, let backfill, _):
+            return "make \(column) NOT NULL" + (backfill.map { " (NULLs become \($0))" } ?? "")
+        case .dropNotNull: return "make \(column) nullable"
+        case .addIdentity(_, _, let kind): return "make \(column) an identity (\(kind.sql))"
+        case .setIdentity(_, _, let kind): return "make identity \(column) GENERATED \(kind.sql)"
+        case .dropIdentity: return "drop identity of \(column)"
+        case .dropColumn: return "drop column \(column)"
+        }
+    }
+
+    func driftDescription(object: String, details: [String]) -> String {
+        switch self {
+        case .renameColumn(_, let from, _): return "column \(object) is still named \(SQL.displayIdentifier(from))"
+        case .setColumnComment: return "comment of column \(object) differs from the file"
+        case .addColumn: return "missing column \(object)"
+        case .alterColumnType(_, _, let from, let to, _): return "column \(object) is \(from), the file declares \(to)"
+        case .setDefault(_, _, let value, _):
+            return "column \(object) default differs from the file (declared: \(SQLRenderer.defaultText(value)))"
+        case .dropDefault: return "column \(object) has a default the file does not declare"
+        case .setNotNull: return "column \(object) is nullable, the file declares NOT NULL"
+        case .dropNotNull: return "column \(object) is NOT NULL, the file declares it nullable"
+        case .addIdentity, .setIdentity, .dropIdentity: return "column \(object) identity differs from the file"
+        case .dropColumn: return "column \(object) is not declared in the file"
+        }
+    }
+
+    var statements: [String] {
+        let (table, name) = tableAndColumn
+        let alter = "ALTER TABLE \(SQL.qualified(table))"
+        let alterColumn = "\(alter) ALTER COLUMN \(SQL.identifier(name))"
+        switch self {
+        case .renameColumn(_, let from, let to):
+            let condition = "EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = \(SQLRenderer.regclass(table)) "
+                + "AND attname = \(SQL.literal(from)) AND NOT attisdropped)"
+            return [SQLRenderer.guarded(if: condition,
+                                        "\(alter) RENAME COLUMN \(SQL.identifier(from)) TO \(SQL.identifier(to))")]
+        case .setColumnComment(_, _, let comment):
+            return ["COMMENT ON COLUMN \(SQL.qualified(table)).\(SQL.identifier(name)) IS "
+                + (comment.map(SQL.literal) ?? "NULL")]
+        case .addColumn(_, let column):
+            guard let backfill = column.backfill, !column.isNullable, column.defaultValue == nil,
+                  column.identity == nil, !column.isSerial else {
+                return ["\(alter) ADD COLUMN IF NOT EXISTS \(SQLRenderer.columnDefinition(column))"]
+            }
+            // Existing rows get the backfill value, then the column becomes NOT NULL.
+            var nullable = column
+            nullable.isNullable = true
+            return ["\(alter) ADD COLUMN IF NOT EXISTS \(SQLRenderer.columnDefinition(nullable))",
+                    SQLRenderer.backfillUpdate(table, column: column.name, value: backfill, type: column.type),
+                    "\(alterColumn) SET NOT NULL"]
+        case .alterColumnType(_, _, _, let to, _):
+            return ["\(alterColumn) TYPE \(to) USING \(SQL.identifier(name))::\(to)"]
+        case .setDefault(_, _, let value, let type):
+            return ["\(alterColumn) SET DEFAULT \(SQLRenderer.defaultSQL(value, type: type))"]
+        case .dropDefault:
+            return ["\(alterColumn) DROP DEFAULT"]
+        case .setNotNull(_, _, let backfill, let type):
+            guard let backfill else { return ["\(alterColumn) SET NOT NULL"] }
+            return [SQLRenderer.backfillUpdate(table, column: name, value: backfill, type: type),
+                    "\(alterColumn) SET NOT NULL"]
+        case .dropNotNull:
+            return ["\(alterColumn) DROP NOT NULL"]
+        case .addIdentity(_, _, let kind):
+            let condition = "EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = \(SQLRenderer.regclass(table)) "
+                + "AND attname = \(SQL.literal(name)) AND attidentity <> '')"
+            return [SQLRenderer.guarded(unless: condition, "\(alterColumn) ADD GENERATED \(kind.sql) AS IDENTITY")]
+        case .setIdentity(_, _, let kind):
+            return ["\(alterColumn) SET GENERATED \(kind.sql)"]
+        case .dropIdentity:
+            return ["\(alterColumn) DROP IDENTITY IF EXISTS"]
+        case .dropColumn:
+            return ["\(alter) DROP COLUMN IF EXISTS \(SQL.identifier(name))"]
+        }
+    }
+
+    var hazards: [Hazard] {
+        switch self {
+        case .setColumnComment: return []
+        case .renameColumn, .setDefault, .dropDefault, .dropNotNull, .setIdentity, .dropIdentity:
+            return [.accessExclusiveLock]
+        case .addColumn(_, let column):
+            var hazards: [Hazard] = [.accessExclusiveLock]
+            if case .expression = column.defaultValue { hazards.append(.rewritesTable) }
+            if column.identity != nil || column.isSerial { hazards.append(.rewritesTable) }
+            if column.needsValueForExistingRows {
+                hazards.append(column.backfill == nil ? .mayFailOnExistingRows : .rewritesTable)
+            }
+            return hazards
+        case .alterColumnType(_, _, _, _, let lossy):
+            return lossy ? [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows, .deletesData]
+                         : [.accessExclusiveLock, .rewritesTable]
+        case .setNotNull(_, _, let backfill, _):
+            return backfill == nil ? [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows]
+                                   : [.accessExclusiveLock, .rewritesTable]
+        case .addIdentity:
+            return [.accessExclusiveLock, .mayFailOnExistingRows]
+        case .dropColumn:
+            return [.accessExclusiveLock, .deletesData]
+        }
+    }
+
+    func preflight(live: [QualifiedName: Table]) -> PreflightProbe? {
+        let (table, name) = tableAndColumn
+        guard let existing = live[table] else { return nil }
+        let column = SQL.displayIdentifier(name)
+        switch self {
+        case .setNotNull(_, _, nil, _):
+            guard existing.column(name) != nil else { return nil }
+            return PreflightProbe("SELECT count(*) FROM \(SQL.qualified(table)) WHERE \(SQL.identifier(name)) IS NULL") {
+                "\(rowsText($0, "holds", "hold")) NULL in \(column); add `backfill: <value>` to the column in the "
+                    + "schema file, or fill them first"
+            }
+        case .addColumn(_, let definition) where definition.needsValueForExistingRows && definition.backfill == nil:
+            return PreflightProbe("SELECT count(*) FROM \(SQL.qualified(table))") {
+                "the table has \($0 == 1 ? "1 row" : "\($0) rows") and the new NOT NULL column \(column) has no "
+                    + "default; add `default:` or `backfill:`"
+            }
+        case .renameColumn, .setColumnComment, .addColumn, .alterColumnType, .setDefault, .dropDefault, .setNotNull,
+             .dropNotNull, .addIdentity, .setIdentity, .dropIdentity, .dropColumn:
+            return nil
+        }
+    }
+
+    var blockedByDependents: DependentsProbe? {
+        switch self {
+        case .alterColumnType(let table, let column, _, _, _), .dropColumn(let table, let column):
+            return DependentsProbe(table: table, column: column)
+        case .renameColumn, .setColumnComment, .addColumn, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
+             .addIdentity, .setIdentity, .dropIdentity:
+            return nil
+        }
+    }
+
+    var privilege: PrivilegeNeed { .ownership(tableAndColumn.table) }
+}
+
+extension Column {
+    /// NOT NULL with nothing to fill existing rows but a backfill: adding it to a table with rows needs one.
+    var needsValueForExistingRows: Bool {
+        !isNullable && defaultValue == nil && identity == nil && !isSerial
+    }
+}

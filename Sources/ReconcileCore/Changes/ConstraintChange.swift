@@ -1,0 +1,177 @@
+/// Table constraints: primary keys, unique constraints, checks and foreign keys.
+public enum ConstraintChange: ChangeFamily {
+    case addPrimaryKey(QualifiedName, PrimaryKey)
+    case addUnique(QualifiedName, UniqueConstraint)
+    case addCheck(QualifiedName, CheckConstraint)
+    case addForeignKey(QualifiedName, ForeignKey)
+    case renameConstraint(QualifiedName, from: String, to: String)
+    /// `replaced` is true when an add of the same name follows: the definition changed, nothing is lost.
+    case dropConstraint(QualifiedName, name: String, replaced: Bool)
+
+    var table: QualifiedName? { tableAndName.table }
+
+    private var tableAndName: (table: QualifiedName, name: String) {
+        switch self {
+        case .addPrimaryKey(let table, let key): return (table, key.name)
+        case .addUnique(let table, let unique): return (table, unique.name)
+        case .addCheck(let table, let check): return (table, check.name)
+        case .addForeignKey(let table, let key): return (table, key.name)
+        case .renameConstraint(let table, _, let name), .dropConstraint(let table, let name, _): return (table, name)
+        }
+    }
+
+    var phase: Change.Phase {
+        switch self {
+        case .addPrimaryKey, .addUnique, .addCheck, .renameConstraint: return .constraints
+        case .addForeignKey: return .foreignKeys
+        case .dropConstraint: return .drops
+        }
+    }
+
+    /// Constraints drop before the indexes and columns they depend on.
+    var rankInPhase: Int { 0 }
+
+    var marker: Change.Marker {
+        switch self {
+        case .addPrimaryKey, .addUnique, .addCheck, .addForeignKey: return .add
+        case .renameConstraint: return .change
+        case .dropConstraint(_, _, let replaced): return replaced ? .change : .remove
+        }
+    }
+
+    var isDestructive: Bool {
+        switch self {
+        case .dropConstraint(_, _, let replaced): return !replaced
+        case .addPrimaryKey, .addUnique, .addCheck, .addForeignKey, .renameConstraint: return false
+        }
+    }
+
+    var needsManualAction: Bool { false }
+
+    var kindName: String {
+        switch self {
+        case .addPrimaryKey: return "add_primary_key"
+        case .addUnique: return "add_unique"
+        case .addCheck: return "add_check"
+        case .addForeignKey: return "add_foreign_key"
+        case .renameConstraint: return "rename_constraint"
+        case .dropConstraint(_, _, let replaced): return replaced ? "replace_constraint" : "drop_constraint"
+        }
+    }
+
+    func objectName(table: String) -> String { "\(table)/\(SQL.displayIdentifier(tableAndName.name))" }
+
+    var summary: String {
+        let name = SQL.displayIdentifier(tableAndName.name)
+        switch self {
+        case .addPrimaryKey(_, let key): return "add primary key \(name) (\(key.columns.joined(separator: ", ")))"
+        case .addUnique(_, let unique):
+            return "add unique constraint \(name) (\(unique.columns.joined(separator: ", ")))"
+        case .addCheck: return "add check \(name)"
+        case .addForeignKey(_, let key): return "add foreign key \(name) → \(key.referencedTable)"
+        case .renameConstraint(_, let from, _): return "rename constraint \(SQL.displayIdentifier(from)) to \(name)"
+        case .dropConstraint(_, _, let replaced):
+            return replaced ? "replace constraint \(name) (definition changed)" : "drop constraint \(name)"
+        }
+    }
+
+    func driftDescription(object: String, details: [String]) -> String {
+        switch self {
+        case .addPrimaryKey, .addUnique, .addCheck, .addForeignKey: return "missing constraint \(object)"
+        case .renameConstraint(_, let from, _):
+            return "constraint \(object) is named \(SQL.displayIdentifier(from)) in the database"
+        case .dropConstraint(_, _, let replaced):
+            return replaced ? "constraint \(object) differs from the file" : "constraint \(object) is not declared in the file"
+        }
+    }
+
+    var statements: [String] {
+        let (table, name) = tableAndName
+        switch self {
+        case .addPrimaryKey(_, let key):
+            return [SQLRenderer.addConstraint(table, name, "PRIMARY KEY (\(SQL.identifierList(key.columns)))")]
+        case .addUnique(_, let unique):
+            return [SQLRenderer.addConstraint(table, name, "UNIQUE (\(SQL.identifierList(unique.columns)))")]
+        case .addCheck(_, let check):
+            return [SQLRenderer.addConstraint(table, name, SQLRenderer.checkClause(check))]
+        case .addForeignKey(_, let key):
+            return [SQLRenderer.addConstraint(table, name, SQLRenderer.foreignKeyClause(key))]
+        case .renameConstraint(_, let from, _):
+            let condition = "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = \(SQLRenderer.regclass(table)) "
+                + "AND conname = \(SQL.literal(from)))"
+            return [SQLRenderer.guarded(if: condition, "ALTER TABLE \(SQL.qualified(table)) RENAME CONSTRAINT "
+                + "\(SQL.identifier(from)) TO \(SQL.identifier(name))")]
+        case .dropConstraint:
+            return ["ALTER TABLE \(SQL.qualified(table)) DROP CONSTRAINT IF EXISTS \(SQL.identifier(name))"]
+        }
+    }
+
+    var hazards: [Hazard] {
+        switch self {
+        case .renameConstraint: return []
+        case .addPrimaryKey, .addUnique: return [.accessExclusiveLock, .blocksWrites, .mayFailOnExistingRows]
+        case .addCheck: return [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows]
+        case .addForeignKey: return [.rewritesTable, .mayFailOnExistingRows]
+        case .dropConstraint(_, _, let replaced):
+            return replaced ? [.accessExclusiveLock] : [.accessExclusiveLock, .deletesData]
+        }
+    }
+
+    func preflight(live: [QualifiedName: Table]) -> PreflightProbe? {
+        let (table, name) = tableAndName
+        func existing(_ table: QualifiedName, _ columns: [String]) -> Bool {
+            guard let live = live[table] else { return false }
+            return columns.allSatisfy { live.column($0) != nil }
+        }
+        let quotedName = SQL.displayIdentifier(name)
+        switch self {
+        case .addPrimaryKey(_, let key):
+            guard existing(table, key.columns) else { return nil }
+            let anyNull = key.columns.map { "\(SQL.identifier($0)) IS NULL" }.joined(separator: " OR ")
+            let query = "SELECT (SELECT count(*) FROM \(SQL.qualified(table)) WHERE \(anyNull)) + "
+                + "(\(Self.duplicates(table, key.columns)))"
+            return PreflightProbe(query) {
+                "\(rowsText($0, "has", "have")) NULL or duplicated values in (\(key.columns.joined(separator: ", "))): "
+                    + "primary key \(quotedName) cannot be added"
+            }
+        case .addUnique(_, let unique):
+            guard existing(table, unique.columns) else { return nil }
+            let columns = unique.columns.joined(separator: ", ")
+            return PreflightProbe(Self.duplicates(table, unique.columns)) {
+                "\($0 == 1 ? "1 value of (\(columns)) occurs" : "\($0) values of (\(columns)) occur") more than once: "
+                    + "unique constraint \(quotedName) cannot be added"
+            }
+        case .addCheck(_, let check):
+            guard existing(table, []) else { return nil }
+            let expression = check.expression.hasPrefix("CHECK ")
+                ? String(check.expression.dropFirst(6)) : "(\(check.expression))"
+            return PreflightProbe("SELECT count(*) FROM \(SQL.qualified(table)) WHERE NOT \(expression)") {
+                "\(rowsText($0, "violates", "violate")) check \(quotedName)"
+            }
+        case .addForeignKey(_, let key):
+            guard existing(table, key.columns), existing(key.referencedTable, key.referencedColumns) else { return nil }
+            let present = key.columns.map { "t.\(SQL.identifier($0)) IS NOT NULL" }.joined(separator: " AND ")
+            let match = zip(key.columns, key.referencedColumns)
+                .map { "r.\(SQL.identifier($1)) = t.\(SQL.identifier($0))" }.joined(separator: " AND ")
+            let query = "SELECT count(*) FROM \(SQL.qualified(table)) t WHERE \(present) AND NOT EXISTS "
+                + "(SELECT 1 FROM \(SQL.qualified(key.referencedTable)) r WHERE \(match))"
+            return PreflightProbe(query) {
+                "\(rowsText($0, "references", "reference")) missing rows of \(key.referencedTable): "
+                    + "foreign key \(quotedName) cannot be added"
+            }
+        case .renameConstraint, .dropConstraint:
+            return nil
+        }
+    }
+
+    /// Counts the values of `columns` that occur more than once (NULLs never collide).
+    private static func duplicates(_ table: QualifiedName, _ columns: [String]) -> String {
+        let list = SQL.identifierList(columns)
+        let present = columns.map { "\(SQL.identifier($0)) IS NOT NULL" }.joined(separator: " AND ")
+        return "SELECT count(*) FROM (SELECT 1 FROM \(SQL.qualified(table)) WHERE \(present) "
+            + "GROUP BY \(list) HAVING count(*) > 1) AS d"
+    }
+
+    var blockedByDependents: DependentsProbe? { nil }
+    var privilege: PrivilegeNeed { .ownership(tableAndName.table) }
+}

@@ -1,0 +1,139 @@
+/// Whole tables: create, rename, comment, drop.
+public enum TableChange: ChangeFamily {
+    case renameTable(from: QualifiedName, to: QualifiedName)
+    /// Foreign keys listed here are created inline; the rest of the table's keys come in a later phase.
+    case createTable(Table, inlineForeignKeys: [ForeignKey])
+    case setTableComment(QualifiedName, String?)
+    case dropTable(QualifiedName)
+
+    var table: QualifiedName? {
+        switch self {
+        case .renameTable(_, let to): return to
+        case .createTable(let table, _): return table.name
+        case .setTableComment(let name, _), .dropTable(let name): return name
+        }
+    }
+
+    var phase: Change.Phase {
+        switch self {
+        case .renameTable, .createTable: return .tables
+        case .setTableComment: return .columnChanges
+        case .dropTable: return .destructive
+        }
+    }
+
+    var rankInPhase: Int {
+        switch self {
+        case .dropTable: return 3
+        case .renameTable, .createTable, .setTableComment: return 0
+        }
+    }
+
+    var marker: Change.Marker {
+        switch self {
+        case .createTable: return .add
+        case .renameTable, .setTableComment: return .change
+        case .dropTable: return .remove
+        }
+    }
+
+    var isDestructive: Bool {
+        switch self {
+        case .dropTable: return true
+        case .renameTable, .createTable, .setTableComment: return false
+        }
+    }
+
+    var needsManualAction: Bool { false }
+
+    var kindName: String {
+        switch self {
+        case .renameTable: return "rename_table"
+        case .createTable: return "create_table"
+        case .setTableComment: return "set_table_comment"
+        case .dropTable: return "drop_table"
+        }
+    }
+
+    func objectName(table: String) -> String { table }
+
+    var summary: String {
+        switch self {
+        case .renameTable(let from, let to): return "rename table \(from) to \(to)"
+        case .createTable(let table, _):
+            return "create table \(table.name) (\(table.columns.count) column\(table.columns.count == 1 ? "" : "s"))"
+        case .setTableComment(_, let comment): return comment == nil ? "drop table comment" : "set table comment"
+        case .dropTable(let name): return "drop table \(name) (not declared in the schema file)"
+        }
+    }
+
+    func driftDescription(object: String, details: [String]) -> String {
+        switch self {
+        case .renameTable(let from, _): return "table \(object) is still named \(from)"
+        case .createTable: return "missing table \(object)"
+        case .setTableComment: return "comment of table \(object) differs from the file"
+        case .dropTable: return "table \(object) is not declared in the file (unmanaged)"
+        }
+    }
+
+    var statements: [String] {
+        switch self {
+        case .renameTable(let from, let to):
+            var statements: [String] = []
+            var current = from
+            if from.schema != to.schema {
+                let moved = QualifiedName(schema: to.schema, name: from.name)
+                statements.append(SQLRenderer.guarded(
+                    if: "\(SQLRenderer.exists(from)) AND NOT \(SQLRenderer.exists(moved))",
+                    "ALTER TABLE \(SQL.qualified(from)) SET SCHEMA \(SQL.identifier(to.schema))"))
+                current = moved
+            }
+            if current.name != to.name {
+                statements.append(SQLRenderer.guarded(
+                    if: "\(SQLRenderer.exists(current)) AND NOT \(SQLRenderer.exists(to))",
+                    "ALTER TABLE \(SQL.qualified(current)) RENAME TO \(SQL.identifier(to.name))"))
+            }
+            return statements
+        case .createTable(let table, let inlineForeignKeys):
+            var statements = [SQLRenderer.createTable(table, inlineForeignKeys: inlineForeignKeys)]
+            if let comment = table.comment {
+                statements.append("COMMENT ON TABLE \(SQL.qualified(table.name)) IS \(SQL.literal(comment))")
+            }
+            for column in table.columns {
+                guard let comment = column.comment else { continue }
+                statements.append("COMMENT ON COLUMN \(SQL.qualified(table.name)).\(SQL.identifier(column.name)) "
+                    + "IS \(SQL.literal(comment))")
+            }
+            return statements
+        case .setTableComment(let table, let comment):
+            return ["COMMENT ON TABLE \(SQL.qualified(table)) IS \(comment.map(SQL.literal) ?? "NULL")"]
+        case .dropTable(let table):
+            return ["DROP TABLE IF EXISTS \(SQL.qualified(table))"]
+        }
+    }
+
+    var hazards: [Hazard] {
+        switch self {
+        case .createTable, .setTableComment: return []
+        case .renameTable: return [.accessExclusiveLock]
+        case .dropTable: return [.accessExclusiveLock, .deletesData]
+        }
+    }
+
+    func preflight(live: [QualifiedName: Table]) -> PreflightProbe? { nil }
+
+    var blockedByDependents: DependentsProbe? {
+        switch self {
+        case .dropTable(let name): return DependentsProbe(table: name, column: nil)
+        case .renameTable, .createTable, .setTableComment: return nil
+        }
+    }
+
+    var privilege: PrivilegeNeed {
+        switch self {
+        case .createTable(let table, _): return .createOnSchema(table.name.schema)
+        case .renameTable(let from, _): return .ownership(from)
+        case .setTableComment(let name, _), .dropTable(let name): return .ownership(name)
+        }
+    }
+}
