@@ -14,6 +14,10 @@ public enum ColumnChange: ChangeFamily {
     case addIdentity(QualifiedName, column: String, IdentityKind)
     case setIdentity(QualifiedName, column: String, IdentityKind)
     case dropIdentity(QualifiedName, column: String)
+    /// A `serial` column stops being one: its default and its owned sequence go (the values stay).
+    case dropSerial(QualifiedName, column: String)
+    /// A column becomes `serial`: a sequence it owns, continuing after the highest value, feeds its default.
+    case addSerial(QualifiedName, column: String, type: String)
     case dropColumn(QualifiedName, column: String)
 
     var table: QualifiedName? { tableAndColumn.table }
@@ -26,7 +30,7 @@ public enum ColumnChange: ChangeFamily {
              .dropDefault(let table, let column), .setNotNull(let table, let column, _, _),
              .dropNotNull(let table, let column), .addIdentity(let table, let column, _),
              .setIdentity(let table, let column, _), .dropIdentity(let table, let column),
-             .dropColumn(let table, let column):
+             .dropSerial(let table, let column), .addSerial(let table, let column, _), .dropColumn(let table, let column):
             return (table, column)
         case .addColumn(let table, let column):
             return (table, column.name)
@@ -37,7 +41,7 @@ public enum ColumnChange: ChangeFamily {
         switch self {
         case .renameColumn, .addColumn: return .columns
         case .alterColumnType, .setDefault, .dropDefault, .setNotNull, .dropNotNull, .addIdentity, .setIdentity,
-             .dropIdentity, .setColumnComment:
+             .dropIdentity, .dropSerial, .addSerial, .setColumnComment:
             return .columnChanges
         case .dropColumn: return .drops
         }
@@ -47,16 +51,16 @@ public enum ColumnChange: ChangeFamily {
         switch self {
         case .dropColumn: return 2
         case .renameColumn, .setColumnComment, .addColumn, .alterColumnType, .setDefault, .dropDefault, .setNotNull,
-             .dropNotNull, .addIdentity, .setIdentity, .dropIdentity:
+             .dropNotNull, .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial:
             return 0
         }
     }
 
     var marker: Change.Marker {
         switch self {
-        case .addColumn, .addIdentity: return .add
+        case .addColumn, .addIdentity, .addSerial: return .add
         case .renameColumn, .setColumnComment, .alterColumnType, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
-             .setIdentity, .dropIdentity:
+             .setIdentity, .dropIdentity, .dropSerial:
             return .change
         case .dropColumn: return .remove
         }
@@ -67,7 +71,7 @@ public enum ColumnChange: ChangeFamily {
         case .alterColumnType(_, _, _, _, let lossy): return lossy
         case .dropColumn: return true
         case .renameColumn, .setColumnComment, .addColumn, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
-             .addIdentity, .setIdentity, .dropIdentity:
+             .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial:
             return false
         }
     }
@@ -87,6 +91,8 @@ public enum ColumnChange: ChangeFamily {
         case .addIdentity: return "add_identity"
         case .setIdentity: return "set_identity"
         case .dropIdentity: return "drop_identity"
+        case .dropSerial: return "drop_serial"
+        case .addSerial: return "add_serial"
         case .dropColumn: return "drop_column"
         }
     }
@@ -110,6 +116,8 @@ public enum ColumnChange: ChangeFamily {
         case .addIdentity(_, _, let kind): return "make \(column) an identity (\(kind.sql))"
         case .setIdentity(_, _, let kind): return "make identity \(column) GENERATED \(kind.sql)"
         case .dropIdentity: return "drop identity of \(column)"
+        case .dropSerial: return "make \(column) a plain column (drop its serial default and owned sequence)"
+        case .addSerial: return "make \(column) serial (a sequence continuing after its highest value)"
         case .dropColumn: return "drop column \(column)"
         }
     }
@@ -126,6 +134,8 @@ public enum ColumnChange: ChangeFamily {
         case .setNotNull: return "column \(object) is nullable, the file declares NOT NULL"
         case .dropNotNull: return "column \(object) is NOT NULL, the file declares it nullable"
         case .addIdentity, .setIdentity, .dropIdentity: return "column \(object) identity differs from the file"
+        case .dropSerial: return "column \(object) is serial, the file declares a plain column"
+        case .addSerial: return "column \(object) is not serial, the file declares it serial"
         case .dropColumn: return "column \(object) is not declared in the file"
         }
     }
@@ -169,11 +179,35 @@ public enum ColumnChange: ChangeFamily {
         case .addIdentity(_, _, let kind):
             let condition = "EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = \(SQLRenderer.regclass(table)) "
                 + "AND attname = \(SQL.literal(name)) AND attidentity <> '')"
-            return [SQLRenderer.guarded(unless: condition, "\(alterColumn) ADD GENERATED \(kind.sql) AS IDENTITY")]
+            // Existing rows keep their values; the identity continues after the highest, so the next insert
+            // does not collide.
+            return [SQLRenderer.guarded(unless: condition, "\(alterColumn) ADD GENERATED \(kind.sql) AS IDENTITY"),
+                    SQLRenderer.restartAfterMaximum(table, column: name,
+                                                    sequence: SQLRenderer.serialSequenceLookup(table, column: name))]
         case .setIdentity(_, _, let kind):
             return ["\(alterColumn) SET GENERATED \(kind.sql)"]
         case .dropIdentity:
             return ["\(alterColumn) DROP IDENTITY IF EXISTS"]
+        case .dropSerial:
+            // Only while the column still owns a sequence and is no identity (whose sequence the lookup
+            // would find too): the default goes first, as the sequence cannot be dropped while it is used.
+            let identity = "EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
+                + "\(SQLRenderer.regclass(table)) AND attname = \(SQL.literal(name)) AND attidentity <> '')"
+            let body = """
+                IF sequence_name IS NOT NULL AND NOT \(identity) THEN
+                        \(alterColumn) DROP DEFAULT;
+                        EXECUTE 'DROP SEQUENCE ' || sequence_name;
+                    END IF;
+                """
+            return [SQLRenderer.doBlock(body, declaring: "sequence_name text := "
+                + SQLRenderer.serialSequenceLookup(table, column: name))]
+        case .addSerial(_, _, let type):
+            let sequence = QualifiedName(schema: table.schema,
+                                         name: DefaultNames.sequence(table: table.name, column: name))
+            let owner = "\(SQL.qualified(table)).\(SQL.identifier(name))"
+            return ["CREATE SEQUENCE IF NOT EXISTS \(SQL.qualified(sequence)) AS \(type) OWNED BY \(owner)",
+                    "\(alterColumn) SET DEFAULT pg_catalog.nextval(\(SQL.literal(SQL.qualified(sequence)))::regclass)",
+                    SQLRenderer.restartAfterMaximum(table, column: name, sequence: SQL.literal(SQL.qualified(sequence)))]
         case .dropColumn:
             return ["\(alter) DROP COLUMN IF EXISTS \(SQL.identifier(name))"]
         }
@@ -182,7 +216,7 @@ public enum ColumnChange: ChangeFamily {
     var hazards: [Hazard] {
         switch self {
         case .setColumnComment: return []
-        case .renameColumn, .setDefault, .dropDefault, .dropNotNull, .setIdentity, .dropIdentity:
+        case .renameColumn, .setDefault, .dropDefault, .dropNotNull, .setIdentity, .dropIdentity, .dropSerial, .addSerial:
             return [.accessExclusiveLock]
         case .addColumn(_, let column):
             var hazards: [Hazard] = [.accessExclusiveLock]
@@ -222,7 +256,7 @@ public enum ColumnChange: ChangeFamily {
                     + "default; add `default:` or `backfill:`"
             }
         case .renameColumn, .setColumnComment, .addColumn, .alterColumnType, .setDefault, .dropDefault, .setNotNull,
-             .dropNotNull, .addIdentity, .setIdentity, .dropIdentity, .dropColumn:
+             .dropNotNull, .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropColumn:
             return nil
         }
     }
@@ -232,7 +266,7 @@ public enum ColumnChange: ChangeFamily {
         case .alterColumnType(let table, let column, _, _, _), .dropColumn(let table, let column):
             return DependentsProbe(table: table, column: column)
         case .renameColumn, .setColumnComment, .addColumn, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
-             .addIdentity, .setIdentity, .dropIdentity:
+             .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial:
             return nil
         }
     }

@@ -248,16 +248,19 @@ struct TableDiffer {
             changes.append(Change(.column(.alterColumnType(name, column: column.name, from: live.type, to: column.type,
                                                    lossy: !TypeConversion.isLossless(from: live.type, to: canonical.type)))))
         }
-        // Order matters to PostgreSQL: a column must lose its default and be NOT NULL before it can become an
-        // identity, and must stop being an identity before it can take a default.
+        // Order matters to PostgreSQL: a column must lose its default (a serial one, its sequence too) and be
+        // NOT NULL before it can become an identity, and must stop being an identity before it can take a default.
+        if live.isSerial, !canonical.isSerial { changes.append(Change(.column(.dropSerial(name, column: column.name)))) }
         switch (canonical.identity, live.identity) {
         case (nil, .some): changes.append(Change(.column(.dropIdentity(name, column: column.name))))
         case (.some(let kind), .some(let liveKind)) where kind != liveKind:
             changes.append(Change(.column(.setIdentity(name, column: column.name, kind))))
         default: break
         }
-        if canonical.identity == nil, !canonical.isSerial, !live.isSerial,
-           canonical.defaultValue != live.defaultValue || defaultAcrossTypeChange {
+        // A serial column's default went with `dropSerial`.
+        let liveDefault = live.isSerial ? nil : live.defaultValue
+        if canonical.identity == nil, !canonical.isSerial,
+           canonical.defaultValue != liveDefault || defaultAcrossTypeChange {
             if let value = column.defaultValue {
                 changes.append(Change(.column(.setDefault(name, column: column.name, value, type: column.type))))
             } else if !defaultAcrossTypeChange {
@@ -273,6 +276,9 @@ struct TableDiffer {
         }
         if case .some(let kind) = canonical.identity, live.identity == nil {
             changes.append(Change(.column(.addIdentity(name, column: column.name, kind))))
+        }
+        if canonical.isSerial, !live.isSerial {
+            changes.append(Change(.column(.addSerial(name, column: column.name, type: canonical.type))))
         }
         if column.comment != live.comment {
             changes.append(Change(.column(.setColumnComment(name, column: column.name, column.comment))))

@@ -8,6 +8,8 @@ public enum DefaultNames {
     public static func unique(table: String, columns: [String]) -> String { make(table, columns.joined(separator: "_"), "key") }
     public static func foreignKey(table: String, columns: [String]) -> String { make(table, columns.joined(separator: "_"), "fkey") }
     public static func check(table: String, column: String) -> String { make(table, column, "check") }
+    /// The sequence a `serial` column owns.
+    public static func sequence(table: String, column: String) -> String { make(table, column, "seq") }
     public static func index(table: String, keys: [IndexKey]) -> String {
         let parts = keys.map { key -> String in
             switch key {

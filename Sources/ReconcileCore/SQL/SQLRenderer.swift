@@ -129,7 +129,19 @@ public enum SQLRenderer {
         doBlock("IF \(condition) THEN\n        \(statement);\n    END IF;")
     }
 
-    static func doBlock(_ body: String) -> String {
-        "DO " + SQL.dollarQuoted("\nBEGIN\n    \(body)\nEND\n")
+    static func doBlock(_ body: String, declaring variable: String? = nil) -> String {
+        let declare = variable.map { "\nDECLARE\n    \($0);" } ?? ""
+        return "DO " + SQL.dollarQuoted("\(declare)\nBEGIN\n    \(body)\nEND\n")
+    }
+
+    /// The sequence that feeds a serial or identity column, as text (NULL when there is none).
+    static func serialSequenceLookup(_ table: QualifiedName, column: String) -> String {
+        "pg_catalog.pg_get_serial_sequence(\(SQL.literal(SQL.qualified(table))), \(SQL.literal(column)))"
+    }
+
+    /// Sets `sequence` (an SQL text expression) so that its next value follows the column's highest value.
+    static func restartAfterMaximum(_ table: QualifiedName, column: String, sequence: String) -> String {
+        "SELECT pg_catalog.setval(\(sequence), coalesce(max(\(SQL.identifier(column))), 0) + 1, false) "
+            + "FROM \(SQL.qualified(table))"
     }
 }
