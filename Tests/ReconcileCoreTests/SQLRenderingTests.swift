@@ -199,7 +199,33 @@ final class SQLRenderingTests: XCTestCase {
             END IF;
         END
         $reconcile$
+        """,
+        // The identity continues after the existing values.
+        """
+        SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence('"public"."t"', 'id'), \
+        coalesce(max("id"), 0) + 1, false) FROM "public"."t"
         """])
+    }
+
+    func testSerialTransitionsAreGuardedAndRestartAfterTheMaximum() {
+        XCTAssertEqual(sql(.column(.dropSerial(t, column: "id"))), ["""
+        DO $reconcile$
+        DECLARE
+            sequence_name text := pg_catalog.pg_get_serial_sequence('"public"."t"', 'id');
+        BEGIN
+            IF sequence_name IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = \
+        '"public"."t"'::regclass AND attname = 'id' AND attidentity <> '') THEN
+                ALTER TABLE "public"."t" ALTER COLUMN "id" DROP DEFAULT;
+                EXECUTE 'DROP SEQUENCE ' || sequence_name;
+            END IF;
+        END
+        $reconcile$
+        """])
+        XCTAssertEqual(sql(.column(.addSerial(t, column: "id", type: "bigint"))), [
+            "CREATE SEQUENCE IF NOT EXISTS \"public\".\"t_id_seq\" AS bigint OWNED BY \"public\".\"t\".\"id\"",
+            "ALTER TABLE \"public\".\"t\" ALTER COLUMN \"id\" SET DEFAULT pg_catalog.nextval('\"public\".\"t_id_seq\"'::regclass)",
+            "SELECT pg_catalog.setval('\"public\".\"t_id_seq\"', coalesce(max(\"id\"), 0) + 1, false) FROM \"public\".\"t\"",
+        ])
     }
 
     private func guardedAdd(_ name: String, _ clause: String) -> String {

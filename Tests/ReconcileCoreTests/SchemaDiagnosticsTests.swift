@@ -463,3 +463,57 @@ final class SchemaDiagnosticsTests: XCTestCase {
         XCTAssertEqual(schema.tables, [Table(name: Fixture.name("a"), columns: [Column(name: "id", type: "int")])])
     }
 }
+
+/// The keys that carry constraint options, and the mistakes a person makes with them.
+final class ConstraintOptionLoadingTests: XCTestCase {
+    func testEveryOptionIsRead() throws {
+        let schema = try loadValid("""
+            version: 1
+            tables:
+              rooms:
+                columns:
+                  id: { type: integer, nullable: false }
+                  code: text
+                primary_key: { columns: [id], deferrable: true }
+                unique:
+                  - { columns: [code], nulls_not_distinct: true, initially_deferred: true }
+                checks:
+                  plain: id > 0
+                  lazy: { expression: id < 10, not_valid: true, no_inherit: true }
+                foreign_keys:
+                  - { columns: [id], references: rooms(id), match: full, deferrable: true, not_valid: true }
+            """)
+        let table = try XCTUnwrap(schema.tables.first)
+        XCTAssertEqual(table.primaryKey?.deferral, .deferrable)
+        XCTAssertEqual(table.uniqueConstraints, [UniqueConstraint(name: "rooms_code_key", columns: ["code"],
+                                                                  deferral: .initiallyDeferred, nullsNotDistinct: true)])
+        XCTAssertEqual(table.checks, [CheckConstraint(name: "plain", expression: "id > 0"),
+                                      CheckConstraint(name: "lazy", expression: "id < 10", noInherit: true, notValid: true)])
+        let key = try XCTUnwrap(table.foreignKeys.first)
+        XCTAssertEqual([key.matchFull, key.notValid], [true, true])
+        XCTAssertEqual(key.deferral, .deferrable)
+    }
+
+    func testContradictionsAndUnknownValuesAreErrorsAtTheirPosition() {
+        XCTAssertEqual(loadErrors("""
+            version: 1
+            tables:
+              t:
+                columns:
+                  id: integer
+                primary_key: { columns: [id], initially_deferred: true, deferrable: false }
+                checks:
+                  c: { not_valid: true }
+                foreign_keys:
+                  - { columns: [id], references: t(id), match: partial }
+                unique:
+                  - { columns: [id], nulls_distinct: false }
+            """), [
+            "schema.yaml:6:73: error: primary_key of public.t is initially_deferred, so it cannot be 'deferrable: false'",
+            "schema.yaml:8:10: error: check c of public.t needs 'expression'",
+            "schema.yaml:10:52: error: match of a foreign key of public.t must be 'simple' or 'full', not 'partial'",
+            "schema.yaml:12:26: error: unknown key 'nulls_distinct' in a unique constraint of public.t "
+                + "(did you mean 'nulls_not_distinct'?)",
+        ])
+    }
+}

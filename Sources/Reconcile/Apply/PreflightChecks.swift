@@ -41,9 +41,8 @@ struct PreflightChecks {
         }
         for index in plan.steps.indices {
             let change = plan.steps[index].change
-            if let probe = change.preflight(live: tables),
-               let count = try valuesInSavepoint(probe.query)?.first.flatMap({ Int($0) }), count > 0 {
-                plan.steps[index].preflightFailure = probe.explain(count)
+            if let probe = change.preflight(live: tables), let failure = try firstFailure(probe) {
+                plan.steps[index].preflightFailure = failure
             } else if let target = change.blockedByDependents, tables[target.table] != nil,
                       let rows = try valuesInSavepoint(dependentsQuery(target, dropped: dropped)),
                       case let names = rows.compactMap({ row -> String? in
@@ -89,6 +88,16 @@ struct PreflightChecks {
                 """
         }
         return query + "\nORDER BY 1"
+    }
+
+    /// The explanation of the probe's first question whose count is above zero.
+    private func firstFailure(_ probe: PreflightProbe) throws -> String? {
+        for question in probe.questions {
+            if let count = try valuesInSavepoint(question.query)?.first.flatMap({ Int($0) }), count > 0 {
+                return question.explain(count)
+            }
+        }
+        return nil
     }
 
     /// The first column of every row, or nil when the check cannot run against the current schema.

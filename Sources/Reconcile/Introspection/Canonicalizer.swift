@@ -119,7 +119,13 @@ struct Canonicalizer {
             guard let scratch = scratchByName["reconcile_scratch_\(position)"] else { return table }
             var canonical = table
             canonical.columns = scratch.columns
-            canonical.checks = scratch.checks
+            // A scratch copy's checks are always validated (they are made in CREATE TABLE): NOT VALID is
+            // the declaration's.
+            canonical.checks = scratch.checks.map { check in
+                var check = check
+                check.notValid = table.checks.first { $0.name == check.name }?.notValid ?? false
+                return check
+            }
             canonical.indexes = scratch.indexes.map { index in
                 var index = index
                 index.name = indexNames[index.name] ?? index.name

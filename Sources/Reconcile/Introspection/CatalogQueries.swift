@@ -112,7 +112,8 @@ enum CatalogQueries {
     }
 
     /// Primary key, unique, check and foreign-key constraints, with column names in key order (JSON
-    /// arrays, so any name survives). Only checks are deparsed: the other kinds compare structurally.
+    /// arrays, so any name survives). Checks are deparsed; unique constraints too, for NULLS NOT DISTINCT
+    /// (no catalog column says it before PostgreSQL 15); the other kinds compare structurally.
     /// NOT NULL constraints (contype 'n' from PostgreSQL 18) are read from pg_attribute instead.
     static func constraints(_ scope: Scope) -> String {
         scope.cte + """
@@ -132,7 +133,12 @@ enum CatalogQueries {
                        ORDER BY k.position))::text AS referenced_columns,
                    con.confupdtype AS on_update,
                    con.confdeltype AS on_delete,
-                   CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition
+                   con.confmatchtype AS match_type,
+                   con.condeferrable AS deferrable,
+                   con.condeferred AS deferred,
+                   con.convalidated AS validated,
+                   con.connoinherit AS no_inherit,
+                   CASE WHEN con.contype IN ('c', 'u') THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition
             FROM scope
             JOIN pg_catalog.pg_constraint con ON con.conrelid = scope.oid
             LEFT JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid

@@ -73,19 +73,31 @@ struct Introspector {
     static func addConstraint(_ row: QueryResult.Row, to table: inout Table) throws {
         let name = row["name"] ?? ""
         let columns = try decodeNames(row["columns"])
+        let deferral: Deferral = !row.bool("deferrable") ? .notDeferrable
+            : row.bool("deferred") ? .initiallyDeferred : .deferrable
+        let notValid = !row.bool("validated")
         switch row["kind"] {
         case "p":
-            table.primaryKey = PrimaryKey(name: name, columns: columns)
+            table.primaryKey = PrimaryKey(name: name, columns: columns, deferral: deferral)
         case "u":
-            table.uniqueConstraints.append(UniqueConstraint(name: name, columns: columns))
+            let nullsNotDistinct = row["definition"]?.hasPrefix("UNIQUE NULLS NOT DISTINCT ") ?? false
+            table.uniqueConstraints.append(UniqueConstraint(name: name, columns: columns, deferral: deferral,
+                                                            nullsNotDistinct: nullsNotDistinct))
         case "c":
-            table.checks.append(CheckConstraint(name: name, expression: row["definition"] ?? ""))
+            // pg_get_constraintdef appends the flags: `CHECK (...) NO INHERIT NOT VALID`.
+            var expression = Substring(row["definition"] ?? "")
+            let noInherit = row.bool("no_inherit")
+            if notValid, expression.hasSuffix(" NOT VALID") { expression = expression.dropLast(" NOT VALID".count) }
+            if noInherit, expression.hasSuffix(" NO INHERIT") { expression = expression.dropLast(" NO INHERIT".count) }
+            table.checks.append(CheckConstraint(name: name, expression: String(expression), noInherit: noInherit,
+                                                notValid: notValid))
         case "f":
             table.foreignKeys.append(ForeignKey(
                 name: name, columns: columns,
                 referencedTable: QualifiedName(schema: row["referenced_schema"] ?? "", name: row["referenced_table"] ?? ""),
                 referencedColumns: try decodeNames(row["referenced_columns"]),
-                onDelete: referentialAction(row["on_delete"]), onUpdate: referentialAction(row["on_update"])))
+                onDelete: referentialAction(row["on_delete"]), onUpdate: referentialAction(row["on_update"]),
+                matchFull: row["match_type"] == "f", deferral: deferral, notValid: notValid))
         default:
             break
         }

@@ -32,16 +32,24 @@ protocol ChangeFamily: Hashable, Sendable {
     var privilege: PrivilegeNeed { get }
 }
 
-/// A pre-flight question about the live data: `query` returns one count; a count above zero fails the step,
-/// and `explain` says why in the step's words.
+/// Pre-flight questions about the live data, asked in order: each query returns one count; the first count
+/// above zero fails the step, and its `explain` says why in the step's words.
 public struct PreflightProbe: Sendable {
-    public let query: String
-    public let explain: @Sendable (Int) -> String
+    public struct Question: Sendable {
+        public let query: String
+        public let explain: @Sendable (Int) -> String
+    }
+
+    public let questions: [Question]
 
     init(_ query: String, explain: @escaping @Sendable (Int) -> String) {
-        self.query = query
-        self.explain = explain
+        questions = [Question(query: query, explain: explain)]
     }
+
+    private init(questions: [Question]) { self.questions = questions }
+
+    /// This probe's questions, then `other`'s.
+    func then(_ other: PreflightProbe) -> PreflightProbe { PreflightProbe(questions: questions + other.questions) }
 }
 
 /// A table (or one of its columns) whose dependents outside reconcile's model (views, other tables'

@@ -7,6 +7,10 @@ public enum ConstraintChange: ChangeFamily {
     case renameConstraint(QualifiedName, from: String, to: String)
     /// `replaced` is true when an add of the same name follows: the definition changed, nothing is lost.
     case dropConstraint(QualifiedName, name: String, replaced: Bool)
+    /// A live `NOT VALID` check the file declares validated: existing rows are checked, without a rewrite.
+    case validateCheck(QualifiedName, CheckConstraint)
+    /// A live `NOT VALID` foreign key the file declares validated.
+    case validateForeignKey(QualifiedName, ForeignKey)
 
     var table: QualifiedName? { tableAndName.table }
 
@@ -14,8 +18,8 @@ public enum ConstraintChange: ChangeFamily {
         switch self {
         case .addPrimaryKey(let table, let key): return (table, key.name)
         case .addUnique(let table, let unique): return (table, unique.name)
-        case .addCheck(let table, let check): return (table, check.name)
-        case .addForeignKey(let table, let key): return (table, key.name)
+        case .addCheck(let table, let check), .validateCheck(let table, let check): return (table, check.name)
+        case .addForeignKey(let table, let key), .validateForeignKey(let table, let key): return (table, key.name)
         case .renameConstraint(let table, _, let name), .dropConstraint(let table, let name, _): return (table, name)
         }
     }
@@ -23,7 +27,7 @@ public enum ConstraintChange: ChangeFamily {
     var phase: Change.Phase {
         switch self {
         case .addPrimaryKey, .addUnique, .addCheck, .renameConstraint: return .constraints
-        case .addForeignKey: return .foreignKeys
+        case .addForeignKey, .validateCheck, .validateForeignKey: return .foreignKeys
         case .dropConstraint: return .drops
         }
     }
@@ -34,7 +38,7 @@ public enum ConstraintChange: ChangeFamily {
     var marker: Change.Marker {
         switch self {
         case .addPrimaryKey, .addUnique, .addCheck, .addForeignKey: return .add
-        case .renameConstraint: return .change
+        case .renameConstraint, .validateCheck, .validateForeignKey: return .change
         case .dropConstraint(_, _, let replaced): return replaced ? .change : .remove
         }
     }
@@ -42,7 +46,9 @@ public enum ConstraintChange: ChangeFamily {
     var isDestructive: Bool {
         switch self {
         case .dropConstraint(_, _, let replaced): return !replaced
-        case .addPrimaryKey, .addUnique, .addCheck, .addForeignKey, .renameConstraint: return false
+        case .addPrimaryKey, .addUnique, .addCheck, .addForeignKey, .renameConstraint, .validateCheck,
+             .validateForeignKey:
+            return false
         }
     }
 
@@ -56,6 +62,7 @@ public enum ConstraintChange: ChangeFamily {
         case .addForeignKey: return "add_foreign_key"
         case .renameConstraint: return "rename_constraint"
         case .dropConstraint(_, _, let replaced): return replaced ? "replace_constraint" : "drop_constraint"
+        case .validateCheck, .validateForeignKey: return "validate_constraint"
         }
     }
 
@@ -72,6 +79,8 @@ public enum ConstraintChange: ChangeFamily {
         case .renameConstraint(_, let from, _): return "rename constraint \(SQL.displayIdentifier(from)) to \(name)"
         case .dropConstraint(_, _, let replaced):
             return replaced ? "replace constraint \(name) (definition changed)" : "drop constraint \(name)"
+        case .validateCheck: return "validate check \(name) (checks existing rows)"
+        case .validateForeignKey: return "validate foreign key \(name) (checks existing rows)"
         }
     }
 
@@ -82,6 +91,8 @@ public enum ConstraintChange: ChangeFamily {
             return "constraint \(object) is named \(SQL.displayIdentifier(from)) in the database"
         case .dropConstraint(_, _, let replaced):
             return replaced ? "constraint \(object) differs from the file" : "constraint \(object) is not declared in the file"
+        case .validateCheck, .validateForeignKey:
+            return "constraint \(object) is NOT VALID, the file declares it validated"
         }
     }
 
@@ -89,9 +100,9 @@ public enum ConstraintChange: ChangeFamily {
         let (table, name) = tableAndName
         switch self {
         case .addPrimaryKey(_, let key):
-            return [SQLRenderer.addConstraint(table, name, "PRIMARY KEY (\(SQL.identifierList(key.columns)))")]
+            return [SQLRenderer.addConstraint(table, name, SQLRenderer.primaryKeyClause(key))]
         case .addUnique(_, let unique):
-            return [SQLRenderer.addConstraint(table, name, "UNIQUE (\(SQL.identifierList(unique.columns)))")]
+            return [SQLRenderer.addConstraint(table, name, SQLRenderer.uniqueClause(unique))]
         case .addCheck(_, let check):
             return [SQLRenderer.addConstraint(table, name, SQLRenderer.checkClause(check))]
         case .addForeignKey(_, let key):
@@ -103,6 +114,9 @@ public enum ConstraintChange: ChangeFamily {
                 + "\(SQL.identifier(from)) TO \(SQL.identifier(name))")]
         case .dropConstraint:
             return ["ALTER TABLE \(SQL.qualified(table)) DROP CONSTRAINT IF EXISTS \(SQL.identifier(name))"]
+        case .validateCheck, .validateForeignKey:
+            // A no-op on a constraint that is already valid.
+            return ["ALTER TABLE \(SQL.qualified(table)) VALIDATE CONSTRAINT \(SQL.identifier(name))"]
         }
     }
 
@@ -110,8 +124,13 @@ public enum ConstraintChange: ChangeFamily {
         switch self {
         case .renameConstraint: return []
         case .addPrimaryKey, .addUnique: return [.accessExclusiveLock, .blocksWrites, .mayFailOnExistingRows]
+        // NOT VALID skips the existing rows: only the brief lock remains.
+        case .addCheck(_, let check) where check.notValid: return [.accessExclusiveLock]
         case .addCheck: return [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows]
+        case .addForeignKey(_, let key) where key.notValid: return []
         case .addForeignKey: return [.rewritesTable, .mayFailOnExistingRows]
+        // SHARE UPDATE EXCLUSIVE: reads and writes go on while the rows are scanned.
+        case .validateCheck, .validateForeignKey: return [.rewritesTable, .mayFailOnExistingRows]
         case .dropConstraint(_, _, let replaced):
             return replaced ? [.accessExclusiveLock] : [.accessExclusiveLock, .deletesData]
         }
@@ -125,6 +144,8 @@ public enum ConstraintChange: ChangeFamily {
         }
         let quotedName = SQL.displayIdentifier(name)
         switch self {
+        case .addCheck(_, let check) where check.notValid: return nil
+        case .addForeignKey(_, let key) where key.notValid: return nil
         case .addPrimaryKey(_, let key):
             guard existing(table, key.columns) else { return nil }
             let anyNull = key.columns.map { "\(SQL.identifier($0)) IS NULL" }.joined(separator: " OR ")
@@ -141,24 +162,33 @@ public enum ConstraintChange: ChangeFamily {
                 "\($0 == 1 ? "1 value of (\(columns)) occurs" : "\($0) values of (\(columns)) occur") more than once: "
                     + "unique constraint \(quotedName) cannot be added"
             }
-        case .addCheck(_, let check):
+        case .addCheck(_, let check), .validateCheck(_, let check):
             guard existing(table, []) else { return nil }
             let expression = check.expression.hasPrefix("CHECK ")
                 ? String(check.expression.dropFirst(6)) : "(\(check.expression))"
             return PreflightProbe("SELECT count(*) FROM \(SQL.qualified(table)) WHERE NOT \(expression)") {
                 "\(rowsText($0, "violates", "violate")) check \(quotedName)"
             }
-        case .addForeignKey(_, let key):
+        case .addForeignKey(_, let key), .validateForeignKey(_, let key):
             guard existing(table, key.columns), existing(key.referencedTable, key.referencedColumns) else { return nil }
             let present = key.columns.map { "t.\(SQL.identifier($0)) IS NOT NULL" }.joined(separator: " AND ")
             let match = zip(key.columns, key.referencedColumns)
                 .map { "r.\(SQL.identifier($1)) = t.\(SQL.identifier($0))" }.joined(separator: " AND ")
             let query = "SELECT count(*) FROM \(SQL.qualified(table)) t WHERE \(present) AND NOT EXISTS "
                 + "(SELECT 1 FROM \(SQL.qualified(key.referencedTable)) r WHERE \(match))"
-            return PreflightProbe(query) {
+            let missing = PreflightProbe(query) {
                 "\(rowsText($0, "references", "reference")) missing rows of \(key.referencedTable): "
                     + "foreign key \(quotedName) cannot be added"
             }
+            guard key.matchFull, key.columns.count > 1 else { return missing }
+            // MATCH FULL also refuses a key that is partly NULL.
+            let someNull = key.columns.map { "\(SQL.identifier($0)) IS NULL" }.joined(separator: " OR ")
+            let allNull = key.columns.map { "\(SQL.identifier($0)) IS NULL" }.joined(separator: " AND ")
+            let columns = key.columns.joined(separator: ", ")
+            return PreflightProbe("SELECT count(*) FROM \(SQL.qualified(table)) WHERE (\(someNull)) AND NOT (\(allNull))") {
+                "\(rowsText($0, "has", "have")) some but not all of (\(columns)) NULL, which MATCH FULL refuses: "
+                    + "foreign key \(quotedName) cannot be added"
+            }.then(missing)
         case .renameConstraint, .dropConstraint:
             return nil
         }

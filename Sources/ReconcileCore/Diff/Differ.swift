@@ -48,9 +48,17 @@ public struct Differ: Sendable {
         let newTables = desired.tables.filter { liveTables[$0.name] == nil }
         var created = Set(liveTables.keys)
         for table in Self.creationOrder(newTables) {
-            // A foreign key goes inline when its target exists by the time this table is created.
-            let inline = table.foreignKeys.filter { created.contains($0.referencedTable) || $0.referencedTable == table.name }
-            changes.append(Change(.table(.createTable(table, inlineForeignKeys: inline))))
+            // A foreign key goes inline when its target exists by the time this table is created. NOT VALID
+            // keys and checks come after the table: inside CREATE TABLE, PostgreSQL would validate them.
+            let inline = table.foreignKeys.filter {
+                !$0.notValid && (created.contains($0.referencedTable) || $0.referencedTable == table.name)
+            }
+            var createdTable = table
+            createdTable.checks = table.checks.filter { !$0.notValid }
+            changes.append(Change(.table(.createTable(createdTable, inlineForeignKeys: inline))))
+            for check in table.checks where check.notValid {
+                changes.append(Change(.constraint(.addCheck(table.name, check))))
+            }
             created.insert(table.name)
             for foreignKey in table.foreignKeys where !inline.contains(foreignKey) {
                 changes.append(Change(.constraint(.addForeignKey(table.name, foreignKey))))
@@ -288,33 +296,50 @@ struct TableDiffer {
 
     /// A constraint as the differ compares it: its name and a text that is equal exactly when the
     /// definitions are equal.
+    /// What makes two constraints the same, their names aside. Whether one is validated is not part of
+    /// it: a declared NOT VALID constraint is satisfied by a validated one, and the other way round the
+    /// constraint is validated in place (`validations`), never replaced.
+    private enum ConstraintDefinition: Hashable {
+        case primaryKey(columns: [String], Deferral)
+        case unique(columns: [String], Deferral, nullsNotDistinct: Bool)
+        case check(expression: String, noInherit: Bool)
+        case foreignKey(columns: [String], references: QualifiedName, referencedColumns: [String],
+                        onDelete: ReferentialAction, onUpdate: ReferentialAction, matchFull: Bool, Deferral)
+    }
+
     private struct ConstraintKey {
         let name: String
-        let signature: String
+        let definition: ConstraintDefinition
         let add: Change.Kind?
     }
 
     private func constraintKeys(_ table: Table, adding written: Table?) -> [ConstraintKey] {
         let name = table.name
-        let separator = "\u{1F}"
         var keys: [ConstraintKey] = []
         if let key = table.primaryKey {
-            keys.append(ConstraintKey(name: key.name, signature: "p" + key.columns.joined(separator: separator),
+            keys.append(ConstraintKey(name: key.name, definition: .primaryKey(columns: key.columns, key.deferral),
                                       add: written?.primaryKey.map { .constraint(.addPrimaryKey(name, $0)) }))
         }
         for unique in table.uniqueConstraints {
-            keys.append(ConstraintKey(name: unique.name, signature: "u" + unique.columns.joined(separator: separator),
-                                      add: written?.uniqueConstraints.first { $0.name == unique.name }.map { .constraint(.addUnique(name, $0)) }))
+            let written = written?.uniqueConstraints.first { $0.name == unique.name }
+            keys.append(ConstraintKey(
+                name: unique.name,
+                definition: .unique(columns: unique.columns, unique.deferral, nullsNotDistinct: unique.nullsNotDistinct),
+                add: written.map { .constraint(.addUnique(name, $0)) }))
         }
         for check in table.checks {
-            keys.append(ConstraintKey(name: check.name, signature: "c" + check.expression,
-                                      add: written?.checks.first { $0.name == check.name }.map { .constraint(.addCheck(name, $0)) }))
+            let written = written?.checks.first { $0.name == check.name }
+            keys.append(ConstraintKey(name: check.name, definition: .check(expression: check.expression,
+                                                                           noInherit: check.noInherit),
+                                      add: written.map { .constraint(.addCheck(name, $0)) }))
         }
         for key in table.foreignKeys {
-            let signature = ["f" + key.columns.joined(separator: separator), key.referencedTable.schema, key.referencedTable.name,
-                             key.referencedColumns.joined(separator: separator), key.onDelete.rawValue, key.onUpdate.rawValue]
-            keys.append(ConstraintKey(name: key.name, signature: signature.joined(separator: "\u{1E}"),
-                                      add: written?.foreignKeys.first { $0.name == key.name }.map { .constraint(.addForeignKey(name, $0)) }))
+            let written = written?.foreignKeys.first { $0.name == key.name }
+            let definition = ConstraintDefinition.foreignKey(
+                columns: key.columns, references: key.referencedTable, referencedColumns: key.referencedColumns,
+                onDelete: key.onDelete, onUpdate: key.onUpdate, matchFull: key.matchFull, key.deferral)
+            keys.append(ConstraintKey(name: key.name, definition: definition,
+                                      add: written.map { .constraint(.addForeignKey(name, $0)) }))
         }
         return keys
     }
@@ -322,10 +347,28 @@ struct TableDiffer {
     private func constraintChanges() -> [Change] {
         let wanted = constraintKeys(canonical, adding: desired)
         let existing = constraintKeys(live, adding: nil)
-        return matchByName(wanted: wanted.map { ($0.name, $0.signature, $0.add) },
-                           existing: existing.map { ($0.name, $0.signature) },
+        return matchByName(wanted: wanted.map { ($0.name, $0.definition, $0.add) },
+                           existing: existing.map { ($0.name, $0.definition) },
                            rename: { .constraint(.renameConstraint(desired.name, from: $0, to: $1)) },
                            drop: { .constraint(.dropConstraint(desired.name, name: $0, replaced: $1)) })
+            + validations(existing: Dictionary(existing.map { ($0.name, $0.definition) }, uniquingKeysWith: { a, _ in a }),
+                          wanted: Dictionary(wanted.map { ($0.name, $0.definition) }, uniquingKeysWith: { a, _ in a }))
+    }
+
+    /// Live NOT VALID checks and foreign keys that the file declares validated, and that stay as they are.
+    private func validations(existing: [String: ConstraintDefinition],
+                             wanted: [String: ConstraintDefinition]) -> [Change] {
+        func unchanged(_ name: String) -> Bool { existing[name] != nil && existing[name] == wanted[name] }
+        var changes: [Change] = []
+        for check in canonical.checks where !check.notValid && unchanged(check.name)
+            && live.checks.contains(where: { $0.name == check.name && $0.notValid }) {
+            changes.append(Change(.constraint(.validateCheck(desired.name, check))))
+        }
+        for key in canonical.foreignKeys where !key.notValid && unchanged(key.name)
+            && live.foreignKeys.contains(where: { $0.name == key.name && $0.notValid }) {
+            changes.append(Change(.constraint(.validateForeignKey(desired.name, key))))
+        }
+        return changes
     }
 
     private func indexChanges() -> [Change] {
@@ -344,7 +387,8 @@ struct TableDiffer {
 
     /// Same name and definition: nothing. Same name, other definition: replace. Another name with the
     /// same definition: rename. Otherwise add; and what is left on the live side is dropped.
-    private func matchByName(wanted: [(String, String, Change.Kind?)], existing: [(String, String)],
+    private func matchByName<Signature: Hashable>(wanted: [(String, Signature, Change.Kind?)],
+                                                  existing: [(String, Signature)],
                              rename: (String, String) -> Change.Kind,
                              drop: (String, Bool) -> Change.Kind) -> [Change] {
         var changes: [Change] = []

@@ -31,19 +31,25 @@ public enum SchemaWriter {
         }
         let tableName = table.name.name
         if let key = table.primaryKey {
-            out += "    primary_key: " + namedColumns(key.name, key.columns, defaultName: DefaultNames.primaryKey(table: tableName)) + "\n"
+            out += "    primary_key: " + namedColumns(key.name, key.columns, options: deferralFields(key.deferral),
+                                                       defaultName: DefaultNames.primaryKey(table: tableName)) + "\n"
         }
         if !table.uniqueConstraints.isEmpty {
             out += "    unique:\n"
             for unique in table.uniqueConstraints.sorted(by: { $0.name < $1.name }) {
-                out += "      - " + namedColumns(unique.name, unique.columns,
+                let options = (unique.nullsNotDistinct ? ["nulls_not_distinct: true"] : []) + deferralFields(unique.deferral)
+                out += "      - " + namedColumns(unique.name, unique.columns, options: options,
                                                   defaultName: DefaultNames.unique(table: tableName, columns: unique.columns)) + "\n"
             }
         }
         if !table.checks.isEmpty {
             out += "    checks:\n"
             for check in table.checks.sorted(by: { $0.name < $1.name }) {
-                out += "      \(YAMLText.string(check.name)): \(YAMLText.quoted(checkExpression(check.expression)))\n"
+                let expression = YAMLText.quoted(checkExpression(check.expression))
+                let options = (check.notValid ? ["not_valid: true"] : []) + (check.noInherit ? ["no_inherit: true"] : [])
+                let value = options.isEmpty ? expression
+                    : "{ " + (["expression: \(expression)"] + options).joined(separator: ", ") + " }"
+                out += "      \(YAMLText.string(check.name)): \(value)\n"
             }
         }
         if !table.foreignKeys.isEmpty {
@@ -60,6 +66,9 @@ public enum SchemaWriter {
                 fields.append("references: \(YAMLText.string(target))")
                 if key.onDelete != .noAction { fields.append("on_delete: \(YAMLText.string(key.onDelete.rawValue))") }
                 if key.onUpdate != .noAction { fields.append("on_update: \(YAMLText.string(key.onUpdate.rawValue))") }
+                if key.matchFull { fields.append("match: full") }
+                fields += deferralFields(key.deferral)
+                if key.notValid { fields.append("not_valid: true") }
                 out += "      - { \(fields.joined(separator: ", ")) }\n"
             }
         }
@@ -109,9 +118,21 @@ public enum SchemaWriter {
         return fields
     }
 
-    /// `[a, b]` when the name is the one PostgreSQL would choose, `{ name: ..., columns: [...] }` otherwise.
-    static func namedColumns(_ name: String, _ columns: [String], defaultName: String) -> String {
-        name == defaultName ? YAMLText.list(columns) : "{ name: \(YAMLText.string(name)), columns: \(YAMLText.list(columns)) }"
+    /// `[a, b]` when the name is the one PostgreSQL would choose and there are no options,
+    /// `{ name: ..., columns: [...], options... }` otherwise.
+    static func namedColumns(_ name: String, _ columns: [String], options: [String], defaultName: String) -> String {
+        if name == defaultName, options.isEmpty { return YAMLText.list(columns) }
+        let fields = (name == defaultName ? [] : ["name: \(YAMLText.string(name))"])
+            + ["columns: \(YAMLText.list(columns))"] + options
+        return "{ " + fields.joined(separator: ", ") + " }"
+    }
+
+    static func deferralFields(_ deferral: Deferral) -> [String] {
+        switch deferral {
+        case .notDeferrable: return []
+        case .deferrable: return ["deferrable: true"]
+        case .initiallyDeferred: return ["initially_deferred: true"]
+        }
     }
 
     /// `CHECK ((a > 0))` as the server prints it → `(a > 0)`, which the loader wraps in CHECK again.

@@ -18,9 +18,13 @@ final class SchemaBuilder {
                             "comment", "renamed_from"]
     static let columnKeys = ["type", "nullable", "default", "default_sql", "identity", "primary_key", "unique",
                              "references", "on_delete", "on_update", "check", "comment", "renamed_from", "backfill"]
-    static let foreignKeyKeys = ["name", "columns", "references", "on_delete", "on_update"]
+    static let deferralKeys = ["deferrable", "initially_deferred"]
+    static let foreignKeyKeys = ["name", "columns", "references", "on_delete", "on_update", "match", "not_valid"]
+        + deferralKeys
     static let indexKeys = ["name", "columns", "unique", "where", "using"]
-    static let namedColumnsKeys = ["name", "columns"]
+    static let primaryKeyKeys = ["name", "columns"] + deferralKeys
+    static let uniqueKeys = ["name", "columns", "nulls_not_distinct"] + deferralKeys
+    static let checkKeys = ["expression", "not_valid", "no_inherit"]
     static let seedKeys = ["mode", "key", "rows"]
     static let serialTypes = ["smallserial": "smallint", "serial": "integer", "bigserial": "bigint",
                               "serial2": "smallint", "serial4": "integer", "serial8": "bigint"]
@@ -121,22 +125,25 @@ final class SchemaBuilder {
                 if !inlinePrimaryKey.isEmpty {
                     reader.error("table \(name) declares its primary key twice: on a column and in 'primary_key'", at: keyNode)
                 }
-                if let (constraintName, columns) = namedColumns(value, "primary_key of \(name)") {
-                    table.primaryKey = PrimaryKey(name: constraintName ?? DefaultNames.primaryKey(table: name.name), columns: columns)
+                if let key = namedColumns(value, "primary_key of \(name)", allowed: Self.primaryKeyKeys) {
+                    table.primaryKey = PrimaryKey(name: key.name ?? DefaultNames.primaryKey(table: name.name),
+                                                  columns: key.columns, deferral: key.deferral)
                 }
             case "unique":
                 guard let list = reader.sequence(value, "unique of \(name)") else { continue }
                 for item in list {
-                    guard let (constraintName, columns) = namedColumns(item, "a unique constraint of \(name)") else { continue }
+                    guard let unique = namedColumns(item, "a unique constraint of \(name)", allowed: Self.uniqueKeys)
+                    else { continue }
                     table.uniqueConstraints.append(UniqueConstraint(
-                        name: constraintName ?? DefaultNames.unique(table: name.name, columns: columns), columns: columns))
+                        name: unique.name ?? DefaultNames.unique(table: name.name, columns: unique.columns),
+                        columns: unique.columns, deferral: unique.deferral, nullsNotDistinct: unique.nullsNotDistinct))
                 }
             case "checks":
                 guard let checks = reader.mapping(value, "checks of \(name)") else { continue }
-                for (checkKey, expressionNode) in checks {
+                for (checkKey, checkNode) in checks {
                     guard let checkName = reader.string(checkKey, "a check constraint name"),
-                          let expression = reader.string(expressionNode, "check \(checkName)") else { continue }
-                    table.checks.append(CheckConstraint(name: checkName, expression: expression))
+                          let check = parseCheck(checkNode, name: checkName, table: name) else { continue }
+                    table.checks.append(check)
                 }
             case "foreign_keys":
                 guard let list = reader.sequence(value, "foreign_keys of \(name)") else { continue }
@@ -306,23 +313,75 @@ final class SchemaBuilder {
         return action
     }
 
-    /// `[a, b]` or `{name: x, columns: [a, b]}`.
-    private func namedColumns(_ node: Node, _ what: String) -> (String?, [String])? {
-        if case .mapping(let mapping) = node {
-            var name: String?
-            var columns: [String]?
-            for (key, _, value) in reader.entries(mapping, allowed: Self.namedColumnsKeys, what) {
-                if key == "name" { name = reader.string(value, "name of \(what)") }
-                if key == "columns" { columns = reader.stringList(value, "columns of \(what)") }
-            }
-            guard let columns else {
-                reader.error("\(what) needs 'columns'", at: node)
-                return nil
-            }
-            if let name { checkIdentifierLength(name, "constraint", at: node) }
-            return (name, columns)
+    /// A primary key or unique constraint: `[a, b]`, or `{ name: x, columns: [a, b], ...options }`.
+    private struct KeyDeclaration {
+        var name: String?
+        var columns: [String]
+        var deferral = Deferral.notDeferrable
+        var nullsNotDistinct = false
+    }
+
+    private func namedColumns(_ node: Node, _ what: String, allowed: [String]) -> KeyDeclaration? {
+        guard case .mapping(let mapping) = node else {
+            return reader.stringList(node, what).map { KeyDeclaration(name: nil, columns: $0) }
         }
-        return reader.stringList(node, what).map { (nil, $0) }
+        var declaration = KeyDeclaration(name: nil, columns: [])
+        var columns: [String]?
+        let entries = reader.entries(mapping, allowed: allowed, what)
+        for (key, _, value) in entries {
+            switch key {
+            case "name": declaration.name = reader.string(value, "name of \(what)")
+            case "columns": columns = reader.stringList(value, "columns of \(what)")
+            case "nulls_not_distinct": declaration.nullsNotDistinct = reader.bool(value, "\(key) of \(what)") ?? false
+            default: break
+            }
+        }
+        declaration.deferral = deferral(entries, what)
+        guard let columns else {
+            reader.error("\(what) needs 'columns'", at: node)
+            return nil
+        }
+        declaration.columns = columns
+        if let name = declaration.name { checkIdentifierLength(name, "constraint", at: node) }
+        return declaration
+    }
+
+    /// `deferrable: true`, and `initially_deferred: true` (which implies it).
+    private func deferral(_ entries: [(key: String, keyNode: Node, value: Node)], _ what: String) -> Deferral {
+        var deferrable: (Bool, Node)?, initiallyDeferred = false
+        for (key, _, value) in entries {
+            if key == "deferrable" { deferrable = reader.bool(value, "deferrable of \(what)").map { ($0, value) } }
+            if key == "initially_deferred" { initiallyDeferred = reader.bool(value, "initially_deferred of \(what)") ?? false }
+        }
+        if initiallyDeferred, let (isDeferrable, node) = deferrable, !isDeferrable {
+            reader.error("\(what) is initially_deferred, so it cannot be 'deferrable: false'", at: node)
+        }
+        if initiallyDeferred { return .initiallyDeferred }
+        return deferrable?.0 == true ? .deferrable : .notDeferrable
+    }
+
+    /// `name: expression`, or `name: { expression: ..., not_valid: true, no_inherit: true }`.
+    private func parseCheck(_ node: Node, name: String, table: QualifiedName) -> CheckConstraint? {
+        let what = "check \(name) of \(table)"
+        guard case .mapping(let mapping) = node else {
+            return reader.string(node, "check \(name)").map { CheckConstraint(name: name, expression: $0) }
+        }
+        var check = CheckConstraint(name: name, expression: "")
+        var expression: String?
+        for (key, _, value) in reader.entries(mapping, allowed: Self.checkKeys, what) {
+            switch key {
+            case "expression": expression = reader.string(value, "expression of \(what)")
+            case "not_valid": check.notValid = reader.bool(value, "not_valid of \(what)") ?? false
+            case "no_inherit": check.noInherit = reader.bool(value, "no_inherit of \(what)") ?? false
+            default: break
+            }
+        }
+        guard let expression else {
+            reader.error("\(what) needs 'expression'", at: node)
+            return nil
+        }
+        check.expression = expression
+        return check
     }
 
     private func parseForeignKey(_ node: Node, into table: inout Table) {
@@ -330,8 +389,18 @@ final class SchemaBuilder {
         guard let mapping = reader.mapping(node, what) else { return }
         var name: String?, columns: [String]?, reference: (String, Node)?
         var onDelete = ReferentialAction.noAction, onUpdate = ReferentialAction.noAction
-        for (key, _, value) in reader.entries(mapping, allowed: Self.foreignKeyKeys, what) {
+        var matchFull = false, notValid = false
+        let entries = reader.entries(mapping, allowed: Self.foreignKeyKeys, what)
+        for (key, _, value) in entries {
             switch key {
+            case "match":
+                guard let text = reader.string(value, "match of \(what)") else { continue }
+                switch text.lowercased() {
+                case "full": matchFull = true
+                case "simple": matchFull = false
+                default: reader.error("match of \(what) must be 'simple' or 'full', not '\(text)'", at: value)
+                }
+            case "not_valid": notValid = reader.bool(value, "not_valid of \(what)") ?? false
             case "name": name = reader.string(value, "name of \(what)")
             case "columns": columns = reader.stringList(value, "columns of \(what)")
             case "references": reader.string(value, "references of \(what)").map { reference = ($0, value) }
@@ -345,11 +414,14 @@ final class SchemaBuilder {
             return
         }
         addForeignKey(reference: reference.0, at: reference.1, columns: columns, name: name,
-                      onDelete: onDelete, onUpdate: onUpdate, into: &table)
+                      onDelete: onDelete, onUpdate: onUpdate, matchFull: matchFull,
+                      deferral: deferral(entries, what), notValid: notValid, into: &table)
     }
 
+    /// The shorthand on a column has no match, deferral or validity options.
     private func addForeignKey(reference: String, at node: Node, columns: [String], name: String?,
-                               onDelete: ReferentialAction, onUpdate: ReferentialAction, into table: inout Table) {
+                               onDelete: ReferentialAction, onUpdate: ReferentialAction, matchFull: Bool = false,
+                               deferral: Deferral = .notDeferrable, notValid: Bool = false, into table: inout Table) {
         do {
             let (target, targetColumns) = try NameSyntax.reference(reference, defaultSchema: defaultSchema)
             let constraintName = name ?? DefaultNames.foreignKey(table: table.name.name, columns: columns)
@@ -357,7 +429,8 @@ final class SchemaBuilder {
             foreignKeyMarks[table.name, default: [:]][constraintName] = node.mark
             // Empty referenced columns mean "the target's primary key"; resolved in validate().
             table.foreignKeys.append(ForeignKey(name: constraintName, columns: columns, referencedTable: target,
-                                                referencedColumns: targetColumns, onDelete: onDelete, onUpdate: onUpdate))
+                                                referencedColumns: targetColumns, onDelete: onDelete, onUpdate: onUpdate,
+                                                matchFull: matchFull, deferral: deferral, notValid: notValid))
         } catch let failure as NameSyntax.Failure {
             reader.error("references: \(failure.message)", at: node)
         } catch {}

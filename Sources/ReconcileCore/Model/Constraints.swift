@@ -1,31 +1,63 @@
+/// When a key or foreign key is checked: after each statement (the default), or, if deferrable, possibly
+/// at commit (`SET CONSTRAINTS ... DEFERRED`), or at commit unless told otherwise (initially deferred).
+public enum Deferral: String, Hashable, Sendable, CaseIterable {
+    case notDeferrable = "not_deferrable"
+    case deferrable
+    case initiallyDeferred = "initially_deferred"
+
+    /// The clause after the constraint's definition; empty for the default.
+    public var sql: String {
+        switch self {
+        case .notDeferrable: return ""
+        case .deferrable: return " DEFERRABLE"
+        case .initiallyDeferred: return " DEFERRABLE INITIALLY DEFERRED"
+        }
+    }
+}
+
 public struct PrimaryKey: Hashable, Sendable {
     public var name: String
     public var columns: [String]
+    public var deferral: Deferral
 
-    public init(name: String, columns: [String]) {
+    public init(name: String, columns: [String], deferral: Deferral = .notDeferrable) {
         self.name = name
         self.columns = columns
+        self.deferral = deferral
     }
 }
 
 public struct UniqueConstraint: Hashable, Sendable {
     public var name: String
     public var columns: [String]
+    public var deferral: Deferral
+    /// `UNIQUE NULLS NOT DISTINCT` (PostgreSQL 15+): two NULLs count as equal, so only one may exist.
+    public var nullsNotDistinct: Bool
 
-    public init(name: String, columns: [String]) {
+    public init(name: String, columns: [String], deferral: Deferral = .notDeferrable, nullsNotDistinct: Bool = false) {
         self.name = name
         self.columns = columns
+        self.deferral = deferral
+        self.nullsNotDistinct = nullsNotDistinct
     }
 }
 
 public struct CheckConstraint: Hashable, Sendable {
     public var name: String
-    /// As written in YAML (`tokens_used >= 0`), or the server's canonical `CHECK (...)` text.
+    /// As written in YAML (`tokens_used >= 0`), or the server's canonical `CHECK (...)` text (without the
+    /// `NO INHERIT` and `NOT VALID` that `pg_get_constraintdef` appends: those are the flags below).
     public var expression: String
+    /// `NO INHERIT`: tables that inherit from this one do not get the check.
+    public var noInherit: Bool
+    /// `NOT VALID`: added without checking existing rows. Declared, it is satisfied by a validated
+    /// constraint too; undeclared, a live unvalidated constraint is validated.
+    public var notValid: Bool
 
-    public init(name: String, expression: String) {
+    public init(name: String, expression: String, noInherit: Bool = false, notValid: Bool = false) {
         self.name = name
         self.expression = expression
+        self.noInherit = noInherit
+        self.notValid = notValid
     }
 }
 
@@ -46,15 +78,25 @@ public struct ForeignKey: Hashable, Sendable {
     public var referencedColumns: [String]
     public var onDelete: ReferentialAction
     public var onUpdate: ReferentialAction
+    /// `MATCH FULL`: a multi-column key is either all NULL or must match; the default (simple) lets any
+    /// NULL column skip the check.
+    public var matchFull: Bool
+    public var deferral: Deferral
+    /// `NOT VALID`: see `CheckConstraint.notValid`.
+    public var notValid: Bool
 
     public init(name: String, columns: [String], referencedTable: QualifiedName, referencedColumns: [String],
-                onDelete: ReferentialAction = .noAction, onUpdate: ReferentialAction = .noAction) {
+                onDelete: ReferentialAction = .noAction, onUpdate: ReferentialAction = .noAction,
+                matchFull: Bool = false, deferral: Deferral = .notDeferrable, notValid: Bool = false) {
         self.name = name
         self.columns = columns
         self.referencedTable = referencedTable
         self.referencedColumns = referencedColumns
         self.onDelete = onDelete
         self.onUpdate = onUpdate
+        self.matchFull = matchFull
+        self.deferral = deferral
+        self.notValid = notValid
     }
 }
 

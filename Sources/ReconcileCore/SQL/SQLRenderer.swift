@@ -7,10 +7,10 @@ public enum SQLRenderer {
     static func createTable(_ table: Table, inlineForeignKeys: [ForeignKey]) -> String {
         var lines = table.columns.map(columnDefinition)
         if let key = table.primaryKey {
-            lines.append("CONSTRAINT \(SQL.identifier(key.name)) PRIMARY KEY (\(SQL.identifierList(key.columns)))")
+            lines.append("CONSTRAINT \(SQL.identifier(key.name)) \(primaryKeyClause(key))")
         }
         for unique in table.uniqueConstraints {
-            lines.append("CONSTRAINT \(SQL.identifier(unique.name)) UNIQUE (\(SQL.identifierList(unique.columns)))")
+            lines.append("CONSTRAINT \(SQL.identifier(unique.name)) \(uniqueClause(unique))")
         }
         for check in table.checks { lines.append("CONSTRAINT \(SQL.identifier(check.name)) \(checkClause(check))") }
         for key in inlineForeignKeys { lines.append("CONSTRAINT \(SQL.identifier(key.name)) \(foreignKeyClause(key))") }
@@ -73,16 +73,30 @@ public enum SQLRenderer {
 
     // MARK: - Constraints and indexes
 
+    static func primaryKeyClause(_ key: PrimaryKey) -> String {
+        "PRIMARY KEY (\(SQL.identifierList(key.columns)))\(key.deferral.sql)"
+    }
+
+    static func uniqueClause(_ unique: UniqueConstraint) -> String {
+        "UNIQUE\(unique.nullsNotDistinct ? " NULLS NOT DISTINCT" : "") (\(SQL.identifierList(unique.columns)))"
+            + unique.deferral.sql
+    }
+
+    /// `NOT VALID` only takes effect in `ALTER TABLE ... ADD`; inside `CREATE TABLE` PostgreSQL validates
+    /// anyway (there are no rows), which is why the differ adds unvalidated constraints after the table.
     static func checkClause(_ check: CheckConstraint) -> String {
         // Canonical text read back from the server already starts with CHECK.
-        check.expression.hasPrefix("CHECK ") ? check.expression : "CHECK (\(check.expression))"
+        let body = check.expression.hasPrefix("CHECK ") ? check.expression : "CHECK (\(check.expression))"
+        return body + (check.noInherit ? " NO INHERIT" : "") + (check.notValid ? " NOT VALID" : "")
     }
 
     static func foreignKeyClause(_ key: ForeignKey) -> String {
-        var text = "FOREIGN KEY (\(SQL.identifierList(key.columns))) REFERENCES \(SQL.qualified(key.referencedTable)) (\(SQL.identifierList(key.referencedColumns)))"
+        var text = "FOREIGN KEY (\(SQL.identifierList(key.columns))) REFERENCES \(SQL.qualified(key.referencedTable)) "
+            + "(\(SQL.identifierList(key.referencedColumns)))"
+        if key.matchFull { text += " MATCH FULL" }
         if key.onUpdate != .noAction { text += " ON UPDATE \(key.onUpdate.sql)" }
         if key.onDelete != .noAction { text += " ON DELETE \(key.onDelete.sql)" }
-        return text
+        return text + key.deferral.sql + (key.notValid ? " NOT VALID" : "")
     }
 
     static func createIndex(_ table: QualifiedName, _ index: Index) -> String {
