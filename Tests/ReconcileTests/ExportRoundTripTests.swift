@@ -485,6 +485,26 @@ final class ExportRoundTripTests: XCTestCase {
         assertSameLines(try result.copy.fingerprint(), try source.fingerprint(), "constraints of the copy vs. the source")
     }
 
+    func testIndexOptionsRoundTrip() throws {
+        let source = try TestDatabase()
+        try source.execute("""
+            CREATE TABLE users (id integer PRIMARY KEY, email text, "Full Name" text, active boolean, team integer);
+            CREATE INDEX users_email_idx ON users (email) INCLUDE ("Full Name", active) WITH (fillfactor = 70);
+            CREATE INDEX users_active_email ON users (email) WHERE active;
+            CREATE INDEX users_lower_email ON users (lower(email)) WHERE lower(email) <> '';
+            CREATE UNIQUE INDEX users_team_idx ON users (team) NULLS NOT DISTINCT WITH (deduplicate_items = off);
+            """)
+        let result = try assertExportRoundTrips(source)
+        for line in [
+            "      - { columns: [email], include: [Full Name, active], with: { fillfactor: \"70\" } }",
+            "      - { name: users_active_email, columns: [email], where: \"active\" }",
+            "      - { columns: [team], unique: true, nulls_not_distinct: true, with: { deduplicate_items: \"off\" } }",
+        ] {
+            XCTAssertTrue(result.yaml.contains(line + "\n"), "export should contain \(line)\n\(result.yaml)")
+        }
+        assertSameLines(try result.copy.fingerprint(), try source.fingerprint(), "indexes of the copy vs. the source")
+    }
+
     // MARK: - Seeded rows
 
     func testSeedTablesRowsComeBackIdentical() throws {

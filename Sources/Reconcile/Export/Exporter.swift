@@ -36,8 +36,10 @@ struct Exporter {
                       let parsed = CatalogText.index(definition, columns: table.columns.map(\.name)) else {
                     throw Unsupported(description: "index \(SQL.displayIdentifier(index.name)) on \(table.name) uses options the schema file cannot express yet: \(index.canonicalDefinition ?? "")")
                 }
-                return Index(name: index.name, keys: parsed.keys, isUnique: index.isUnique, method: parsed.method,
-                             predicate: parsed.predicate)
+                var exported = parsed
+                exported.name = index.name
+                exported.isUnique = index.isUnique
+                return exported
             }
             if seedTables.contains(table.name) { table.seed = try seed(of: table) }
             tables.append(table)

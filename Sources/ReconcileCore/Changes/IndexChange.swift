@@ -95,7 +95,26 @@ public enum IndexChange: ChangeFamily {
         }
     }
 
-    func preflight(live: [QualifiedName: Table]) -> PreflightProbe? { nil }
+    func preflight(live: [QualifiedName: Table]) -> PreflightProbe? {
+        guard case .createIndex(let table, let index) = self, index.isUnique, let existing = live[table] else { return nil }
+        // Only plain column keys: an expression key may carry an ordering or operator class.
+        let columns = index.keys.compactMap { key -> String? in
+            if case .column(let name) = key { return name }
+            return nil
+        }
+        guard columns.count == index.keys.count, columns.allSatisfy({ existing.column($0) != nil }) else { return nil }
+        let list = SQL.identifierList(columns)
+        var conditions = index.nullsNotDistinct ? [] : columns.map { "\(SQL.identifier($0)) IS NOT NULL" }
+        if let predicate = index.predicate { conditions.append("(\(predicate))") }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let query = "SELECT count(*) FROM (SELECT 1 FROM \(SQL.qualified(table))\(filter) GROUP BY \(list) "
+            + "HAVING count(*) > 1) AS d"
+        let names = columns.joined(separator: ", "), indexName = SQL.displayIdentifier(index.name)
+        return PreflightProbe(query) {
+            "\($0 == 1 ? "1 value of (\(names)) occurs" : "\($0) values of (\(names)) occur") more than once: "
+                + "unique index \(indexName) cannot be created"
+        }
+    }
     var blockedByDependents: DependentsProbe? { nil }
     var privilege: PrivilegeNeed { .ownership(tableAndName.table) }
 }

@@ -46,32 +46,65 @@ public enum CatalogText {
         return (String(type[..<open]) + String(type[type.index(after: close)...])).trimmingSpaces
     }
 
-    /// `USING btree (a, lower((b)::text)) WHERE (c IS NULL)` → method, keys, predicate. nil when the text has
-    /// parts the schema file cannot express (INCLUDE, WITH, TABLESPACE, NULLS NOT DISTINCT).
-    public static func index(_ tail: String, columns: [String]) -> (method: String, keys: [IndexKey], predicate: String?)? {
+    /// `USING btree (a, lower((b)::text)) INCLUDE (c) NULLS NOT DISTINCT WITH (fillfactor='70') WHERE (c IS
+    /// NULL)` → an index with method, keys, include, NULLS NOT DISTINCT, storage parameters and predicate (name
+    /// and uniqueness are the caller's). nil when the text has parts the schema file cannot express
+    /// (TABLESPACE).
+    public static func index(_ tail: String, columns: [String]) -> Index? {
         guard tail.hasPrefix("USING ") else { return nil }
         var rest = Substring(tail.dropFirst(6))
         guard let space = rest.firstIndex(of: " ") else { return nil }
         let method = String(rest[..<space])
         rest = rest[rest.index(after: space)...]
         guard let (inside, after) = parenthesized(rest) else { return nil }
-        var predicate: String?
-        let remainder = after.trimmingSpaces
-        if !remainder.isEmpty {
-            guard remainder.hasPrefix("WHERE "), let (condition, end) = parenthesized(Substring(remainder.dropFirst(6))),
-                  end.trimmingSpaces.isEmpty else { return nil }
-            predicate = String(condition)
+        func column(_ text: String) -> String? {
+            if columns.contains(text) { return text }
+            guard text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 else { return nil }
+            let unquoted = String(text.dropFirst().dropLast()).replacingAll("\"\"", with: "\"")
+            return columns.contains(unquoted) && SQL.identifier(unquoted) == text ? unquoted : nil
         }
         let keys = splitTopLevel(inside).map { key -> IndexKey in
             let trimmed = key.trimmingSpaces
-            if columns.contains(trimmed) { return .column(trimmed) }
-            if trimmed.hasPrefix("\""), trimmed.hasSuffix("\""), trimmed.count >= 2 {
-                let unquoted = String(trimmed.dropFirst().dropLast()).replacingAll("\"\"", with: "\"")
-                if columns.contains(unquoted), SQL.identifier(unquoted) == trimmed { return .column(unquoted) }
-            }
-            return .expression(trimmed)
+            return column(trimmed).map(IndexKey.column) ?? .expression(trimmed)
         }
-        return (method, keys, predicate)
+        var index = Index(name: "", keys: keys, method: method)
+        var remainder = Substring(after.trimmingSpaces)
+        func take(_ word: String) -> Bool {
+            guard remainder.hasPrefix(word) else { return false }
+            remainder = Substring(remainder.dropFirst(word.count).trimmingSpaces)
+            return true
+        }
+        if take("INCLUDE ") {
+            guard let (list, end) = parenthesized(remainder) else { return nil }
+            let included = splitTopLevel(list).map { column($0.trimmingSpaces) }
+            guard !included.contains(nil) else { return nil }
+            index.include = included.compactMap { $0 }
+            remainder = Substring(end.trimmingSpaces)
+        }
+        if take("NULLS NOT DISTINCT") { index.nullsNotDistinct = true }
+        if take("WITH ") {
+            guard let (list, end) = parenthesized(remainder) else { return nil }
+            for parameter in splitTopLevel(list) {
+                let parts = parameter.split(separator: "=", maxSplits: 1).map { String($0).trimmingSpaces }
+                guard parts.count == 2 else { return nil }
+                var value = parts[1]
+                if value.hasPrefix("'"), value.hasSuffix("'"), value.count >= 2 {
+                    value = String(value.dropFirst().dropLast()).replacingAll("''", with: "'")
+                }
+                index.storageParameters.append(StorageParameter(name: parts[0], value: value))
+            }
+            remainder = Substring(end.trimmingSpaces)
+        }
+        if take("WHERE ") {
+            // A bare boolean column or function call is printed without parentheses.
+            if let (condition, end) = parenthesized(remainder), end.trimmingSpaces.isEmpty {
+                index.predicate = String(condition)
+            } else {
+                index.predicate = String(remainder)
+            }
+            remainder = ""
+        }
+        return remainder.isEmpty ? index : nil
     }
 
     /// The text inside a leading `( ... )` (balanced, quote-aware) and what follows it.

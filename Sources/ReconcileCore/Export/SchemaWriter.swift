@@ -88,6 +88,12 @@ public enum SchemaWriter {
                 fields.append("columns: [\(keys.joined(separator: ", "))]")
                 if index.isUnique { fields.append("unique: true") }
                 if index.method != "btree" { fields.append("using: \(YAMLText.string(index.method))") }
+                if !index.include.isEmpty { fields.append("include: \(YAMLText.list(index.include))") }
+                if index.nullsNotDistinct { fields.append("nulls_not_distinct: true") }
+                if !index.storageParameters.isEmpty {
+                    let parameters = index.storageParameters.map { "\($0.name): \(YAMLText.quoted($0.value))" }
+                    fields.append("with: { \(parameters.joined(separator: ", ")) }")
+                }
                 if let predicate = index.predicate { fields.append("where: \(YAMLText.quoted(predicate))") }
                 out += "      - { \(fields.joined(separator: ", ")) }\n"
             }

@@ -21,7 +21,7 @@ final class SchemaBuilder {
     static let deferralKeys = ["deferrable", "initially_deferred"]
     static let foreignKeyKeys = ["name", "columns", "references", "on_delete", "on_update", "match", "not_valid"]
         + deferralKeys
-    static let indexKeys = ["name", "columns", "unique", "where", "using"]
+    static let indexKeys = ["name", "columns", "unique", "where", "using", "include", "nulls_not_distinct", "with"]
     static let primaryKeyKeys = ["name", "columns"] + deferralKeys
     static let uniqueKeys = ["name", "columns", "nulls_not_distinct"] + deferralKeys
     static let checkKeys = ["expression", "not_valid", "no_inherit"]
@@ -440,8 +440,12 @@ final class SchemaBuilder {
         let what = "an index of \(table.name)"
         guard let mapping = reader.mapping(node, what) else { return }
         var name: String?, keys: [IndexKey] = [], unique = false, method = "btree", predicate: String?
+        var include: [String] = [], nullsNotDistinct = false, storageParameters: [StorageParameter] = []
         for (key, _, value) in reader.entries(mapping, allowed: Self.indexKeys, what) {
             switch key {
+            case "include": include = reader.stringList(value, "include of \(what)") ?? []
+            case "nulls_not_distinct": nullsNotDistinct = reader.bool(value, "nulls_not_distinct of \(what)") ?? false
+            case "with": storageParameters = parseStorageParameters(value, "with of \(what)")
             case "name": name = reader.string(value, "name of \(what)")
             case "unique": unique = reader.bool(value, "unique of \(what)") ?? false
             case "where": predicate = reader.string(value, "where of \(what)")
@@ -469,7 +473,28 @@ final class SchemaBuilder {
         }
         let indexName = name ?? DefaultNames.index(table: table.name.name, keys: keys)
         checkIdentifierLength(indexName, "index", at: node)
-        table.indexes.append(Index(name: indexName, keys: keys, isUnique: unique, method: method, predicate: predicate))
+        table.indexes.append(Index(name: indexName, keys: keys, isUnique: unique, method: method, predicate: predicate,
+                                   include: include, nullsNotDistinct: nullsNotDistinct,
+                                   storageParameters: storageParameters))
+    }
+
+    /// `{ fillfactor: 70, deduplicate_items: off }`: names are PostgreSQL's parameter names (checked here,
+    /// since they go into the SQL unquoted), values any scalar.
+    private func parseStorageParameters(_ node: Node, _ what: String) -> [StorageParameter] {
+        guard let mapping = reader.mapping(node, what) else { return [] }
+        var parameters: [StorageParameter] = []
+        for (keyNode, valueNode) in mapping {
+            guard let name = reader.string(keyNode, "a parameter name in \(what)"),
+                  let value = reader.string(valueNode, "\(name) in \(what)") else { continue }
+            guard !name.isEmpty, name.allSatisfy({ $0 == "_" || $0 == "." || ($0.isASCII && ($0.isLetter || $0.isNumber)) })
+            else {
+                reader.error("'\(name)' in \(what) is not a storage parameter name (letters, digits, '_' and '.')",
+                             at: keyNode)
+                continue
+            }
+            parameters.append(StorageParameter(name: name.lowercased(), value: value))
+        }
+        return parameters
     }
 
     private func parseSeed(_ node: Node, table: Table) -> Seed? {

@@ -107,6 +107,17 @@ public enum IndexKey: Hashable, Sendable {
     case expression(String)
 }
 
+/// A storage parameter (`fillfactor = 70`) of an index, in the order `WITH (...)` lists them.
+public struct StorageParameter: Hashable, Sendable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
 public struct Index: Hashable, Sendable {
     public var name: String
     public var keys: [IndexKey]
@@ -115,17 +126,26 @@ public struct Index: Hashable, Sendable {
     public var method: String
     /// Partial index condition (`WHERE ...`), as written.
     public var predicate: String?
+    /// Columns stored in the index but not part of its key (`INCLUDE (...)`).
+    public var include: [String]
+    /// `NULLS NOT DISTINCT` (PostgreSQL 15+): a unique index then allows one NULL.
+    public var nullsNotDistinct: Bool
+    public var storageParameters: [StorageParameter]
     /// The server's canonical text from `USING` onwards (`btree (case_id) WHERE ...`); set on live and
     /// canonical indexes, nil on indexes read from YAML.
     public var canonicalDefinition: String?
 
     public init(name: String, keys: [IndexKey], isUnique: Bool = false, method: String = "btree",
-                predicate: String? = nil, canonicalDefinition: String? = nil) {
+                predicate: String? = nil, include: [String] = [], nullsNotDistinct: Bool = false,
+                storageParameters: [StorageParameter] = [], canonicalDefinition: String? = nil) {
         self.name = name
         self.keys = keys
         self.isUnique = isUnique
         self.method = method
         self.predicate = predicate
+        self.include = include
+        self.nullsNotDistinct = nullsNotDistinct
+        self.storageParameters = storageParameters
         self.canonicalDefinition = canonicalDefinition
     }
 }

@@ -103,8 +103,9 @@ public enum SQLRenderer {
         "CREATE \(index.isUnique ? "UNIQUE " : "")INDEX IF NOT EXISTS \(SQL.identifier(index.name)) ON \(SQL.qualified(table)) \(indexDefinitionTail(index))"
     }
 
-    /// `USING btree ("a", lower(b)) WHERE ...`: everything after the table name. `quote` spells column
-    /// names: always quoted for SQL, quoted only where needed to match `pg_get_indexdef`.
+    /// `USING btree ("a", lower(b)) INCLUDE (...) NULLS NOT DISTINCT WITH (...) WHERE ...`: everything after
+    /// the table name, in `pg_get_indexdef`'s order. `quote` spells column names: always quoted for SQL,
+    /// quoted only where needed to match `pg_get_indexdef`.
     public static func indexDefinitionTail(_ index: Index, quote: (String) -> String = SQL.identifier) -> String {
         let keys = index.keys.map { key -> String in
             switch key {
@@ -113,6 +114,13 @@ public enum SQLRenderer {
             }
         }
         var text = "USING \(index.method) (\(keys.joined(separator: ", ")))"
+        if !index.include.isEmpty { text += " INCLUDE (\(index.include.map(quote).joined(separator: ", ")))" }
+        if index.nullsNotDistinct { text += " NULLS NOT DISTINCT" }
+        if !index.storageParameters.isEmpty {
+            // Names were checked by the loader (letters, digits, `_` and `.`); values are literals.
+            let parameters = index.storageParameters.map { "\($0.name)=\(SQL.literal($0.value))" }
+            text += " WITH (\(parameters.joined(separator: ", ")))"
+        }
         if let predicate = index.predicate { text += " WHERE (\(predicate))" }
         return text
     }
