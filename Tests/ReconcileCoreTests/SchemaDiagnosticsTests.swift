@@ -517,3 +517,39 @@ final class ConstraintOptionLoadingTests: XCTestCase {
         ])
     }
 }
+
+final class GeneratedColumnLoadingTests: XCTestCase {
+    func testStoredAndVirtualForms() throws {
+        let schema = try loadValid("""
+            version: 1
+            tables:
+              t:
+                columns:
+                  a: integer
+                  b: { type: integer, generated: a * 2 }
+                  c: { type: integer, generated: { expression: a + 1, virtual: true } }
+            """)
+        XCTAssertEqual(schema.tables.first?.columns.map(\.generated), [
+            nil, GeneratedColumn(expression: "a * 2"), GeneratedColumn(expression: "a + 1", isStored: false),
+        ])
+    }
+
+    func testAGeneratedColumnHasNoDefaultIdentityOrSeededValue() {
+        XCTAssertEqual(loadErrors("""
+            version: 1
+            tables:
+              t:
+                columns:
+                  id: { type: integer, primary_key: true }
+                  a: { type: integer, default: 1, generated: id * 2 }
+                  b: { type: integer, identity: always, generated: id * 2 }
+                seed:
+                  rows:
+                    - { id: 1, a: 5 }
+            """), [
+            "schema.yaml:6:39: error: column public.t.a has both 'default' and 'generated'; keep one",
+            "schema.yaml:7:7: error: column public.t.b is generated, so it cannot also be an identity or serial column",
+            "schema.yaml:10:11: error: seeded row of public.t sets 'a', which is generated",
+        ])
+    }
+}

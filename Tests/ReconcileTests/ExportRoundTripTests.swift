@@ -505,6 +505,25 @@ final class ExportRoundTripTests: XCTestCase {
         assertSameLines(try result.copy.fingerprint(), try source.fingerprint(), "indexes of the copy vs. the source")
     }
 
+    func testGeneratedColumnsRoundTrip() throws {
+        let source = try TestDatabase()
+        try source.execute("""
+            CREATE TABLE orders (id integer PRIMARY KEY, price numeric(10,2) NOT NULL, quantity integer NOT NULL,
+                                 total numeric(12,2) GENERATED ALWAYS AS (price * quantity) STORED NOT NULL,
+                                 label text GENERATED ALWAYS AS ('order ' || id) STORED);
+            CREATE INDEX orders_total_idx ON orders (total);
+            """)
+        let result = try assertExportRoundTrips(source)
+        for line in [
+            "      total: { type: \"numeric(12,2)\", generated: \"(price * (quantity)::numeric)\", nullable: false }",
+            "      label: { type: text, generated: \"('order '::text || id)\" }",
+        ] {
+            XCTAssertTrue(result.yaml.contains(line + "\n"), "export should contain \(line)\n\(result.yaml)")
+        }
+        XCTAssertFalse(result.yaml.contains("default_sql"), result.yaml)
+        assertSameLines(try result.copy.fingerprint(), try source.fingerprint(), "columns of the copy vs. the source")
+    }
+
     // MARK: - Seeded rows
 
     func testSeedTablesRowsComeBackIdentical() throws {

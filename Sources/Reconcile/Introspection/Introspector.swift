@@ -64,8 +64,12 @@ struct Introspector {
         let isSerial = row.bool("owns_sequence") && (defaultExpression?.hasPrefix("nextval(") ?? false)
         var column = Column(name: row["name"] ?? "", type: row["type"] ?? "", isNullable: !row.bool("not_null"),
                             defaultValue: nil, identity: identity, isSerial: isSerial, comment: row["comment"])
-        if identity == nil, !isSerial, let defaultExpression {
-            column.defaultValue = .expression(defaultExpression)
+        // For a generated column, pg_attrdef holds the generation expression, not a default.
+        switch row["generated"] {
+        case "s": column.generated = defaultExpression.map { GeneratedColumn(expression: $0, isStored: true) }
+        case "v": column.generated = defaultExpression.map { GeneratedColumn(expression: $0, isStored: false) }
+        default:
+            if identity == nil, !isSerial, let defaultExpression { column.defaultValue = .expression(defaultExpression) }
         }
         return column
     }

@@ -18,6 +18,11 @@ public enum ColumnChange: ChangeFamily {
     case dropSerial(QualifiedName, column: String)
     /// A column becomes `serial`: a sequence it owns, continuing after the highest value, feeds its default.
     case addSerial(QualifiedName, column: String, type: String)
+    /// A generated column becomes a plain one, keeping its values (`DROP EXPRESSION`).
+    case dropExpression(QualifiedName, column: String)
+    /// A column becomes generated, or its expression changes: dropped and added again as declared. The
+    /// values of a generated column are derived, so only `wasGenerated: false` loses data.
+    case rebuildGeneratedColumn(QualifiedName, Column, wasGenerated: Bool)
     case dropColumn(QualifiedName, column: String)
 
     var table: QualifiedName? { tableAndColumn.table }
@@ -30,9 +35,10 @@ public enum ColumnChange: ChangeFamily {
              .dropDefault(let table, let column), .setNotNull(let table, let column, _, _),
              .dropNotNull(let table, let column), .addIdentity(let table, let column, _),
              .setIdentity(let table, let column, _), .dropIdentity(let table, let column),
-             .dropSerial(let table, let column), .addSerial(let table, let column, _), .dropColumn(let table, let column):
+             .dropSerial(let table, let column), .addSerial(let table, let column, _), .dropColumn(let table, let column),
+             .dropExpression(let table, let column):
             return (table, column)
-        case .addColumn(let table, let column):
+        case .addColumn(let table, let column), .rebuildGeneratedColumn(let table, let column, _):
             return (table, column.name)
         }
     }
@@ -41,7 +47,7 @@ public enum ColumnChange: ChangeFamily {
         switch self {
         case .renameColumn, .addColumn: return .columns
         case .alterColumnType, .setDefault, .dropDefault, .setNotNull, .dropNotNull, .addIdentity, .setIdentity,
-             .dropIdentity, .dropSerial, .addSerial, .setColumnComment:
+             .dropIdentity, .dropSerial, .addSerial, .setColumnComment, .dropExpression, .rebuildGeneratedColumn:
             return .columnChanges
         case .dropColumn: return .drops
         }
@@ -51,7 +57,8 @@ public enum ColumnChange: ChangeFamily {
         switch self {
         case .dropColumn: return 2
         case .renameColumn, .setColumnComment, .addColumn, .alterColumnType, .setDefault, .dropDefault, .setNotNull,
-             .dropNotNull, .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial:
+             .dropNotNull, .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression,
+             .rebuildGeneratedColumn:
             return 0
         }
     }
@@ -60,7 +67,7 @@ public enum ColumnChange: ChangeFamily {
         switch self {
         case .addColumn, .addIdentity, .addSerial: return .add
         case .renameColumn, .setColumnComment, .alterColumnType, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
-             .setIdentity, .dropIdentity, .dropSerial:
+             .setIdentity, .dropIdentity, .dropSerial, .dropExpression, .rebuildGeneratedColumn:
             return .change
         case .dropColumn: return .remove
         }
@@ -70,8 +77,9 @@ public enum ColumnChange: ChangeFamily {
         switch self {
         case .alterColumnType(_, _, _, _, let lossy): return lossy
         case .dropColumn: return true
+        case .rebuildGeneratedColumn(_, _, let wasGenerated): return !wasGenerated
         case .renameColumn, .setColumnComment, .addColumn, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
-             .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial:
+             .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression:
             return false
         }
     }
@@ -93,6 +101,8 @@ public enum ColumnChange: ChangeFamily {
         case .dropIdentity: return "drop_identity"
         case .dropSerial: return "drop_serial"
         case .addSerial: return "add_serial"
+        case .dropExpression: return "drop_expression"
+        case .rebuildGeneratedColumn: return "rebuild_generated_column"
         case .dropColumn: return "drop_column"
         }
     }
@@ -118,6 +128,11 @@ public enum ColumnChange: ChangeFamily {
         case .dropIdentity: return "drop identity of \(column)"
         case .dropSerial: return "make \(column) a plain column (drop its serial default and owned sequence)"
         case .addSerial: return "make \(column) serial (a sequence continuing after its highest value)"
+        case .dropExpression: return "make \(column) a plain column (keeps its generated values)"
+        case .rebuildGeneratedColumn(_, let definition, let wasGenerated):
+            return "\(wasGenerated ? "rebuild" : "replace") \(column) as GENERATED ALWAYS AS "
+                + "(\(definition.generated?.expression ?? "")) (drop and add the column"
+                + (wasGenerated ? ")" : "; its current values are lost)")
         case .dropColumn: return "drop column \(column)"
         }
     }
@@ -136,6 +151,10 @@ public enum ColumnChange: ChangeFamily {
         case .addIdentity, .setIdentity, .dropIdentity: return "column \(object) identity differs from the file"
         case .dropSerial: return "column \(object) is serial, the file declares a plain column"
         case .addSerial: return "column \(object) is not serial, the file declares it serial"
+        case .dropExpression: return "column \(object) is generated, the file declares a plain column"
+        case .rebuildGeneratedColumn(_, _, let wasGenerated):
+            return wasGenerated ? "generation expression of column \(object) differs from the file"
+                : "column \(object) is not generated, the file declares it generated"
         case .dropColumn: return "column \(object) is not declared in the file"
         }
     }
@@ -210,19 +229,31 @@ public enum ColumnChange: ChangeFamily {
                     SQLRenderer.restartAfterMaximum(table, column: name, sequence: SQL.literal(SQL.qualified(sequence)))]
         case .dropColumn:
             return ["\(alter) DROP COLUMN IF EXISTS \(SQL.identifier(name))"]
+        case .dropExpression:
+            // IF EXISTS: a no-op on a column that is no longer generated.
+            return ["\(alterColumn) DROP EXPRESSION IF EXISTS"]
+        case .rebuildGeneratedColumn(_, let column, _):
+            return ["\(alter) DROP COLUMN IF EXISTS \(SQL.identifier(name))",
+                    "\(alter) ADD COLUMN \(SQLRenderer.columnDefinition(column))"]
         }
     }
 
     var hazards: [Hazard] {
         switch self {
         case .setColumnComment: return []
-        case .renameColumn, .setDefault, .dropDefault, .dropNotNull, .setIdentity, .dropIdentity, .dropSerial, .addSerial:
+        case .renameColumn, .setDefault, .dropDefault, .dropNotNull, .setIdentity, .dropIdentity, .dropSerial, .addSerial,
+             .dropExpression:
             return [.accessExclusiveLock]
+        case .rebuildGeneratedColumn(_, let column, let wasGenerated):
+            let computing: [Hazard] = column.generated?.isStored == false ? [] : [.rewritesTable]
+            return [.accessExclusiveLock] + computing + (wasGenerated ? [] : [.deletesData])
         case .addColumn(_, let column):
             var hazards: [Hazard] = [.accessExclusiveLock]
             if case .expression = column.defaultValue { hazards.append(.rewritesTable) }
-            if column.identity != nil || column.isSerial { hazards.append(.rewritesTable) }
-            if column.needsValueForExistingRows {
+            if column.identity != nil || column.isSerial || column.generated?.isStored == true {
+                hazards.append(.rewritesTable)
+            }
+            if column.needsExplicitValue {
                 hazards.append(column.backfill == nil ? .mayFailOnExistingRows : .rewritesTable)
             }
             return hazards
@@ -250,13 +281,14 @@ public enum ColumnChange: ChangeFamily {
                 "\(rowsText($0, "holds", "hold")) NULL in \(column); add `backfill: <value>` to the column in the "
                     + "schema file, or fill them first"
             }
-        case .addColumn(_, let definition) where definition.needsValueForExistingRows && definition.backfill == nil:
+        case .addColumn(_, let definition) where definition.needsExplicitValue && definition.backfill == nil:
             return PreflightProbe("SELECT count(*) FROM \(SQL.qualified(table))") {
                 "the table has \($0 == 1 ? "1 row" : "\($0) rows") and the new NOT NULL column \(column) has no "
                     + "default; add `default:` or `backfill:`"
             }
         case .renameColumn, .setColumnComment, .addColumn, .alterColumnType, .setDefault, .dropDefault, .setNotNull,
-             .dropNotNull, .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropColumn:
+             .dropNotNull, .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropColumn,
+             .dropExpression, .rebuildGeneratedColumn:
             return nil
         }
     }
@@ -265,18 +297,13 @@ public enum ColumnChange: ChangeFamily {
         switch self {
         case .alterColumnType(let table, let column, _, _, _), .dropColumn(let table, let column):
             return DependentsProbe(table: table, column: column)
+        case .rebuildGeneratedColumn(let table, let column, _):
+            return DependentsProbe(table: table, column: column.name)
         case .renameColumn, .setColumnComment, .addColumn, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
-             .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial:
+             .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression:
             return nil
         }
     }
 
     var privilege: PrivilegeNeed { .ownership(tableAndColumn.table) }
-}
-
-extension Column {
-    /// NOT NULL with nothing to fill existing rows but a backfill: adding it to a table with rows needs one.
-    var needsValueForExistingRows: Bool {
-        !isNullable && defaultValue == nil && identity == nil && !isSerial
-    }
 }

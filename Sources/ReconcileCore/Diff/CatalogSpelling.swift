@@ -13,6 +13,11 @@ public enum CatalogSpelling {
             guard let liveColumn = live.column(column.name) ?? column.renamedFrom.flatMap(live.column) else { continue }
             guard sameType(column.type, liveColumn.type) else { return nil }
             canonical.columns[index].type = liveColumn.type
+            if column.generated != nil || liveColumn.generated != nil {
+                // Only the catalog's own text proves a generation expression equal.
+                guard column.generated == liveColumn.generated else { return nil }
+                continue
+            }
             if column.identity != nil || column.isSerial || liveColumn.identity != nil || liveColumn.isSerial {
                 // Identity and serial defaults are not compared; only the kinds, which need no spelling.
                 guard column.isSerial == liveColumn.isSerial else { return nil }

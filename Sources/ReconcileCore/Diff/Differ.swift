@@ -247,6 +247,19 @@ struct TableDiffer {
     private func columnChanges(_ column: Column, canonical: Column, live: Column) -> [Change] {
         let name = desired.name
         var changes: [Change] = []
+        var live = live
+        if canonical.generated != live.generated {
+            guard canonical.generated == nil else {
+                // No ALTER makes a column generated (or, before PostgreSQL 17, changes the expression): the
+                // column is rebuilt from its declaration.
+                changes.append(Change(.column(.rebuildGeneratedColumn(name, column, wasGenerated: live.generated != nil))))
+                if column.comment != nil { changes.append(Change(.column(.setColumnComment(name, column: column.name, column.comment)))) }
+                return changes
+            }
+            // The column keeps its values and becomes a plain one; the rest compares as for any column.
+            changes.append(Change(.column(.dropExpression(name, column: column.name))))
+            live.generated = nil
+        }
         let typeChanges = canonical.type != live.type
         // A default is re-parsed for the new type and may not convert (text '5' to integer): it is dropped
         // before the type changes and set again after.

@@ -114,6 +114,10 @@ public enum SchemaWriter {
     static func columnFields(_ column: Column) -> [String] {
         var fields = ["type: \(YAMLText.string(column.isSerial ? SQLRenderer.serialType(column.type) : column.type))"]
         if let identity = column.identity { fields.append("identity: \(identity.rawValue)") }
+        if let generated = column.generated {
+            fields.append(generated.isStored ? "generated: \(YAMLText.quoted(generated.expression))"
+                          : "generated: { expression: \(YAMLText.quoted(generated.expression)), virtual: true }")
+        }
         if !column.isNullable && column.identity == nil && !column.isSerial { fields.append("nullable: false") }
         switch column.defaultValue {
         case .literal(let literal)?: fields.append("default: \(YAMLText.literal(literal))")

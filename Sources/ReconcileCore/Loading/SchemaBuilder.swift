@@ -17,7 +17,9 @@ final class SchemaBuilder {
     static let tableKeys = ["columns", "primary_key", "unique", "checks", "foreign_keys", "indexes", "seed",
                             "comment", "renamed_from"]
     static let columnKeys = ["type", "nullable", "default", "default_sql", "identity", "primary_key", "unique",
-                             "references", "on_delete", "on_update", "check", "comment", "renamed_from", "backfill"]
+                             "references", "on_delete", "on_update", "check", "comment", "renamed_from", "backfill",
+                             "generated"]
+    static let generatedKeys = ["expression", "virtual"]
     static let deferralKeys = ["deferrable", "initially_deferred"]
     static let foreignKeyKeys = ["name", "columns", "references", "on_delete", "on_update", "match", "not_valid"]
         + deferralKeys
@@ -262,6 +264,9 @@ final class SchemaBuilder {
                         if literal == .null { reader.error("backfill of \(what) must be a value, not null", at: value) }
                         column.backfill = literal
                     }
+                case "generated":
+                    column.generated = parseGenerated(value, "generated of \(what)")
+                    if column.generated != nil { defaultKeys.append(keyNode) }
                 case "check":
                     if let expression = reader.string(value, "check of \(what)") {
                         table.checks.append(CheckConstraint(
@@ -271,7 +276,11 @@ final class SchemaBuilder {
                 }
             }
             if defaultKeys.count > 1 {
-                reader.error("\(what) has both 'default' and 'default_sql'; keep one", at: defaultKeys[1])
+                let keys = entries.filter { ["default", "default_sql", "generated"].contains($0.key) }.map { "'\($0.key)'" }
+                reader.error("\(what) has both \(keys.joined(separator: " and ")); keep one", at: defaultKeys[1])
+            }
+            if column.generated != nil, column.identity != nil || column.isSerial {
+                reader.error("\(what) is generated, so it cannot also be an identity or serial column", at: keyNode)
             }
             if column.identity != nil || column.isSerial {
                 if let nullableMark {
@@ -358,6 +367,23 @@ final class SchemaBuilder {
         }
         if initiallyDeferred { return .initiallyDeferred }
         return deferrable?.0 == true ? .deferrable : .notDeferrable
+    }
+
+    /// `generated: expression` (STORED), or `generated: { expression: ..., virtual: true }`.
+    private func parseGenerated(_ node: Node, _ what: String) -> GeneratedColumn? {
+        guard case .mapping(let mapping) = node else { return reader.string(node, what).map { GeneratedColumn(expression: $0) } }
+        var generated = GeneratedColumn(expression: "")
+        var expression: String?
+        for (key, _, value) in reader.entries(mapping, allowed: Self.generatedKeys, what) {
+            if key == "expression" { expression = reader.string(value, "expression of \(what)") }
+            if key == "virtual" { generated.isStored = !(reader.bool(value, "virtual of \(what)") ?? false) }
+        }
+        guard let expression else {
+            reader.error("\(what) needs 'expression'", at: node)
+            return nil
+        }
+        generated.expression = expression
+        return generated
     }
 
     /// `name: expression`, or `name: { expression: ..., not_valid: true, no_inherit: true }`.
@@ -642,9 +668,11 @@ final class SchemaBuilder {
             if !seenKeys.insert(keyValues.compactMap { $0 }).inserted {
                 reader.error("seeded row of \(table.name) repeats the key of an earlier row", at: rowMark)
             }
-            for column in table.columns where !column.isNullable && row[column.name] == nil
-                && column.defaultValue == nil && column.identity == nil && !column.isSerial {
+            for column in table.columns where column.needsExplicitValue && row[column.name] == nil {
                 reader.error("seeded row of \(table.name) leaves out '\(column.name)', which is NOT NULL and has no default", at: rowMark)
+            }
+            for (column, _) in row.values where table.column(column)?.generated != nil {
+                reader.error("seeded row of \(table.name) sets '\(column)', which is generated", at: rowMark)
             }
             for (column, value) in row.values where value == .null && table.column(column)?.isNullable == false {
                 reader.error("seeded row of \(table.name) sets NOT NULL column '\(column)' to null", at: rowMark)

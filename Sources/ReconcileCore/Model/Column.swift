@@ -11,6 +11,21 @@ public enum IdentityKind: String, Hashable, Sendable {
     public var sql: String { self == .always ? "ALWAYS" : "BY DEFAULT" }
 }
 
+/// `GENERATED ALWAYS AS (expression) STORED | VIRTUAL`: a column computed from the others of its row.
+public struct GeneratedColumn: Hashable, Sendable {
+    /// As written in YAML, or `pg_get_expr`'s canonical text.
+    public var expression: String
+    /// STORED (computed on write, PostgreSQL 12+) or VIRTUAL (computed on read, PostgreSQL 18+).
+    public var isStored: Bool
+
+    public init(expression: String, isStored: Bool = true) {
+        self.expression = expression
+        self.isStored = isStored
+    }
+
+    public var sql: String { "GENERATED ALWAYS AS (\(expression)) \(isStored ? "STORED" : "VIRTUAL")" }
+}
+
 public struct Column: Hashable, Sendable {
     public var name: String
     /// The type as written in YAML, or `format_type()`'s canonical text for a live or canonical column.
@@ -26,10 +41,12 @@ public struct Column: Hashable, Sendable {
     public var renamedFrom: String?
     /// Written into existing rows whose value is NULL before the column becomes NOT NULL.
     public var backfill: Literal?
+    /// A generated column has no default, identity or sequence: its value is computed.
+    public var generated: GeneratedColumn?
 
     public init(name: String, type: String, isNullable: Bool = true, defaultValue: ColumnDefault? = nil,
                 identity: IdentityKind? = nil, isSerial: Bool = false, comment: String? = nil,
-                renamedFrom: String? = nil, backfill: Literal? = nil) {
+                renamedFrom: String? = nil, backfill: Literal? = nil, generated: GeneratedColumn? = nil) {
         self.name = name
         self.type = type
         self.isNullable = isNullable
@@ -39,5 +56,12 @@ public struct Column: Hashable, Sendable {
         self.comment = comment
         self.renamedFrom = renamedFrom
         self.backfill = backfill
+        self.generated = generated
+    }
+
+    /// NOT NULL with nothing that fills it: an insert must give a value, and existing rows need a backfill
+    /// before the column is added.
+    public var needsExplicitValue: Bool {
+        !isNullable && defaultValue == nil && identity == nil && !isSerial && generated == nil
     }
 }

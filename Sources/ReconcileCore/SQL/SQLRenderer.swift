@@ -20,6 +20,7 @@ public enum SQLRenderer {
     public static func columnDefinition(_ column: Column) -> String {
         var text = "\(SQL.identifier(column.name)) \(column.isSerial ? serialType(column.type) : column.type)"
         if let identity = column.identity { text += " GENERATED \(identity.sql) AS IDENTITY" }
+        if let generated = column.generated { text += " \(generated.sql)" }
         if let value = column.defaultValue { text += " DEFAULT \(defaultSQL(value, type: column.type))" }
         if !column.isNullable, column.identity == nil, !column.isSerial { text += " NOT NULL" }
         return text
