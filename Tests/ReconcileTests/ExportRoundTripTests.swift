@@ -684,6 +684,39 @@ final class ExportRoundTripTests: XCTestCase {
         XCTAssertEqual(try export(copy, seedTables: seedTables), yaml)
     }
 
+    // MARK: - Tables without columns
+
+    /// `CREATE TABLE marker ()` is legal, and real schemas have such tables. The export writes `columns: {}`,
+    /// which loads, applies (as `CREATE TABLE ... ()`), exports again byte for byte and checks in sync.
+    func testTableWithoutColumnsRoundTrips() throws {
+        let source = try TestDatabase()
+        try source.execute("""
+            CREATE TABLE marker ();
+            COMMENT ON TABLE marker IS 'present or not';
+            CREATE TABLE t (id integer PRIMARY KEY);
+            """)
+        let result = try assertExportRoundTrips(source)
+        XCTAssertTrue(result.yaml.contains("  marker:\n    comment: present or not\n    columns: {}\n  t:\n"),
+                      result.yaml)
+        XCTAssertEqual(try result.copy.column("""
+            SELECT count(*)::text FROM pg_catalog.pg_attribute WHERE attrelid = 'marker'::regclass AND attnum > 0
+            """), ["0"])
+        for database in [source, result.copy] {
+            let check = try CLI.run(["--check", "--schema", result.path, "--database-url", database.url])
+            XCTAssertEqual(check.exitCode, 0, check.stdout + check.stderr)
+            let apply = try CLI.run(["--apply", "--schema", result.path, "--database-url", database.url])
+            XCTAssertEqual(apply.stdout, "No changes. The database matches the schema file.\n", apply.stderr)
+        }
+
+        // (3) The same table with columns (dropped with --allow-destructive) and without its comment.
+        let target = try TestDatabase()
+        try target.execute("""
+            CREATE TABLE marker (a integer, b text DEFAULT 'x');
+            CREATE TABLE t (id integer PRIMARY KEY);
+            """)
+        try assertConverges(target, to: result, source: source)
+    }
+
     // MARK: - The command line
 
     func testCLIExportToStdout() throws {
