@@ -684,7 +684,7 @@ final class ExportRoundTripTests: XCTestCase {
         XCTAssertEqual(try export(copy, seedTables: seedTables), yaml)
     }
 
-    // MARK: - Tables without columns
+    // MARK: - Tables without columns, DEFAULT NULL
 
     /// `CREATE TABLE marker ()` is legal, and real schemas have such tables. The export writes `columns: {}`,
     /// which loads, applies (as `CREATE TABLE ... ()`), exports again byte for byte and checks in sync.
@@ -715,6 +715,59 @@ final class ExportRoundTripTests: XCTestCase {
             CREATE TABLE t (id integer PRIMARY KEY);
             """)
         try assertConverges(target, to: result, source: source)
+    }
+
+    /// PostgreSQL keeps `DEFAULT NULL` where a length or precision coercion wraps the NULL, and pg_dump writes
+    /// `DEFAULT NULL::character varying`; either reads back as `NULL::<type>`. It means no default: a file
+    /// that declares none (or `default: null`) is in sync, and the export writes no default.
+    func testDefaultNullIsNoDefault() throws {
+        let source = try TestDatabase()
+        try source.execute("""
+            CREATE TABLE people (
+                id integer PRIMARY KEY,
+                name varchar(20) DEFAULT NULL,
+                nickname character varying DEFAULT NULL::character varying,
+                code char(3) DEFAULT NULL::bpchar,
+                label varchar DEFAULT NULL::text,
+                score numeric(10,2) DEFAULT NULL,
+                seen timestamp(3) DEFAULT NULL,
+                note text DEFAULT NULL
+            );
+            ALTER TABLE people ADD COLUMN email varchar(100) DEFAULT NULL::character varying;
+            """)
+        // The catalog does hold these defaults: without this, the test would prove nothing.
+        XCTAssertEqual(try source.column("""
+            SELECT a.attname || ' ' || pg_catalog.pg_get_expr(d.adbin, d.adrelid)
+            FROM pg_catalog.pg_attrdef d JOIN pg_catalog.pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+            WHERE d.adrelid = 'people'::regclass ORDER BY a.attnum
+            """), ["name NULL::character varying", "code NULL::bpchar", "label NULL::text", "score NULL::numeric",
+                   "seen NULL::timestamp without time zone", "email NULL::character varying"])
+        let declared = try writeSchema("""
+            version: 1
+            tables:
+              people:
+                columns:
+                  id: { type: integer, primary_key: true }
+                  name: varchar(20)
+                  nickname: varchar
+                  code: char(3)
+                  label: { type: varchar, default: null }
+                  score: numeric(10,2)
+                  seen: { type: timestamp(3), default_sql: "NULL" }
+                  note: text
+                  email: varchar(100)
+            """)
+        let check = try CLI.run(["--check", "--schema", declared, "--database-url", source.url])
+        XCTAssertEqual(check.stdout, "In sync: the database matches the schema file.\n", check.stderr)
+        XCTAssertEqual(check.exitCode, 0)
+        XCTAssertEqual(try source.reconciler(declared).apply().executed.map(\.summary), [])
+
+        let result = try assertExportRoundTrips(source)
+        for line in ["      name: { type: character varying(20) }", "      code: { type: character(3) }",
+                     "      label: { type: character varying }", "      score: { type: \"numeric(10,2)\" }",
+                     "      email: { type: character varying(100) }"] {
+            XCTAssertTrue(result.yaml.contains(line + "\n"), "export should contain \(line)\n\(result.yaml)")
+        }
     }
 
     // MARK: - The command line

@@ -64,7 +64,8 @@ struct Introspector {
         let isSerial = row.bool("owns_sequence") && (defaultExpression?.hasPrefix("nextval(") ?? false)
         var column = Column(name: row["name"] ?? "", type: row["type"] ?? "", isNullable: !row.bool("not_null"),
                             defaultValue: nil, identity: identity, isSerial: isSerial, comment: row["comment"])
-        if identity == nil, !isSerial, let defaultExpression {
+        // `DEFAULT NULL` is no default: reading it as one would be drift against a file that declares none.
+        if identity == nil, !isSerial, let defaultExpression, !CatalogText.isNullConstant(defaultExpression) {
             column.defaultValue = .expression(defaultExpression)
         }
         return column
