@@ -18,4 +18,13 @@ final class CatalogTextTests: XCTestCase {
             XCTAssertFalse(CatalogText.isNullConstant(text), text)
         }
     }
+
+    func testCheckModifiersAfterTheExpression() {
+        XCTAssertEqual(CatalogText.checkModifiers("CHECK ((a > 0))"), [])
+        XCTAssertEqual(CatalogText.checkModifiers("CHECK ((a > 0)) NO INHERIT"), ["NO INHERIT"])
+        XCTAssertEqual(CatalogText.checkModifiers("CHECK ((a > 0)) NOT VALID"), ["NOT VALID"])
+        XCTAssertEqual(CatalogText.checkModifiers("CHECK ((a > 0)) NO INHERIT NOT VALID"), ["NO INHERIT", "NOT VALID"])
+        // Inside the expression, the words are the expression's.
+        XCTAssertEqual(CatalogText.checkModifiers("CHECK ((note <> 'x) NO INHERIT'::text))"), [])
+    }
 }

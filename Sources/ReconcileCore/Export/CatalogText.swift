@@ -71,6 +71,21 @@ public enum CatalogText {
         return !quoted && !inModifier
     }
 
+    /// What follows the expression of a check as `pg_get_constraintdef` prints it: `CHECK ((a > 0)) NO INHERIT`
+    /// → ["NO INHERIT"], `CHECK ((a > 0)) NO INHERIT NOT VALID` → ["NO INHERIT", "NOT VALID"].
+    public static func checkModifiers(_ definition: String) -> [String] {
+        guard definition.hasPrefix("CHECK "),
+              let (_, rest) = parenthesized(Substring(definition.dropFirst(6))) else { return [] }
+        var remainder = rest.trimmingSpaces
+        var modifiers: [String] = []
+        for modifier in ["NO INHERIT", "NOT VALID"] where remainder.hasPrefix(modifier) {
+            modifiers.append(modifier)
+            remainder = String(remainder.dropFirst(modifier.count)).trimmingSpaces
+        }
+        if !remainder.isEmpty { modifiers.append(remainder) }
+        return modifiers
+    }
+
     private static func lastCastSeparator(_ text: String) -> String.Index? {
         var index = text.endIndex
         while index > text.startIndex {
