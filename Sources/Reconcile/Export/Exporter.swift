@@ -26,10 +26,12 @@ struct Exporter {
         var refusals: [(order: Int, refusal: ExportRefusal)] = []
         func refuse(_ refusal: ExportRefusal) { refusals.append((refusals.count, refusal)) }
 
+        let obstacles = try self.obstacles(schemas: schemas)
         var tables: [Table] = []
         var refused = Set<QualifiedName>()
         for liveTable in live.tables where filter.manages(liveTable.name) {
-            let (table, problems) = Self.expressible(liveTable)
+            let (table, expressionProblems) = Self.expressible(liveTable)
+            let problems = (obstacles[liveTable.name] ?? []) + expressionProblems
             for problem in problems { refuse(problem) }
             if !problems.isEmpty { refused.insert(table.name) }
             tables.append(table)
@@ -148,6 +150,33 @@ struct Exporter {
                          predicate: parsed.predicate)
         }
         return (table, problems)
+    }
+
+    /// Features of the tables that the schema file cannot declare and introspection does not model (it would
+    /// read a generated column as a default, a partitioned table as a plain one), by table.
+    private func obstacles(schemas: [String]) throws -> [QualifiedName: [ExportRefusal]] {
+        let rows = try connection.query(CatalogQueries.exportObstacles(.schemas), [TextArray.literal(schemas)])
+        var obstacles: [QualifiedName: [ExportRefusal]] = [:]
+        for row in rows.namedRows {
+            let table = QualifiedName(schema: row["nspname"] ?? "", name: row["relname"] ?? "")
+            let name = SQL.displayIdentifier(row["name"] ?? "")
+            let detail = row["detail"] ?? ""
+            let problem: String
+            let cannotDeclare = "which the schema file cannot declare yet"
+            switch row["kind"] {
+            case "generated": problem = "column \(name) is generated from \(detail), \(cannotDeclare)"
+            case "collation": problem = "column \(name) has collation \(detail), \(cannotDeclare)"
+            case "type":
+                problem = "column \(name) has type \(detail), a domain, composite or range type, \(cannotDeclare)"
+            case "exclusion": problem = "exclusion constraint \(name) is \(detail), \(cannotDeclare)"
+            case "partitioned": problem = "the table is partitioned (PARTITION BY \(detail)), \(cannotDeclare)"
+            case "inherits": problem = "the table inherits from \(detail), \(cannotDeclare)"
+            default: problem = "\(row["kind"] ?? "?") \(name) is \(detail), \(cannotDeclare)"
+            }
+            obstacles[table, default: []].append(ExportRefusal(
+                table: table, problem: problem, remedy: "leave the table out: \(ExportRefusal.excludeFlag(table))"))
+        }
+        return obstacles
     }
 
     /// Every schema a user made: not the system's, not an extension's.
