@@ -32,6 +32,16 @@ final class ExportRefusalTests: XCTestCase {
             """)
     }
 
+    func testGroupedByTableInNameOrderWithFlagsLastKeepingTheOrderFound() {
+        let seed = ExportRefusal(flag: "--seed-tables", problem: "s", remedy: "r")
+        let first = ExportRefusal(table: QualifiedName(name: "b"), problem: "first", remedy: "r")
+        let second = ExportRefusal(table: QualifiedName(name: "b"), problem: "second", remedy: "r")
+        let other = ExportRefusal(table: QualifiedName(name: "a"), problem: "other", remedy: "r")
+        let billing = ExportRefusal(table: QualifiedName(schema: "billing", name: "z"), problem: "z", remedy: "r")
+        XCTAssertEqual(ExportRefusal.grouped([seed, first, billing, other, second]).map(\.problem),
+                       ["z", "other", "first", "second", "s"])
+    }
+
     /// The suggested `--exclude` must leave out the very table it is for, whatever its name, and survive a shell.
     func testExcludeFlagMatchesTheTableAndIsShellSafe() {
         let cases: [(QualifiedName, String)] = [

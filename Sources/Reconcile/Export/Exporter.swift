@@ -23,78 +23,20 @@ struct Exporter {
         let live = try Introspector(connection: connection).liveSchema(schemas: schemas)
         let scope = ExportScope(requested: requested, read: Set(schemas), filter: filter,
                                 readable: Set(live.tables.map(\.name)))
-        var refusals: [(order: Int, refusal: ExportRefusal)] = []
-        func refuse(_ refusal: ExportRefusal) { refusals.append((refusals.count, refusal)) }
-
+        var refusals: [ExportRefusal] = []
         let obstacles = try self.obstacles(schemas: schemas)
         var tables: [Table] = []
         var refused = Set<QualifiedName>()
         for liveTable in live.tables where filter.manages(liveTable.name) {
             let (table, expressionProblems) = Self.expressible(liveTable)
             let problems = (obstacles[liveTable.name] ?? []) + expressionProblems
-            for problem in problems { refuse(problem) }
+            refusals += problems
             if !problems.isEmpty { refused.insert(table.name) }
             tables.append(table)
         }
-        let exported = Set(tables.map(\.name))
-        for table in tables {
-            for key in table.foreignKeys where !exported.contains(key.referencedTable) {
-                let (why, bringIn) = scope.whyNotExported(key.referencedTable)
-                refuse(ExportRefusal(
-                    table: table.name,
-                    problem: "foreign key \(SQL.displayIdentifier(key.name)) references \(key.referencedTable), "
-                        + "which is not exported: \(why)",
-                    remedy: (bringIn.map { "\($0), or " } ?? "") + "leave \(table.name) out: "
-                        + ExportRefusal.excludeFlag(table.name)))
-                refused.insert(table.name)
-            }
-        }
-        // Leaving a table out breaks the foreign keys that point to it: those tables must go too, and saying
-        // so now spares a rerun per level of references.
-        var grew = true
-        while grew {
-            grew = false
-            for table in tables where !refused.contains(table.name) {
-                let broken = table.foreignKeys.filter { refused.contains($0.referencedTable) }
-                for key in broken {
-                    refuse(ExportRefusal(
-                        table: table.name,
-                        problem: "foreign key \(SQL.displayIdentifier(key.name)) references \(key.referencedTable), "
-                            + "which cannot be exported either",
-                        remedy: "leave \(table.name) out too: \(ExportRefusal.excludeFlag(table.name))"))
-                }
-                if !broken.isEmpty {
-                    refused.insert(table.name)
-                    grew = true
-                }
-            }
-        }
-        for name in seedTables {
-            guard let table = tables.first(where: { $0.name == name }) else {
-                refuse(ExportRefusal(flag: "--seed-tables", problem: "\(name) is not exported: "
-                                        + scope.whyNotExported(name, asSeedTable: true).why,
-                                     remedy: "drop it from --seed-tables"))
-                continue
-            }
-            if refused.contains(name) {
-                refuse(ExportRefusal(flag: "--seed-tables", problem: "\(name) cannot be exported (see above)",
-                                     remedy: "drop it from --seed-tables when you leave the table out"))
-            } else if table.primaryKey == nil {
-                refuse(ExportRefusal(flag: "--seed-tables", problem: "\(name) has no primary key, so its rows "
-                                        + "cannot be seeded", remedy: "drop it from --seed-tables"))
-            }
-        }
-        guard refusals.isEmpty else {
-            // Grouped by subject, tables first (in name order), flags last; otherwise in the order found.
-            let ordered = refusals.sorted { a, b in
-                let left = (a.refusal.table == nil, a.refusal.table ?? QualifiedName(name: ""))
-                let right = (b.refusal.table == nil, b.refusal.table ?? QualifiedName(name: ""))
-                if left.0 != right.0 { return !left.0 }
-                if left.1 != right.1 { return left.1 < right.1 }
-                return a.order < b.order
-            }
-            throw Refused(refusals: ordered.map(\.refusal))
-        }
+        refusals += Self.referenceRefusals(tables, scope: scope, refused: &refused)
+        refusals += Self.seedTableRefusals(seedTables, tables: tables, refused: refused, scope: scope)
+        guard refusals.isEmpty else { throw Refused(refusals: ExportRefusal.grouped(refusals)) }
         for index in tables.indices where seedTables.contains(tables[index].name) {
             tables[index].seed = try seed(of: tables[index])
         }
@@ -106,6 +48,68 @@ struct Exporter {
         // plpgsql is installed in every database; declaring it would only add noise.
         let extensions = live.extensions.filter { $0 != "plpgsql" }
         return Schema(schemaNames: schemaNames, tables: tables, enums: live.enums, extensions: extensions)
+    }
+
+    /// Foreign keys the file could not declare: to a table out of scope (with why, and the flag that brings it
+    /// in), and, transitively, to a refused table. Leaving a table out breaks the foreign keys that point to
+    /// it, so those tables must go too; saying so now spares a rerun per level of references. Adds every
+    /// table it refuses to `refused`.
+    static func referenceRefusals(_ tables: [Table], scope: ExportScope,
+                                  refused: inout Set<QualifiedName>) -> [ExportRefusal] {
+        var refusals: [ExportRefusal] = []
+        let exported = Set(tables.map(\.name))
+        for table in tables {
+            for key in table.foreignKeys where !exported.contains(key.referencedTable) {
+                let (why, bringIn) = scope.whyNotExported(key.referencedTable)
+                refusals.append(ExportRefusal(
+                    table: table.name,
+                    problem: "foreign key \(SQL.displayIdentifier(key.name)) references \(key.referencedTable), "
+                        + "which is not exported: \(why)",
+                    remedy: (bringIn.map { "\($0), or " } ?? "") + "leave \(table.name) out: "
+                        + ExportRefusal.excludeFlag(table.name)))
+                refused.insert(table.name)
+            }
+        }
+        var grew = true
+        while grew {
+            grew = false
+            for table in tables where !refused.contains(table.name) {
+                let broken = table.foreignKeys.filter { refused.contains($0.referencedTable) }
+                for key in broken {
+                    refusals.append(ExportRefusal(
+                        table: table.name,
+                        problem: "foreign key \(SQL.displayIdentifier(key.name)) references \(key.referencedTable), "
+                            + "which cannot be exported either",
+                        remedy: "leave \(table.name) out too: \(ExportRefusal.excludeFlag(table.name))"))
+                }
+                if !broken.isEmpty {
+                    refused.insert(table.name)
+                    grew = true
+                }
+            }
+        }
+        return refusals
+    }
+
+    /// `--seed-tables` naming a table that is not exported, is refused, or has no primary key to seed by.
+    static func seedTableRefusals(_ seedTables: [QualifiedName], tables: [Table], refused: Set<QualifiedName>,
+                                  scope: ExportScope) -> [ExportRefusal] {
+        seedTables.compactMap { name in
+            guard let table = tables.first(where: { $0.name == name }) else {
+                return ExportRefusal(flag: "--seed-tables", problem: "\(name) is not exported: "
+                                        + scope.whyNotExported(name, asSeedTable: true).why,
+                                     remedy: "drop it from --seed-tables")
+            }
+            if refused.contains(name) {
+                return ExportRefusal(flag: "--seed-tables", problem: "\(name) cannot be exported (see above)",
+                                     remedy: "drop it from --seed-tables when you leave the table out")
+            }
+            guard table.primaryKey != nil else {
+                return ExportRefusal(flag: "--seed-tables", problem: "\(name) has no primary key, so its rows "
+                                        + "cannot be seeded", remedy: "drop it from --seed-tables")
+            }
+            return nil
+        }
     }
 
     /// The table in the schema file's terms (literal defaults, index keys), and what of it the file cannot

@@ -24,6 +24,18 @@ public struct ExportRefusal: Hashable, Sendable {
         self.remedy = remedy
     }
 
+    /// Refusals in report order: grouped by table, tables in name order, flags last; within a group, as found.
+    public static func grouped(_ refusals: [ExportRefusal]) -> [ExportRefusal] {
+        refusals.enumerated().sorted { a, b in
+            switch (a.element.table, b.element.table) {
+            case let (left?, right?) where left != right: return left < right
+            case (.some, nil): return true
+            case (nil, .some): return false
+            default: return a.offset < b.offset
+            }
+        }.map(\.element)
+    }
+
     /// The report `--export` prints: one line per refusal, then the flags that leave all refused tables out.
     public static func report(_ refusals: [ExportRefusal]) -> String {
         let count = refusals.count
