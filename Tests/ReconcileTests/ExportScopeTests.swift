@@ -169,8 +169,9 @@ final class ExportScopeTests: XCTestCase {
     }
 
     /// Features that introspection does not model would be lost without a word: a generated column read as a
-    /// default, a partitioned or inheriting table as a plain one, an exclusion constraint or a column
-    /// collation not at all, a domain type that an empty database lacks. Each is refused by name instead.
+    /// default, a partitioned, inheriting or unlogged table as a plain one, a deferrable, MATCH FULL or NULLS
+    /// NOT DISTINCT key as a plain one, an exclusion constraint or a column collation not at all, a domain type
+    /// that an empty database lacks. Each is refused by name instead.
     func testFeaturesTheFormatLacksAreRefusedInsteadOfLost() throws {
         let source = try TestDatabase()
         try source.execute("""
@@ -184,6 +185,12 @@ final class ExportScopeTests: XCTestCase {
             CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
             CREATE TABLE base (id integer);
             CREATE TABLE derived (extra text) INHERITS (base);
+            CREATE UNLOGGED TABLE cache (key text PRIMARY KEY, value text);
+            CREATE TABLE positions (id integer PRIMARY KEY, list integer, position integer,
+                                    CONSTRAINT positions_in_list UNIQUE (list, position) DEFERRABLE INITIALLY DEFERRED);
+            CREATE TABLE pairs (a integer, b integer, UNIQUE (a, b));
+            CREATE TABLE full_match (a integer, b integer, FOREIGN KEY (a, b) REFERENCES pairs (a, b) MATCH FULL);
+            CREATE TABLE nulls_equal (a integer, CONSTRAINT nulls_equal_a UNIQUE NULLS NOT DISTINCT (a));
             CREATE TABLE plain (id integer PRIMARY KEY, name text COLLATE "default", at tstzrange);
             """)
         let refused = try CLI.run(["--export", "--database-url", source.url])
@@ -191,9 +198,10 @@ final class ExportScopeTests: XCTestCase {
         XCTAssertEqual(refused.stdout, "")
         let yet = "which the schema file cannot declare yet"
         XCTAssertEqual(refused.stderr.split(separator: "\n").map(String.init), [
-            "error: cannot export: 8 problems, listed below; nothing was written.",
+            "error: cannot export: 12 problems, listed below; nothing was written.",
             "  public.bookings: exclusion constraint bookings_during_excl is EXCLUDE USING gist (during WITH &&), "
                 + "\(yet); leave the table out: --exclude public.bookings",
+            "  public.cache: the table is UNLOGGED, \(yet); leave the table out: --exclude public.cache",
             "  public.collated: column name has collation pg_catalog.\"C\", \(yet); leave the table out: "
                 + "--exclude public.collated",
             "  public.computed: column twice is generated from (a * 2), \(yet); leave the table out: "
@@ -202,20 +210,29 @@ final class ExportScopeTests: XCTestCase {
                 + "--exclude public.derived",
             "  public.events: the table is partitioned (PARTITION BY RANGE (at)), \(yet); leave the table out: "
                 + "--exclude public.events",
+            "  public.full_match: foreign key full_match_a_b_fkey is MATCH FULL (FOREIGN KEY (a, b) REFERENCES "
+                + "pairs(a, b) MATCH FULL), \(yet); leave the table out: --exclude public.full_match",
+            "  public.nulls_equal: constraint nulls_equal_a is UNIQUE NULLS NOT DISTINCT (a), \(yet); "
+                + "leave the table out: --exclude public.nulls_equal",
+            "  public.positions: constraint positions_in_list is deferrable (UNIQUE (list, \"position\") DEFERRABLE "
+                + "INITIALLY DEFERRED), \(yet); leave the table out: --exclude public.positions",
             "  public.typed: column amount has type positive, a domain, composite or range type, \(yet); "
                 + "leave the table out: --exclude public.typed",
             "  public.typed: column amounts has type positive[], a domain, composite or range type, \(yet); "
                 + "leave the table out: --exclude public.typed",
             "  public.typed: column pairs has type pair, a domain, composite or range type, \(yet); "
                 + "leave the table out: --exclude public.typed",
-            "To leave every refused table out, add: --exclude public.bookings --exclude public.collated "
-                + "--exclude public.computed --exclude public.derived --exclude public.events --exclude public.typed",
+            "To leave every refused table out, add: --exclude public.bookings --exclude public.cache "
+                + "--exclude public.collated --exclude public.computed --exclude public.derived "
+                + "--exclude public.events --exclude public.full_match --exclude public.nulls_equal "
+                + "--exclude public.positions --exclude public.typed",
         ])
 
-        let excludes = ["bookings", "collated", "computed", "derived", "events", "typed"].flatMap { ["--exclude", $0] }
+        let excludes = ["bookings", "cache", "collated", "computed", "derived", "events", "full_match", "nulls_equal",
+                        "positions", "typed"].flatMap { ["--exclude", $0] }
         let exported = try CLI.run(["--export", "--database-url", source.url] + excludes)
         XCTAssertEqual(exported.exitCode, 0, exported.stderr)
-        XCTAssertEqual(try tablesDeclared(exported.stdout), ["base", "plain"])
+        XCTAssertEqual(try tablesDeclared(exported.stdout), ["base", "pairs", "plain"])
         let copy = try TestDatabase()
         try copy.applyAndAssertConverged(try writeSchema(exported.stdout))
         XCTAssertEqual(try CLI.run(["--export", "--database-url", copy.url]).stdout, exported.stdout)

@@ -184,6 +184,19 @@ enum CatalogQueries {
                 SELECT 'exclusion', con.conname, pg_catalog.pg_get_constraintdef(con.oid)
                 FROM pg_catalog.pg_constraint con WHERE con.conrelid = scope.oid AND con.contype = 'x'
                 UNION ALL
+                -- Keys and foreign keys compare structurally, as if none of these options were there.
+                SELECT CASE WHEN con.condeferrable THEN 'deferrable'
+                            WHEN con.confmatchtype = 'f' THEN 'match full'
+                            ELSE 'nulls not distinct' END,
+                       con.conname, pg_catalog.pg_get_constraintdef(con.oid)
+                FROM pg_catalog.pg_constraint con
+                WHERE con.conrelid = scope.oid AND con.contype IN ('p', 'u', 'f')
+                  AND (con.condeferrable OR con.confmatchtype = 'f'
+                       OR pg_catalog.pg_get_constraintdef(con.oid) LIKE 'UNIQUE NULLS NOT DISTINCT %')
+                UNION ALL
+                SELECT 'unlogged', NULL, NULL
+                WHERE (SELECT c.relpersistence FROM pg_catalog.pg_class c WHERE c.oid = scope.oid) = 'u'
+                UNION ALL
                 SELECT 'partitioned', NULL, pg_catalog.pg_get_partkeydef(scope.oid)
                 WHERE (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = scope.oid) = 'p'
                 UNION ALL
