@@ -192,7 +192,8 @@ enum CatalogQueries {
                 FROM pg_catalog.pg_constraint con
                 WHERE con.conrelid = scope.oid AND con.contype IN ('p', 'u', 'f')
                   AND (con.condeferrable OR con.confmatchtype = 'f'
-                       OR pg_catalog.pg_get_constraintdef(con.oid) LIKE 'UNIQUE NULLS NOT DISTINCT %')
+                       OR con.contype = 'u'
+                          AND pg_catalog.pg_get_constraintdef(con.oid) LIKE 'UNIQUE NULLS NOT DISTINCT %')
                 UNION ALL
                 SELECT 'unlogged', NULL, NULL
                 WHERE (SELECT c.relpersistence FROM pg_catalog.pg_class c WHERE c.oid = scope.oid) = 'u'
