@@ -28,8 +28,9 @@ public enum ReconcileError: Error, CustomStringConvertible {
     case timedOut(seconds: Double)
     /// `--apply --plan-file`: the saved plan no longer fits; nothing was changed.
     case stalePlan(String)
-    /// The live database has something the schema file cannot express yet.
-    case cannotExport(String)
+    /// The live database has things the schema file cannot express yet (all of them, each with a remedy),
+    /// or the export flags name tables that are not exported; nothing was written.
+    case cannotExport([ExportRefusal])
     /// After applying, the database still differed; the transaction was rolled back.
     case verificationFailed(remaining: [PlanStep])
 
@@ -95,8 +96,8 @@ public enum ReconcileError: Error, CustomStringConvertible {
             return "gave up after \(TimeText.text(seconds)) (--timeout); the running statement was cancelled and the transaction rolled back: nothing was changed"
         case .stalePlan(let reason):
             return "stale plan: \(reason); nothing was changed. Make a new plan with --plan --out and review it."
-        case .cannotExport(let reason):
-            return "cannot export: \(reason)"
+        case .cannotExport(let refusals):
+            return "cannot export: " + ExportRefusal.report(refusals)
         case .verificationFailed(let remaining):
             return "after applying, the database still differs from the schema file; the transaction was rolled back and nothing was changed. Remaining steps:\n"
                 + remaining.map { "  \($0.change.marker) \($0.change.table.map { "\($0): " } ?? "")\($0.summary)" }.joined(separator: "\n")

@@ -201,7 +201,8 @@ public final class Reconciler {
         PlanBuilder(connection: connection, filter: options.filter)
     }
 
-    /// The live database as a schema file (`--export`). `schemas` nil means every user schema.
+    /// The live database as a schema file (`--export`). `schemas` nil means every user schema; `--include`
+    /// and `--exclude` (`options.filter`) choose the tables, as for plan and check.
     public func export(schemas: [String]?, seedTables: [QualifiedName]) throws -> String {
         let connection = try connect()
         let schema = try inRolledBackSnapshot(connection) { () throws -> Schema in
@@ -211,11 +212,12 @@ public final class Reconciler {
                 try connection.query("SET LOCAL DateStyle = 'ISO, MDY'")
                 try connection.query("SET LOCAL IntervalStyle = 'postgres'")
                 try connection.query("SET LOCAL extra_float_digits = 1")
-                return try Exporter(connection: connection).export(schemas: schemas, seedTables: seedTables)
+                return try Exporter(connection: connection).export(schemas: schemas, filter: options.filter,
+                                                                   seedTables: seedTables)
             } catch let error as PostgresError {
                 throw ReconcileError.introspection(error)
-            } catch let error as Exporter.Unsupported {
-                throw ReconcileError.cannotExport(error.description)
+            } catch let refused as Exporter.Refused {
+                throw ReconcileError.cannotExport(refused.refusals)
             }
         }
         return SchemaWriter.yaml(schema, header: "Exported by reconcile --export. This file now declares the database:\nedit it, review changes with --plan, deploy them with --apply.")

@@ -25,6 +25,7 @@ struct ReconcileCommand: ParsableCommand {
               reconcile --check --exclude schema_migrations || alert drift
               reconcile --apply --allow-destructive --statement-timeout 5m
               reconcile --export --seed-tables admin_settings > schema.yaml
+              reconcile --export --exclude 'public.tmp_*' > schema.yaml
               reconcile --plan --offline --format sql
 
             The connection comes from --database-url, else $DATABASE_URL,
@@ -68,11 +69,13 @@ struct ReconcileCommand: ParsableCommand {
     var allowDestructive = false
 
     @Option(name: .customLong("include"), parsing: .singleValue,
-            help: ArgumentHelp("Manage only tables matching this pattern (schema.table or table; * and ?). Repeatable.", valueName: "pattern"))
+            help: ArgumentHelp("Manage (or --export) only tables matching this pattern (schema.table or table; * and ?). "
+                               + "Repeatable.", valueName: "pattern"))
     var include: [String] = []
 
     @Option(name: .customLong("exclude"), parsing: .singleValue,
-            help: ArgumentHelp("Never touch tables matching this pattern, even with --allow-destructive. Repeatable.", valueName: "pattern"))
+            help: ArgumentHelp("Never touch (or --export) tables matching this pattern, even with --allow-destructive. "
+                               + "Repeatable.", valueName: "pattern"))
     var exclude: [String] = []
 
     @Option(name: .customLong("out"), help: ArgumentHelp("--plan: also save the plan, with the state it was made from, as JSON.", valueName: "file"))

@@ -97,9 +97,20 @@ final class SchemaDiagnosticsTests: XCTestCase {
         ])
     }
 
-    func testTableWithNoColumns() {
-        XCTAssertEqual(loadErrors("version: 1\ntables:\n  a:\n    columns: {}\n"), [
-            "schema.yaml:4:14: error: table public.a has no columns",
+    func testTableWithNoColumnsIsDeclaredWithAnEmptyMappingOrList() throws {
+        for columns in ["{}", "[]"] {
+            let schema = try loadValid("version: 1\ntables:\n  a:\n    columns: \(columns)\n    comment: empty\n")
+            XCTAssertEqual(schema.tables.map(\.name), [QualifiedName(name: "a")], columns)
+            XCTAssertEqual(schema.tables.first?.columns, [], columns)
+            XCTAssertEqual(schema.tables.first?.comment, "empty", columns)
+        }
+        // `columns:` with nothing after it is a slip more often than a table without columns.
+        XCTAssertEqual(loadErrors("version: 1\ntables:\n  a:\n    columns:\n  b:\n    columns: ~\n"), [
+            "schema.yaml:4:13: error: columns of public.a are empty; write 'columns: {}' for a table without columns",
+            "schema.yaml:6:14: error: columns of public.b are empty; write 'columns: {}' for a table without columns",
+        ])
+        XCTAssertEqual(loadErrors("version: 1\ntables:\n  a:\n    columns: [id]\n"), [
+            "schema.yaml:4:14: error: columns of public.a must be a mapping of keys to values, not a list",
         ])
     }
 

@@ -42,6 +42,16 @@ final class SchemaWriterTests: XCTestCase {
         }
     }
 
+    /// `CREATE TABLE t ()` is legal and real schemas have such tables: the writer says `columns: {}`, which the
+    /// loader reads back (a bare `columns:` would not load).
+    func testTableWithoutColumnsRoundTrips() throws {
+        let schema = Schema(tables: [Table(name: Fixture.name("marker"), comment: "no columns"),
+                                     Table(name: Fixture.name("t"), columns: [Column(name: "id", type: "integer")])])
+        XCTAssertTrue(SchemaWriter.yaml(schema).contains("  marker:\n    comment: no columns\n    columns: {}\n"),
+                      SchemaWriter.yaml(schema))
+        assertRoundTrips(schema, "empty-table.yaml")
+    }
+
     /// A foreign key between two tables of the same non-public schema is written schema-qualified: the
     /// loader reads unqualified references as `public` (as the README documents).
     func testReferenceWithinANonPublicSchemaRoundTrips() throws {

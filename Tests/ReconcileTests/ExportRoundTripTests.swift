@@ -353,7 +353,14 @@ final class ExportRoundTripTests: XCTestCase {
             """)
         let result = try CLI.run(["--export", "--database-url", source.url])
         XCTAssertEqual(result.exitCode, 1)
-        XCTAssertEqual(result.stderr, "error: cannot export: column number of public.invoices takes its default from a sequence (nextval('invoice_numbers'::regclass)), and the schema file does not declare sequences; use an identity column (identity: by_default)\n")
+        XCTAssertEqual(result.stderr, """
+            error: cannot export: 1 problem, listed below; nothing was written.
+              public.invoices: column number takes its default from a sequence (nextval('invoice_numbers'::regclass)), \
+            and the schema file does not declare sequences; use an identity column (identity: by_default), \
+            or leave the table out: --exclude public.invoices
+            To leave every refused table out, add: --exclude public.invoices
+
+            """)
         XCTAssertEqual(result.stdout, "")
     }
 
@@ -703,25 +710,26 @@ final class ExportRoundTripTests: XCTestCase {
         XCTAssertEqual(again.stdout, run.stdout)
     }
 
-    /// Exporting only `audit`, whose table references `billing.accounts`: the file must still be one that
-    /// `--check` accepts (or the export must refuse and say why), never a file that fails to load.
+    /// Exporting only `audit`, whose table references `billing.accounts`: a file with that foreign key would not
+    /// load, so the export refuses, naming both tables and the flags that fix it either way.
     func testExportOfASchemaWhoseForeignKeyPointsOutsideIt() throws {
         try TestDatabase().requireExtension("citext")
         let source = try TestDatabase()
         try source.execute(Self.multiSchemaDatabase)
-        let yaml: String
-        do {
-            yaml = try export(source, schemas: ["audit"])
-        } catch ReconcileError.cannotExport(let message) {
-            XCTAssertTrue(message.contains("billing.accounts"), message)
-            return
+        XCTAssertThrowsError(try export(source, schemas: ["audit"])) { error in
+            guard case ReconcileError.cannotExport(let refusals) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(refusals, [ExportRefusal(
+                table: QualifiedName(schema: "audit", name: "log"),
+                problem: "foreign key log_account_id_fkey references billing.accounts, which is not exported: "
+                    + "its schema billing is not in --schemas",
+                remedy: "add billing to --schemas, or leave audit.log out: --exclude audit.log")])
         }
-        do {
-            let check = try source.reconciler(try writeSchema(yaml)).check()
-            XCTAssertEqual(check.drift.map(\.summary), [])
-        } catch {
-            XCTFail("--export --schemas audit exited successfully but wrote a file that --check rejects:\n\(error)\n\(yaml)")
-        }
+        // Either fix works: the referenced schema too, or the referencing table left out.
+        XCTAssertTrue(try export(source, schemas: ["audit", "billing", "public"]).contains("  audit.log:\n"))
+        let withoutLog = try source.reconciler("not-read.yaml", filter: TableFilter(exclude: ["audit.log"]))
+            .export(schemas: ["audit"], seedTables: [])
+        // audit held only log, so it is left out as well: the file declares nothing.
+        XCTAssertTrue(withoutLog.hasSuffix("version: 1\nextensions: [citext]\ntables: {}\n"), withoutLog)
     }
 
     // MARK: - Time zones
@@ -750,6 +758,92 @@ final class ExportRoundTripTests: XCTestCase {
         try copy.applyAndAssertConverged(path)
         XCTAssertEqual(try copy.column("SELECT (at AT TIME ZONE 'UTC')::text FROM events"), ["2024-06-01 08:00:00"])
         XCTAssertEqual(try export(copy, seedTables: seedTables), yaml)
+    }
+
+    // MARK: - Tables without columns, DEFAULT NULL
+
+    /// `CREATE TABLE marker ()` is legal, and real schemas have such tables. The export writes `columns: {}`,
+    /// which loads, applies (as `CREATE TABLE ... ()`), exports again byte for byte and checks in sync.
+    func testTableWithoutColumnsRoundTrips() throws {
+        let source = try TestDatabase()
+        try source.execute("""
+            CREATE TABLE marker ();
+            COMMENT ON TABLE marker IS 'present or not';
+            CREATE TABLE t (id integer PRIMARY KEY);
+            """)
+        let result = try assertExportRoundTrips(source)
+        XCTAssertTrue(result.yaml.contains("  marker:\n    comment: present or not\n    columns: {}\n  t:\n"),
+                      result.yaml)
+        XCTAssertEqual(try result.copy.column("""
+            SELECT count(*)::text FROM pg_catalog.pg_attribute WHERE attrelid = 'marker'::regclass AND attnum > 0
+            """), ["0"])
+        for database in [source, result.copy] {
+            let check = try CLI.run(["--check", "--schema", result.path, "--database-url", database.url])
+            XCTAssertEqual(check.exitCode, 0, check.stdout + check.stderr)
+            let apply = try CLI.run(["--apply", "--schema", result.path, "--database-url", database.url])
+            XCTAssertEqual(apply.stdout, "No changes. The database matches the schema file.\n", apply.stderr)
+        }
+
+        // (3) The same table with columns (dropped with --allow-destructive) and without its comment.
+        let target = try TestDatabase()
+        try target.execute("""
+            CREATE TABLE marker (a integer, b text DEFAULT 'x');
+            CREATE TABLE t (id integer PRIMARY KEY);
+            """)
+        try assertConverges(target, to: result, source: source)
+    }
+
+    /// PostgreSQL keeps `DEFAULT NULL` where a length or precision coercion wraps the NULL, and pg_dump writes
+    /// `DEFAULT NULL::character varying`; either reads back as `NULL::<type>`. It means no default: a file
+    /// that declares none (or `default: null`) is in sync, and the export writes no default.
+    func testDefaultNullIsNoDefault() throws {
+        let source = try TestDatabase()
+        try source.execute("""
+            CREATE TABLE people (
+                id integer PRIMARY KEY,
+                name varchar(20) DEFAULT NULL,
+                nickname character varying DEFAULT NULL::character varying,
+                code char(3) DEFAULT NULL::bpchar,
+                label varchar DEFAULT NULL::text,
+                score numeric(10,2) DEFAULT NULL,
+                seen timestamp(3) DEFAULT NULL,
+                note text DEFAULT NULL
+            );
+            ALTER TABLE people ADD COLUMN email varchar(100) DEFAULT NULL::character varying;
+            """)
+        // The catalog does hold these defaults: without this, the test would prove nothing.
+        XCTAssertEqual(try source.column("""
+            SELECT a.attname || ' ' || pg_catalog.pg_get_expr(d.adbin, d.adrelid)
+            FROM pg_catalog.pg_attrdef d JOIN pg_catalog.pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+            WHERE d.adrelid = 'people'::regclass ORDER BY a.attnum
+            """), ["name NULL::character varying", "code NULL::bpchar", "label NULL::text", "score NULL::numeric",
+                   "seen NULL::timestamp without time zone", "email NULL::character varying"])
+        let declared = try writeSchema("""
+            version: 1
+            tables:
+              people:
+                columns:
+                  id: { type: integer, primary_key: true }
+                  name: varchar(20)
+                  nickname: varchar
+                  code: char(3)
+                  label: { type: varchar, default: null }
+                  score: numeric(10,2)
+                  seen: { type: timestamp(3), default_sql: "NULL" }
+                  note: text
+                  email: varchar(100)
+            """)
+        let check = try CLI.run(["--check", "--schema", declared, "--database-url", source.url])
+        XCTAssertEqual(check.stdout, "In sync: the database matches the schema file.\n", check.stderr)
+        XCTAssertEqual(check.exitCode, 0)
+        XCTAssertEqual(try source.reconciler(declared).apply().executed.map(\.summary), [])
+
+        let result = try assertExportRoundTrips(source)
+        for line in ["      name: { type: character varying(20) }", "      code: { type: character(3) }",
+                     "      label: { type: character varying }", "      score: { type: \"numeric(10,2)\" }",
+                     "      email: { type: character varying(100) }"] {
+            XCTAssertTrue(result.yaml.contains(line + "\n"), "export should contain \(line)\n\(result.yaml)")
+        }
     }
 
     // MARK: - The command line

@@ -5,51 +5,175 @@ import ReconcileCore
 /// Reads a live database into a schema file: how a team adopts reconcile on a database that exists.
 /// What it writes, `--check` reports as in sync, and applying it to an empty database and exporting again
 /// gives the same text.
+///
+/// Tables are scoped as for `--plan` and `--check`: `--schemas` chooses the schemas read, `--include` and
+/// `--exclude` the tables. What the format cannot express is collected over every table in scope and
+/// refused in one report, so a large schema needs one run to learn all it must leave out.
 struct Exporter {
     let connection: Connection
 
-    struct Unsupported: Error, CustomStringConvertible {
-        let description: String
+    /// Every reason the export could not be written, in report order.
+    struct Refused: Error {
+        let refusals: [ExportRefusal]
     }
 
-    func export(schemas requested: [String]?, seedTables: [QualifiedName]) throws -> Schema {
+    func export(schemas requested: [String]?, filter: TableFilter = .everything,
+                seedTables: [QualifiedName]) throws -> Schema {
         let schemas = try requested ?? userSchemas()
         let live = try Introspector(connection: connection).liveSchema(schemas: schemas)
+        let scope = ExportScope(requested: requested, read: Set(schemas), filter: filter,
+                                readable: Set(live.tables.map(\.name)))
+        var refusals: [ExportRefusal] = []
+        let obstacles = try self.obstacles(schemas: schemas)
         var tables: [Table] = []
-        let exported = Set(live.tables.map(\.name))
-        for var table in live.tables {
-            for key in table.foreignKeys where !exported.contains(key.referencedTable) {
-                throw Unsupported(description: "foreign key \(SQL.displayIdentifier(key.name)) of \(table.name) references \(key.referencedTable), which is outside the exported schemas; add its schema to --schemas")
-            }
-            for index in table.columns.indices {
-                let column = table.columns[index]
-                if case .expression(let text)? = column.defaultValue, text.contains("nextval(") {
-                    throw Unsupported(description: "column \(SQL.displayIdentifier(column.name)) of \(table.name) takes its default from a sequence (\(text)), and the schema file does not declare sequences; use an identity column (identity: by_default)")
-                }
-                if case .expression(let text)? = column.defaultValue,
-                   let literal = CatalogText.literalDefault(text, columnType: column.type) {
-                    table.columns[index].defaultValue = .literal(literal)
-                }
-            }
-            table.indexes = try table.indexes.map { index in
-                guard let definition = index.canonicalDefinition,
-                      let parsed = CatalogText.index(definition, columns: table.columns.map(\.name)) else {
-                    throw Unsupported(description: "index \(SQL.displayIdentifier(index.name)) on \(table.name) uses options the schema file cannot express yet: \(index.canonicalDefinition ?? "")")
-                }
-                var exported = parsed
-                exported.name = index.name
-                exported.isUnique = index.isUnique
-                return exported
-            }
-            if seedTables.contains(table.name) { table.seed = try seed(of: table) }
+        var refused = Set<QualifiedName>()
+        for liveTable in live.tables where filter.manages(liveTable.name) {
+            let (table, expressionProblems) = Self.expressible(liveTable)
+            let problems = (obstacles[liveTable.name] ?? []) + expressionProblems
+            refusals += problems
+            if !problems.isEmpty { refused.insert(table.name) }
             tables.append(table)
         }
-        for name in seedTables where !tables.contains(where: { $0.name == name }) {
-            throw Unsupported(description: "--seed-tables names \(name), which is not an exported table")
+        refusals += Self.referenceRefusals(tables, scope: scope, refused: &refused)
+        refusals += Self.seedTableRefusals(seedTables, tables: tables, refused: refused, scope: scope)
+        guard refusals.isEmpty else { throw Refused(refusals: ExportRefusal.grouped(refusals)) }
+        for index in tables.indices where seedTables.contains(tables[index].name) {
+            tables[index].seed = try seed(of: tables[index])
+        }
+        // A schema whose every table is scoped out is left out too, unless it held nothing to scope.
+        let schemaNames = live.schemaNames.filter { schema in
+            tables.contains { $0.name.schema == schema } || live.enums.contains { $0.name.schema == schema }
+                || !live.tables.contains { $0.name.schema == schema }
         }
         // plpgsql is installed in every database; declaring it would only add noise.
         let extensions = live.extensions.filter { $0 != "plpgsql" }
-        return Schema(schemaNames: live.schemaNames, tables: tables, enums: live.enums, extensions: extensions)
+        return Schema(schemaNames: schemaNames, tables: tables, enums: live.enums, extensions: extensions)
+    }
+
+    /// Foreign keys the file could not declare: to a table out of scope (with why, and the flag that brings it
+    /// in), and, transitively, to a refused table. Leaving a table out breaks the foreign keys that point to
+    /// it, so those tables must go too; saying so now spares a rerun per level of references. Adds every
+    /// table it refuses to `refused`.
+    static func referenceRefusals(_ tables: [Table], scope: ExportScope,
+                                  refused: inout Set<QualifiedName>) -> [ExportRefusal] {
+        var refusals: [ExportRefusal] = []
+        let exported = Set(tables.map(\.name))
+        for table in tables {
+            for key in table.foreignKeys where !exported.contains(key.referencedTable) {
+                let (why, bringIn) = scope.whyNotExported(key.referencedTable)
+                refusals.append(ExportRefusal(
+                    table: table.name,
+                    problem: "foreign key \(SQL.displayIdentifier(key.name)) references \(key.referencedTable), "
+                        + "which is not exported: \(why)",
+                    remedy: (bringIn.map { "\($0), or " } ?? "") + "leave \(table.name) out: "
+                        + ExportRefusal.excludeFlag(table.name)))
+                refused.insert(table.name)
+            }
+        }
+        var grew = true
+        while grew {
+            grew = false
+            for table in tables where !refused.contains(table.name) {
+                let broken = table.foreignKeys.filter { refused.contains($0.referencedTable) }
+                for key in broken {
+                    refusals.append(ExportRefusal(
+                        table: table.name,
+                        problem: "foreign key \(SQL.displayIdentifier(key.name)) references \(key.referencedTable), "
+                            + "which cannot be exported either",
+                        remedy: "leave \(table.name) out too: \(ExportRefusal.excludeFlag(table.name))"))
+                }
+                if !broken.isEmpty {
+                    refused.insert(table.name)
+                    grew = true
+                }
+            }
+        }
+        return refusals
+    }
+
+    /// `--seed-tables` naming a table that is not exported, is refused, or has no primary key to seed by.
+    static func seedTableRefusals(_ seedTables: [QualifiedName], tables: [Table], refused: Set<QualifiedName>,
+                                  scope: ExportScope) -> [ExportRefusal] {
+        seedTables.compactMap { name in
+            guard let table = tables.first(where: { $0.name == name }) else {
+                return ExportRefusal(flag: "--seed-tables", problem: "\(name) is not exported: "
+                                        + scope.whyNotExported(name, asSeedTable: true).why,
+                                     remedy: "drop it from --seed-tables")
+            }
+            if refused.contains(name) {
+                return ExportRefusal(flag: "--seed-tables", problem: "\(name) cannot be exported (see above)",
+                                     remedy: "drop it from --seed-tables when you leave the table out")
+            }
+            guard table.primaryKey != nil else {
+                return ExportRefusal(flag: "--seed-tables", problem: "\(name) has no primary key, so its rows "
+                                        + "cannot be seeded", remedy: "drop it from --seed-tables")
+            }
+            return nil
+        }
+    }
+
+    /// The table in the schema file's terms (literal defaults, index keys), and what of it the file cannot
+    /// express.
+    static func expressible(_ live: Table) -> (Table, [ExportRefusal]) {
+        var table = live
+        var problems: [ExportRefusal] = []
+        let leaveOut = "leave the table out: \(ExportRefusal.excludeFlag(table.name))"
+        for index in table.columns.indices {
+            let column = table.columns[index]
+            guard case .expression(let text)? = column.defaultValue else { continue }
+            if text.contains("nextval(") {
+                problems.append(ExportRefusal(
+                    table: table.name,
+                    problem: "column \(SQL.displayIdentifier(column.name)) takes its default from a sequence "
+                        + "(\(text)), and the schema file does not declare sequences",
+                    remedy: "use an identity column (identity: by_default), or \(leaveOut)"))
+            } else if let literal = CatalogText.literalDefault(text, columnType: column.type) {
+                table.columns[index].defaultValue = .literal(literal)
+            }
+        }
+        table.indexes = table.indexes.compactMap { index in
+            guard let definition = index.canonicalDefinition,
+                  let parsed = CatalogText.index(definition, columns: table.columns.map(\.name)) else {
+                problems.append(ExportRefusal(
+                    table: table.name,
+                    problem: "index \(SQL.displayIdentifier(index.name)) uses options the schema file cannot express "
+                        + "yet: \(index.canonicalDefinition ?? "")",
+                    remedy: leaveOut))
+                return nil
+            }
+            var exported = parsed
+            exported.name = index.name
+            exported.isUnique = index.isUnique
+            return exported
+        }
+        return (table, problems)
+    }
+
+    /// Features of the tables that the schema file cannot declare and introspection does not model (it would
+    /// read a generated column as a default, a partitioned table as a plain one), by table.
+    private func obstacles(schemas: [String]) throws -> [QualifiedName: [ExportRefusal]] {
+        let rows = try connection.query(CatalogQueries.exportObstacles(.schemas), [TextArray.literal(schemas)])
+        var obstacles: [QualifiedName: [ExportRefusal]] = [:]
+        for row in rows.namedRows {
+            let table = QualifiedName(schema: row["nspname"] ?? "", name: row["relname"] ?? "")
+            let name = SQL.displayIdentifier(row["name"] ?? "")
+            let detail = row["detail"] ?? ""
+            let problem: String
+            let cannotDeclare = "which the schema file cannot declare yet"
+            switch row["kind"] {
+            case "collation": problem = "column \(name) has collation \(detail), \(cannotDeclare)"
+            case "type":
+                problem = "column \(name) has type \(detail), a domain, composite or range type, \(cannotDeclare)"
+            case "exclusion": problem = "exclusion constraint \(name) is \(detail), \(cannotDeclare)"
+            case "unlogged": problem = "the table is UNLOGGED, \(cannotDeclare)"
+            case "partitioned": problem = "the table is partitioned (PARTITION BY \(detail)), \(cannotDeclare)"
+            case "inherits": problem = "the table inherits from \(detail), \(cannotDeclare)"
+            default: problem = "\(row["kind"] ?? "?") \(name) is \(detail), \(cannotDeclare)"
+            }
+            obstacles[table, default: []].append(ExportRefusal(
+                table: table, problem: problem, remedy: "leave the table out: \(ExportRefusal.excludeFlag(table))"))
+        }
+        return obstacles
     }
 
     /// Every schema a user made: not the system's, not an extension's.
@@ -65,9 +189,7 @@ struct Exporter {
 
     /// The table's rows as seeded rows (insert-missing, keyed by the primary key), values as text.
     private func seed(of table: Table) throws -> Seed {
-        guard let key = table.primaryKey?.columns else {
-            throw Unsupported(description: "\(table.name) has no primary key, so its rows cannot be seeded")
-        }
+        let key = table.primaryKey?.columns ?? []
         let columns = table.columns.map(\.name)
         let values = columns.map { "\(SQL.identifier($0))::text" }.joined(separator: ", ")
         let order = key.map(SQL.identifier).joined(separator: ", ")

@@ -148,6 +148,59 @@ enum CatalogQueries {
             """
     }
 
+    /// What `--export` cannot write, per table in scope: one row each, `kind` naming the feature, `name` the
+    /// column or constraint (NULL for the table itself) and `detail` its definition. Introspection reads
+    /// these tables as if they lacked the feature, so without this an export would silently lose it.
+    static func exportObstacles(_ scope: Scope) -> String {
+        scope.cte + """
+
+            SELECT scope.nspname, scope.relname, o.kind, o.name, o.detail
+            FROM scope
+            JOIN LATERAL (
+                -- A collation other than the type's default: format_type does not print it.
+                SELECT 'collation' AS kind, a.attname::text AS name,
+                       pg_catalog.format('%I.%I', cn.nspname, co.collname) AS detail
+                FROM pg_catalog.pg_attribute a
+                JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+                JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
+                JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+                WHERE a.attrelid = scope.oid AND a.attnum > 0 AND NOT a.attisdropped
+                  AND a.attcollation <> t.typcollation
+                UNION ALL
+                -- Domains, composite and range types of users (arrays through their element type): the schema
+                -- file declares enum types only, and extensions bring their own.
+                SELECT 'type', a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)
+                FROM pg_catalog.pg_attribute a
+                JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+                JOIN pg_catalog.pg_type base ON base.oid = CASE WHEN t.typelem <> 0 AND t.typlen = -1
+                                                                THEN t.typelem ELSE t.oid END
+                JOIN pg_catalog.pg_namespace tn ON tn.oid = base.typnamespace
+                WHERE a.attrelid = scope.oid AND a.attnum > 0 AND NOT a.attisdropped
+                  AND base.typtype IN ('d', 'c', 'r', 'm', 'b')
+                  AND tn.nspname NOT IN ('pg_catalog', 'information_schema')
+                  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
+                                  WHERE dep.classid = 'pg_catalog.pg_type'::regclass AND dep.objid = base.oid
+                                    AND dep.deptype = 'e')
+                UNION ALL
+                SELECT 'exclusion', con.conname, pg_catalog.pg_get_constraintdef(con.oid)
+                FROM pg_catalog.pg_constraint con WHERE con.conrelid = scope.oid AND con.contype = 'x'
+                UNION ALL
+                SELECT 'unlogged', NULL, NULL
+                WHERE (SELECT c.relpersistence FROM pg_catalog.pg_class c WHERE c.oid = scope.oid) = 'u'
+                UNION ALL
+                SELECT 'partitioned', NULL, pg_catalog.pg_get_partkeydef(scope.oid)
+                WHERE (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = scope.oid) = 'p'
+                UNION ALL
+                SELECT 'inherits', NULL, pg_catalog.format('%I.%I', pn.nspname, p.relname)
+                FROM pg_catalog.pg_inherits i
+                JOIN pg_catalog.pg_class p ON p.oid = i.inhparent
+                JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
+                WHERE i.inhrelid = scope.oid
+            ) o ON true
+            ORDER BY scope.nspname, scope.relname, o.kind, o.name
+            """
+    }
+
     /// Indexes that are not the implementation of a primary key, unique or exclusion constraint (those
     /// are managed as constraints). `pg_get_indexdef` is the one reliable text for expressions, operator
     /// classes and predicates.

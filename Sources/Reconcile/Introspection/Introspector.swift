@@ -69,7 +69,10 @@ struct Introspector {
         case "s": column.generated = defaultExpression.map { GeneratedColumn(expression: $0, isStored: true) }
         case "v": column.generated = defaultExpression.map { GeneratedColumn(expression: $0, isStored: false) }
         default:
-            if identity == nil, !isSerial, let defaultExpression { column.defaultValue = .expression(defaultExpression) }
+            // `DEFAULT NULL` is no default: reading it as one would be drift against a file that declares none.
+            if identity == nil, !isSerial, let defaultExpression, !CatalogText.isNullConstant(defaultExpression) {
+                column.defaultValue = .expression(defaultExpression)
+            }
         }
         return column
     }

@@ -32,6 +32,45 @@ public enum CatalogText {
         return .string(text)
     }
 
+    /// True when a default as `pg_get_expr` prints it is a NULL constant: `NULL::character varying`,
+    /// `NULL::text` (on a varchar column), `NULL::numeric`. The server keeps such a default when a length or
+    /// precision coercion wraps the NULL (`varchar(20) DEFAULT NULL`, and pg_dump's `DEFAULT NULL::...`); it
+    /// means the same as no default. Deparsed without pretty-printing, any operator, test or collation
+    /// around the constant would come in parentheses, so a text that starts with `NULL::` and continues with
+    /// nothing but type names is the constant, possibly cast again.
+    public static func isNullConstant(_ expression: String) -> Bool {
+        guard expression.hasPrefix("NULL") else { return false }
+        let casts = expression.dropFirst(4)
+        if casts.isEmpty { return true }
+        guard casts.hasPrefix("::") else { return false }
+        return casts.dropFirst(2).components(separatedBy: "::").allSatisfy(isTypeName)
+    }
+
+    /// `character varying(20)`, `timestamp(3) without time zone`, `text[]`, `"char"`, `billing."Plan"`: how
+    /// format_type prints a type. Unquoted words are lower case there, while keywords that would make an
+    /// expression (`IS`, `COLLATE`, `AND`) are printed in upper case.
+    static func isTypeName(_ text: String) -> Bool {
+        guard let first = text.first, first != " ", text.last != " " else { return false }
+        var quoted = false
+        var inModifier = false
+        for character in text {
+            if quoted {
+                if character == "\"" { quoted = false }
+                continue
+            }
+            switch character {
+            case "\"": quoted = true
+            case "(" where !inModifier: inModifier = true
+            case ")" where inModifier: inModifier = false
+            case "0"..."9", ",": break
+            case " " where !inModifier, "_" where !inModifier, ".", "[", "]", "$": break
+            case "a"..."z" where !inModifier: break
+            default: return false
+            }
+        }
+        return !quoted && !inModifier
+    }
+
     private static func lastCastSeparator(_ text: String) -> String.Index? {
         var index = text.endIndex
         while index > text.startIndex {

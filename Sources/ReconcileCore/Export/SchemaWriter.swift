@@ -25,7 +25,7 @@ public enum SchemaWriter {
     static func table(_ table: Table) -> String {
         var out = "  \(YAMLText.string(name(table.name))):\n"
         if let comment = table.comment { out += "    comment: \(YAMLText.string(comment))\n" }
-        out += "    columns:\n"
+        out += table.columns.isEmpty ? "    columns: {}\n" : "    columns:\n"
         for column in table.columns {
             out += "      \(YAMLText.string(column.name)): { \(columnFields(column).joined(separator: ", ")) }\n"
         }

@@ -184,8 +184,15 @@ final class SchemaBuilder {
     }
 
     private func parseColumns(_ node: Node, into table: inout Table, inlinePrimaryKey: inout [String]) {
+        // A table without columns is legal SQL (`CREATE TABLE t ()`), and real schemas have them. It is written
+        // `columns: {}`; an empty list says the same. A bare `columns:` is more likely a slip, so it is an error.
+        if case .sequence(let items) = node, items.isEmpty { return }
+        if case .scalar(let scalar) = node, scalar.style == .plain, Literal.plainNullSpellings.contains(scalar.string) {
+            reader.error("columns of \(table.name) are empty; write 'columns: {}' for a table without columns",
+                         at: node)
+            return
+        }
         guard let mapping = reader.mapping(node, "columns of \(table.name)") else { return }
-        if mapping.count == 0 { reader.error("table \(table.name) has no columns", at: node) }
         for (keyNode, columnNode) in mapping {
             guard let columnName = reader.string(keyNode, "a column name") else { continue }
             checkIdentifierLength(columnName, "column", at: keyNode)
@@ -276,7 +283,8 @@ final class SchemaBuilder {
                 }
             }
             if defaultKeys.count > 1 {
-                let keys = entries.filter { ["default", "default_sql", "generated"].contains($0.key) }.map { "'\($0.key)'" }
+                let keys = ["default", "default_sql", "generated"].filter { key in entries.contains { $0.key == key } }
+                    .map { "'\($0)'" }
                 reader.error("\(what) has both \(keys.joined(separator: " and ")); keep one", at: defaultKeys[1])
             }
             if column.generated != nil, column.identity != nil || column.isSerial {

@@ -3,9 +3,10 @@ import XCTest
 
 extension TestDatabase {
     /// A reconciler for this database and the given schema file.
-    func reconciler(_ schemaPath: String, allowDestructive: Bool = false) -> Reconciler {
+    func reconciler(_ schemaPath: String, allowDestructive: Bool = false,
+                    filter: TableFilter = .everything) -> Reconciler {
         Reconciler(options: ReconcileOptions(schemaPath: schemaPath, connection: ConnectionInfo(url),
-                                             allowDestructive: allowDestructive))
+                                             allowDestructive: allowDestructive, filter: filter))
     }
 
     /// Applies, then asserts the invariant: --check is clean and a second apply executes nothing.
