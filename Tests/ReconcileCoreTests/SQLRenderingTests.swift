@@ -163,6 +163,11 @@ final class SQLRenderingTests: XCTestCase {
         """])
     }
 
+    func testATableWithoutColumns() {
+        XCTAssertEqual(sql(.table(.createTable(Table(name: t), inlineForeignKeys: []))),
+                       ["CREATE TABLE IF NOT EXISTS \"public\".\"t\" ()"])
+    }
+
     func testCreateTableLeavesOutForeignKeysNotInlined() {
         let table = Table(name: t, columns: [Column(name: "p", type: "bigint")], foreignKeys: [parentKey])
         XCTAssertEqual(sql(.table(.createTable(table, inlineForeignKeys: []))), ["CREATE TABLE IF NOT EXISTS \"public\".\"t\" (\n    \"p\" bigint\n)"])

@@ -14,6 +14,7 @@ public enum SQLRenderer {
         }
         for check in table.checks { lines.append("CONSTRAINT \(SQL.identifier(check.name)) \(checkClause(check))") }
         for key in inlineForeignKeys { lines.append("CONSTRAINT \(SQL.identifier(key.name)) \(foreignKeyClause(key))") }
+        guard !lines.isEmpty else { return "CREATE TABLE IF NOT EXISTS \(SQL.qualified(table.name)) ()" }
         return "CREATE TABLE IF NOT EXISTS \(SQL.qualified(table.name)) (\n    " + lines.joined(separator: ",\n    ") + "\n)"
     }
 
