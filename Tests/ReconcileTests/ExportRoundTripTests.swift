@@ -531,6 +531,30 @@ final class ExportRoundTripTests: XCTestCase {
         assertSameLines(try result.copy.fingerprint(), try source.fingerprint(), "columns of the copy vs. the source")
     }
 
+    func testUnloggedTablesAndStorageParametersRoundTrip() throws {
+        let source = try TestDatabase()
+        try source.execute("""
+            CREATE UNLOGGED TABLE cache (key text PRIMARY KEY, value jsonb)
+                WITH (fillfactor = 70, autovacuum_enabled = off, toast.autovacuum_enabled = off);
+            CREATE TABLE events (id bigint PRIMARY KEY) WITH (autovacuum_vacuum_scale_factor = 0.01);
+            """)
+        let result = try assertExportRoundTrips(source)
+        for line in [
+            "    unlogged: true",
+            "    with: { fillfactor: \"70\", autovacuum_enabled: \"off\", toast.autovacuum_enabled: \"off\" }",
+            "    with: { autovacuum_vacuum_scale_factor: \"0.01\" }",
+        ] {
+            XCTAssertTrue(result.yaml.contains(line + "\n"), "export should contain \(line)\n\(result.yaml)")
+        }
+        let options = """
+            SELECT c.relname || ' ' || c.relpersistence::text || ' ' || coalesce(array_to_string(c.reloptions, ','), '')
+                   || ' ' || coalesce(array_to_string(t.reloptions, ','), '')
+            FROM pg_class c LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
+            WHERE c.relname IN ('cache', 'events') ORDER BY 1
+            """
+        XCTAssertEqual(try result.copy.column(options), try source.column(options))
+    }
+
     // MARK: - Seeded rows
 
     func testSeedTablesRowsComeBackIdentical() throws {

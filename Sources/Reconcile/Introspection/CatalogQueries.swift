@@ -71,7 +71,12 @@ enum CatalogQueries {
 
             SELECT scope.oid, scope.nspname, scope.relname, d.description AS comment,
                    -- reltuples is -1 for a table never analysed (PostgreSQL 14+), 0 before that.
-                   CASE WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::bigint END AS estimated_rows
+                   CASE WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::bigint END AS estimated_rows,
+                   c.relpersistence = 'u' AS unlogged,
+                   pg_catalog.array_to_json(c.reloptions)::text AS options,
+                   -- `toast.*` parameters live on the table's TOAST table.
+                   (SELECT pg_catalog.array_to_json(t.reloptions)::text FROM pg_catalog.pg_class t
+                    WHERE t.oid = c.reltoastrelid) AS toast_options
             FROM scope
             JOIN pg_catalog.pg_class c ON c.oid = scope.oid
             LEFT JOIN pg_catalog.pg_description d
@@ -184,9 +189,6 @@ enum CatalogQueries {
                 UNION ALL
                 SELECT 'exclusion', con.conname, pg_catalog.pg_get_constraintdef(con.oid)
                 FROM pg_catalog.pg_constraint con WHERE con.conrelid = scope.oid AND con.contype = 'x'
-                UNION ALL
-                SELECT 'unlogged', NULL, NULL
-                WHERE (SELECT c.relpersistence FROM pg_catalog.pg_class c WHERE c.oid = scope.oid) = 'u'
                 UNION ALL
                 SELECT 'partitioned', NULL, pg_catalog.pg_get_partkeydef(scope.oid)
                 WHERE (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = scope.oid) = 'p'

@@ -30,6 +30,16 @@ struct Introspector {
             guard let oid = row["oid"], let schema = row["nspname"], let name = row["relname"] else { continue }
             var table = Table(name: QualifiedName(schema: schema, name: name), comment: row["comment"])
             table.estimatedRows = row["estimated_rows"].flatMap { Int($0) }
+            table.isUnlogged = row.bool("unlogged")
+            // reloptions are `name=value` texts.
+            func parameters(_ json: String?, prefix: String) throws -> [StorageParameter] {
+                try Self.decodeNames(json).map { option in
+                    let parts = option.split(separator: "=", maxSplits: 1).map(String.init)
+                    return StorageParameter(name: prefix + parts[0], value: parts.count > 1 ? parts[1] : "")
+                }
+            }
+            table.storageParameters = try parameters(row["options"], prefix: "")
+                + parameters(row["toast_options"], prefix: "toast.")
             tables[oid] = table
             order.append((oid, name))
         }

@@ -4,20 +4,26 @@ public enum TableChange: ChangeFamily {
     /// Foreign keys listed here are created inline; the rest of the table's keys come in a later phase.
     case createTable(Table, inlineForeignKeys: [ForeignKey])
     case setTableComment(QualifiedName, String?)
+    /// `SET UNLOGGED` or `SET LOGGED`: the table is rewritten.
+    case setUnlogged(QualifiedName, Bool)
+    /// Storage parameters to set (new or changed) and to reset (no longer declared).
+    case setStorageParameters(QualifiedName, set: [StorageParameter], reset: [String])
     case dropTable(QualifiedName)
 
     var table: QualifiedName? {
         switch self {
         case .renameTable(_, let to): return to
         case .createTable(let table, _): return table.name
-        case .setTableComment(let name, _), .dropTable(let name): return name
+        case .setTableComment(let name, _), .dropTable(let name), .setUnlogged(let name, _),
+             .setStorageParameters(let name, _, _):
+            return name
         }
     }
 
     var phase: Change.Phase {
         switch self {
         case .renameTable, .createTable: return .tables
-        case .setTableComment: return .columnChanges
+        case .setTableComment, .setUnlogged, .setStorageParameters: return .columnChanges
         case .dropTable: return .destructive
         }
     }
@@ -25,14 +31,14 @@ public enum TableChange: ChangeFamily {
     var rankInPhase: Int {
         switch self {
         case .dropTable: return 3
-        case .renameTable, .createTable, .setTableComment: return 0
+        case .renameTable, .createTable, .setTableComment, .setUnlogged, .setStorageParameters: return 0
         }
     }
 
     var marker: Change.Marker {
         switch self {
         case .createTable: return .add
-        case .renameTable, .setTableComment: return .change
+        case .renameTable, .setTableComment, .setUnlogged, .setStorageParameters: return .change
         case .dropTable: return .remove
         }
     }
@@ -40,7 +46,7 @@ public enum TableChange: ChangeFamily {
     var isDestructive: Bool {
         switch self {
         case .dropTable: return true
-        case .renameTable, .createTable, .setTableComment: return false
+        case .renameTable, .createTable, .setTableComment, .setUnlogged, .setStorageParameters: return false
         }
     }
 
@@ -51,6 +57,8 @@ public enum TableChange: ChangeFamily {
         case .renameTable: return "rename_table"
         case .createTable: return "create_table"
         case .setTableComment: return "set_table_comment"
+        case .setUnlogged: return "set_unlogged"
+        case .setStorageParameters: return "set_storage_parameters"
         case .dropTable: return "drop_table"
         }
     }
@@ -63,6 +71,10 @@ public enum TableChange: ChangeFamily {
         case .createTable(let table, _):
             return "create table \(table.name) (\(table.columns.count) column\(table.columns.count == 1 ? "" : "s"))"
         case .setTableComment(_, let comment): return comment == nil ? "drop table comment" : "set table comment"
+        case .setUnlogged(_, let unlogged): return unlogged ? "make the table UNLOGGED" : "make the table LOGGED"
+        case .setStorageParameters(_, let set, let reset):
+            let parts = set.map { "\($0.name) = \($0.value)" } + reset.map { "reset \($0)" }
+            return "set storage parameters: \(parts.joined(separator: ", "))"
         case .dropTable(let name): return "drop table \(name) (not declared in the schema file)"
         }
     }
@@ -72,6 +84,9 @@ public enum TableChange: ChangeFamily {
         case .renameTable(let from, _): return "table \(object) is still named \(from)"
         case .createTable: return "missing table \(object)"
         case .setTableComment: return "comment of table \(object) differs from the file"
+        case .setUnlogged(_, let unlogged):
+            return "table \(object) is \(unlogged ? "logged" : "UNLOGGED"), the file declares it \(unlogged ? "UNLOGGED" : "logged")"
+        case .setStorageParameters: return "storage parameters of table \(object) differ from the file"
         case .dropTable: return "table \(object) is not declared in the file (unmanaged)"
         }
     }
@@ -109,13 +124,21 @@ public enum TableChange: ChangeFamily {
             return ["COMMENT ON TABLE \(SQL.qualified(table)) IS \(comment.map(SQL.literal) ?? "NULL")"]
         case .dropTable(let table):
             return ["DROP TABLE IF EXISTS \(SQL.qualified(table))"]
+        case .setUnlogged(let table, let unlogged):
+            return ["ALTER TABLE \(SQL.qualified(table)) SET \(unlogged ? "UNLOGGED" : "LOGGED")"]
+        case .setStorageParameters(let table, let set, let reset):
+            var statements: [String] = []
+            if !set.isEmpty { statements.append("ALTER TABLE \(SQL.qualified(table)) SET (\(SQLRenderer.storageParameterList(set)))") }
+            if !reset.isEmpty { statements.append("ALTER TABLE \(SQL.qualified(table)) RESET (\(reset.joined(separator: ", ")))") }
+            return statements
         }
     }
 
     var hazards: [Hazard] {
         switch self {
         case .createTable, .setTableComment: return []
-        case .renameTable: return [.accessExclusiveLock]
+        case .renameTable, .setStorageParameters: return [.accessExclusiveLock]
+        case .setUnlogged: return [.accessExclusiveLock, .rewritesTable]
         case .dropTable: return [.accessExclusiveLock, .deletesData]
         }
     }
@@ -125,7 +148,7 @@ public enum TableChange: ChangeFamily {
     var blockedByDependents: DependentsProbe? {
         switch self {
         case .dropTable(let name): return DependentsProbe(table: name, column: nil)
-        case .renameTable, .createTable, .setTableComment: return nil
+        case .renameTable, .createTable, .setTableComment, .setUnlogged, .setStorageParameters: return nil
         }
     }
 
@@ -133,7 +156,9 @@ public enum TableChange: ChangeFamily {
         switch self {
         case .createTable(let table, _): return .createOnSchema(table.name.schema)
         case .renameTable(let from, _): return .ownership(from)
-        case .setTableComment(let name, _), .dropTable(let name): return .ownership(name)
+        case .setTableComment(let name, _), .dropTable(let name), .setUnlogged(let name, _),
+             .setStorageParameters(let name, _, _):
+            return .ownership(name)
         }
     }
 }

@@ -223,6 +223,14 @@ struct TableDiffer {
         var changes: [Change] = []
         var liveColumns = live.columns
         if desired.comment != live.comment { changes.append(Change(.table(.setTableComment(name, desired.comment)))) }
+        if desired.isUnlogged != live.isUnlogged { changes.append(Change(.table(.setUnlogged(name, desired.isUnlogged)))) }
+        let liveParameters = Dictionary(live.storageParameters.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+        let declaredNames = Set(desired.storageParameters.map(\.name))
+        let setParameters = desired.storageParameters.filter { liveParameters[$0.name] != $0.value }
+        let resetParameters = live.storageParameters.map(\.name).filter { !declaredNames.contains($0) }
+        if !setParameters.isEmpty || !resetParameters.isEmpty {
+            changes.append(Change(.table(.setStorageParameters(name, set: setParameters, reset: resetParameters))))
+        }
         for column in desired.columns {
             if let old = column.renamedFrom, !liveColumns.contains(where: { $0.name == column.name }),
                let index = liveColumns.firstIndex(where: { $0.name == old }) {

@@ -25,6 +25,11 @@ public enum SchemaWriter {
     static func table(_ table: Table) -> String {
         var out = "  \(YAMLText.string(name(table.name))):\n"
         if let comment = table.comment { out += "    comment: \(YAMLText.string(comment))\n" }
+        if table.isUnlogged { out += "    unlogged: true\n" }
+        if !table.storageParameters.isEmpty {
+            let parameters = table.storageParameters.map { "\($0.name): \(YAMLText.quoted($0.value))" }
+            out += "    with: { \(parameters.joined(separator: ", ")) }\n"
+        }
         out += table.columns.isEmpty ? "    columns: {}\n" : "    columns:\n"
         for column in table.columns {
             out += "      \(YAMLText.string(column.name)): { \(columnFields(column).joined(separator: ", ")) }\n"

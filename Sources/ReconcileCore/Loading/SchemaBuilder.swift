@@ -14,7 +14,7 @@ final class SchemaBuilder {
     private var renameMarks: [QualifiedName: Mark] = [:]
 
     static let documentKeys = ["version", "schemas", "extensions", "enums", "tables"]
-    static let tableKeys = ["columns", "primary_key", "unique", "checks", "foreign_keys", "indexes", "seed",
+    static let tableKeys = ["columns", "primary_key", "unique", "checks", "foreign_keys", "indexes", "seed", "unlogged", "with",
                             "comment", "renamed_from"]
     static let columnKeys = ["type", "nullable", "default", "default_sql", "identity", "primary_key", "unique",
                              "references", "on_delete", "on_update", "check", "comment", "renamed_from", "backfill",
@@ -157,6 +157,10 @@ final class SchemaBuilder {
                 table.seed = parseSeed(value, table: table)
             case "comment":
                 table.comment = reader.string(value, "comment of \(name)")
+            case "unlogged":
+                table.isUnlogged = reader.bool(value, "unlogged of \(name)") ?? false
+            case "with":
+                table.storageParameters = parseStorageParameters(value, "with of \(name)")
             case "renamed_from":
                 guard let text = reader.string(value, "renamed_from of \(name)") else { continue }
                 do {

@@ -13,6 +13,10 @@ public struct Table: Hashable, Sendable {
     public var renamedFrom: QualifiedName?
     /// Live tables only: the planner statistics' row estimate (`reltuples`), to show a change's blast radius.
     public var estimatedRows: Int?
+    /// `UNLOGGED`: not written to the WAL (faster, emptied after a crash, not replicated).
+    public var isUnlogged = false
+    /// `WITH (fillfactor = 70, autovacuum_enabled = off)`, in the order declared.
+    public var storageParameters: [StorageParameter] = []
 
     public init(name: QualifiedName, columns: [Column] = [], primaryKey: PrimaryKey? = nil,
                 uniqueConstraints: [UniqueConstraint] = [], checks: [CheckConstraint] = [],

@@ -14,8 +14,16 @@ public enum SQLRenderer {
         }
         for check in table.checks { lines.append("CONSTRAINT \(SQL.identifier(check.name)) \(checkClause(check))") }
         for key in inlineForeignKeys { lines.append("CONSTRAINT \(SQL.identifier(key.name)) \(foreignKeyClause(key))") }
-        guard !lines.isEmpty else { return "CREATE TABLE IF NOT EXISTS \(SQL.qualified(table.name)) ()" }
-        return "CREATE TABLE IF NOT EXISTS \(SQL.qualified(table.name)) (\n    " + lines.joined(separator: ",\n    ") + "\n)"
+        let head = "CREATE \(table.isUnlogged ? "UNLOGGED " : "")TABLE IF NOT EXISTS \(SQL.qualified(table.name))"
+        let body = lines.isEmpty ? "()" : "(\n    " + lines.joined(separator: ",\n    ") + "\n)"
+        let options = table.storageParameters.isEmpty ? "" : " WITH (\(storageParameterList(table.storageParameters)))"
+        return "\(head) \(body)\(options)"
+    }
+
+    /// `fillfactor='70', autovacuum_enabled='off'`: names were checked by the loader (letters, digits, `_`
+    /// and `.`); values are literals.
+    static func storageParameterList(_ parameters: [StorageParameter]) -> String {
+        parameters.map { "\($0.name)=\(SQL.literal($0.value))" }.joined(separator: ", ")
     }
 
     public static func columnDefinition(_ column: Column) -> String {
@@ -119,9 +127,7 @@ public enum SQLRenderer {
         if !index.include.isEmpty { text += " INCLUDE (\(index.include.map(quote).joined(separator: ", ")))" }
         if index.nullsNotDistinct { text += " NULLS NOT DISTINCT" }
         if !index.storageParameters.isEmpty {
-            // Names were checked by the loader (letters, digits, `_` and `.`); values are literals.
-            let parameters = index.storageParameters.map { "\($0.name)=\(SQL.literal($0.value))" }
-            text += " WITH (\(parameters.joined(separator: ", ")))"
+            text += " WITH (\(storageParameterList(index.storageParameters)))"
         }
         if let predicate = index.predicate { text += " WHERE (\(predicate))" }
         return text
