@@ -555,6 +555,38 @@ final class ExportRoundTripTests: XCTestCase {
         XCTAssertEqual(try result.copy.column(options), try source.column(options))
     }
 
+    func testPartitionedTablesRoundTrip() throws {
+        let source = try TestDatabase()
+        try source.execute("""
+            CREATE SCHEMA archive;
+            CREATE TABLE events (id bigint NOT NULL, at date NOT NULL, kind text, PRIMARY KEY (id, at))
+                PARTITION BY RANGE (at);
+            CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+            CREATE TABLE archive.events_old PARTITION OF events FOR VALUES FROM (MINVALUE) TO ('2024-01-01');
+            CREATE TABLE events_rest PARTITION OF events DEFAULT;
+            CREATE INDEX events_kind_idx ON events (kind);
+            CREATE TABLE regions (code text NOT NULL) PARTITION BY LIST (lower(code));
+            CREATE TABLE regions_eu PARTITION OF regions FOR VALUES IN ('eu', 'uk');
+            INSERT INTO events VALUES (1, '2024-05-01', 'a'), (2, '1999-01-01', 'b');
+            """)
+        let result = try assertExportRoundTrips(source)
+        for line in [
+            "    partition_by: \"RANGE (at)\"",
+            "      archive.events_old: \"FOR VALUES FROM (MINVALUE) TO ('2024-01-01')\"",
+            "      events_2024: \"FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\"",
+            "      events_rest: \"DEFAULT\"",
+            "    partition_by: \"LIST (lower(code))\"",
+        ] {
+            XCTAssertTrue(result.yaml.contains(line + "\n"), "export should contain \(line)\n\(result.yaml)")
+        }
+        XCTAssertEqual(try result.copy.tableNames(), try source.tableNames())
+        let partitions = """
+            SELECT i.inhrelid::regclass::text || ' ' || pg_get_expr(c.relpartbound, c.oid)
+            FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid ORDER BY 1
+            """
+        XCTAssertEqual(try result.copy.column(partitions), try source.column(partitions))
+    }
+
     // MARK: - Seeded rows
 
     func testSeedTablesRowsComeBackIdentical() throws {

@@ -165,7 +165,8 @@ struct Exporter {
             case "type":
                 problem = "column \(name) has type \(detail), a domain, composite or range type, \(cannotDeclare)"
             case "exclusion": problem = "exclusion constraint \(name) is \(detail), \(cannotDeclare)"
-            case "partitioned": problem = "the table is partitioned (PARTITION BY \(detail)), \(cannotDeclare)"
+            case "subpartitioned":
+                problem = "partition \(name) is partitioned itself (PARTITION BY \(detail)), \(cannotDeclare)"
             case "inherits": problem = "the table inherits from \(detail), \(cannotDeclare)"
             default: problem = "\(row["kind"] ?? "?") \(name) is \(detail), \(cannotDeclare)"
             }

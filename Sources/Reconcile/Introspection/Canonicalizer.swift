@@ -104,8 +104,16 @@ struct Canonicalizer {
             scratchNames.append(scratch)
             let scratchTable = QualifiedName(schema: "pg_temp", name: scratch)
             // Only what the server canonicalises: keys and foreign keys compare structurally.
-            let copy = Table(name: scratchTable, columns: table.columns, checks: table.checks)
+            var copy = Table(name: scratchTable, columns: table.columns, checks: table.checks)
+            copy.partitionBy = table.partitionBy
             try run(Change(.table(.createTable(copy, inlineForeignKeys: []))).statements[0], for: "table \(table.name)")
+            // Partitions are spelled by the server too (`'2024-01-01'` of a timestamptz key gains a zone).
+            for (number, partition) in table.partitions.enumerated() {
+                let scratchPartition = Partition(name: QualifiedName(schema: "pg_temp", name: "\(scratch)_p\(number)"),
+                                                 bound: partition.bound)
+                try run(Change(.partition(.createPartition(parent: scratchTable, scratchPartition))).statements[0],
+                        for: "partition \(partition.name) of \(table.name)")
+            }
             for (number, index) in table.indexes.enumerated() {
                 var scratchIndex = index
                 scratchIndex.name = "\(scratch)_\(number)"
@@ -125,6 +133,13 @@ struct Canonicalizer {
                 var check = check
                 check.notValid = table.checks.first { $0.name == check.name }?.notValid ?? false
                 return check
+            }
+            canonical.partitionBy = scratch.partitionBy
+            // Scratch partitions are named `<scratch>_p<position>`: back to the declared names, in order.
+            let scratchBounds = Dictionary(scratch.partitions.map { ($0.name.name, $0.bound) }, uniquingKeysWith: { a, _ in a })
+            canonical.partitions = table.partitions.enumerated().map { number, partition in
+                Partition(name: partition.name,
+                          bound: scratchBounds["reconcile_scratch_\(position)_p\(number)"] ?? partition.bound)
             }
             canonical.indexes = scratch.indexes.map { index in
                 var index = index

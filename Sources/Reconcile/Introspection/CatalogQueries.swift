@@ -76,7 +76,16 @@ enum CatalogQueries {
                    pg_catalog.array_to_json(c.reloptions)::text AS options,
                    -- `toast.*` parameters live on the table's TOAST table.
                    (SELECT pg_catalog.array_to_json(t.reloptions)::text FROM pg_catalog.pg_class t
-                    WHERE t.oid = c.reltoastrelid) AS toast_options
+                    WHERE t.oid = c.reltoastrelid) AS toast_options,
+                   CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_by,
+                   -- Partitions as [schema, name, bound] (in this query, so the statement count stays constant).
+                   (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(pn.nspname, p.relname,
+                                                pg_catalog.pg_get_expr(p.relpartbound, p.oid))
+                                               ORDER BY pn.nspname, p.relname)::text
+                    FROM pg_catalog.pg_inherits i
+                    JOIN pg_catalog.pg_class p ON p.oid = i.inhrelid AND p.relispartition
+                    JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
+                    WHERE i.inhparent = c.oid AND c.relkind = 'p') AS partitions
             FROM scope
             JOIN pg_catalog.pg_class c ON c.oid = scope.oid
             LEFT JOIN pg_catalog.pg_description d
@@ -190,8 +199,11 @@ enum CatalogQueries {
                 SELECT 'exclusion', con.conname, pg_catalog.pg_get_constraintdef(con.oid)
                 FROM pg_catalog.pg_constraint con WHERE con.conrelid = scope.oid AND con.contype = 'x'
                 UNION ALL
-                SELECT 'partitioned', NULL, pg_catalog.pg_get_partkeydef(scope.oid)
-                WHERE (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = scope.oid) = 'p'
+                -- A partition that is partitioned itself: the schema file declares one level.
+                SELECT 'subpartitioned', p.relname, pg_catalog.pg_get_partkeydef(p.oid)
+                FROM pg_catalog.pg_inherits i
+                JOIN pg_catalog.pg_class p ON p.oid = i.inhrelid AND p.relispartition AND p.relkind = 'p'
+                WHERE i.inhparent = scope.oid
                 UNION ALL
                 SELECT 'inherits', NULL, pg_catalog.format('%I.%I', pn.nspname, p.relname)
                 FROM pg_catalog.pg_inherits i

@@ -40,6 +40,12 @@ struct Introspector {
             }
             table.storageParameters = try parameters(row["options"], prefix: "")
                 + parameters(row["toast_options"], prefix: "toast.")
+            table.partitionBy = row["partition_by"]
+            if let json = row["partitions"] {
+                table.partitions = try JSONDecoder().decode([[String]].self, from: Data(json.utf8)).map { item in
+                    Partition(name: QualifiedName(schema: item[0], name: item[1]), bound: item[2])
+                }
+            }
             tables[oid] = table
             order.append((oid, name))
         }

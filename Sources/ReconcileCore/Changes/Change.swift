@@ -10,6 +10,7 @@ public struct Change: Hashable, Sendable {
         case constraint(ConstraintChange)
         case index(IndexChange)
         case seed(SeedChange)
+        case partition(PartitionChange)
     }
 
     /// The order phases run in; within a phase, changes keep the differ's order (table by table).
@@ -51,6 +52,7 @@ public struct Change: Hashable, Sendable {
         case .constraint(let change): return change
         case .index(let change): return change
         case .seed(let change): return change
+        case .partition(let change): return change
         }
     }
 

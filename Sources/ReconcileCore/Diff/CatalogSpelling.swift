@@ -8,6 +8,12 @@ public enum CatalogSpelling {
     /// live (canonical) spelling; nil when some element needs the server to tell.
     public static func canonical(_ desired: Table, live: Table) -> Table? {
         var canonical = desired
+        // Partition keys and bounds are compared as the server prints them.
+        guard desired.partitionBy == live.partitionBy else { return nil }
+        let liveBounds = Dictionary(live.partitions.map { ($0.name, $0.bound) }, uniquingKeysWith: { a, _ in a })
+        for partition in desired.partitions where liveBounds[partition.name].map({ $0 != partition.bound }) ?? false {
+            return nil
+        }
         for index in canonical.columns.indices {
             let column = canonical.columns[index]
             guard let liveColumn = live.column(column.name) ?? column.renamedFrom.flatMap(live.column) else { continue }

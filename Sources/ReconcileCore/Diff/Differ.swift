@@ -59,6 +59,9 @@ public struct Differ: Sendable {
             for check in table.checks where check.notValid {
                 changes.append(Change(.constraint(.addCheck(table.name, check))))
             }
+            for partition in table.partitions {
+                changes.append(Change(.partition(.createPartition(parent: table.name, partition))))
+            }
             created.insert(table.name)
             for foreignKey in table.foreignKeys where !inline.contains(foreignKey) {
                 changes.append(Change(.constraint(.addForeignKey(table.name, foreignKey))))
@@ -224,6 +227,7 @@ struct TableDiffer {
         var liveColumns = live.columns
         if desired.comment != live.comment { changes.append(Change(.table(.setTableComment(name, desired.comment)))) }
         if desired.isUnlogged != live.isUnlogged { changes.append(Change(.table(.setUnlogged(name, desired.isUnlogged)))) }
+        changes += partitionChanges()
         let liveParameters = Dictionary(live.storageParameters.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
         let declaredNames = Set(desired.storageParameters.map(\.name))
         let setParameters = desired.storageParameters.filter { liveParameters[$0.name] != $0.value }
@@ -317,6 +321,30 @@ struct TableDiffer {
 
     /// A constraint as the differ compares it: its name and a text that is equal exactly when the
     /// definitions are equal.
+    /// Partitions by name; a changed partition key (or partitioning on one side only) needs a person.
+    private func partitionChanges() -> [Change] {
+        let name = desired.name
+        guard canonical.partitionBy == live.partitionBy else {
+            return [Change(.partition(.partitionKeyNeedsManualChange(name, live: live.partitionBy,
+                                                                      declared: desired.partitionBy)))]
+        }
+        var changes: [Change] = []
+        let liveBounds = Dictionary(live.partitions.map { ($0.name, $0.bound) }, uniquingKeysWith: { a, _ in a })
+        for (declared, partition) in zip(desired.partitions, canonical.partitions) {
+            switch liveBounds[partition.name] {
+            case nil: changes.append(Change(.partition(.createPartition(parent: name, declared))))
+            case let bound? where bound != partition.bound:
+                changes.append(Change(.partition(.changePartitionBound(parent: name, declared, from: bound))))
+            case .some: break
+            }
+        }
+        let declaredNames = Set(desired.partitions.map(\.name))
+        for partition in live.partitions where !declaredNames.contains(partition.name) {
+            changes.append(Change(.partition(.dropPartition(parent: name, partition.name))))
+        }
+        return changes
+    }
+
     /// What makes two constraints the same, their names aside. Whether one is validated is not part of
     /// it: a declared NOT VALID constraint is satisfied by a validated one, and the other way round the
     /// constraint is validated in place (`validations`), never replaced.

@@ -26,6 +26,14 @@ public enum SchemaWriter {
         var out = "  \(YAMLText.string(name(table.name))):\n"
         if let comment = table.comment { out += "    comment: \(YAMLText.string(comment))\n" }
         if table.isUnlogged { out += "    unlogged: true\n" }
+        if let partitionBy = table.partitionBy { out += "    partition_by: \(YAMLText.quoted(partitionBy))\n" }
+        if !table.partitions.isEmpty {
+            out += "    partitions:\n"
+            for partition in table.partitions {
+                let partitionName = name(partition.name, defaultSchema: table.name.schema)
+                out += "      \(YAMLText.string(partitionName)): \(YAMLText.quoted(partition.bound))\n"
+            }
+        }
         if !table.storageParameters.isEmpty {
             let parameters = table.storageParameters.map { "\($0.name): \(YAMLText.quoted($0.value))" }
             out += "    with: { \(parameters.joined(separator: ", ")) }\n"

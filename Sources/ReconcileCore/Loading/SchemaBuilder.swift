@@ -12,9 +12,11 @@ final class SchemaBuilder {
     private var explicitlyNullable: [QualifiedName: [String: Mark]] = [:]
     private var columnMarks: [QualifiedName: Mark] = [:]
     private var renameMarks: [QualifiedName: Mark] = [:]
+    private var partitionMarks: [QualifiedName: Mark] = [:]
 
     static let documentKeys = ["version", "schemas", "extensions", "enums", "tables"]
     static let tableKeys = ["columns", "primary_key", "unique", "checks", "foreign_keys", "indexes", "seed", "unlogged", "with",
+                            "partition_by", "partitions",
                             "comment", "renamed_from"]
     static let columnKeys = ["type", "nullable", "default", "default_sql", "identity", "primary_key", "unique",
                              "references", "on_delete", "on_update", "check", "comment", "renamed_from", "backfill",
@@ -161,6 +163,16 @@ final class SchemaBuilder {
                 table.isUnlogged = reader.bool(value, "unlogged of \(name)") ?? false
             case "with":
                 table.storageParameters = parseStorageParameters(value, "with of \(name)")
+            case "partition_by":
+                table.partitionBy = reader.string(value, "partition_by of \(name)")
+                if let text = table.partitionBy,
+                   !["RANGE", "LIST", "HASH"].contains(where: { text.uppercased().hasPrefix($0 + " ") || text.uppercased().hasPrefix($0 + "(") }) {
+                    reader.error("partition_by of \(name) must start with RANGE, LIST or HASH, as in "
+                                 + "'RANGE (created_at)', not '\(text)'", at: value)
+                }
+            case "partitions":
+                table.partitions = parsePartitions(value, of: name)
+                partitionMarks[name] = keyNode.mark
             case "renamed_from":
                 guard let text = reader.string(value, "renamed_from of \(name)") else { continue }
                 do {
@@ -381,6 +393,31 @@ final class SchemaBuilder {
         return deferrable?.0 == true ? .deferrable : .notDeferrable
     }
 
+    /// `partitions: { events_2024: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')", events_other: DEFAULT }`.
+    private func parsePartitions(_ node: Node, of table: QualifiedName) -> [Partition] {
+        let what = "partitions of \(table)"
+        guard let mapping = reader.mapping(node, what) else { return [] }
+        var partitions: [Partition] = []
+        for (keyNode, boundNode) in mapping {
+            guard let text = reader.string(keyNode, "a partition name in \(what)"),
+                  let bound = reader.string(boundNode, "the bound of partition \(text)") else { continue }
+            do {
+                let name = try NameSyntax.qualifiedName(text, defaultSchema: table.schema)
+                let upper = bound.uppercased()
+                guard upper == "DEFAULT" || upper.hasPrefix("FOR VALUES ") else {
+                    reader.error("the bound of partition \(name) must be DEFAULT or start with FOR VALUES, as in "
+                                 + "\"FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\", not '\(bound)'", at: boundNode)
+                    continue
+                }
+                checkIdentifierLength(name.name, "partition", at: keyNode)
+                partitions.append(Partition(name: name, bound: upper == "DEFAULT" ? "DEFAULT" : bound))
+            } catch let failure as NameSyntax.Failure {
+                reader.error("partition \(text) of \(table): \(failure.message)", at: keyNode)
+            } catch {}
+        }
+        return partitions.sorted { $0.name < $1.name }
+    }
+
     /// `generated: expression` (STORED), or `generated: { expression: ..., virtual: true }`.
     private func parseGenerated(_ node: Node, _ what: String) -> GeneratedColumn? {
         guard case .mapping(let mapping) = node else { return reader.string(node, what).map { GeneratedColumn(expression: $0) } }
@@ -593,6 +630,20 @@ final class SchemaBuilder {
         let byName = Dictionary(tables.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var relationNames: [String: [String: QualifiedName]] = [:] // schema -> relation name -> owner table
         for table in tables { relationNames[table.name.schema, default: [:]][table.name.name] = table.name }
+        for table in tables {
+            let mark = partitionMarks[table.name] ?? tableMarks[table.name]
+            if !table.partitions.isEmpty, table.partitionBy == nil {
+                reader.error("\(table.name) declares partitions but no partition_by", at: mark)
+            }
+            for partition in table.partitions {
+                if let owner = relationNames[partition.name.schema]?[partition.name.name] {
+                    reader.error("partition \(partition.name) of \(table.name) has the name of "
+                                 + (owner == table.name ? "its table" : "\(owner)"), at: mark)
+                } else {
+                    relationNames[partition.name.schema, default: [:]][partition.name.name] = table.name
+                }
+            }
+        }
 
         for table in tables {
             let mark = tableMarks[table.name]

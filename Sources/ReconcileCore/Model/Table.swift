@@ -1,3 +1,16 @@
+/// A partition of a partitioned table: its own name and the rows it takes, as `pg_get_expr(relpartbound)`
+/// prints them (`FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`, `FOR VALUES IN ('eu')`,
+/// `FOR VALUES WITH (modulus 4, remainder 0)`, `DEFAULT`).
+public struct Partition: Hashable, Sendable {
+    public var name: QualifiedName
+    public var bound: String
+
+    public init(name: QualifiedName, bound: String) {
+        self.name = name
+        self.bound = bound
+    }
+}
+
 public struct Table: Hashable, Sendable {
     public var name: QualifiedName
     public var columns: [Column]
@@ -17,6 +30,11 @@ public struct Table: Hashable, Sendable {
     public var isUnlogged = false
     /// `WITH (fillfactor = 70, autovacuum_enabled = off)`, in the order declared.
     public var storageParameters: [StorageParameter] = []
+    /// `PARTITION BY RANGE (created_at)`: the text after `PARTITION BY`, as `pg_get_partkeydef` prints it.
+    public var partitionBy: String?
+    /// The partitions of a partitioned table, in name order; each is created `PARTITION OF` this table and
+    /// takes its columns, keys and indexes from it.
+    public var partitions: [Partition] = []
 
     public init(name: QualifiedName, columns: [Column] = [], primaryKey: PrimaryKey? = nil,
                 uniqueConstraints: [UniqueConstraint] = [], checks: [CheckConstraint] = [],

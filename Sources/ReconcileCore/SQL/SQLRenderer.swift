@@ -16,8 +16,9 @@ public enum SQLRenderer {
         for key in inlineForeignKeys { lines.append("CONSTRAINT \(SQL.identifier(key.name)) \(foreignKeyClause(key))") }
         let head = "CREATE \(table.isUnlogged ? "UNLOGGED " : "")TABLE IF NOT EXISTS \(SQL.qualified(table.name))"
         let body = lines.isEmpty ? "()" : "(\n    " + lines.joined(separator: ",\n    ") + "\n)"
+        let partitioning = table.partitionBy.map { " PARTITION BY \($0)" } ?? ""
         let options = table.storageParameters.isEmpty ? "" : " WITH (\(storageParameterList(table.storageParameters)))"
-        return "\(head) \(body)\(options)"
+        return "\(head) \(body)\(partitioning)\(options)"
     }
 
     /// `fillfactor='70', autovacuum_enabled='off'`: names were checked by the loader (letters, digits, `_`

@@ -1,0 +1,136 @@
+/// Partitions of partitioned tables: created `PARTITION OF` their table, re-bounded, dropped; and a changed
+/// partition key, which no ALTER can make.
+public enum PartitionChange: ChangeFamily {
+    case createPartition(parent: QualifiedName, Partition)
+    /// The partition exists with other bounds: detached and attached again (the attach checks its rows).
+    case changePartitionBound(parent: QualifiedName, Partition, from: String)
+    case dropPartition(parent: QualifiedName, QualifiedName)
+    /// A table whose partition key differs, or that is partitioned on one side only: PostgreSQL cannot alter
+    /// that, the table must be rebuilt and its rows moved. Always blocked.
+    case partitionKeyNeedsManualChange(QualifiedName, live: String?, declared: String?)
+
+    var table: QualifiedName? {
+        switch self {
+        case .createPartition(let parent, _), .changePartitionBound(let parent, _, _), .dropPartition(let parent, _),
+             .partitionKeyNeedsManualChange(let parent, _, _):
+            return parent
+        }
+    }
+
+    var phase: Change.Phase {
+        switch self {
+        case .createPartition, .changePartitionBound: return .tables
+        case .dropPartition, .partitionKeyNeedsManualChange: return .destructive
+        }
+    }
+
+    /// A dropped partition goes before a dropped table (which would take it along) and its types.
+    var rankInPhase: Int {
+        switch self {
+        case .dropPartition: return 2
+        case .createPartition, .changePartitionBound, .partitionKeyNeedsManualChange: return 0
+        }
+    }
+
+    var marker: Change.Marker {
+        switch self {
+        case .createPartition: return .add
+        case .changePartitionBound: return .change
+        case .dropPartition, .partitionKeyNeedsManualChange: return .remove
+        }
+    }
+
+    var isDestructive: Bool {
+        switch self {
+        case .dropPartition, .partitionKeyNeedsManualChange: return true
+        case .createPartition, .changePartitionBound: return false
+        }
+    }
+
+    var needsManualAction: Bool {
+        switch self {
+        case .partitionKeyNeedsManualChange: return true
+        case .createPartition, .changePartitionBound, .dropPartition: return false
+        }
+    }
+
+    var kindName: String {
+        switch self {
+        case .createPartition: return "create_partition"
+        case .changePartitionBound: return "change_partition_bound"
+        case .dropPartition: return "drop_partition"
+        case .partitionKeyNeedsManualChange: return "partition_key_needs_manual_change"
+        }
+    }
+
+    func objectName(table: String) -> String {
+        switch self {
+        case .createPartition(_, let partition), .changePartitionBound(_, let partition, _):
+            return partition.name.description
+        case .dropPartition(_, let name): return name.description
+        case .partitionKeyNeedsManualChange: return table
+        }
+    }
+
+    var summary: String {
+        switch self {
+        case .createPartition(_, let partition): return "create partition \(partition.name) \(partition.bound)"
+        case .changePartitionBound(_, let partition, let from):
+            return "change the bounds of partition \(partition.name) from \(from) to \(partition.bound)"
+        case .dropPartition(_, let name): return "drop partition \(name) (not declared in the schema file)"
+        case .partitionKeyNeedsManualChange(_, let live, let declared):
+            return "partitioning changes from \(Self.describe(live)) to \(Self.describe(declared)): PostgreSQL "
+                + "cannot alter a partition key; rebuild the table and move its rows by hand"
+        }
+    }
+
+    private static func describe(_ key: String?) -> String { key.map { "PARTITION BY \($0)" } ?? "none" }
+
+    func driftDescription(object: String, details: [String]) -> String {
+        switch self {
+        case .createPartition: return "missing partition \(object)"
+        case .changePartitionBound(_, let partition, let from):
+            return "partition \(object) is \(from), the file declares \(partition.bound)"
+        case .dropPartition: return "partition \(object) is not declared in the file"
+        case .partitionKeyNeedsManualChange(_, let live, let declared):
+            return "table \(object) is \(Self.describe(live)), the file declares \(Self.describe(declared))"
+        }
+    }
+
+    var statements: [String] {
+        switch self {
+        case .createPartition(let parent, let partition):
+            return ["CREATE TABLE IF NOT EXISTS \(SQL.qualified(partition.name)) PARTITION OF \(SQL.qualified(parent)) "
+                + partition.bound]
+        case .changePartitionBound(let parent, let partition, _):
+            return ["ALTER TABLE \(SQL.qualified(parent)) DETACH PARTITION \(SQL.qualified(partition.name))",
+                    "ALTER TABLE \(SQL.qualified(parent)) ATTACH PARTITION \(SQL.qualified(partition.name)) "
+                        + partition.bound]
+        case .dropPartition(_, let name):
+            return ["DROP TABLE IF EXISTS \(SQL.qualified(name))"]
+        case .partitionKeyNeedsManualChange:
+            return []
+        }
+    }
+
+    var hazards: [Hazard] {
+        switch self {
+        case .createPartition: return [.accessExclusiveLock]
+        case .changePartitionBound: return [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows]
+        case .dropPartition: return [.accessExclusiveLock, .deletesData]
+        case .partitionKeyNeedsManualChange: return []
+        }
+    }
+
+    func preflight(live: [QualifiedName: Table]) -> PreflightProbe? { nil }
+    var blockedByDependents: DependentsProbe? { nil }
+
+    var privilege: PrivilegeNeed {
+        switch self {
+        case .createPartition(_, let partition): return .createOnSchema(partition.name.schema)
+        case .changePartitionBound(let parent, _, _), .dropPartition(let parent, _),
+             .partitionKeyNeedsManualChange(let parent, _, _):
+            return .ownership(parent)
+        }
+    }
+}
