@@ -30,6 +30,6 @@ let package = Package(
         ),
         .testTarget(name: "ReconcileCoreTests", dependencies: ["ReconcileCore"], exclude: ["Golden"]),
         .testTarget(name: "ReconcileTests", dependencies: ["Reconcile", "reconcile", .product(name: "Yams", package: "Yams")],
-                    exclude: ["Cases"]),
+                    exclude: ["Cases", "Corpus"]),
     ]
 )

@@ -1,0 +1,319 @@
+import Foundation
+import PostgresClient
+import Reconcile
+import XCTest
+
+/// Issue 9, "adopt any real schema". Each file in `Corpus/` is a schema shaped like what projects commit
+/// (pg_dump output: a Rails structure.sql, a Django or Phoenix dump, constraint and index options). For
+/// each, the adoption path must hold end to end:
+///   1. the file loads into an empty database (the source);
+///   2. `--export` of the source succeeds;
+///   3. `--check` of the export against the source is in sync, with no unmanaged table;
+///   4. applying the export to another empty database (the copy) succeeds, and a second apply runs nothing;
+///   5. exporting the copy gives the first export, byte for byte;
+///   6. an independent judge agrees: `pg_dump --schema-only` of the copy equals that of the source.
+/// Step 6 matters most: steps 3 and 5 use reconcile's own introspection, so a property it does not read
+/// (UNLOGGED, a collation, an exclusion constraint) would pass them while the copy silently lacks it.
+final class CorpusTests: XCTestCase {
+
+    /// Corpus files that show a product bug: the bug, and text that the problems it causes contain. While the
+    /// bug is there the case is skipped with that message (any other problem fails it); once the round trip
+    /// succeeds the case fails, so that the entry is removed together with the fix.
+    static let knownBugs: [String: (bug: String, symptom: String)] = [
+        "fk-to-unique-index.sql": (
+            "XCTSkip: a foreign key whose target is a unique index (not a constraint) is created inline in CREATE "
+                + "TABLE before that index, so --apply of the export fails (issue 9)",
+            "there is no unique constraint matching given keys"),
+        "generated-column.sql": (
+            "XCTSkip: export writes a stored generated column (GENERATED ALWAYS AS (...) STORED) as default_sql, "
+                + "so --apply of the export fails (issue 9)",
+            "cannot use column reference in DEFAULT expression"),
+        "domain-column.sql": (
+            "XCTSkip: export writes a column of a domain type without declaring the domain or refusing, so "
+                + "--apply of the export to an empty database fails (issue 9)",
+            "type \"email_address\" does not exist"),
+        "unlogged-table.sql": (
+            "XCTSkip: export loses UNLOGGED, and --check does not see it: the copy is a logged table (issue 9)",
+            "CREATE UNLOGGED TABLE public.oban_peers"),
+        "column-collation.sql": (
+            "XCTSkip: export loses a column's COLLATE, and --check does not see it: the copy's column has the "
+                + "database's default collation (issue 9)",
+            "COLLATE pg_catalog.\"C\""),
+        "exclusion-constraint.sql": (
+            "XCTSkip: export loses EXCLUDE constraints, and --check does not see them: the copy has no "
+                + "exclusion constraint (issue 9)",
+            "EXCLUDE USING gist"),
+        "partitioned-table.sql": (
+            "XCTSkip: export writes a partitioned table as a plain table and leaves its partitions out, and "
+                + "--check sees neither: the copy has no PARTITION BY and no partition (issue 9)",
+            "PARTITION BY RANGE (viewed_on)"),
+        "sequence-start.sql": (
+            "XCTSkip: export loses an identity's sequence options (START WITH 1000), and --check does not see "
+                + "them: the copy's identity starts at 1 (issue 9)",
+            "START WITH 1000"),
+    ]
+
+    func testRailsApp() throws { try assertAdopts("rails-app.sql") }
+    func testDjangoApp() throws { try assertAdopts("django-app.sql") }
+    func testPhoenixApp() throws { try assertAdopts("phoenix-app.sql") }
+    func testConstraintOptions() throws { try assertAdopts("constraint-options.sql") }
+    func testIndexOptions() throws { try assertAdopts("index-options.sql") }
+    func testMultiSchema() throws { try assertAdopts("multi-schema.sql") }
+    func testForeignKeyToUniqueIndex() throws { try assertAdopts("fk-to-unique-index.sql") }
+    func testGeneratedColumn() throws { try assertAdopts("generated-column.sql") }
+    func testDomainColumn() throws { try assertAdopts("domain-column.sql") }
+    func testUnloggedTable() throws { try assertAdopts("unlogged-table.sql") }
+    func testColumnCollation() throws { try assertAdopts("column-collation.sql") }
+    func testExclusionConstraint() throws { try assertAdopts("exclusion-constraint.sql") }
+    func testPartitionedTable() throws { try assertAdopts("partitioned-table.sql") }
+    func testSequenceStart() throws { try assertAdopts("sequence-start.sql") }
+
+    /// The files the methods above cover; a new corpus file without a test method fails here.
+    static let covered: Set<String> = [
+        "rails-app.sql", "django-app.sql", "phoenix-app.sql", "constraint-options.sql", "index-options.sql",
+        "multi-schema.sql", "fk-to-unique-index.sql", "generated-column.sql", "domain-column.sql",
+        "unlogged-table.sql", "column-collation.sql", "exclusion-constraint.sql", "partitioned-table.sql",
+        "sequence-start.sql",
+    ]
+
+    static let directory = repositoryRoot.appendingPathComponent("Tests/ReconcileTests/Corpus")
+
+    func testEveryCorpusFileHasATest() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
+            .filter { $0.hasSuffix(".sql") }
+        XCTAssertEqual(Set(files), Self.covered, "add a test method for each corpus file (and only for those)")
+        XCTAssertTrue(Set(Self.knownBugs.keys).isSubset(of: Self.covered))
+    }
+
+    /// The judge must see differences: the same normalisation that lets source and copy compare equal
+    /// keeps a missing constraint, a lost UNLOGGED and a sequence owned by another column visible.
+    func testTheDumpNormalisationKeepsRealDifferences() {
+        let source = """
+            --
+            -- Name: t; Type: TABLE; Schema: public; Owner: -
+            --
+            \\restrict abc
+            SET statement_timeout = 0;
+            SELECT pg_catalog.set_config('search_path', '', false);
+
+            CREATE UNLOGGED TABLE public.t (
+                id integer NOT NULL
+            );
+
+            CREATE SEQUENCE public.old_id_seq
+                AS integer;
+
+            ALTER SEQUENCE public.old_id_seq OWNED BY public.t.id;
+            ALTER TABLE ONLY public.t ALTER COLUMN id SET DEFAULT nextval('public.old_id_seq'::regclass);
+            ALTER TABLE ONLY public.t
+                ADD CONSTRAINT t_pkey PRIMARY KEY (id);
+            """
+        let renamed = source.replacingOccurrences(of: "old_id_seq", with: "t_id_seq")
+            .replacingOccurrences(of: "\\restrict abc", with: "\\restrict xyz")
+        let sourceMap = [("public.old_id_seq", "<sequence of public.t.id>")]
+        let copyMap = [("public.t_id_seq", "<sequence of public.t.id>")]
+        XCTAssertEqual(Self.normalise(renamed, sequences: copyMap), Self.normalise(source, sequences: sourceMap),
+                       "a sequence's name and the \\restrict key are not differences")
+        XCTAssertEqual(Self.normalise(source, sequences: sourceMap).count, 5)
+        XCTAssertTrue(Self.normalise(source, sequences: sourceMap)
+            .contains("ALTER SEQUENCE <sequence of public.t.id> OWNED BY public.t.id;"))
+
+        let logged = renamed.replacingOccurrences(of: "CREATE UNLOGGED TABLE", with: "CREATE TABLE")
+        XCTAssertNotEqual(Self.normalise(logged, sequences: copyMap), Self.normalise(source, sequences: sourceMap))
+        let withoutKey = renamed.replacingOccurrences(of: "ADD CONSTRAINT t_pkey PRIMARY KEY (id);",
+                                                      with: "ADD CONSTRAINT t_pkey UNIQUE (id);")
+        XCTAssertNotEqual(Self.normalise(withoutKey, sequences: copyMap), Self.normalise(source, sequences: sourceMap))
+        let otherOwner = renamed.replacingOccurrences(of: "OWNED BY public.t.id", with: "OWNED BY public.u.id")
+        XCTAssertNotEqual(Self.normalise(otherOwner, sequences: copyMap), Self.normalise(source, sequences: sourceMap))
+        // A longer name that starts with a mapped one is another sequence.
+        XCTAssertEqual(Self.normalise("SELECT nextval('public.old_id_seq2');", sequences: sourceMap),
+                       ["SELECT nextval('public.old_id_seq2');"])
+    }
+
+    // MARK: - The round trip
+
+    private func assertAdopts(_ fileName: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        XCTAssertTrue(Self.covered.contains(fileName), "list \(fileName) in CorpusTests.covered")
+        let sql = try String(contentsOf: Self.directory.appendingPathComponent(fileName), encoding: .utf8)
+        let source = try TestDatabase()
+        for name in Self.extensions(in: sql) {
+            try source.requireExtension(name)
+        }
+        // Through libpq, one simple query, as a user's psql -f would (the files have no psql commands). A
+        // connection of its own: the file empties search_path, which must not leak into later queries.
+        do {
+            let loader = try Connection(ConnectionInfo(source.url), applicationName: "reconcile-tests")
+            try loader.execute(sql)
+        }
+
+        var problems: [String] = []
+        var pgDumpMissing: String?
+        do {
+            problems = try roundTrip(source, pgDumpMissing: &pgDumpMissing)
+        } catch {
+            problems = ["\(error)"]
+        }
+
+        if let (bug, symptom) = Self.knownBugs[fileName] {
+            if !problems.isEmpty && problems.joined(separator: "\n").contains(symptom) {
+                throw XCTSkip(bug + "\nfirst problem: " + String(problems[0].prefix(2000)))
+            }
+            if problems.isEmpty && pgDumpMissing == nil {
+                XCTFail("\(fileName) now adopts cleanly: remove it from CorpusTests.knownBugs (\(bug))",
+                        file: file, line: line)
+            }
+        }
+        for problem in problems {
+            XCTFail("\(fileName): \(problem)", file: file, line: line)
+        }
+        if let pgDumpMissing { throw XCTSkip(pgDumpMissing) }
+    }
+
+    /// Steps 2 to 6; returns what went wrong, in order (a failed step stops the ones that depend on it).
+    private func roundTrip(_ source: TestDatabase, pgDumpMissing: inout String?) throws -> [String] {
+        let yaml = try source.reconciler("not-read.yaml").export(schemas: nil, seedTables: [])
+        let path = try writeSchema(yaml)
+        var problems: [String] = []
+
+        let check = try source.reconciler(path).check()
+        if !check.drift.isEmpty || !check.unmanagedTables.isEmpty {
+            problems.append("--check of the export against its source: drift \(check.drift.map(\.summary)), "
+                            + "unmanaged \(check.unmanagedTables)\n\(yaml)")
+        }
+
+        let copy = try TestDatabase()
+        _ = try copy.reconciler(path).apply()
+        let second = try copy.reconciler(path).apply()
+        if !second.executed.isEmpty {
+            problems.append("a second apply executed \(second.executed.map(\.summary))")
+        }
+        let again = try copy.reconciler("not-read.yaml").export(schemas: nil, seedTables: [])
+        if again != yaml {
+            let firstDifference = zip(again.split(separator: "\n"), yaml.split(separator: "\n"))
+                .first { $0 != $1 }.map { "copy: \($0.0)\nsource: \($0.1)" } ?? "(lengths differ)"
+            problems.append("the export of the copy differs from the first export:\n\(firstDifference)")
+        }
+
+        guard let bindir = ProcessInfo.processInfo.environment["RECONCILE_PG_BINDIR"], !bindir.isEmpty else {
+            pgDumpMissing = "RECONCILE_PG_BINDIR is not set, so pg_dump cannot judge the copy: run the tests "
+                + "with scripts/test (scripts/throwaway-postgres run sets it to the server's bin directory)"
+            return problems
+        }
+        let sourceDump = Self.normalise(try pgDump(source, bindir: bindir), sequences: try ownedSequences(source))
+        let copyDump = Self.normalise(try pgDump(copy, bindir: bindir), sequences: try ownedSequences(copy))
+        XCTAssertGreaterThan(sourceDump.count, 0, "pg_dump printed no statement")
+        if sourceDump != copyDump {
+            let sourceOnly = sourceDump.filter { !copyDump.contains($0) }
+            let copyOnly = copyDump.filter { !sourceDump.contains($0) }
+            problems.append("pg_dump --schema-only differs\nonly in the source:\n  "
+                            + sourceOnly.joined(separator: "\n  ") + "\nonly in the copy:\n  "
+                            + copyOnly.joined(separator: "\n  "))
+        }
+        return problems
+    }
+
+    // MARK: - The pg_dump judge
+
+    /// `pg_dump --schema-only` of the whole database: the corpus holds only what reconcile manages, so
+    /// everything pg_dump prints (schemas, extensions, enums, tables, sequences, keys, indexes, comments)
+    /// must be reproduced. pg_dump comes from the server's own bin directory: a pg_dump older than the
+    /// server refuses to dump it, a newer one prints other text.
+    private func pgDump(_ db: TestDatabase, bindir: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: bindir).appendingPathComponent("pg_dump")
+        process.arguments = ["--schema-only", "--no-owner", "--no-privileges", "--dbname", db.url]
+        // The caller's PG* variables (PGOPTIONS, PGSSLMODE...) must not change what is dumped or how.
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") }
+        let out = Pipe()
+        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("pg_dump-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errors) }
+        process.standardOutput = out
+        process.standardError = try FileHandle(forWritingTo: errors)
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let message = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+            throw CorpusError.pgDumpFailed("pg_dump exited \(process.terminationStatus): \(message)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Each sequence a column owns (serial: pg_depend 'a'; identity: 'i'), as pg_dump spells its name, and
+    /// a token naming the owner column. The schema file declares serial and identity columns, not their
+    /// sequences' names: the copy's are always <table>_<column>_seq, while the source may keep another
+    /// (rails-app.sql's articles.id still owns posts_id_seq from before a rename). That is the one
+    /// difference the judge forgives; a sequence owned by another column still differs.
+    private func ownedSequences(_ db: TestDatabase) throws -> [(String, String)] {
+        try db.connection.query("""
+            SELECT format('%I.%I', sn.nspname, s.relname),
+                   format('<sequence of %I.%I.%I>', tn.nspname, t.relname, a.attname)
+            FROM pg_catalog.pg_class s JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace
+            JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = s.oid
+                 AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i')
+            JOIN pg_catalog.pg_class t ON t.oid = d.refobjid
+            JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace
+            JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+            WHERE s.relkind = 'S'
+            """).rows.map { ($0[0] ?? "", $0[1] ?? "") }
+    }
+
+    /// A pg_dump script as its sorted statements, without what is not schema: comments and blank lines,
+    /// session settings (SET, set_config) and psql commands (`\restrict KEY`, a random key per dump since
+    /// pg_dump 15.14). Sorted because pg_dump orders by dependencies and then OIDs, which differ between
+    /// two databases built in different orders. The database's name needs no normalising: pg_dump prints
+    /// it only with --create and in comments. Owned sequences' names become their owner columns (see
+    /// ownedSequences).
+    static func normalise(_ dump: String, sequences: [(String, String)]) -> [String] {
+        var statements: [String] = []
+        var current: [String] = []
+        for line in dump.components(separatedBy: "\n") {
+            if current.isEmpty && (line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("--")
+                || line.hasPrefix("\\") || line.hasPrefix("SET ") || line.hasPrefix("SELECT pg_catalog.set_config(")) {
+                continue
+            }
+            current.append(line)
+            if line.hasSuffix(";") {
+                statements.append(current.joined(separator: "\n"))
+                current = []
+            }
+        }
+        if !current.isEmpty { statements.append(current.joined(separator: "\n")) }
+        return statements.map { statement in
+            sequences.reduce(statement) { replaceName($1.0, with: $1.1, in: $0) }
+        }.sorted()
+    }
+
+    /// Replaces the qualified name wherever it is a whole name: `public.t_id_seq` but not `public.t_id_seq2`.
+    private static func replaceName(_ name: String, with token: String, in text: String) -> String {
+        var result = ""
+        var rest = Substring(text)
+        while let range = rest.range(of: name) {
+            let next = rest[range.upperBound...].first
+            let continues = next.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" } ?? false
+            result += rest[..<range.lowerBound] + (continues ? rest[range] : Substring(token))
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+
+    /// The extensions a file creates, so a server without one skips the case instead of failing it.
+    static func extensions(in sql: String) -> [String] {
+        sql.components(separatedBy: "\n").compactMap { line in
+            guard line.hasPrefix("CREATE EXTENSION IF NOT EXISTS ") else { return nil }
+            return line.dropFirst("CREATE EXTENSION IF NOT EXISTS ".count).split(separator: " ").first
+                .map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\";")) }
+        }
+    }
+}
+
+enum CorpusError: Error, CustomStringConvertible {
+    case pgDumpFailed(String)
+
+    var description: String {
+        switch self {
+        case .pgDumpFailed(let message): return message
+        }
+    }
+}
