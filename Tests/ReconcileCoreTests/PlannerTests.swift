@@ -21,8 +21,8 @@ final class PlannerTests: XCTestCase {
         [
             .table(.dropTable(u)),
             .seed(.seedRows(table, rows: table.seed!.rows, mode: .insertMissing)),
-            .index(.createIndex(t, Index(name: "t_x_idx", keys: [.column("x")]))),
             .constraint(.addForeignKey(t, fk)),
+            .index(.createIndex(t, Index(name: "t_x_idx", keys: [.column("x")]))),
             .constraint(.addCheck(t, CheckConstraint(name: "t_x_check", expression: "x > 0"))),
             setNotNullKind(t, "x", type: "integer"),
             .column(.addColumn(t, Column(name: "x", type: "integer"))),
@@ -35,7 +35,7 @@ final class PlannerTests: XCTestCase {
     func testPhasesRunInFixedOrder() {
         let plan = Planner.plan(everyPhaseReversed.map { Change($0) }, allowDestructive: true)
         XCTAssertEqual(plan.steps.map(\.change.phase), [.schemas, .types, .tables, .columns, .columnChanges, .constraints,
-                                                        .foreignKeys, .indexes, .seeds, .destructive])
+                                                        .indexes, .foreignKeys, .seeds, .destructive])
         XCTAssertEqual(plan.steps.map(\.change.kind), everyPhaseReversed.reversed())
         XCTAssertEqual(plan.steps.map(\.number), Array(1...10))
         XCTAssertEqual(plan.blocked, [])
@@ -273,7 +273,7 @@ final class PlannerTests: XCTestCase {
 
     func testPhaseComparable() {
         XCTAssertEqual(Change.Phase.allCases.sorted(), [.schemas, .types, .tables, .columns, .drops, .columnChanges, .constraints,
-                                                        .foreignKeys, .indexes, .seeds, .destructive])
+                                                        .indexes, .foreignKeys, .seeds, .destructive])
         XCTAssertLessThan(Change.Phase.seeds, Change.Phase.destructive)
     }
 }

@@ -165,6 +165,9 @@ struct Exporter {
             case "type":
                 problem = "column \(name) has type \(detail), a domain, composite or range type, \(cannotDeclare)"
             case "exclusion": problem = "exclusion constraint \(name) is \(detail), \(cannotDeclare)"
+            case "function":
+                problem = "a check, index, default or generated column calls the function \(detail), which the "
+                    + "schema file cannot create, so the export would not apply to an empty database"
             case "subpartitioned":
                 problem = "partition \(name) is partitioned itself (PARTITION BY \(detail)), \(cannotDeclare)"
             case "inherits": problem = "the table inherits from \(detail), \(cannotDeclare)"

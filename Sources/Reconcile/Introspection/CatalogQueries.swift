@@ -199,6 +199,25 @@ enum CatalogQueries {
                 SELECT 'exclusion', con.conname, pg_catalog.pg_get_constraintdef(con.oid)
                 FROM pg_catalog.pg_constraint con WHERE con.conrelid = scope.oid AND con.contype = 'x'
                 UNION ALL
+                -- A user-defined function that a check, index, default or generated column calls: the schema
+                -- file cannot create it, so the export would not apply to an empty database. pg_depend records
+                -- every such call (functions of pg_catalog and of extensions are always there).
+                SELECT DISTINCT 'function', NULL,
+                       pg_catalog.format('%I.%I(%s)', fn.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid))
+                FROM pg_catalog.pg_depend d
+                JOIN pg_catalog.pg_proc p ON d.refclassid = 'pg_catalog.pg_proc'::regclass AND p.oid = d.refobjid
+                JOIN pg_catalog.pg_namespace fn ON fn.oid = p.pronamespace
+                WHERE fn.nspname <> 'pg_catalog'
+                  AND (d.classid = 'pg_catalog.pg_constraint'::regclass
+                           AND d.objid IN (SELECT oid FROM pg_catalog.pg_constraint WHERE conrelid = scope.oid)
+                       OR d.classid = 'pg_catalog.pg_class'::regclass
+                           AND d.objid IN (SELECT indexrelid FROM pg_catalog.pg_index WHERE indrelid = scope.oid)
+                       OR d.classid = 'pg_catalog.pg_attrdef'::regclass
+                           AND d.objid IN (SELECT oid FROM pg_catalog.pg_attrdef WHERE adrelid = scope.oid))
+                  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e
+                                  WHERE e.classid = 'pg_catalog.pg_proc'::regclass AND e.objid = p.oid
+                                    AND e.deptype = 'e')
+                UNION ALL
                 -- A partition that is partitioned itself: the schema file declares one level.
                 SELECT 'subpartitioned', p.relname, pg_catalog.pg_get_partkeydef(p.oid)
                 FROM pg_catalog.pg_inherits i

@@ -17,8 +17,9 @@ public struct Change: Hashable, Sendable {
     public enum Phase: Int, Comparable, Sendable, CaseIterable {
         /// `drops` removes constraints, indexes and columns before the column changes and seeds they could
         /// block (a check that would not survive a type change, a NOT NULL column a seed row leaves out);
-        /// tables and types go last, once nothing refers to them. All of it is one transaction.
-        case schemas, types, tables, columns, drops, columnChanges, constraints, foreignKeys, indexes, seeds, destructive
+        /// tables and types go last, once nothing refers to them. Foreign keys come after indexes, since a key
+        /// may reference a unique index rather than a constraint. All of it is one transaction.
+        case schemas, types, tables, columns, drops, columnChanges, constraints, indexes, foreignKeys, seeds, destructive
 
         public static func < (lhs: Phase, rhs: Phase) -> Bool { lhs.rawValue < rhs.rawValue }
     }

@@ -46,12 +46,18 @@ public struct Differ: Sendable {
         let canonicalTables = canonical.tablesByName
 
         let newTables = desired.tables.filter { liveTables[$0.name] == nil }
+        let newTablesByName = Dictionary(newTables.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var created = Set(liveTables.keys)
         for table in Self.creationOrder(newTables) {
-            // A foreign key goes inline when its target exists by the time this table is created. NOT VALID
-            // keys and checks come after the table: inside CREATE TABLE, PostgreSQL would validate them.
-            let inline = table.foreignKeys.filter {
-                !$0.notValid && (created.contains($0.referencedTable) || $0.referencedTable == table.name)
+            // A foreign key goes inline when its target exists by the time this table is created, with the
+            // key it references: a new table's unique *index* comes only in the indexes phase, and the key
+            // after it. NOT VALID keys and checks come after the table: inside CREATE TABLE, PostgreSQL would
+            // validate them.
+            let inline = table.foreignKeys.filter { key in
+                guard !key.notValid, created.contains(key.referencedTable) || key.referencedTable == table.name
+                else { return false }
+                guard let target = newTablesByName[key.referencedTable] else { return true }
+                return target.hasKeyConstraint(on: key.referencedColumns)
             }
             var createdTable = table
             createdTable.checks = table.checks.filter { !$0.notValid }

@@ -54,6 +54,14 @@ public struct Table: Hashable, Sendable {
 
     public func column(_ name: String) -> Column? { columns.first { $0.name == name } }
 
+    /// A primary key or unique constraint on exactly these columns (in any order): what a foreign key can
+    /// reference before the table's unique indexes exist.
+    public func hasKeyConstraint(on columns: [String]) -> Bool {
+        let wanted = Set(columns)
+        return primaryKey.map { Set($0.columns) == wanted } == true
+            || uniqueConstraints.contains { Set($0.columns) == wanted }
+    }
+
     /// Names of every constraint on the table, whatever its kind.
     public var constraintNames: [String] {
         (primaryKey.map { [$0.name] } ?? []) + uniqueConstraints.map(\.name) + checks.map(\.name)
