@@ -104,7 +104,13 @@ struct Canonicalizer {
             scratchNames.append(scratch)
             let scratchTable = QualifiedName(schema: "pg_temp", name: scratch)
             // Only what the server canonicalises: keys and foreign keys compare structurally.
-            var copy = Table(name: scratchTable, columns: table.columns, checks: table.checks)
+            // Without sequence options: a named identity sequence cannot be temporary in another schema.
+            let columns = table.columns.map { column -> Column in
+                var column = column
+                column.sequence = nil
+                return column
+            }
+            var copy = Table(name: scratchTable, columns: columns, checks: table.checks)
             copy.partitionBy = table.partitionBy
             try run(Change(.table(.createTable(copy, inlineForeignKeys: []))).statements[0], for: "table \(table.name)")
             // Partitions are spelled by the server too (`'2024-01-01'` of a timestamptz key gains a zone).
@@ -126,7 +132,12 @@ struct Canonicalizer {
         return tables.enumerated().map { position, table -> Table in
             guard let scratch = scratchByName["reconcile_scratch_\(position)"] else { return table }
             var canonical = table
-            canonical.columns = scratch.columns
+            // A scratch copy's sequences have scratch names: the sequence options are the declaration's.
+            canonical.columns = scratch.columns.map { column in
+                var column = column
+                column.sequence = table.column(column.name)?.sequence
+                return column
+            }
             // A scratch copy's checks are always validated (they are made in CREATE TABLE): NOT VALID is
             // the declaration's.
             canonical.checks = scratch.checks.map { check in

@@ -113,12 +113,26 @@ enum CatalogQueries {
                        WHERE dep.classid = 'pg_catalog.pg_class'::regclass
                          AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a'
                    ) AS owns_sequence,
-                   cd.description AS comment
+                   cd.description AS comment,
+                   sq.relname AS sequence_name, sq.type AS sequence_type, sq.seqstart AS sequence_start,
+                   sq.seqincrement AS sequence_increment, sq.seqmin AS sequence_min, sq.seqmax AS sequence_max,
+                   sq.seqcache AS sequence_cache, sq.seqcycle AS sequence_cycle
             FROM scope
             JOIN pg_catalog.pg_attribute a ON a.attrelid = scope.oid
             LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
             LEFT JOIN pg_catalog.pg_description cd
                    ON cd.objoid = a.attrelid AND cd.classoid = 'pg_catalog.pg_class'::regclass AND cd.objsubid = a.attnum
+            -- The sequence a serial ('a') or identity ('i') column owns, with its options.
+            LEFT JOIN LATERAL (
+                SELECT seq.relname, pg_catalog.format_type(s.seqtypid, NULL) AS type, s.seqstart, s.seqincrement,
+                       s.seqmin, s.seqmax, s.seqcache, s.seqcycle
+                FROM pg_catalog.pg_depend dep
+                JOIN pg_catalog.pg_class seq ON seq.oid = dep.objid AND seq.relkind = 'S'
+                JOIN pg_catalog.pg_sequence s ON s.seqrelid = seq.oid
+                WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.refclassid = 'pg_catalog.pg_class'::regclass
+                  AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype IN ('a', 'i')
+                ORDER BY seq.oid LIMIT 1
+            ) sq ON a.attidentity <> '' OR d.adbin IS NOT NULL
             -- attnum > 0 skips system columns; dropped columns linger in pg_attribute until a rewrite.
             WHERE a.attnum > 0 AND NOT a.attisdropped
             ORDER BY a.attrelid, a.attnum

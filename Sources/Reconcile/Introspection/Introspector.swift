@@ -80,6 +80,13 @@ struct Introspector {
         let isSerial = row.bool("owns_sequence") && (defaultExpression?.hasPrefix("nextval(") ?? false)
         var column = Column(name: row["name"] ?? "", type: row["type"] ?? "", isNullable: !row.bool("not_null"),
                             defaultValue: nil, identity: identity, isSerial: isSerial, comment: row["comment"])
+        if identity != nil || isSerial, let name = row["sequence_name"] {
+            column.sequence = SequenceOptions(
+                name: name, type: row["sequence_type"], start: row["sequence_start"].flatMap { Int64($0) },
+                increment: row["sequence_increment"].flatMap { Int64($0) },
+                minValue: row["sequence_min"].flatMap { Int64($0) }, maxValue: row["sequence_max"].flatMap { Int64($0) },
+                cache: row["sequence_cache"].flatMap { Int64($0) }, cycle: row.bool("sequence_cycle"))
+        }
         // For a generated column, pg_attrdef holds the generation expression, not a default.
         switch row["generated"] {
         case "s": column.generated = defaultExpression.map { GeneratedColumn(expression: $0, isStored: true) }

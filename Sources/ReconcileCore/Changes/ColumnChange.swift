@@ -11,18 +11,21 @@ public enum ColumnChange: ChangeFamily {
     /// With a backfill value, NULLs are replaced by it first.
     case setNotNull(QualifiedName, column: String, backfill: Literal?, type: String)
     case dropNotNull(QualifiedName, column: String)
-    case addIdentity(QualifiedName, column: String, IdentityKind)
+    /// `sequence`: the identity's sequence name and options, where they are not the defaults.
+    case addIdentity(QualifiedName, column: String, IdentityKind, sequence: SequenceOptions? = nil)
     case setIdentity(QualifiedName, column: String, IdentityKind)
     case dropIdentity(QualifiedName, column: String)
     /// A `serial` column stops being one: its default and its owned sequence go (the values stay).
     case dropSerial(QualifiedName, column: String)
     /// A column becomes `serial`: a sequence it owns, continuing after the highest value, feeds its default.
-    case addSerial(QualifiedName, column: String, type: String)
+    case addSerial(QualifiedName, column: String, type: String, SequenceOptions? = nil)
     /// A generated column becomes a plain one, keeping its values (`DROP EXPRESSION`).
     case dropExpression(QualifiedName, column: String)
     /// A column becomes generated, or its expression changes: dropped and added again as declared. The
     /// values of a generated column are derived, so only `wasGenerated: false` loses data.
     case rebuildGeneratedColumn(QualifiedName, Column, wasGenerated: Bool)
+    /// The sequence of a serial or identity column: renamed and its options set (both sides resolved).
+    case alterSequence(QualifiedName, column: String, from: SequenceOptions, to: SequenceOptions)
     case dropColumn(QualifiedName, column: String)
 
     var table: QualifiedName? { tableAndColumn.table }
@@ -33,10 +36,10 @@ public enum ColumnChange: ChangeFamily {
         case .renameColumn(let table, _, let column), .setColumnComment(let table, let column, _),
              .alterColumnType(let table, let column, _, _, _), .setDefault(let table, let column, _, _),
              .dropDefault(let table, let column), .setNotNull(let table, let column, _, _),
-             .dropNotNull(let table, let column), .addIdentity(let table, let column, _),
+             .dropNotNull(let table, let column), .addIdentity(let table, let column, _, _),
              .setIdentity(let table, let column, _), .dropIdentity(let table, let column),
-             .dropSerial(let table, let column), .addSerial(let table, let column, _), .dropColumn(let table, let column),
-             .dropExpression(let table, let column):
+             .dropSerial(let table, let column), .addSerial(let table, let column, _, _), .dropColumn(let table, let column),
+             .dropExpression(let table, let column), .alterSequence(let table, let column, _, _):
             return (table, column)
         case .addColumn(let table, let column), .rebuildGeneratedColumn(let table, let column, _):
             return (table, column.name)
@@ -47,7 +50,8 @@ public enum ColumnChange: ChangeFamily {
         switch self {
         case .renameColumn, .addColumn: return .columns
         case .alterColumnType, .setDefault, .dropDefault, .setNotNull, .dropNotNull, .addIdentity, .setIdentity,
-             .dropIdentity, .dropSerial, .addSerial, .setColumnComment, .dropExpression, .rebuildGeneratedColumn:
+             .dropIdentity, .dropSerial, .addSerial, .setColumnComment, .dropExpression, .rebuildGeneratedColumn,
+             .alterSequence:
             return .columnChanges
         case .dropColumn: return .drops
         }
@@ -58,7 +62,7 @@ public enum ColumnChange: ChangeFamily {
         case .dropColumn: return 2
         case .renameColumn, .setColumnComment, .addColumn, .alterColumnType, .setDefault, .dropDefault, .setNotNull,
              .dropNotNull, .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression,
-             .rebuildGeneratedColumn:
+             .rebuildGeneratedColumn, .alterSequence:
             return 0
         }
     }
@@ -67,7 +71,7 @@ public enum ColumnChange: ChangeFamily {
         switch self {
         case .addColumn, .addIdentity, .addSerial: return .add
         case .renameColumn, .setColumnComment, .alterColumnType, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
-             .setIdentity, .dropIdentity, .dropSerial, .dropExpression, .rebuildGeneratedColumn:
+             .setIdentity, .dropIdentity, .dropSerial, .dropExpression, .rebuildGeneratedColumn, .alterSequence:
             return .change
         case .dropColumn: return .remove
         }
@@ -79,7 +83,7 @@ public enum ColumnChange: ChangeFamily {
         case .dropColumn: return true
         case .rebuildGeneratedColumn(_, _, let wasGenerated): return !wasGenerated
         case .renameColumn, .setColumnComment, .addColumn, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
-             .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression:
+             .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression, .alterSequence:
             return false
         }
     }
@@ -103,6 +107,7 @@ public enum ColumnChange: ChangeFamily {
         case .addSerial: return "add_serial"
         case .dropExpression: return "drop_expression"
         case .rebuildGeneratedColumn: return "rebuild_generated_column"
+        case .alterSequence: return "alter_sequence"
         case .dropColumn: return "drop_column"
         }
     }
@@ -123,12 +128,14 @@ public enum ColumnChange: ChangeFamily {
         case .setNotNull(_, _, let backfill, _):
             return "make \(column) NOT NULL" + (backfill.map { " (NULLs become \($0))" } ?? "")
         case .dropNotNull: return "make \(column) nullable"
-        case .addIdentity(_, _, let kind): return "make \(column) an identity (\(kind.sql))"
+        case .addIdentity(_, _, let kind, _): return "make \(column) an identity (\(kind.sql))"
         case .setIdentity(_, _, let kind): return "make identity \(column) GENERATED \(kind.sql)"
         case .dropIdentity: return "drop identity of \(column)"
         case .dropSerial: return "make \(column) a plain column (drop its serial default and owned sequence)"
         case .addSerial: return "make \(column) serial (a sequence continuing after its highest value)"
         case .dropExpression: return "make \(column) a plain column (keeps its generated values)"
+        case .alterSequence(_, _, let from, let to):
+            return "change the sequence of \(column): " + Self.sequenceDifferences(from: from, to: to)
         case .rebuildGeneratedColumn(_, let definition, let wasGenerated):
             return "\(wasGenerated ? "rebuild" : "replace") \(column) as GENERATED ALWAYS AS "
                 + "(\(definition.generated?.expression ?? "")) (drop and add the column"
@@ -152,6 +159,8 @@ public enum ColumnChange: ChangeFamily {
         case .dropSerial: return "column \(object) is serial, the file declares a plain column"
         case .addSerial: return "column \(object) is not serial, the file declares it serial"
         case .dropExpression: return "column \(object) is generated, the file declares a plain column"
+        case .alterSequence(_, _, let from, let to):
+            return "sequence of column \(object) differs from the file: " + Self.sequenceDifferences(from: from, to: to)
         case .rebuildGeneratedColumn(_, _, let wasGenerated):
             return wasGenerated ? "generation expression of column \(object) differs from the file"
                 : "column \(object) is not generated, the file declares it generated"
@@ -175,12 +184,13 @@ public enum ColumnChange: ChangeFamily {
         case .addColumn(_, let column):
             guard let backfill = column.backfill, !column.isNullable, column.defaultValue == nil,
                   column.identity == nil, !column.isSerial else {
-                return ["\(alter) ADD COLUMN IF NOT EXISTS \(SQLRenderer.columnDefinition(column))"]
+                return ["\(alter) ADD COLUMN IF NOT EXISTS \(SQLRenderer.columnDefinition(column, schema: table.schema))"]
+                    + SQLRenderer.serialSequenceAdjustments(table, column)
             }
             // Existing rows get the backfill value, then the column becomes NOT NULL.
             var nullable = column
             nullable.isNullable = true
-            return ["\(alter) ADD COLUMN IF NOT EXISTS \(SQLRenderer.columnDefinition(nullable))",
+            return ["\(alter) ADD COLUMN IF NOT EXISTS \(SQLRenderer.columnDefinition(nullable, schema: table.schema))",
                     SQLRenderer.backfillUpdate(table, column: column.name, value: backfill, type: column.type),
                     "\(alterColumn) SET NOT NULL"]
         case .alterColumnType(_, _, _, let to, _):
@@ -195,12 +205,13 @@ public enum ColumnChange: ChangeFamily {
                     "\(alterColumn) SET NOT NULL"]
         case .dropNotNull:
             return ["\(alterColumn) DROP NOT NULL"]
-        case .addIdentity(_, _, let kind):
+        case .addIdentity(_, _, let kind, let sequence):
             let condition = "EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = \(SQLRenderer.regclass(table)) "
                 + "AND attname = \(SQL.literal(name)) AND attidentity <> '')"
             // Existing rows keep their values; the identity continues after the highest, so the next insert
             // does not collide.
-            return [SQLRenderer.guarded(unless: condition, "\(alterColumn) ADD GENERATED \(kind.sql) AS IDENTITY"),
+            let options = SQLRenderer.identityOptions(sequence, schema: table.schema).map { " (\($0))" } ?? ""
+            return [SQLRenderer.guarded(unless: condition, "\(alterColumn) ADD GENERATED \(kind.sql) AS IDENTITY\(options)"),
                     SQLRenderer.restartAfterMaximum(table, column: name,
                                                     sequence: SQLRenderer.serialSequenceLookup(table, column: name))]
         case .setIdentity(_, _, let kind):
@@ -220,11 +231,14 @@ public enum ColumnChange: ChangeFamily {
                 """
             return [SQLRenderer.doBlock(body, declaring: "sequence_name text := "
                 + SQLRenderer.serialSequenceLookup(table, column: name))]
-        case .addSerial(_, _, let type):
-            let sequence = QualifiedName(schema: table.schema,
-                                         name: DefaultNames.sequence(table: table.name, column: name))
+        case .addSerial(_, _, let type, let options):
+            let resolved = (options ?? SequenceOptions()).resolved(table: table, column: name, columnType: type)
+            let sequence = QualifiedName(schema: table.schema, name: resolved.name ?? "")
             let owner = "\(SQL.qualified(table)).\(SQL.identifier(name))"
-            return ["CREATE SEQUENCE IF NOT EXISTS \(SQL.qualified(sequence)) AS \(type) OWNED BY \(owner)",
+            // Only the options that are not the defaults, as a person would write them.
+            let clauses = options?.minimized(table: table, column: name, columnType: type)?.clauses ?? ""
+            return ["CREATE SEQUENCE IF NOT EXISTS \(SQL.qualified(sequence)) AS \(resolved.type ?? type) "
+                        + (clauses.isEmpty ? "" : clauses + " ") + "OWNED BY \(owner)",
                     "\(alterColumn) SET DEFAULT pg_catalog.nextval(\(SQL.literal(SQL.qualified(sequence)))::regclass)",
                     SQLRenderer.restartAfterMaximum(table, column: name, sequence: SQL.literal(SQL.qualified(sequence)))]
         case .dropColumn:
@@ -232,9 +246,11 @@ public enum ColumnChange: ChangeFamily {
         case .dropExpression:
             // IF EXISTS: a no-op on a column that is no longer generated.
             return ["\(alterColumn) DROP EXPRESSION IF EXISTS"]
+        case .alterSequence(_, _, let from, let to):
+            return SQLRenderer.alterSequence(table, from: from, to: to)
         case .rebuildGeneratedColumn(_, let column, _):
             return ["\(alter) DROP COLUMN IF EXISTS \(SQL.identifier(name))",
-                    "\(alter) ADD COLUMN \(SQLRenderer.columnDefinition(column))"]
+                    "\(alter) ADD COLUMN \(SQLRenderer.columnDefinition(column, schema: table.schema))"]
         }
     }
 
@@ -244,6 +260,7 @@ public enum ColumnChange: ChangeFamily {
         case .renameColumn, .setDefault, .dropDefault, .dropNotNull, .setIdentity, .dropIdentity, .dropSerial, .addSerial,
              .dropExpression:
             return [.accessExclusiveLock]
+        case .alterSequence: return []
         case .rebuildGeneratedColumn(_, let column, let wasGenerated):
             let computing: [Hazard] = column.generated?.isStored == false ? [] : [.rewritesTable]
             return [.accessExclusiveLock] + computing + (wasGenerated ? [] : [.deletesData])
@@ -288,7 +305,7 @@ public enum ColumnChange: ChangeFamily {
             }
         case .renameColumn, .setColumnComment, .addColumn, .alterColumnType, .setDefault, .dropDefault, .setNotNull,
              .dropNotNull, .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropColumn,
-             .dropExpression, .rebuildGeneratedColumn:
+             .dropExpression, .rebuildGeneratedColumn, .alterSequence:
             return nil
         }
     }
@@ -300,10 +317,29 @@ public enum ColumnChange: ChangeFamily {
         case .rebuildGeneratedColumn(let table, let column, _):
             return DependentsProbe(table: table, column: column.name)
         case .renameColumn, .setColumnComment, .addColumn, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
-             .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression:
+             .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression, .alterSequence:
             return nil
         }
     }
 
     var privilege: PrivilegeNeed { .ownership(tableAndColumn.table) }
+}
+
+extension ColumnChange {
+    /// `name a → b, START WITH 1 → 1000`: the options of two resolved sequences that differ.
+    static func sequenceDifferences(from: SequenceOptions, to: SequenceOptions) -> String {
+        func describe(_ value: Int64?) -> String { value.map(String.init) ?? "default" }
+        var parts: [String] = []
+        if from.name != to.name { parts.append("name \(from.name ?? "") → \(to.name ?? "")") }
+        if from.type != to.type { parts.append("AS \(from.type ?? "") → \(to.type ?? "")") }
+        if from.start != to.start { parts.append("START WITH \(describe(from.start)) → \(describe(to.start))") }
+        if from.increment != to.increment {
+            parts.append("INCREMENT BY \(describe(from.increment)) → \(describe(to.increment))")
+        }
+        if from.minValue != to.minValue { parts.append("MINVALUE \(describe(from.minValue)) → \(describe(to.minValue))") }
+        if from.maxValue != to.maxValue { parts.append("MAXVALUE \(describe(from.maxValue)) → \(describe(to.maxValue))") }
+        if from.cache != to.cache { parts.append("CACHE \(describe(from.cache)) → \(describe(to.cache))") }
+        if from.cycle != to.cycle { parts.append(to.cycle ? "CYCLE" : "NO CYCLE") }
+        return parts.joined(separator: ", ")
+    }
 }

@@ -111,6 +111,7 @@ public enum TableChange: ChangeFamily {
             return statements
         case .createTable(let table, let inlineForeignKeys):
             var statements = [SQLRenderer.createTable(table, inlineForeignKeys: inlineForeignKeys)]
+            for column in table.columns { statements += SQLRenderer.serialSequenceAdjustments(table.name, column) }
             if let comment = table.comment {
                 statements.append("COMMENT ON TABLE \(SQL.qualified(table.name)) IS \(SQL.literal(comment))")
             }

@@ -314,10 +314,20 @@ struct TableDiffer {
                                                        : .column(.setNotNull(name, column: column.name, backfill: column.backfill, type: column.type))))
         }
         if case .some(let kind) = canonical.identity, live.identity == nil {
-            changes.append(Change(.column(.addIdentity(name, column: column.name, kind))))
+            changes.append(Change(.column(.addIdentity(name, column: column.name, kind, sequence: column.sequence))))
         }
         if canonical.isSerial, !live.isSerial {
-            changes.append(Change(.column(.addSerial(name, column: column.name, type: canonical.type))))
+            changes.append(Change(.column(.addSerial(name, column: column.name, type: canonical.type, column.sequence))))
+        }
+        // The same kind of sequence on both sides: its name and options (defaults filled in on both).
+        if canonical.identity != nil && live.identity != nil || canonical.isSerial && live.isSerial {
+            let declared = (column.sequence ?? SequenceOptions()).resolved(table: name, column: column.name,
+                                                                           columnType: canonical.type)
+            let current = (live.sequence ?? SequenceOptions()).resolved(table: name, column: column.name,
+                                                                        columnType: live.type)
+            if declared != current {
+                changes.append(Change(.column(.alterSequence(name, column: column.name, from: current, to: declared))))
+            }
         }
         if column.comment != live.comment {
             changes.append(Change(.column(.setColumnComment(name, column: column.name, column.comment))))

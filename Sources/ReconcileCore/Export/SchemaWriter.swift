@@ -40,7 +40,7 @@ public enum SchemaWriter {
         }
         out += table.columns.isEmpty ? "    columns: {}\n" : "    columns:\n"
         for column in table.columns {
-            out += "      \(YAMLText.string(column.name)): { \(columnFields(column).joined(separator: ", ")) }\n"
+            out += "      \(YAMLText.string(column.name)): { \(columnFields(column, of: table.name).joined(separator: ", ")) }\n"
         }
         let tableName = table.name.name
         if let key = table.primaryKey {
@@ -124,9 +124,21 @@ public enum SchemaWriter {
         return out
     }
 
-    static func columnFields(_ column: Column) -> [String] {
+    static func columnFields(_ column: Column, of table: QualifiedName) -> [String] {
         var fields = ["type: \(YAMLText.string(column.isSerial ? SQLRenderer.serialType(column.type) : column.type))"]
         if let identity = column.identity { fields.append("identity: \(identity.rawValue)") }
+        if let sequence = column.sequence?.minimized(table: table, column: column.name, columnType: column.type) {
+            var options: [String] = []
+            if let name = sequence.name { options.append("name: \(YAMLText.string(name))") }
+            if let type = sequence.type { options.append("type: \(type)") }
+            if let start = sequence.start { options.append("start: \(start)") }
+            if let increment = sequence.increment { options.append("increment: \(increment)") }
+            if let minValue = sequence.minValue { options.append("min_value: \(minValue)") }
+            if let maxValue = sequence.maxValue { options.append("max_value: \(maxValue)") }
+            if let cache = sequence.cache { options.append("cache: \(cache)") }
+            if sequence.cycle { options.append("cycle: true") }
+            fields.append("sequence: { \(options.joined(separator: ", ")) }")
+        }
         if let generated = column.generated {
             fields.append(generated.isStored ? "generated: \(YAMLText.quoted(generated.expression))"
                           : "generated: { expression: \(YAMLText.quoted(generated.expression)), virtual: true }")

@@ -20,8 +20,9 @@ final class SchemaBuilder {
                             "comment", "renamed_from"]
     static let columnKeys = ["type", "nullable", "default", "default_sql", "identity", "primary_key", "unique",
                              "references", "on_delete", "on_update", "check", "comment", "renamed_from", "backfill",
-                             "generated"]
+                             "generated", "sequence"]
     static let generatedKeys = ["expression", "virtual"]
+    static let sequenceKeys = ["name", "type", "start", "increment", "min_value", "max_value", "cache", "cycle"]
     static let deferralKeys = ["deferrable", "initially_deferred"]
     static let foreignKeyKeys = ["name", "columns", "references", "on_delete", "on_update", "match", "not_valid"]
         + deferralKeys
@@ -227,6 +228,7 @@ final class SchemaBuilder {
             var hasDefault = false
             var defaultKeys: [Node] = []
             var nullableMark: Mark?
+            var sequenceKey: Node?
             for (key, keyNode, value) in entries {
                 switch key {
                 case "type":
@@ -287,6 +289,9 @@ final class SchemaBuilder {
                         if literal == .null { reader.error("backfill of \(what) must be a value, not null", at: value) }
                         column.backfill = literal
                     }
+                case "sequence":
+                    column.sequence = parseSequence(value, "sequence of \(what)")
+                    sequenceKey = keyNode
                 case "generated":
                     column.generated = parseGenerated(value, "generated of \(what)")
                     if column.generated != nil { defaultKeys.append(keyNode) }
@@ -302,6 +307,9 @@ final class SchemaBuilder {
                 let keys = ["default", "default_sql", "generated"].filter { key in entries.contains { $0.key == key } }
                     .map { "'\($0)'" }
                 reader.error("\(what) has both \(keys.joined(separator: " and ")); keep one", at: defaultKeys[1])
+            }
+            if let sequenceKey, column.identity == nil, !column.isSerial {
+                reader.error("\(what) has a 'sequence' but is neither serial nor an identity column", at: sequenceKey)
             }
             if column.generated != nil, column.identity != nil || column.isSerial {
                 reader.error("\(what) is generated, so it cannot also be an identity or serial column", at: keyNode)
@@ -416,6 +424,42 @@ final class SchemaBuilder {
             } catch {}
         }
         return partitions.sorted { $0.name < $1.name }
+    }
+
+    /// `sequence: { name: ..., type: bigint, start: 1000, increment: 1, min_value, max_value, cache, cycle }`.
+    private func parseSequence(_ node: Node, _ what: String) -> SequenceOptions? {
+        guard let mapping = reader.mapping(node, what) else { return nil }
+        var options = SequenceOptions()
+        for (key, _, value) in reader.entries(mapping, allowed: Self.sequenceKeys, what) {
+            func number() -> Int64? {
+                guard let text = reader.string(value, "\(key) of \(what)") else { return nil }
+                guard let number = Int64(text) else {
+                    reader.error("\(key) of \(what) must be a whole number, not '\(text)'", at: value)
+                    return nil
+                }
+                return number
+            }
+            switch key {
+            case "name":
+                options.name = reader.string(value, "name of \(what)")
+                if let name = options.name { checkIdentifierLength(name, "sequence", at: value) }
+            case "type":
+                guard let text = reader.string(value, "type of \(what)") else { continue }
+                let type = SequenceOptions.integerType(text)
+                if type != text.lowercased() && !["int2", "int4", "int8"].contains(text.lowercased()) {
+                    reader.error("type of \(what) must be smallint, integer or bigint, not '\(text)'", at: value)
+                }
+                options.type = type
+            case "start": options.start = number()
+            case "increment": options.increment = number()
+            case "min_value": options.minValue = number()
+            case "max_value": options.maxValue = number()
+            case "cache": options.cache = number()
+            case "cycle": options.cycle = reader.bool(value, "cycle of \(what)") ?? false
+            default: break
+            }
+        }
+        return options
     }
 
     /// `generated: expression` (STORED), or `generated: { expression: ..., virtual: true }`.

@@ -43,10 +43,13 @@ public struct Column: Hashable, Sendable {
     public var backfill: Literal?
     /// A generated column has no default, identity or sequence: its value is computed.
     public var generated: GeneratedColumn?
+    /// The sequence of a serial or identity column, where it differs from PostgreSQL's defaults.
+    public var sequence: SequenceOptions?
 
     public init(name: String, type: String, isNullable: Bool = true, defaultValue: ColumnDefault? = nil,
                 identity: IdentityKind? = nil, isSerial: Bool = false, comment: String? = nil,
-                renamedFrom: String? = nil, backfill: Literal? = nil, generated: GeneratedColumn? = nil) {
+                renamedFrom: String? = nil, backfill: Literal? = nil, generated: GeneratedColumn? = nil,
+                sequence: SequenceOptions? = nil) {
         self.name = name
         self.type = type
         self.isNullable = isNullable
@@ -57,6 +60,7 @@ public struct Column: Hashable, Sendable {
         self.renamedFrom = renamedFrom
         self.backfill = backfill
         self.generated = generated
+        self.sequence = sequence
     }
 
     /// NOT NULL with nothing that fills it: an insert must give a value, and existing rows need a backfill

@@ -5,7 +5,7 @@ public enum SQLRenderer {
     // MARK: - Tables and columns
 
     static func createTable(_ table: Table, inlineForeignKeys: [ForeignKey]) -> String {
-        var lines = table.columns.map(columnDefinition)
+        var lines = table.columns.map { columnDefinition($0, schema: table.name.schema) }
         if let key = table.primaryKey {
             lines.append("CONSTRAINT \(SQL.identifier(key.name)) \(primaryKeyClause(key))")
         }
@@ -27,13 +27,52 @@ public enum SQLRenderer {
         parameters.map { "\($0.name)=\(SQL.literal($0.value))" }.joined(separator: ", ")
     }
 
-    public static func columnDefinition(_ column: Column) -> String {
+    /// `schema`: the table's, where an identity's own sequence name goes.
+    public static func columnDefinition(_ column: Column, schema: String) -> String {
         var text = "\(SQL.identifier(column.name)) \(column.isSerial ? serialType(column.type) : column.type)"
-        if let identity = column.identity { text += " GENERATED \(identity.sql) AS IDENTITY" }
+        if let identity = column.identity {
+            text += " GENERATED \(identity.sql) AS IDENTITY"
+            if let options = identityOptions(column.sequence, schema: schema) { text += " (\(options))" }
+        }
         if let generated = column.generated { text += " \(generated.sql)" }
         if let value = column.defaultValue { text += " DEFAULT \(defaultSQL(value, type: column.type))" }
         if !column.isNullable, column.identity == nil, !column.isSerial { text += " NOT NULL" }
         return text
+    }
+
+    /// `SEQUENCE NAME "s"."n" START WITH 1000 ...` for an identity column whose sequence is not the default.
+    static func identityOptions(_ sequence: SequenceOptions?, schema: String) -> String? {
+        guard let sequence else { return nil }
+        var parts: [String] = []
+        if let name = sequence.name { parts.append("SEQUENCE NAME \(SQL.qualified(QualifiedName(schema: schema, name: name)))") }
+        if let type = sequence.type { parts.append("AS \(type)") }
+        if !sequence.clauses.isEmpty { parts.append(sequence.clauses) }
+        return parts.isEmpty ? nil : parts.joined(separator: " ")
+    }
+
+    /// A new serial column's sequence brought to its declared name and options: PostgreSQL creates it with
+    /// the default name, as integer (bigint for bigserial), starting at 1.
+    static func serialSequenceAdjustments(_ table: QualifiedName, _ column: Column) -> [String] {
+        guard column.isSerial, let sequence = column.sequence else { return [] }
+        let defaults = SequenceOptions().resolved(table: table, column: column.name, columnType: column.type)
+        let declared = sequence.resolved(table: table, column: column.name, columnType: column.type)
+        return alterSequence(table, from: defaults, to: declared) + ["ALTER SEQUENCE "
+            + "\(SQL.qualified(QualifiedName(schema: table.schema, name: declared.name ?? ""))) RESTART"]
+    }
+
+    /// Renames the sequence if its name differs, then sets every option (`from` and `to` are resolved).
+    static func alterSequence(_ table: QualifiedName, from: SequenceOptions, to: SequenceOptions) -> [String] {
+        let old = QualifiedName(schema: table.schema, name: from.name ?? "")
+        let new = QualifiedName(schema: table.schema, name: to.name ?? "")
+        var statements: [String] = []
+        if old != new {
+            statements.append("ALTER SEQUENCE IF EXISTS \(SQL.qualified(old)) RENAME TO \(SQL.identifier(new.name))")
+        }
+        var options = to
+        options.name = nil
+        statements.append("ALTER SEQUENCE \(SQL.qualified(new)) AS \(to.type ?? "integer") \(options.clauses)"
+            + (to.cycle ? "" : " NO CYCLE"))
+        return statements
     }
 
     static func serialType(_ integerType: String) -> String {
