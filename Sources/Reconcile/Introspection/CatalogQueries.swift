@@ -114,6 +114,11 @@ enum CatalogQueries {
                          AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a'
                    ) AS owns_sequence,
                    cd.description AS comment,
+                   -- A collation other than the type's default (format_type does not print it); by name, for
+                   -- those of pg_catalog (`C`, `POSIX`, `en_US.utf8`, ICU ones).
+                   (SELECT co.collname FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
+                    WHERE co.oid = a.attcollation AND a.attcollation <> ty.typcollation
+                      AND co.collnamespace = 'pg_catalog'::regnamespace) AS collation,
                    sq.relname AS sequence_name, sq.type AS sequence_type, sq.seqstart AS sequence_start,
                    sq.seqincrement AS sequence_increment, sq.seqmin AS sequence_min, sq.seqmax AS sequence_max,
                    sq.seqcache AS sequence_cache, sq.seqcycle AS sequence_cycle
@@ -185,7 +190,7 @@ enum CatalogQueries {
             SELECT scope.nspname, scope.relname, o.kind, o.name, o.detail
             FROM scope
             JOIN LATERAL (
-                -- A collation other than the type's default: format_type does not print it.
+                -- A collation of a user's schema (those of pg_catalog are declared as `collation:`).
                 SELECT 'collation' AS kind, a.attname::text AS name,
                        pg_catalog.format('%I.%I', cn.nspname, co.collname) AS detail
                 FROM pg_catalog.pg_attribute a
@@ -193,7 +198,7 @@ enum CatalogQueries {
                 JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
                 JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
                 WHERE a.attrelid = scope.oid AND a.attnum > 0 AND NOT a.attisdropped
-                  AND a.attcollation <> t.typcollation
+                  AND a.attcollation <> t.typcollation AND cn.nspname <> 'pg_catalog'
                 UNION ALL
                 -- Domains, composite and range types of users (arrays through their element type): the schema
                 -- file declares enum types only, and extensions bring their own.

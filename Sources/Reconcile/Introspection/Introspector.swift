@@ -80,6 +80,7 @@ struct Introspector {
         let isSerial = row.bool("owns_sequence") && (defaultExpression?.hasPrefix("nextval(") ?? false)
         var column = Column(name: row["name"] ?? "", type: row["type"] ?? "", isNullable: !row.bool("not_null"),
                             defaultValue: nil, identity: identity, isSerial: isSerial, comment: row["comment"])
+        column.collation = row["collation"]
         if identity != nil || isSerial, let name = row["sequence_name"] {
             column.sequence = SequenceOptions(
                 name: name, type: row["sequence_type"], start: row["sequence_start"].flatMap { Int64($0) },

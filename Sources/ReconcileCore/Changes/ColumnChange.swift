@@ -24,6 +24,8 @@ public enum ColumnChange: ChangeFamily {
     /// A column becomes generated, or its expression changes: dropped and added again as declared. The
     /// values of a generated column are derived, so only `wasGenerated: false` loses data.
     case rebuildGeneratedColumn(QualifiedName, Column, wasGenerated: Bool)
+    /// The column's collation (nil: its type's default); the type is restated, as ALTER needs it.
+    case setCollation(QualifiedName, column: String, type: String, collation: String?)
     /// The sequence of a serial or identity column: renamed and its options set (both sides resolved).
     case alterSequence(QualifiedName, column: String, from: SequenceOptions, to: SequenceOptions)
     case dropColumn(QualifiedName, column: String)
@@ -39,7 +41,8 @@ public enum ColumnChange: ChangeFamily {
              .dropNotNull(let table, let column), .addIdentity(let table, let column, _, _),
              .setIdentity(let table, let column, _), .dropIdentity(let table, let column),
              .dropSerial(let table, let column), .addSerial(let table, let column, _, _), .dropColumn(let table, let column),
-             .dropExpression(let table, let column), .alterSequence(let table, let column, _, _):
+             .dropExpression(let table, let column), .alterSequence(let table, let column, _, _),
+             .setCollation(let table, let column, _, _):
             return (table, column)
         case .addColumn(let table, let column), .rebuildGeneratedColumn(let table, let column, _):
             return (table, column.name)
@@ -51,7 +54,7 @@ public enum ColumnChange: ChangeFamily {
         case .renameColumn, .addColumn: return .columns
         case .alterColumnType, .setDefault, .dropDefault, .setNotNull, .dropNotNull, .addIdentity, .setIdentity,
              .dropIdentity, .dropSerial, .addSerial, .setColumnComment, .dropExpression, .rebuildGeneratedColumn,
-             .alterSequence:
+             .alterSequence, .setCollation:
             return .columnChanges
         case .dropColumn: return .drops
         }
@@ -62,7 +65,7 @@ public enum ColumnChange: ChangeFamily {
         case .dropColumn: return 2
         case .renameColumn, .setColumnComment, .addColumn, .alterColumnType, .setDefault, .dropDefault, .setNotNull,
              .dropNotNull, .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression,
-             .rebuildGeneratedColumn, .alterSequence:
+             .rebuildGeneratedColumn, .alterSequence, .setCollation:
             return 0
         }
     }
@@ -71,7 +74,8 @@ public enum ColumnChange: ChangeFamily {
         switch self {
         case .addColumn, .addIdentity, .addSerial: return .add
         case .renameColumn, .setColumnComment, .alterColumnType, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
-             .setIdentity, .dropIdentity, .dropSerial, .dropExpression, .rebuildGeneratedColumn, .alterSequence:
+             .setIdentity, .dropIdentity, .dropSerial, .dropExpression, .rebuildGeneratedColumn, .alterSequence,
+             .setCollation:
             return .change
         case .dropColumn: return .remove
         }
@@ -83,7 +87,8 @@ public enum ColumnChange: ChangeFamily {
         case .dropColumn: return true
         case .rebuildGeneratedColumn(_, _, let wasGenerated): return !wasGenerated
         case .renameColumn, .setColumnComment, .addColumn, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
-             .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression, .alterSequence:
+             .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression, .alterSequence,
+             .setCollation:
             return false
         }
     }
@@ -108,6 +113,7 @@ public enum ColumnChange: ChangeFamily {
         case .dropExpression: return "drop_expression"
         case .rebuildGeneratedColumn: return "rebuild_generated_column"
         case .alterSequence: return "alter_sequence"
+        case .setCollation: return "set_collation"
         case .dropColumn: return "drop_column"
         }
     }
@@ -134,6 +140,9 @@ public enum ColumnChange: ChangeFamily {
         case .dropSerial: return "make \(column) a plain column (drop its serial default and owned sequence)"
         case .addSerial: return "make \(column) serial (a sequence continuing after its highest value)"
         case .dropExpression: return "make \(column) a plain column (keeps its generated values)"
+        case .setCollation(_, _, _, let collation):
+            return collation.map { "set the collation of \(column) to \(SQL.displayIdentifier($0))" }
+                ?? "reset the collation of \(column) to its type's default"
         case .alterSequence(_, _, let from, let to):
             return "change the sequence of \(column): " + Self.sequenceDifferences(from: from, to: to)
         case .rebuildGeneratedColumn(_, let definition, let wasGenerated):
@@ -159,6 +168,7 @@ public enum ColumnChange: ChangeFamily {
         case .dropSerial: return "column \(object) is serial, the file declares a plain column"
         case .addSerial: return "column \(object) is not serial, the file declares it serial"
         case .dropExpression: return "column \(object) is generated, the file declares a plain column"
+        case .setCollation: return "collation of column \(object) differs from the file"
         case .alterSequence(_, _, let from, let to):
             return "sequence of column \(object) differs from the file: " + Self.sequenceDifferences(from: from, to: to)
         case .rebuildGeneratedColumn(_, _, let wasGenerated):
@@ -248,6 +258,10 @@ public enum ColumnChange: ChangeFamily {
             return ["\(alterColumn) DROP EXPRESSION IF EXISTS"]
         case .alterSequence(_, _, let from, let to):
             return SQLRenderer.alterSequence(table, from: from, to: to)
+        case .setCollation(_, _, let type, let collation):
+            // "default" is the type's own collation; ALTER TYPE rebuilds the column's indexes.
+            let target = collation.map(SQLRenderer.collationName) ?? "pg_catalog.\"default\""
+            return ["\(alterColumn) TYPE \(type) COLLATE \(target)"]
         case .rebuildGeneratedColumn(_, let column, _):
             return ["\(alter) DROP COLUMN IF EXISTS \(SQL.identifier(name))",
                     "\(alter) ADD COLUMN \(SQLRenderer.columnDefinition(column, schema: table.schema))"]
@@ -261,6 +275,7 @@ public enum ColumnChange: ChangeFamily {
              .dropExpression:
             return [.accessExclusiveLock]
         case .alterSequence: return []
+        case .setCollation: return [.accessExclusiveLock, .rewritesTable]
         case .rebuildGeneratedColumn(_, let column, let wasGenerated):
             let computing: [Hazard] = column.generated?.isStored == false ? [] : [.rewritesTable]
             return [.accessExclusiveLock] + computing + (wasGenerated ? [] : [.deletesData])
@@ -305,7 +320,7 @@ public enum ColumnChange: ChangeFamily {
             }
         case .renameColumn, .setColumnComment, .addColumn, .alterColumnType, .setDefault, .dropDefault, .setNotNull,
              .dropNotNull, .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropColumn,
-             .dropExpression, .rebuildGeneratedColumn, .alterSequence:
+             .dropExpression, .rebuildGeneratedColumn, .alterSequence, .setCollation:
             return nil
         }
     }
@@ -317,7 +332,8 @@ public enum ColumnChange: ChangeFamily {
         case .rebuildGeneratedColumn(let table, let column, _):
             return DependentsProbe(table: table, column: column.name)
         case .renameColumn, .setColumnComment, .addColumn, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
-             .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression, .alterSequence:
+             .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression, .alterSequence,
+             .setCollation:
             return nil
         }
     }

@@ -17,7 +17,7 @@ public enum CatalogSpelling {
         for index in canonical.columns.indices {
             let column = canonical.columns[index]
             guard let liveColumn = live.column(column.name) ?? column.renamedFrom.flatMap(live.column) else { continue }
-            guard sameType(column.type, liveColumn.type) else { return nil }
+            guard sameType(column.type, liveColumn.type), column.collation == liveColumn.collation else { return nil }
             canonical.columns[index].type = liveColumn.type
             if column.generated != nil || liveColumn.generated != nil {
                 // Only the catalog's own text proves a generation expression equal.

@@ -287,6 +287,11 @@ struct TableDiffer {
             changes.append(Change(.column(.alterColumnType(name, column: column.name, from: live.type, to: column.type,
                                                    lossy: !TypeConversion.isLossless(from: live.type, to: canonical.type)))))
         }
+        // A type change resets the collation to the new type's default: it is set again after it.
+        if canonical.collation != live.collation || typeChanges && canonical.collation != nil {
+            changes.append(Change(.column(.setCollation(name, column: column.name, type: column.type,
+                                                        collation: canonical.collation))))
+        }
         // Order matters to PostgreSQL: a column must lose its default (a serial one, its sequence too) and be
         // NOT NULL before it can become an identity, and must stop being an identity before it can take a default.
         if live.isSerial, !canonical.isSerial { changes.append(Change(.column(.dropSerial(name, column: column.name)))) }

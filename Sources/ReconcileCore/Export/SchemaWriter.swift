@@ -126,6 +126,7 @@ public enum SchemaWriter {
 
     static func columnFields(_ column: Column, of table: QualifiedName) -> [String] {
         var fields = ["type: \(YAMLText.string(column.isSerial ? SQLRenderer.serialType(column.type) : column.type))"]
+        if let collation = column.collation { fields.append("collation: \(YAMLText.string(collation))") }
         if let identity = column.identity { fields.append("identity: \(identity.rawValue)") }
         if let sequence = column.sequence?.minimized(table: table, column: column.name, columnType: column.type) {
             var options: [String] = []

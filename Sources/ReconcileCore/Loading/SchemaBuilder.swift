@@ -20,7 +20,7 @@ final class SchemaBuilder {
                             "comment", "renamed_from"]
     static let columnKeys = ["type", "nullable", "default", "default_sql", "identity", "primary_key", "unique",
                              "references", "on_delete", "on_update", "check", "comment", "renamed_from", "backfill",
-                             "generated", "sequence"]
+                             "generated", "sequence", "collation"]
     static let generatedKeys = ["expression", "virtual"]
     static let sequenceKeys = ["name", "type", "start", "increment", "min_value", "max_value", "cache", "cycle"]
     static let deferralKeys = ["deferrable", "initially_deferred"]
@@ -289,6 +289,8 @@ final class SchemaBuilder {
                         if literal == .null { reader.error("backfill of \(what) must be a value, not null", at: value) }
                         column.backfill = literal
                     }
+                case "collation":
+                    column.collation = reader.string(value, "collation of \(what)")
                 case "sequence":
                     column.sequence = parseSequence(value, "sequence of \(what)")
                     sequenceKey = keyNode

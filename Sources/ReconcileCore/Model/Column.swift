@@ -45,6 +45,8 @@ public struct Column: Hashable, Sendable {
     public var generated: GeneratedColumn?
     /// The sequence of a serial or identity column, where it differs from PostgreSQL's defaults.
     public var sequence: SequenceOptions?
+    /// `COLLATE "C"`: a collation of pg_catalog other than the type's default, by name.
+    public var collation: String?
 
     public init(name: String, type: String, isNullable: Bool = true, defaultValue: ColumnDefault? = nil,
                 identity: IdentityKind? = nil, isSerial: Bool = false, comment: String? = nil,

@@ -30,6 +30,7 @@ public enum SQLRenderer {
     /// `schema`: the table's, where an identity's own sequence name goes.
     public static func columnDefinition(_ column: Column, schema: String) -> String {
         var text = "\(SQL.identifier(column.name)) \(column.isSerial ? serialType(column.type) : column.type)"
+        if let collation = column.collation { text += " COLLATE \(collationName(collation))" }
         if let identity = column.identity {
             text += " GENERATED \(identity.sql) AS IDENTITY"
             if let options = identityOptions(column.sequence, schema: schema) { text += " (\(options))" }
@@ -74,6 +75,9 @@ public enum SQLRenderer {
             + (to.cycle ? "" : " NO CYCLE"))
         return statements
     }
+
+    /// A collation of pg_catalog, qualified so that no schema of the search path can shadow it.
+    static func collationName(_ name: String) -> String { "pg_catalog.\(SQL.identifier(name))" }
 
     static func serialType(_ integerType: String) -> String {
         switch integerType {
