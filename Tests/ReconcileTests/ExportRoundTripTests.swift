@@ -851,7 +851,8 @@ final class ExportRoundTripTests: XCTestCase {
 
     /// PostgreSQL keeps `DEFAULT NULL` where a length or precision coercion wraps the NULL, and pg_dump writes
     /// `DEFAULT NULL::character varying`; either reads back as `NULL::<type>`. It means no default: a file
-    /// that declares none (or `default: null`) is in sync, and the export writes no default.
+    /// that declares none (or `default: null`) is in sync. The export keeps it as written, so a copy's
+    /// pg_dump equals the source's.
     func testDefaultNullIsNoDefault() throws {
         let source = try TestDatabase()
         try source.execute("""
@@ -895,11 +896,15 @@ final class ExportRoundTripTests: XCTestCase {
         XCTAssertEqual(try source.reconciler(declared).apply().executed.map(\.summary), [])
 
         let result = try assertExportRoundTrips(source)
-        for line in ["      name: { type: character varying(20) }", "      code: { type: character(3) }",
-                     "      label: { type: character varying }", "      score: { type: \"numeric(10,2)\" }",
-                     "      email: { type: character varying(100) }"] {
+        for line in ["      name: { type: character varying(20), default_sql: \"NULL::character varying\" }",
+                     "      code: { type: character(3), default_sql: \"NULL::bpchar\" }",
+                     "      label: { type: character varying, default_sql: \"NULL::text\" }",
+                     "      score: { type: \"numeric(10,2)\", default_sql: \"NULL::numeric\" }",
+                     "      email: { type: character varying(100), default_sql: \"NULL::character varying\" }"] {
             XCTAssertTrue(result.yaml.contains(line + "\n"), "export should contain \(line)\n\(result.yaml)")
         }
+        let defaults = "SELECT adnum || ' ' || pg_get_expr(adbin, adrelid) FROM pg_attrdef ORDER BY 1"
+        XCTAssertEqual(try result.copy.column(defaults), try source.column(defaults))
     }
 
     // MARK: - The command line

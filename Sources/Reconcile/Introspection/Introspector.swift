@@ -93,8 +93,8 @@ struct Introspector {
         case "s": column.generated = defaultExpression.map { GeneratedColumn(expression: $0, isStored: true) }
         case "v": column.generated = defaultExpression.map { GeneratedColumn(expression: $0, isStored: false) }
         default:
-            // `DEFAULT NULL` is no default: reading it as one would be drift against a file that declares none.
-            if identity == nil, !isSerial, let defaultExpression, !CatalogText.isNullConstant(defaultExpression) {
+            // A `DEFAULT NULL` is kept, so an export reproduces it; the differ compares it as no default.
+            if identity == nil, !isSerial, let defaultExpression {
                 column.defaultValue = .expression(defaultExpression)
             }
         }

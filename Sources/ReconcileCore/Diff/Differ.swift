@@ -227,6 +227,12 @@ struct TableDiffer {
     let canonical: Table
     let live: Table
 
+    /// `DEFAULT NULL` (`NULL::character varying` in the catalog) means no default: the two compare equal.
+    static func meaning(_ value: ColumnDefault?) -> ColumnDefault? {
+        if case .expression(let text)? = value, CatalogText.isNullConstant(text) { return nil }
+        return value
+    }
+
     func changes() -> [Change] {
         let name = desired.name
         var changes: [Change] = []
@@ -304,7 +310,7 @@ struct TableDiffer {
         // A serial column's default went with `dropSerial`.
         let liveDefault = live.isSerial ? nil : live.defaultValue
         if canonical.identity == nil, !canonical.isSerial,
-           canonical.defaultValue != liveDefault || defaultAcrossTypeChange {
+           Self.meaning(canonical.defaultValue) != Self.meaning(liveDefault) || defaultAcrossTypeChange {
             if let value = column.defaultValue {
                 changes.append(Change(.column(.setDefault(name, column: column.name, value, type: column.type))))
             } else if !defaultAcrossTypeChange {

@@ -51,14 +51,23 @@ public enum SQLRenderer {
         return parts.isEmpty ? nil : parts.joined(separator: " ")
     }
 
-    /// A new serial column's sequence brought to its declared name and options: PostgreSQL creates it with
-    /// the default name, as integer (bigint for bigserial), starting at 1.
+    /// A new serial column's sequence brought to its declared name and options: PostgreSQL creates it as
+    /// integer (bigint for bigserial), starting at 1, named `<table>_<column>_seq` — or `..._seq1` when
+    /// another sequence has that name already (a renamed table's), so it is found by its column.
     static func serialSequenceAdjustments(_ table: QualifiedName, _ column: Column) -> [String] {
         guard column.isSerial, let sequence = column.sequence else { return [] }
-        let defaults = SequenceOptions().resolved(table: table, column: column.name, columnType: column.type)
         let declared = sequence.resolved(table: table, column: column.name, columnType: column.type)
-        return alterSequence(table, from: defaults, to: declared) + ["ALTER SEQUENCE "
-            + "\(SQL.qualified(QualifiedName(schema: table.schema, name: declared.name ?? ""))) RESTART"]
+        let target = QualifiedName(schema: table.schema, name: declared.name ?? "")
+        let rename = doBlock("""
+            IF sequence_name IS DISTINCT FROM pg_catalog.format('%I.%I', \(SQL.literal(target.schema)), \
+            \(SQL.literal(target.name))) THEN
+                    EXECUTE pg_catalog.format('ALTER SEQUENCE %s RENAME TO %I', sequence_name, \(SQL.literal(target.name)));
+                END IF;
+            """, declaring: "sequence_name text := " + serialSequenceLookup(table, column: column.name))
+        var options = declared
+        options.name = nil
+        return [rename, "ALTER SEQUENCE \(SQL.qualified(target)) AS \(declared.type ?? "integer") \(options.clauses)"
+                    + (declared.cycle ? "" : " NO CYCLE") + " RESTART"]
     }
 
     /// Renames the sequence if its name differs, then sets every option (`from` and `to` are resolved).
