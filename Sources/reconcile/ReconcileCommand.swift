@@ -159,6 +159,10 @@ struct ReconcileCommand: ParsableCommand {
                 let seeded = schema.tables.filter { $0.seed != nil }.count
                 Output.out("\(self.schema): valid (\(schema.tables.count) table\(schema.tables.count == 1 ? "" : "s"), \(seeded) seeded)\n")
             }
+        } catch ReconcileError.invalidSchema(let error) {
+            // Diagnostics are already `file:line:column: error: message`, as compilers print them.
+            Output.errorLine(error.description)
+            throw ExitCode(1)
         } catch let error as ReconcileError {
             Output.errorLine("error: " + error.description)
             throw ExitCode(1)

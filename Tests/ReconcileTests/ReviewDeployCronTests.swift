@@ -164,7 +164,13 @@ final class ReviewDeployCronTests: XCTestCase {
         let broken = try writeSchema("version: 1\ntables:\n  t:\n    colums: {}\n")
         let invalid = try CLI.run(["--validate", "--schema", broken])
         XCTAssertEqual(invalid.exitCode, 1)
-        XCTAssertTrue(invalid.stderr.contains("\(broken):4:5: error: unknown key 'colums'"), invalid.stderr)
+        // Compiler style, and nothing before the file name (the first line was once "error: <file>...: error:").
+        XCTAssertTrue(invalid.stderr.hasPrefix("\(broken):4:5: error: unknown key 'colums'"), invalid.stderr)
+        // The commonest YAML slip in a schema file: an unquoted comma inside { }.
+        let comma = try writeSchema("version: 1\ntables:\n  t:\n    columns:\n      a: { type: numeric(10,2) }\n")
+        let commaRun = try CLI.run(["--validate", "--schema", comma])
+        XCTAssertEqual(commaRun.stderr, "\(comma):5:29: error: unknown key '2)' in column public.t.a: inside { }, an "
+                       + "unquoted ',' ends a value; quote a value that holds a comma, as in type: \"numeric(10,2)\"\n")
 
         let offline = try CLI.run(["--plan", "--offline", "--schema", schemaPath, "--database-url", "postgresql://nobody@127.0.0.1:1/none"])
         XCTAssertEqual(offline.exitCode, 0, offline.stderr)

@@ -80,7 +80,14 @@ final class YAMLReader {
         for (keyNode, value) in mapping {
             guard let key = string(keyNode, "a key in \(what)") else { continue }
             guard allowed.contains(key) else {
-                error("unknown key '\(key)' in \(what)\(Suggestion.didYouMean(key, allowed))", at: keyNode)
+                // `{ type: numeric(10,2) }`: in a { } mapping an unquoted comma ends the value, and `2)` becomes
+                // a key of its own. The most common slip in a schema file; say so instead of guessing a key.
+                if key.contains(")") && !key.contains("(") {
+                    error("unknown key '\(key)' in \(what): inside { }, an unquoted ',' ends a value; quote a value "
+                          + "that holds a comma, as in type: \"numeric(10,2)\"", at: keyNode)
+                } else {
+                    error("unknown key '\(key)' in \(what)\(Suggestion.didYouMean(key, allowed))", at: keyNode)
+                }
                 continue
             }
             result.append((key, keyNode, value))
