@@ -106,6 +106,8 @@ enum CatalogQueries {
                    a.attnotnull AS not_null,
                    a.attidentity AS identity,
                    a.attgenerated AS generated,
+                   -- -1 (before PostgreSQL 17) or NULL (from 17) is the default statistics target.
+                   NULLIF(a.attstattarget, -1) AS statistics,
                    pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS default_expression,
                    EXISTS (
                        SELECT 1 FROM pg_catalog.pg_depend dep

@@ -81,6 +81,7 @@ struct Introspector {
         var column = Column(name: row["name"] ?? "", type: row["type"] ?? "", isNullable: !row.bool("not_null"),
                             defaultValue: nil, identity: identity, isSerial: isSerial, comment: row["comment"])
         column.collation = row["collation"]
+        column.statistics = row["statistics"].flatMap { Int($0) }
         if identity != nil || isSerial, let name = row["sequence_name"] {
             column.sequence = SequenceOptions(
                 name: name, type: row["sequence_type"], start: row["sequence_start"].flatMap { Int64($0) },

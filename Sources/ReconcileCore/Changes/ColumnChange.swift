@@ -24,6 +24,8 @@ public enum ColumnChange: ChangeFamily {
     /// A column becomes generated, or its expression changes: dropped and added again as declared. The
     /// values of a generated column are derived, so only `wasGenerated: false` loses data.
     case rebuildGeneratedColumn(QualifiedName, Column, wasGenerated: Bool)
+    /// The planner statistics target (nil: the default).
+    case setStatistics(QualifiedName, column: String, Int?)
     /// The column's collation (nil: its type's default); the type is restated, as ALTER needs it.
     case setCollation(QualifiedName, column: String, type: String, collation: String?)
     /// The sequence of a serial or identity column: renamed and its options set (both sides resolved).
@@ -42,7 +44,7 @@ public enum ColumnChange: ChangeFamily {
              .setIdentity(let table, let column, _), .dropIdentity(let table, let column),
              .dropSerial(let table, let column), .addSerial(let table, let column, _, _), .dropColumn(let table, let column),
              .dropExpression(let table, let column), .alterSequence(let table, let column, _, _),
-             .setCollation(let table, let column, _, _):
+             .setCollation(let table, let column, _, _), .setStatistics(let table, let column, _):
             return (table, column)
         case .addColumn(let table, let column), .rebuildGeneratedColumn(let table, let column, _):
             return (table, column.name)
@@ -54,7 +56,7 @@ public enum ColumnChange: ChangeFamily {
         case .renameColumn, .addColumn: return .columns
         case .alterColumnType, .setDefault, .dropDefault, .setNotNull, .dropNotNull, .addIdentity, .setIdentity,
              .dropIdentity, .dropSerial, .addSerial, .setColumnComment, .dropExpression, .rebuildGeneratedColumn,
-             .alterSequence, .setCollation:
+             .alterSequence, .setCollation, .setStatistics:
             return .columnChanges
         case .dropColumn: return .drops
         }
@@ -65,7 +67,7 @@ public enum ColumnChange: ChangeFamily {
         case .dropColumn: return 2
         case .renameColumn, .setColumnComment, .addColumn, .alterColumnType, .setDefault, .dropDefault, .setNotNull,
              .dropNotNull, .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression,
-             .rebuildGeneratedColumn, .alterSequence, .setCollation:
+             .rebuildGeneratedColumn, .alterSequence, .setCollation, .setStatistics:
             return 0
         }
     }
@@ -75,7 +77,7 @@ public enum ColumnChange: ChangeFamily {
         case .addColumn, .addIdentity, .addSerial: return .add
         case .renameColumn, .setColumnComment, .alterColumnType, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
              .setIdentity, .dropIdentity, .dropSerial, .dropExpression, .rebuildGeneratedColumn, .alterSequence,
-             .setCollation:
+             .setCollation, .setStatistics:
             return .change
         case .dropColumn: return .remove
         }
@@ -88,7 +90,7 @@ public enum ColumnChange: ChangeFamily {
         case .rebuildGeneratedColumn(_, _, let wasGenerated): return !wasGenerated
         case .renameColumn, .setColumnComment, .addColumn, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
              .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression, .alterSequence,
-             .setCollation:
+             .setCollation, .setStatistics:
             return false
         }
     }
@@ -114,6 +116,7 @@ public enum ColumnChange: ChangeFamily {
         case .rebuildGeneratedColumn: return "rebuild_generated_column"
         case .alterSequence: return "alter_sequence"
         case .setCollation: return "set_collation"
+        case .setStatistics: return "set_statistics"
         case .dropColumn: return "drop_column"
         }
     }
@@ -140,6 +143,9 @@ public enum ColumnChange: ChangeFamily {
         case .dropSerial: return "make \(column) a plain column (drop its serial default and owned sequence)"
         case .addSerial: return "make \(column) serial (a sequence continuing after its highest value)"
         case .dropExpression: return "make \(column) a plain column (keeps its generated values)"
+        case .setStatistics(_, _, let target):
+            return target.map { "set the statistics target of \(column) to \($0)" }
+                ?? "reset the statistics target of \(column)"
         case .setCollation(_, _, _, let collation):
             return collation.map { "set the collation of \(column) to \(SQL.displayIdentifier($0))" }
                 ?? "reset the collation of \(column) to its type's default"
@@ -169,6 +175,7 @@ public enum ColumnChange: ChangeFamily {
         case .addSerial: return "column \(object) is not serial, the file declares it serial"
         case .dropExpression: return "column \(object) is generated, the file declares a plain column"
         case .setCollation: return "collation of column \(object) differs from the file"
+        case .setStatistics: return "statistics target of column \(object) differs from the file"
         case .alterSequence(_, _, let from, let to):
             return "sequence of column \(object) differs from the file: " + Self.sequenceDifferences(from: from, to: to)
         case .rebuildGeneratedColumn(_, _, let wasGenerated):
@@ -196,6 +203,7 @@ public enum ColumnChange: ChangeFamily {
                   column.identity == nil, !column.isSerial else {
                 return ["\(alter) ADD COLUMN IF NOT EXISTS \(SQLRenderer.columnDefinition(column, schema: table.schema))"]
                     + SQLRenderer.serialSequenceAdjustments(table, column)
+                    + (column.statistics.map { [SQLRenderer.setStatistics(table, column: name, $0)] } ?? [])
             }
             // Existing rows get the backfill value, then the column becomes NOT NULL.
             var nullable = column
@@ -258,6 +266,8 @@ public enum ColumnChange: ChangeFamily {
             return ["\(alterColumn) DROP EXPRESSION IF EXISTS"]
         case .alterSequence(_, _, let from, let to):
             return SQLRenderer.alterSequence(table, from: from, to: to)
+        case .setStatistics(_, _, let target):
+            return [SQLRenderer.setStatistics(table, column: name, target)]
         case .setCollation(_, _, let type, let collation):
             // "default" is the type's own collation; ALTER TYPE rebuilds the column's indexes.
             let target = collation.map(SQLRenderer.collationName) ?? "pg_catalog.\"default\""
@@ -276,6 +286,8 @@ public enum ColumnChange: ChangeFamily {
             return [.accessExclusiveLock]
         case .alterSequence: return []
         case .setCollation: return [.accessExclusiveLock, .rewritesTable]
+        // SHARE UPDATE EXCLUSIVE: reads and writes go on.
+        case .setStatistics: return []
         case .rebuildGeneratedColumn(_, let column, let wasGenerated):
             let computing: [Hazard] = column.generated?.isStored == false ? [] : [.rewritesTable]
             return [.accessExclusiveLock] + computing + (wasGenerated ? [] : [.deletesData])
@@ -320,7 +332,7 @@ public enum ColumnChange: ChangeFamily {
             }
         case .renameColumn, .setColumnComment, .addColumn, .alterColumnType, .setDefault, .dropDefault, .setNotNull,
              .dropNotNull, .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropColumn,
-             .dropExpression, .rebuildGeneratedColumn, .alterSequence, .setCollation:
+             .dropExpression, .rebuildGeneratedColumn, .alterSequence, .setCollation, .setStatistics:
             return nil
         }
     }
@@ -333,7 +345,7 @@ public enum ColumnChange: ChangeFamily {
             return DependentsProbe(table: table, column: column.name)
         case .renameColumn, .setColumnComment, .addColumn, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
              .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression, .alterSequence,
-             .setCollation:
+             .setCollation, .setStatistics:
             return nil
         }
     }

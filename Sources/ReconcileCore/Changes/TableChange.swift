@@ -111,7 +111,12 @@ public enum TableChange: ChangeFamily {
             return statements
         case .createTable(let table, let inlineForeignKeys):
             var statements = [SQLRenderer.createTable(table, inlineForeignKeys: inlineForeignKeys)]
-            for column in table.columns { statements += SQLRenderer.serialSequenceAdjustments(table.name, column) }
+            for column in table.columns {
+                statements += SQLRenderer.serialSequenceAdjustments(table.name, column)
+                if let target = column.statistics {
+                    statements.append(SQLRenderer.setStatistics(table.name, column: column.name, target))
+                }
+            }
             if let comment = table.comment {
                 statements.append("COMMENT ON TABLE \(SQL.qualified(table.name)) IS \(SQL.literal(comment))")
             }

@@ -293,6 +293,9 @@ struct TableDiffer {
             changes.append(Change(.column(.alterColumnType(name, column: column.name, from: live.type, to: column.type,
                                                    lossy: !TypeConversion.isLossless(from: live.type, to: canonical.type)))))
         }
+        if canonical.statistics != live.statistics {
+            changes.append(Change(.column(.setStatistics(name, column: column.name, canonical.statistics))))
+        }
         // A type change resets the collation to the new type's default: it is set again after it.
         if canonical.collation != live.collation || typeChanges && canonical.collation != nil {
             changes.append(Change(.column(.setCollation(name, column: column.name, type: column.type,

@@ -150,6 +150,7 @@ public enum SchemaWriter {
         case .expression(let expression)?: fields.append("default_sql: \(YAMLText.quoted(expression))")
         case nil: break
         }
+        if let statistics = column.statistics { fields.append("statistics: \(statistics)") }
         if let comment = column.comment { fields.append("comment: \(YAMLText.quoted(comment))") }
         return fields
     }

@@ -20,7 +20,7 @@ final class SchemaBuilder {
                             "comment", "renamed_from"]
     static let columnKeys = ["type", "nullable", "default", "default_sql", "identity", "primary_key", "unique",
                              "references", "on_delete", "on_update", "check", "comment", "renamed_from", "backfill",
-                             "generated", "sequence", "collation"]
+                             "generated", "sequence", "collation", "statistics"]
     static let generatedKeys = ["expression", "virtual"]
     static let sequenceKeys = ["name", "type", "start", "increment", "min_value", "max_value", "cache", "cycle"]
     static let deferralKeys = ["deferrable", "initially_deferred"]
@@ -291,6 +291,14 @@ final class SchemaBuilder {
                     }
                 case "collation":
                     column.collation = reader.string(value, "collation of \(what)")
+                case "statistics":
+                    guard let text = reader.string(value, "statistics of \(what)") else { continue }
+                    guard let target = Int(text), (0...10000).contains(target) else {
+                        reader.error("statistics of \(what) must be a whole number from 0 to 10000, not '\(text)'",
+                                     at: value)
+                        continue
+                    }
+                    column.statistics = target
                 case "sequence":
                     column.sequence = parseSequence(value, "sequence of \(what)")
                     sequenceKey = keyNode

@@ -47,6 +47,8 @@ public struct Column: Hashable, Sendable {
     public var sequence: SequenceOptions?
     /// `COLLATE "C"`: a collation of pg_catalog other than the type's default, by name.
     public var collation: String?
+    /// `SET STATISTICS 1000`: the planner's sample size for this column; nil is the server's default.
+    public var statistics: Int?
 
     public init(name: String, type: String, isNullable: Bool = true, defaultValue: ColumnDefault? = nil,
                 identity: IdentityKind? = nil, isSerial: Bool = false, comment: String? = nil,

@@ -85,6 +85,11 @@ public enum SQLRenderer {
         return statements
     }
 
+    /// `ALTER TABLE ... ALTER COLUMN ... SET STATISTICS n` (nil: back to the default, -1).
+    static func setStatistics(_ table: QualifiedName, column: String, _ target: Int?) -> String {
+        "ALTER TABLE \(SQL.qualified(table)) ALTER COLUMN \(SQL.identifier(column)) SET STATISTICS \(target ?? -1)"
+    }
+
     /// A collation of pg_catalog, qualified so that no schema of the search path can shadow it.
     static func collationName(_ name: String) -> String { "pg_catalog.\(SQL.identifier(name))" }
 
