@@ -19,8 +19,14 @@ final class CorpusTests: XCTestCase {
     /// Corpus files that show a product bug: the bug, and text that the problems it causes contain. While the
     /// bug is there the case is skipped with that message (any other problem fails it); once the round trip
     /// succeeds the case fails, so that the entry is removed together with the fix.
-    /// None at the moment: every corpus file adopts, or is refused by name (`refusedByName`).
-    static let knownBugs: [String: (bug: String, symptom: String)] = [:]
+    /// `fromServer`: the bug shows only on that server major version and later.
+    static let knownBugs: [String: (bug: String, symptom: String, fromServer: Int)] = [
+        "partitioned-table.sql": (
+            "XCTSkip: PostgreSQL 18 names NOT NULL constraints, and a partition made PARTITION OF its table "
+                + "inherits the table's names (page_views_id_not_null), while one attached after CREATE TABLE, as "
+                + "pg_dump restores it, has its own; reconcile does not model NOT NULL constraint names yet (issue 9)",
+            "CONSTRAINT page_views_id_not_null NOT NULL", 18),
+    ]
 
     func testRailsApp() throws { try assertAdopts("rails-app.sql") }
     func testDjangoApp() throws { try assertAdopts("django-app.sql") }
@@ -132,11 +138,12 @@ final class CorpusTests: XCTestCase {
             problems = ["\(error)"]
         }
 
-        if let (bug, symptom) = Self.knownBugs[fileName] {
+        if let (bug, symptom, fromServer) = Self.knownBugs[fileName] {
             if !problems.isEmpty && problems.joined(separator: "\n").contains(symptom) {
                 throw XCTSkip(bug + "\nfirst problem: " + String(problems[0].prefix(2000)))
             }
-            if problems.isEmpty && pgDumpMissing == nil {
+            let version = try source.scalar("SHOW server_version_num").flatMap { Int($0) } ?? 0
+            if problems.isEmpty && pgDumpMissing == nil && version >= fromServer * 10000 {
                 XCTFail("\(fileName) now adopts cleanly: remove it from CorpusTests.knownBugs (\(bug))",
                         file: file, line: line)
             }

@@ -79,6 +79,7 @@ public struct Differ: Sendable {
             guard let liveTable = liveTables[table.name] else { continue }
             changes += TableDiffer(desired: table, canonical: canonicalTables[table.name] ?? table, live: liveTable).changes()
         }
+        changes = Self.withDependentForeignKeys(changes, liveTables: liveTables, desiredTables: desired.tablesByName)
 
         // Seeded rows in foreign-key order across all tables, new or not: a parent's rows before its children's.
         for table in Self.creationOrder(desired.tables) {
@@ -101,6 +102,46 @@ public struct Differ: Sendable {
             changes.append(Change(.type(.dropEnum(type.name))))
         }
         return changes
+    }
+
+    /// A primary key or unique constraint that is dropped (or replaced) takes the foreign keys that reference
+    /// it along: PostgreSQL refuses to drop it while they stand. Those keys are dropped before any other
+    /// constraint and added again, as declared, after the new key; keys the plan drops anyway come first too.
+    static func withDependentForeignKeys(_ changes: [Change], liveTables: [QualifiedName: Table],
+                                         desiredTables: [QualifiedName: Table]) -> [Change] {
+        var droppedKeys: [(table: QualifiedName, columns: Set<String>)] = []
+        var droppedConstraints = Set<[String]>()
+        for change in changes {
+            guard case .constraint(.dropConstraint(let table, let name, _)) = change.kind else { continue }
+            droppedConstraints.insert([table.schema, table.name, name])
+            guard let live = liveTables[table] else { continue }
+            if let key = live.primaryKey, key.name == name { droppedKeys.append((table, Set(key.columns))) }
+            for unique in live.uniqueConstraints where unique.name == name {
+                droppedKeys.append((table, Set(unique.columns)))
+            }
+        }
+        guard !droppedKeys.isEmpty else { return changes }
+        var foreignKeyDrops: [Change] = []
+        var readded: [Change] = []
+        for referencing in liveTables.values.sorted(by: { $0.name < $1.name }) {
+            for key in referencing.foreignKeys where droppedKeys.contains(where: {
+                $0.table == key.referencedTable && $0.columns == Set(key.referencedColumns)
+            }) {
+                guard !droppedConstraints.contains([referencing.name.schema, referencing.name.name, key.name]),
+                      let declared = desiredTables[referencing.name]?.foreignKeys.first(where: { $0.name == key.name })
+                else { continue }
+                foreignKeyDrops.append(Change(.constraint(.dropConstraint(referencing.name, name: key.name,
+                                                                           replaced: true))))
+                readded.append(Change(.constraint(.addForeignKey(referencing.name, declared))))
+            }
+        }
+        // Every drop of a live foreign key first, so none still holds a key being dropped.
+        func isForeignKeyDrop(_ change: Change) -> Bool {
+            guard case .constraint(.dropConstraint(let table, let name, _)) = change.kind else { return false }
+            return liveTables[table]?.foreignKeys.contains { $0.name == name } ?? false
+        }
+        let existingForeignKeyDrops = changes.filter(isForeignKeyDrop)
+        return foreignKeyDrops + existingForeignKeyDrops + changes.filter { !isForeignKeyDrop($0) } + readded
     }
 
     /// New enum types, and new values placed where the file puts them. Values can be added but never
