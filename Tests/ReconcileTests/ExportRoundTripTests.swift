@@ -587,6 +587,28 @@ final class ExportRoundTripTests: XCTestCase {
         XCTAssertEqual(try result.copy.column(partitions), try source.column(partitions))
     }
 
+    func testStandaloneSequencesRoundTrip() throws {
+        let source = try TestDatabase()
+        try source.execute("""
+            CREATE SCHEMA billing;
+            CREATE SEQUENCE invoice_numbers START 1000 INCREMENT 5;
+            CREATE SEQUENCE billing.codes AS integer MAXVALUE 99999 CYCLE;
+            CREATE TABLE invoices (id integer PRIMARY KEY, number bigint NOT NULL DEFAULT nextval('invoice_numbers'),
+                                   code integer DEFAULT nextval('billing.codes'));
+            """)
+        let result = try assertExportRoundTrips(source)
+        for line in ["sequences:", "  billing.codes: { type: integer, max_value: 99999, cycle: true }",
+                     "  invoice_numbers: { start: 1000, increment: 5 }"] {
+            XCTAssertTrue(result.yaml.contains(line + "\n"), "export should contain \(line)\n\(result.yaml)")
+        }
+        let sequences = """
+            SELECT c.relname || ' ' || format_type(seqtypid, NULL) || ' ' || seqstart || ' ' || seqincrement
+                   || ' ' || seqmax || ' ' || seqcycle
+            FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid ORDER BY 1
+            """
+        XCTAssertEqual(try result.copy.column(sequences), try source.column(sequences))
+    }
+
     // MARK: - Seeded rows
 
     func testSeedTablesRowsComeBackIdentical() throws {

@@ -7,11 +7,13 @@ import XCTest
 /// scopes it away, so adopting a large schema takes one round, not one per problem.
 final class ExportScopeTests: XCTestCase {
 
-    /// Three tables the format cannot express (a sequence default, an exclusion constraint, a domain type), one
+    /// Three tables the format cannot express (a sequence of another schema, an exclusion constraint, a domain type), one
     /// that references a refused table and one that references that one, beside tables it can express.
     private static let partlyExpressible = """
-        CREATE SEQUENCE invoice_numbers;
-        CREATE TABLE invoices (id integer PRIMARY KEY, number bigint NOT NULL DEFAULT nextval('invoice_numbers'));
+        CREATE SCHEMA numbering;
+        CREATE SEQUENCE numbering.invoice_numbers;
+        CREATE TABLE invoices (id integer PRIMARY KEY,
+                               number bigint NOT NULL DEFAULT nextval('numbering.invoice_numbers'));
         CREATE TABLE invoice_lines (id integer PRIMARY KEY, invoice_id integer REFERENCES invoices);
         CREATE TABLE line_notes (id integer PRIMARY KEY, line_id integer REFERENCES invoice_lines);
         CREATE TABLE covered (id integer PRIMARY KEY, during tsrange, CONSTRAINT covered_during_excl
@@ -25,7 +27,7 @@ final class ExportScopeTests: XCTestCase {
     func testOneRunNamesEveryRefusalAndItsExcludesMakeAnExportThatApplies() throws {
         let source = try TestDatabase()
         try source.execute(Self.partlyExpressible)
-        let refused = try CLI.run(["--export", "--database-url", source.url])
+        let refused = try CLI.run(["--export", "--schemas", "public", "--database-url", source.url])
         XCTAssertEqual(refused.exitCode, 1)
         XCTAssertEqual(refused.stdout, "")
         XCTAssertEqual(refused.stderr, """
@@ -37,8 +39,8 @@ final class ExportScopeTests: XCTestCase {
               public.invoice_lines: foreign key invoice_lines_invoice_id_fkey references public.invoices, which cannot \
             be exported either; leave public.invoice_lines out too: --exclude public.invoice_lines
               public.invoices: column number takes its default from a sequence \
-            (nextval('invoice_numbers'::regclass)), and the schema file does not declare sequences; use an identity \
-            column (identity: by_default), or leave the table out: --exclude public.invoices
+            (nextval('numbering.invoice_numbers'::regclass)) outside the exported schemas; add its schema to \
+            --schemas, or leave the table out: --exclude public.invoices
               public.line_notes: foreign key line_notes_line_id_fkey references public.invoice_lines, which cannot be \
             exported either; leave public.line_notes out too: --exclude public.line_notes
             To leave every refused table out, add: --exclude 'public.Odd?Parents' --exclude public.covered \
@@ -47,7 +49,7 @@ final class ExportScopeTests: XCTestCase {
             """)
 
         // The suggested flags, as a shell would pass them, are all the second run needs.
-        let excludes = ["--exclude", "public.Odd?Parents", "--exclude", "public.covered", "--exclude",
+        let excludes = ["--schemas", "public", "--exclude", "public.Odd?Parents", "--exclude", "public.covered", "--exclude",
                         "public.invoice_lines", "--exclude", "public.invoices", "--exclude", "public.line_notes"]
         let exported = try CLI.run(["--export", "--database-url", source.url] + excludes)
         XCTAssertEqual(exported.exitCode, 0, exported.stderr)
@@ -152,7 +154,7 @@ final class ExportScopeTests: XCTestCase {
             CREATE TABLE schema_migrations (version text PRIMARY KEY);
             CREATE TABLE log (line text);
             """)
-        let run = try CLI.run(["--export", "--seed-tables", "schema_migrations,invoices,log,nope",
+        let run = try CLI.run(["--export", "--seed-tables", "schema_migrations,invoices,log,nope", "--schemas", "public",
                                "--exclude", "schema_migrations", "--database-url", source.url])
         XCTAssertEqual(run.exitCode, 1)
         XCTAssertEqual(run.stdout, "")

@@ -28,7 +28,7 @@ struct Exporter {
         var tables: [Table] = []
         var refused = Set<QualifiedName>()
         for liveTable in live.tables where filter.manages(liveTable.name) {
-            let (table, expressionProblems) = Self.expressible(liveTable)
+            let (table, expressionProblems) = Self.expressible(liveTable, sequences: live.sequences)
             let problems = (obstacles[liveTable.name] ?? []) + expressionProblems
             refusals += problems
             if !problems.isEmpty { refused.insert(table.name) }
@@ -47,7 +47,8 @@ struct Exporter {
         }
         // plpgsql is installed in every database; declaring it would only add noise.
         let extensions = live.extensions.filter { $0 != "plpgsql" }
-        return Schema(schemaNames: schemaNames, tables: tables, enums: live.enums, extensions: extensions)
+        return Schema(schemaNames: schemaNames, tables: tables, enums: live.enums, extensions: extensions,
+                      sequences: live.sequences)
     }
 
     /// Foreign keys the file could not declare: to a table out of scope (with why, and the flag that brings it
@@ -112,21 +113,29 @@ struct Exporter {
         }
     }
 
+    /// `nextval('invoice_numbers'::regclass)` or `nextval('billing.codes'::regclass)`, as the catalog prints
+    /// a default that draws from this standalone sequence (declared in the export's `sequences:`).
+    static func draws(_ defaultText: String, from sequence: QualifiedName) -> Bool {
+        let bare = SQL.displayIdentifier(sequence.name)
+        let qualified = SQL.displayIdentifier(sequence.schema) + "." + bare
+        return [bare, qualified].contains { defaultText.contains("nextval('\($0)'::regclass)") }
+    }
+
     /// The table in the schema file's terms (literal defaults, index keys), and what of it the file cannot
     /// express.
-    static func expressible(_ live: Table) -> (Table, [ExportRefusal]) {
+    static func expressible(_ live: Table, sequences: [StandaloneSequence] = []) -> (Table, [ExportRefusal]) {
         var table = live
         var problems: [ExportRefusal] = []
         let leaveOut = "leave the table out: \(ExportRefusal.excludeFlag(table.name))"
         for index in table.columns.indices {
             let column = table.columns[index]
             guard case .expression(let text)? = column.defaultValue else { continue }
-            if text.contains("nextval(") {
+            if text.contains("nextval("), !sequences.contains(where: { Self.draws(text, from: $0.name) }) {
                 problems.append(ExportRefusal(
                     table: table.name,
                     problem: "column \(SQL.displayIdentifier(column.name)) takes its default from a sequence "
-                        + "(\(text)), and the schema file does not declare sequences",
-                    remedy: "use an identity column (identity: by_default), or \(leaveOut)"))
+                        + "(\(text)) outside the exported schemas",
+                    remedy: "add its schema to --schemas, or \(leaveOut)"))
             } else if let literal = CatalogText.literalDefault(text, columnType: column.type) {
                 table.columns[index].defaultValue = .literal(literal)
             }

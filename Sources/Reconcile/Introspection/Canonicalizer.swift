@@ -42,15 +42,15 @@ struct Canonicalizer {
         }
         guard !needServer.isEmpty else {
             return Schema(schemaNames: desired.schemaNames, tables: desired.tables.map { spelled[$0.name] ?? $0 },
-                          enums: desired.enums, extensions: desired.extensions)
+                          enums: desired.enums, extensions: desired.extensions, sequences: desired.sequences)
         }
         try connection.query("SAVEPOINT reconcile_canonicalize")
         do {
             let fromServer = try canonicalizeInSavepoint(Schema(schemaNames: desired.schemaNames, tables: needServer,
-                                                                enums: desired.enums, extensions: desired.extensions)).tablesByName
+                                                                enums: desired.enums, extensions: desired.extensions, sequences: desired.sequences)).tablesByName
             let result = Schema(schemaNames: desired.schemaNames,
                                 tables: desired.tables.map { spelled[$0.name] ?? fromServer[$0.name] ?? $0 },
-                                enums: desired.enums, extensions: desired.extensions)
+                                enums: desired.enums, extensions: desired.extensions, sequences: desired.sequences)
             try connection.query("ROLLBACK TO SAVEPOINT reconcile_canonicalize")
             try connection.query("RELEASE SAVEPOINT reconcile_canonicalize")
             return result

@@ -51,6 +51,21 @@ enum CatalogQueries {
     /// Installed extensions.
     static let extensions = "SELECT extname FROM pg_catalog.pg_extension ORDER BY extname"
 
+    /// Sequences of the schemas named by $1 that no column owns (serial and identity sequences belong to
+    /// their columns) and no extension brings, with their options.
+    static let sequences = """
+        SELECT n.nspname, c.relname, pg_catalog.format_type(s.seqtypid, NULL) AS type, s.seqstart, s.seqincrement,
+               s.seqmin, s.seqmax, s.seqcache, s.seqcycle
+        FROM pg_catalog.pg_sequence s
+        JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE \(schemaFilter)
+          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
+                          WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.objid = c.oid
+                            AND dep.deptype IN ('a', 'i', 'e'))
+        ORDER BY n.nspname, c.relname
+        """
+
     /// Enum types in the schemas named by $1 with their values in sort order; those that belong to an
     /// extension are the extension's.
     static let enums = """

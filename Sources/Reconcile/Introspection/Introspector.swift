@@ -16,8 +16,18 @@ struct Introspector {
             EnumType(name: QualifiedName(schema: row["nspname"] ?? "", name: row["typname"] ?? ""),
                      values: (try? Self.decodeNames(row["labels"])) ?? [])
         }
+        let sequences = try connection.query(CatalogQueries.sequences, [parameter]).namedRows.map { row in
+            StandaloneSequence(
+                name: QualifiedName(schema: row["nspname"] ?? "", name: row["relname"] ?? ""),
+                options: SequenceOptions(type: row["type"], start: row["seqstart"].flatMap { Int64($0) },
+                                         increment: row["seqincrement"].flatMap { Int64($0) },
+                                         minValue: row["seqmin"].flatMap { Int64($0) },
+                                         maxValue: row["seqmax"].flatMap { Int64($0) },
+                                         cache: row["seqcache"].flatMap { Int64($0) }, cycle: row.bool("seqcycle")))
+        }
         let tables = try readTables(.schemas, names: schemas)
-        return Schema(schemaNames: existing, tables: tables.map(\.table), enums: enums, extensions: extensions)
+        return Schema(schemaNames: existing, tables: tables.map(\.table), enums: enums, extensions: extensions,
+                      sequences: sequences)
     }
 
     /// Tables in a scope, each with its oid's name as read (used to map scratch copies back).

@@ -11,6 +11,7 @@ public struct Change: Hashable, Sendable {
         case index(IndexChange)
         case seed(SeedChange)
         case partition(PartitionChange)
+        case sequence(SequenceChange)
     }
 
     /// The order phases run in; within a phase, changes keep the differ's order (table by table).
@@ -54,6 +55,7 @@ public struct Change: Hashable, Sendable {
         case .index(let change): return change
         case .seed(let change): return change
         case .partition(let change): return change
+        case .sequence(let change): return change
         }
     }
 

@@ -27,7 +27,24 @@ public struct Differ: Sendable {
         for name in desired.extensions where !live.extensions.contains(name) {
             changes.append(Change(.schema(.createExtension(name))))
         }
-        return changes + enumChanges()
+        return changes + enumChanges() + sequenceChanges()
+    }
+
+    /// Standalone sequences: created before the tables (their defaults may use them), changed in place.
+    private func sequenceChanges() -> [Change] {
+        let liveSequences = Dictionary(live.sequences.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var changes: [Change] = []
+        for sequence in desired.sequences {
+            guard let current = liveSequences[sequence.name] else {
+                changes.append(Change(.sequence(.createSequence(sequence))))
+                continue
+            }
+            if sequence.resolved != current.resolved {
+                changes.append(Change(.sequence(.alterSequence(sequence.name, from: current.resolved,
+                                                               to: sequence.resolved))))
+            }
+        }
+        return changes
     }
 
     public func changes() -> [Change] {
@@ -96,6 +113,11 @@ public struct Differ: Sendable {
         let unmanaged = liveTables.values.filter { !declared.contains($0.name) && managedSchemas.contains($0.name.schema) }
         for table in Self.dropOrder(Array(unmanaged)) {
             changes.append(Change(.table(.dropTable(table.name))))
+        }
+        let declaredSequences = Set(desired.sequences.map(\.name))
+        for sequence in live.sequences
+        where !declaredSequences.contains(sequence.name) && desired.schemaNames.contains(sequence.name.schema) {
+            changes.append(Change(.sequence(.dropSequence(sequence.name))))
         }
         let declaredEnums = Set(desired.enums.map(\.name))
         for type in live.enums where !declaredEnums.contains(type.name) && desired.schemaNames.contains(type.name.schema) {

@@ -17,6 +17,16 @@ public enum SchemaWriter {
                 out += "  \(YAMLText.string(name(type.name))): \(YAMLText.list(type.values))\n"
             }
         }
+        if !schema.sequences.isEmpty {
+            out += "sequences:\n"
+            for sequence in schema.sequences {
+                var options = sequence.options
+                options.name = nil
+                let fields = options.minimized(table: sequence.name, column: "", columnType: "bigint")
+                    .map(sequenceFields) ?? []
+                out += "  \(YAMLText.string(name(sequence.name))): { \(fields.joined(separator: ", ")) }\n"
+            }
+        }
         out += schema.tables.isEmpty ? "tables: {}\n" : "tables:\n"
         for table in schema.tables { out += self.table(table) }
         return out
@@ -129,16 +139,7 @@ public enum SchemaWriter {
         if let collation = column.collation { fields.append("collation: \(YAMLText.string(collation))") }
         if let identity = column.identity { fields.append("identity: \(identity.rawValue)") }
         if let sequence = column.sequence?.minimized(table: table, column: column.name, columnType: column.type) {
-            var options: [String] = []
-            if let name = sequence.name { options.append("name: \(YAMLText.string(name))") }
-            if let type = sequence.type { options.append("type: \(type)") }
-            if let start = sequence.start { options.append("start: \(start)") }
-            if let increment = sequence.increment { options.append("increment: \(increment)") }
-            if let minValue = sequence.minValue { options.append("min_value: \(minValue)") }
-            if let maxValue = sequence.maxValue { options.append("max_value: \(maxValue)") }
-            if let cache = sequence.cache { options.append("cache: \(cache)") }
-            if sequence.cycle { options.append("cycle: true") }
-            fields.append("sequence: { \(options.joined(separator: ", ")) }")
+            fields.append("sequence: { \(sequenceFields(sequence).joined(separator: ", ")) }")
         }
         if let generated = column.generated {
             fields.append(generated.isStored ? "generated: \(YAMLText.quoted(generated.expression))"
@@ -152,6 +153,20 @@ public enum SchemaWriter {
         }
         if let statistics = column.statistics { fields.append("statistics: \(statistics)") }
         if let comment = column.comment { fields.append("comment: \(YAMLText.quoted(comment))") }
+        return fields
+    }
+
+    /// The set options of a sequence, as the loader reads them (`name: x, start: 1000, ...`).
+    static func sequenceFields(_ sequence: SequenceOptions) -> [String] {
+        var fields: [String] = []
+        if let name = sequence.name { fields.append("name: \(YAMLText.string(name))") }
+        if let type = sequence.type { fields.append("type: \(type)") }
+        if let start = sequence.start { fields.append("start: \(start)") }
+        if let increment = sequence.increment { fields.append("increment: \(increment)") }
+        if let minValue = sequence.minValue { fields.append("min_value: \(minValue)") }
+        if let maxValue = sequence.maxValue { fields.append("max_value: \(maxValue)") }
+        if let cache = sequence.cache { fields.append("cache: \(cache)") }
+        if sequence.cycle { fields.append("cycle: true") }
         return fields
     }
 

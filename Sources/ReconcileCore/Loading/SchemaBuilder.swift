@@ -14,7 +14,7 @@ final class SchemaBuilder {
     private var renameMarks: [QualifiedName: Mark] = [:]
     private var partitionMarks: [QualifiedName: Mark] = [:]
 
-    static let documentKeys = ["version", "schemas", "extensions", "enums", "tables"]
+    static let documentKeys = ["version", "schemas", "extensions", "enums", "sequences", "tables"]
     static let tableKeys = ["columns", "primary_key", "unique", "checks", "foreign_keys", "indexes", "seed", "unlogged", "with",
                             "partition_by", "partitions",
                             "comment", "renamed_from"]
@@ -43,6 +43,7 @@ final class SchemaBuilder {
         var tables: [Table] = []
         var enums: [EnumType] = []
         var extensions: [String] = []
+        var sequences: [StandaloneSequence] = []
         for (key, _, value) in reader.entries(document, allowed: Self.documentKeys, "the schema file") {
             switch key {
             case "version":
@@ -60,6 +61,8 @@ final class SchemaBuilder {
                 extensions = reader.stringList(value, "extensions") ?? []
             case "enums":
                 enums = parseEnums(value)
+            case "sequences":
+                sequences = parseSequences(value)
             case "tables":
                 guard let mapping = reader.mapping(value, "tables") else { continue }
                 for (keyNode, tableNode) in mapping {
@@ -72,7 +75,7 @@ final class SchemaBuilder {
         tables = resolvingImplicitColumns(tables)
         validate(tables)
         validateRenames(tables)
-        return Schema(schemaNames: extraSchemas, tables: tables, enums: enums, extensions: extensions)
+        return Schema(schemaNames: extraSchemas, tables: tables, enums: enums, extensions: extensions, sequences: sequences)
     }
 
     // MARK: - Enum types
@@ -434,6 +437,28 @@ final class SchemaBuilder {
             } catch {}
         }
         return partitions.sorted { $0.name < $1.name }
+    }
+
+    /// `sequences: { invoice_numbers: { type: bigint, start: 1000 }, billing.codes: {} }`.
+    private func parseSequences(_ node: Node) -> [StandaloneSequence] {
+        guard let mapping = reader.mapping(node, "sequences") else { return [] }
+        var sequences: [StandaloneSequence] = []
+        for (keyNode, optionsNode) in mapping {
+            guard let text = reader.string(keyNode, "a sequence name") else { continue }
+            do {
+                let name = try NameSyntax.qualifiedName(text, defaultSchema: defaultSchema)
+                checkIdentifierLength(name.name, "sequence", at: keyNode)
+                var options = parseSequence(optionsNode, "sequence \(name)") ?? SequenceOptions()
+                if options.name != nil {
+                    reader.error("sequence \(name) is named by its key; remove 'name'", at: optionsNode)
+                    options.name = nil
+                }
+                sequences.append(StandaloneSequence(name: name, options: options))
+            } catch let failure as NameSyntax.Failure {
+                reader.error("sequence \(text): \(failure.message)", at: keyNode)
+            } catch {}
+        }
+        return sequences
     }
 
     /// `sequence: { name: ..., type: bigint, start: 1000, increment: 1, min_value, max_value, cache, cycle }`.

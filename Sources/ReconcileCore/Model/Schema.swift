@@ -8,12 +8,17 @@ public struct Schema: Hashable, Sendable {
     public var enums: [EnumType]
     /// Extensions the database must have (`CREATE EXTENSION IF NOT EXISTS`), sorted.
     public var extensions: [String]
+    /// Standalone sequences (not owned by a serial or identity column), sorted by qualified name.
+    public var sequences: [StandaloneSequence]
 
-    public init(schemaNames: [String] = [], tables: [Table] = [], enums: [EnumType] = [], extensions: [String] = []) {
+    public init(schemaNames: [String] = [], tables: [Table] = [], enums: [EnumType] = [], extensions: [String] = [],
+                sequences: [StandaloneSequence] = []) {
         self.tables = tables.sorted { $0.name < $1.name }
         self.enums = enums.sorted { $0.name < $1.name }
         self.extensions = Array(Set(extensions)).sorted()
-        self.schemaNames = Array(Set(schemaNames + tables.map(\.name.schema) + enums.map(\.name.schema))).sorted()
+        self.sequences = sequences.sorted { $0.name < $1.name }
+        self.schemaNames = Array(Set(schemaNames + tables.map(\.name.schema) + enums.map(\.name.schema)
+                                     + sequences.map(\.name.schema))).sorted()
     }
 
     public func table(_ name: QualifiedName) -> Table? { tables.first { $0.name == name } }
@@ -25,6 +30,7 @@ public struct Schema: Hashable, Sendable {
     /// Only what lies in the given schemas (extensions are database-wide and stay).
     public func restricted(to schemas: Set<String>) -> Schema {
         Schema(schemaNames: schemaNames.filter(schemas.contains), tables: tables.filter { schemas.contains($0.name.schema) },
-               enums: enums.filter { schemas.contains($0.name.schema) }, extensions: extensions)
+               enums: enums.filter { schemas.contains($0.name.schema) }, extensions: extensions,
+               sequences: sequences.filter { schemas.contains($0.name.schema) })
     }
 }

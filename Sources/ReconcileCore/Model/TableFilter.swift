@@ -21,7 +21,7 @@ public struct TableFilter: Hashable, Sendable {
     public func apply(_ schema: Schema) -> Schema {
         guard self != .everything else { return schema }
         return Schema(schemaNames: schema.schemaNames, tables: schema.tables.filter { manages($0.name) },
-                      enums: schema.enums, extensions: schema.extensions)
+                      enums: schema.enums, extensions: schema.extensions, sequences: schema.sequences)
     }
 
     static func matches(_ pattern: String, _ table: QualifiedName) -> Bool {
