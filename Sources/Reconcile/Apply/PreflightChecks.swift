@@ -8,8 +8,9 @@ import ReconcileCore
 /// It also names the objects reconcile does not manage (views, foreign keys of other tables) that would
 /// block a type change or a drop, instead of letting PostgreSQL fail halfway with "other objects depend on it".
 ///
-/// Only steps on tables that already exist are checked (new tables are empty); each check runs in its own
-/// savepoint, so one that cannot run yet (it needs a column this plan adds) is simply skipped.
+/// Only steps on tables that already exist are checked (new tables are empty). A check reads the rows as the
+/// plan's earlier steps will have left them (`ProjectedTables`): renamed, cast, backfilled. Each runs in its own
+/// savepoint, so one that cannot run (it needs an identity column this plan adds) is simply skipped.
 struct PreflightChecks {
     let connection: Connection
 
@@ -43,12 +44,14 @@ struct PreflightChecks {
             default: break
             }
         }
+        var projected = ProjectedTables(live: live)
         for index in plan.steps.indices {
             let change = plan.steps[index].change
-            if let (query, explain) = check(for: change, live: tables),
+            defer { projected.apply(change) }
+            if let (query, explain) = check(for: change, tables: projected),
                let count = try valuesInSavepoint(query)?.first.flatMap({ Int($0) }), count > 0 {
                 plan.steps[index].preflightFailure = explain(count)
-            } else if let query = dependents(of: change, live: tables, dropped: dropped),
+            } else if let query = dependents(of: change, tables: projected, dropped: dropped),
                       let rows = try valuesInSavepoint(query),
                       case let names = rows.compactMap({ row -> String? in
                           // Rows are "description<TAB>schema.table/constraint" (the key is empty for views).
@@ -62,20 +65,22 @@ struct PreflightChecks {
     }
 
     /// Objects outside reconcile's model that PostgreSQL would refuse to leave dangling.
-    private func dependents(of change: Change, live: [QualifiedName: Table], dropped: Set<QualifiedName>) -> String? {
-        let table: QualifiedName
+    private func dependents(of change: Change, tables: ProjectedTables, dropped: Set<QualifiedName>) -> String? {
+        let table: ProjectedTables.ProjectedTable
         var column: String?
         switch change.kind {
         case .alterColumnType(let name, let target, _, _, _), .dropColumn(let name, let target):
-            table = name
-            column = target
+            // Dependencies are recorded against the live names, whatever earlier steps rename.
+            guard let projected = tables[name], let live = projected.column(target)?.liveName else { return nil }
+            table = projected
+            column = live
         case .dropTable(let name):
-            table = name
+            guard let projected = tables[name] else { return nil }
+            table = projected
         default:
             return nil
         }
-        guard live[table] != nil else { return nil }
-        let relation = SQLRenderer.regclass(table)
+        let relation = SQLRenderer.regclass(table.liveName)
         let columnFilter = column.map {
             " AND d.refobjsubid = (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = \(relation) AND attname = \(SQL.literal($0)))"
         } ?? ""
@@ -104,54 +109,58 @@ struct PreflightChecks {
         return query + "\nORDER BY 1"
     }
 
-    private func check(for change: Change, live: [QualifiedName: Table]) -> (String, (Int) -> String)? {
-        func existing(_ table: QualifiedName, _ columns: [String]) -> Table? {
-            guard let table = live[table], columns.allSatisfy({ table.column($0) != nil }) else { return nil }
-            return table
+    private func check(for change: Change, tables: ProjectedTables) -> (String, (Int) -> String)? {
+        /// The table's rows as a FROM item, when the table and the columns exist by the time the step runs.
+        func existing(_ table: QualifiedName, _ columns: [String], as alias: String = "t") -> String? {
+            guard let table = tables[table], columns.allSatisfy({ table.column($0) != nil }) else { return nil }
+            return table.relation(as: alias)
         }
         func rows(_ count: Int, _ singular: String, _ plural: String) -> String {
             count == 1 ? "1 row \(singular)" : "\(count) rows \(plural)"
         }
         switch change.kind {
         case .setNotNull(let table, let column, nil, _):
-            guard existing(table, [column]) != nil else { return nil }
-            return ("SELECT count(*) FROM \(SQL.qualified(table)) WHERE \(SQL.identifier(column)) IS NULL",
+            guard let source = existing(table, [column]) else { return nil }
+            return ("SELECT count(*) FROM \(source) WHERE \(SQL.identifier(column)) IS NULL",
                     { "\(rows($0, "holds", "hold")) NULL in \(SQL.displayIdentifier(column)); add `backfill: <value>` to the column in the schema file, or fill them first" })
         case .addColumn(let table, let column)
             where !column.isNullable && column.defaultValue == nil && column.identity == nil && !column.isSerial && column.backfill == nil:
-            guard existing(table, []) != nil else { return nil }
-            return ("SELECT count(*) FROM \(SQL.qualified(table))",
+            guard let source = existing(table, []) else { return nil }
+            return ("SELECT count(*) FROM \(source)",
                     { "the table has \($0 == 1 ? "1 row" : "\($0) rows") and the new NOT NULL column \(SQL.displayIdentifier(column.name)) has no default; add `default:` or `backfill:`" })
         case .addPrimaryKey(let table, let key):
-            guard existing(table, key.columns) != nil else { return nil }
+            guard let source = existing(table, key.columns) else { return nil }
             let anyNull = key.columns.map { "\(SQL.identifier($0)) IS NULL" }.joined(separator: " OR ")
-            return ("SELECT (SELECT count(*) FROM \(SQL.qualified(table)) WHERE \(anyNull)) + (\(duplicates(table, key.columns)))",
+            return ("SELECT (SELECT count(*) FROM \(source) WHERE \(anyNull)) + (\(duplicates(source, key.columns)))",
                     { "\(rows($0, "has", "have")) NULL or duplicated values in (\(key.columns.joined(separator: ", "))): primary key \(SQL.displayIdentifier(key.name)) cannot be added" })
         case .addUnique(let table, let unique):
-            guard existing(table, unique.columns) != nil else { return nil }
-            return (duplicates(table, unique.columns),
+            guard let source = existing(table, unique.columns) else { return nil }
+            return (duplicates(source, unique.columns),
                     { "\($0 == 1 ? "1 value of (\(unique.columns.joined(separator: ", "))) occurs" : "\($0) values of (\(unique.columns.joined(separator: ", "))) occur") more than once: unique constraint \(SQL.displayIdentifier(unique.name)) cannot be added" })
         case .addCheck(let table, let check):
-            guard existing(table, []) != nil else { return nil }
+            guard let source = existing(table, []) else { return nil }
             let expression = check.expression.hasPrefix("CHECK ") ? String(check.expression.dropFirst(6)) : "(\(check.expression))"
-            return ("SELECT count(*) FROM \(SQL.qualified(table)) WHERE NOT \(expression)",
+            return ("SELECT count(*) FROM \(source) WHERE NOT \(expression)",
                     { "\(rows($0, "violates", "violate")) check \(SQL.displayIdentifier(check.name))" })
         case .addForeignKey(let table, let key):
-            guard existing(table, key.columns) != nil, existing(key.referencedTable, key.referencedColumns) != nil else { return nil }
+            guard let source = existing(table, key.columns),
+                  let referenced = existing(key.referencedTable, key.referencedColumns, as: "r") else { return nil }
             let present = key.columns.map { "t.\(SQL.identifier($0)) IS NOT NULL" }.joined(separator: " AND ")
             let match = zip(key.columns, key.referencedColumns)
                 .map { "r.\(SQL.identifier($1)) = t.\(SQL.identifier($0))" }.joined(separator: " AND ")
-            return ("SELECT count(*) FROM \(SQL.qualified(table)) t WHERE \(present) AND NOT EXISTS (SELECT 1 FROM \(SQL.qualified(key.referencedTable)) r WHERE \(match))",
+            let orphans = "NOT EXISTS (SELECT 1 FROM \(referenced) WHERE \(match))"
+            return ("SELECT count(*) FROM \(source) WHERE \(present) AND \(orphans)",
                     { "\(rows($0, "references", "reference")) missing rows of \(key.referencedTable): foreign key \(SQL.displayIdentifier(key.name)) cannot be added" })
         default:
             return nil
         }
     }
 
-    private func duplicates(_ table: QualifiedName, _ columns: [String]) -> String {
+    private func duplicates(_ source: String, _ columns: [String]) -> String {
         let list = SQL.identifierList(columns)
         let present = columns.map { "\(SQL.identifier($0)) IS NOT NULL" }.joined(separator: " AND ")
-        return "SELECT count(*) FROM (SELECT 1 FROM \(SQL.qualified(table)) WHERE \(present) GROUP BY \(list) HAVING count(*) > 1) AS d"
+        return "SELECT count(*) FROM (SELECT 1 FROM \(source) WHERE \(present) GROUP BY \(list)"
+            + " HAVING count(*) > 1) AS d"
     }
 
     /// The first column of every row, or nil when the check cannot run against the current schema.
