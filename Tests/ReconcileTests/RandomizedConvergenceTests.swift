@@ -95,6 +95,25 @@ final class RandomizedConvergenceTests: XCTestCase {
         return UInt64(text)
     }
 
+    /// The data's promise (issue 14): no row of A holds NULL in a column B makes NOT NULL without a backfill.
+    /// Checked without a database over the pairs of the issue's seed and of the default one; a reference to the
+    /// row's own table broke it (row 1 points nowhere), so pre-flight refused B and the iteration was blamed on
+    /// reconcile.
+    func testNoNullOfAIsLeftWhereBRequiresAValue() {
+        var broken: [String] = []
+        for baseSeed in [Self.defaultSeed, 0x0000_1234_ABCD_9876] {
+            for iteration in 0..<500 {
+                let seed = baseSeed &+ UInt64(iteration) &* 0x9E37_79B9_7F4A_7C15
+                var random = SplitMix64(seed: seed)
+                let a = ConvergenceGenerator.schemaA(&random)
+                let b = ConvergenceGenerator.mutate(a, &random)
+                let label = String(format: "0x%016llX", seed)
+                broken += ConvergenceGenerator.nullsLeftUnfilled(a: a, b: b).map { "seed \(label): \($0)" }
+            }
+        }
+        XCTAssertEqual(broken, [], "NULLs in A where B requires a value and declares no backfill")
+    }
+
     // MARK: - One iteration
 
     /// Returns the problems found; empty means the iteration passed.
@@ -112,6 +131,10 @@ final class RandomizedConvergenceTests: XCTestCase {
             } catch {
                 return ["test data rejected (a generator bug, not reconcile's): \(error)\n\(statement)"]
             }
+        }
+        let unfilled = ConvergenceGenerator.nullsLeftUnfilled(a: a, b: b)
+        guard unfilled.isEmpty else {
+            return ["NULLs where B requires a value without a backfill (a generator bug, not reconcile's): \(unfilled)"]
         }
         let preserved = ConvergenceGenerator.preservedColumns(a: a, b: b)
         var before: [String: [String]] = [:]
@@ -258,7 +281,7 @@ private struct GColumn {
     var renamedFrom: String?
     /// Rendered YAML scalar for `backfill:`.
     var backfill: String?
-    /// A's rows hold NULL in this column in every even row.
+    /// A's rows hold NULL in this column: in every even row, and in row 1 of a reference to its own table.
     var hasNulls = false
     /// Added by the mutation: A's rows have no value of their own here.
     var isNew = false
@@ -512,6 +535,8 @@ private enum ConvergenceGenerator {
         if random.chance(12) {
             var column = referenceColumn(&schema, &random, to: table, tableKey: key)
             column.nullable = true
+            // Row 1 points nowhere: B must backfill it to make the column NOT NULL (issue 14).
+            column.hasNulls = true
             column.isNew = isNew
             table.columns.append(column)
             table.foreignKeys.append(newForeignKey(&schema, &random, column: column, target: key))
@@ -1031,6 +1056,33 @@ private enum ConvergenceGenerator {
     static func expectedRowIds(_ table: GTable, a: GSchema) -> [Int] {
         let existing = a.table(table.key)?.rowsAfterA ?? []
         return Array(Set(existing + (table.seed?.rows.map(\.id) ?? []))).sorted()
+    }
+
+    /// "table.column: row N" for each row of A holding NULL in a column B makes NOT NULL without a backfill;
+    /// empty when the data keeps its promise.
+    static func nullsLeftUnfilled(a: GSchema, b: GSchema) -> [String] {
+        var found: [String] = []
+        for tableB in b.tables {
+            guard let tableA = a.table(tableB.key) else { continue }
+            for columnB in tableB.columns where !columnB.nullable && columnB.backfill == nil {
+                guard let columnA = tableA.column(columnB.key) else { continue }
+                for id in tableA.rowsAfterA where valueAfterA(columnA, row: id, table: tableA, a: a) == nil {
+                    found.append("\(tableB.name).\(columnB.name): row \(id)")
+                }
+            }
+        }
+        return found
+    }
+
+    /// What row `row` holds in `column` once A is applied and the test's rows are inserted; nil is NULL.
+    static func valueAfterA(_ column: GColumn, row: Int, table: GTable, a: GSchema) -> String? {
+        guard let seeded = table.seed?.rows.first(where: { $0.id == row }) else {
+            return value(column, row: row, variant: 0, nullable: column.nullable, schema: a, tableKey: table.key,
+                         seed: false)
+        }
+        if seeded.omitted.contains(column.key) { return column.defaultValue == nil ? nil : "<default>" }
+        return value(column, row: row, variant: seeded.variant, nullable: column.nullable, schema: a,
+                     tableKey: table.key, seed: true)
     }
 
     /// Columns whose type, and thus values, B keeps (backfilled columns and enforced rows aside).
