@@ -55,11 +55,18 @@ struct ProjectedTables {
         case .renameColumn(let table, let from, let to):
             update(table, from) { $0.name = to }
         case .addColumn(let table, let column):
-            // Identity and serial values come from a sequence: unknown here, so checks on them stay skipped.
+            // Only constants are projected: an expression default may have side effects (nextval() would use up
+            // sequence values), so the column stays unknown and checks that need it are skipped, as are
+            // identity and serial columns.
             guard column.identity == nil, !column.isSerial, tables[table]?.column(column.name) == nil else { return }
-            let value = column.defaultValue ?? (column.isNullable ? nil : column.backfill.map(ColumnDefault.literal))
-            let expression = value.map { "(\(SQLRenderer.defaultSQL($0, type: column.type)))::\(column.type)" }
-                ?? "NULL::\(column.type)"
+            let value: Literal?
+            switch column.defaultValue {
+            case .literal(let literal)?: value = literal
+            case .expression?: return
+            case nil: value = column.isNullable ? nil : column.backfill
+            }
+            let constant = value.map { SQLRenderer.defaultSQL(.literal($0), type: column.type) } ?? "NULL"
+            let expression = "(\(constant))::\(column.type)"
             tables[table]?.columns.append(ProjectedColumn(name: column.name, expression: expression, liveName: nil))
         case .alterColumnType(let table, let column, _, let to, _):
             // The same cast as the ALTER ... USING the step runs.
