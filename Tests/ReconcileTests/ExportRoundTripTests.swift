@@ -342,26 +342,32 @@ final class ExportRoundTripTests: XCTestCase {
 
     /// A default that takes the next value of a sequence the table does not own (created on its own, not
     /// `serial`). The schema file has no way to declare such a sequence.
-    /// The schema file declares no sequences, so a default drawn from a standalone sequence cannot be
-    /// reproduced: export refuses, naming the column and the sequence, instead of writing a file that
-    /// would not apply to an empty database.
-    func testDefaultFromAnExplicitSequenceIsRefusedByName() throws {
+    /// A default drawn from a sequence in a schema the export leaves out cannot be reproduced: export
+    /// refuses, naming the column and the sequence, instead of writing a file that would not apply to an
+    /// empty database. (Sequences of the exported schemas are declared under `sequences:`.)
+    func testDefaultFromASequenceOutsideTheExportIsRefusedByName() throws {
         let source = try TestDatabase()
         try source.execute("""
-            CREATE SEQUENCE invoice_numbers START 1000;
-            CREATE TABLE invoices (id integer PRIMARY KEY, number bigint NOT NULL DEFAULT nextval('invoice_numbers'));
+            CREATE SCHEMA numbering;
+            CREATE SEQUENCE numbering.invoice_numbers START 1000;
+            CREATE TABLE invoices (id integer PRIMARY KEY,
+                                   number bigint NOT NULL DEFAULT nextval('numbering.invoice_numbers'));
             """)
-        let result = try CLI.run(["--export", "--database-url", source.url])
+        let result = try CLI.run(["--export", "--schemas", "public", "--database-url", source.url])
         XCTAssertEqual(result.exitCode, 1)
         XCTAssertEqual(result.stderr, """
             error: cannot export: 1 problem, listed below; nothing was written.
-              public.invoices: column number takes its default from a sequence (nextval('invoice_numbers'::regclass)), \
-            and the schema file does not declare sequences; use an identity column (identity: by_default), \
-            or leave the table out: --exclude public.invoices
+              public.invoices: column number takes its default from a sequence \
+            (nextval('numbering.invoice_numbers'::regclass)) outside the exported schemas; add its schema to \
+            --schemas, or leave the table out: --exclude public.invoices
             To leave every refused table out, add: --exclude public.invoices
 
             """)
         XCTAssertEqual(result.stdout, "")
+        let everything = try CLI.run(["--export", "--database-url", source.url])
+        XCTAssertEqual(everything.exitCode, 0, everything.stderr)
+        XCTAssertTrue(everything.stdout.contains("sequences:\n  numbering.invoice_numbers: { start: 1000 }\n"),
+                      everything.stdout)
     }
 
     /// Bare numbers that the server casts to a non-numeric column type (money, oid): the catalog prints the

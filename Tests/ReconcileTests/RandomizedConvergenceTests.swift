@@ -20,18 +20,43 @@ import XCTest
 final class RandomizedConvergenceTests: XCTestCase {
     static let iterations = 40
     static let defaultSeed: UInt64 = 0x5EED_2024_C0DE_0001
-    /// Schema texts are printed for this many failing iterations (all failures are reported).
+    /// Schema texts are printed for this many failing iterations of a seed (all failures are reported);
+    /// RECONCILE_RANDOM_DETAILED_FAILURES overrides it (scripts/soak wants every schema).
     static let detailedFailures = 3
 
+    /// Runs RECONCILE_RANDOM_SEED (or the fixed default), then RECONCILE_RANDOM_EXTRA_SEED when set: scripts/test
+    /// derives the extra one from the git commit, so CI tries new schemas on every commit as well as the old ones.
     func testRandomSchemasAndMutationsConverge() throws {
-        let baseSeed = Self.environmentSeed ?? Self.defaultSeed
-        let iterations = ProcessInfo.processInfo.environment["RECONCILE_RANDOM_ITERATIONS"].flatMap { Int($0) } ?? Self.iterations
+        let environment = ProcessInfo.processInfo.environment
+        let positive = "a whole number above 0", count = "a whole number (0 or more)"
+        let seed = "a decimal number or 0x followed by up to 16 hex digits"
+        func atLeast(_ minimum: Int) -> (String) -> Int? { { Int($0).flatMap { $0 >= minimum ? $0 : nil } } }
+        let iterations = try Self.setting("RECONCILE_RANDOM_ITERATIONS", environment, positive, parse: atLeast(1))
+            ?? Self.iterations
+        let detailedFailures = try Self.setting("RECONCILE_RANDOM_DETAILED_FAILURES", environment, count,
+                                                parse: atLeast(0)) ?? Self.detailedFailures
+        let progressEvery = try Self.setting("RECONCILE_RANDOM_PROGRESS", environment, count, parse: atLeast(0)) ?? 0
+        var seeds = [try Self.setting("RECONCILE_RANDOM_SEED", environment, seed, parse: Self.parseSeed)
+                     ?? Self.defaultSeed]
+        if let extra = try Self.setting("RECONCILE_RANDOM_EXTRA_SEED", environment, seed, parse: Self.parseSeed) {
+            seeds.append(extra)
+        }
+        for baseSeed in seeds {
+            runSeed(baseSeed, iterations: iterations, detailedFailures: detailedFailures, progressEvery: progressEvery)
+        }
+    }
+
+    private func runSeed(_ baseSeed: UInt64, iterations: Int, detailedFailures: Int, progressEvery: Int) {
+        let base = Self.hex(baseSeed)
         var detailed = 0
         var failed: [String] = []
         let started = Date()
+        // Printed first, so that a run that crashes or hangs can still be replayed.
+        Self.report("RandomizedConvergenceTests: base seed \(base), \(iterations) iterations; replay one with "
+                    + "RECONCILE_RANDOM_SEED=<iteration seed> RECONCILE_RANDOM_ITERATIONS=1")
         for iteration in 0..<iterations {
-            let seed = baseSeed &+ UInt64(iteration) &* 0x9E37_79B9_7F4A_7C15
-            var random = SplitMix64(seed: seed)
+            let seed = Self.iterationSeed(baseSeed, iteration)
+            var random = SplitMix64(scrambling: seed)
             let a = ConvergenceGenerator.schemaA(&random)
             let b = ConvergenceGenerator.mutate(a, &random)
             let yamlA = ConvergenceGenerator.yaml(a), yamlB = ConvergenceGenerator.yaml(b)
@@ -41,28 +66,61 @@ final class RandomizedConvergenceTests: XCTestCase {
             } catch {
                 problems = ["\(error)"]
             }
+            if progressEvery > 0, (iteration + 1) % progressEvery == 0 || iteration + 1 == iterations {
+                Self.report("RandomizedConvergenceTests: progress: base seed \(base): \(iteration + 1)/\(iterations), "
+                            + "\(failed.count + (problems.isEmpty ? 0 : 1)) failed, "
+                            + "\(String(format: "%.0f", Date().timeIntervalSince(started))) s")
+            }
             guard !problems.isEmpty else { continue }
-            failed.append("iteration \(iteration): " + (problems.first?.split(separator: "\n").first.map(String.init) ?? ""))
-            var message = "iteration \(iteration) of base seed \(String(format: "0x%016llX", baseSeed)) "
-                + "(iteration seed \(String(format: "0x%016llX", seed))):\n" + problems.joined(separator: "\n")
-            if detailed < Self.detailedFailures {
+            failed.append("iteration \(iteration) (iteration seed \(Self.hex(seed))): "
+                          + (problems.first?.split(separator: "\n").first.map(String.init) ?? ""))
+            var message = "iteration \(iteration) of base seed \(base) (iteration seed \(Self.hex(seed))):\n"
+                + problems.joined(separator: "\n")
+            if detailed < detailedFailures {
                 detailed += 1
                 message += "\n--- schema A ---\n\(yamlA)--- schema B ---\n\(yamlB)"
             }
             XCTFail(message)
         }
         let seconds = Date().timeIntervalSince(started)
-        print("RandomizedConvergenceTests: \(iterations) iterations in \(String(format: "%.1f", seconds)) s, "
-              + "base seed \(String(format: "0x%016llX", baseSeed)), \(failed.count) failed")
+        Self.report("RandomizedConvergenceTests: \(iterations) iterations in \(String(format: "%.1f", seconds)) s, "
+                    + "base seed \(base), \(failed.count) failed")
         if !failed.isEmpty {
-            XCTFail("\(failed.count) of \(iterations) iterations failed (base seed \(String(format: "0x%016llX", baseSeed))):\n"
+            XCTFail("\(failed.count) of \(iterations) iterations failed (base seed \(base)):\n"
                     + failed.joined(separator: "\n"))
         }
     }
 
+    /// Iteration i of base seed b is iteration 0 of base seed iterationSeed(b, i): any one replays alone.
+    static func iterationSeed(_ base: UInt64, _ iteration: Int) -> UInt64 {
+        base &+ UInt64(iteration) &* 0x9E37_79B9_7F4A_7C15
+    }
+
+    static func hex(_ seed: UInt64) -> String { String(format: "0x%016llX", seed) }
+
+    /// Written at once, unbuffered: scripts/soak shows these lines as progress while the test runs.
+    static func report(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    /// A test setting from the environment: nil when unset or empty, an error naming it when it does not parse.
+    static func setting<T>(_ name: String, _ environment: [String: String], _ expected: String,
+                           parse: (String) -> T?) throws -> T? {
+        guard let text = environment[name], !text.isEmpty else { return nil }
+        guard let value = parse(text) else { throw SettingError(description: "\(name)=\(text): expected \(expected)") }
+        return value
+    }
+
+    struct SettingError: Error, CustomStringConvertible { let description: String }
+
+    static func parseSeed(_ text: String) -> UInt64? {
+        if text.lowercased().hasPrefix("0x") { return UInt64(text.dropFirst(2), radix: 16) }
+        return UInt64(text)
+    }
+
     /// The generator itself is deterministic: the same seed gives the same schemas.
     func testGeneratorIsDeterministic() {
-        var first = SplitMix64(seed: Self.defaultSeed), second = SplitMix64(seed: Self.defaultSeed)
+        var first = SplitMix64(scrambling: Self.defaultSeed), second = SplitMix64(scrambling: Self.defaultSeed)
         let a1 = ConvergenceGenerator.schemaA(&first), a2 = ConvergenceGenerator.schemaA(&second)
         XCTAssertEqual(ConvergenceGenerator.yaml(a1), ConvergenceGenerator.yaml(a2))
         XCTAssertEqual(ConvergenceGenerator.yaml(ConvergenceGenerator.mutate(a1, &first)),
@@ -89,10 +147,22 @@ final class RandomizedConvergenceTests: XCTestCase {
         }
     }
 
-    static var environmentSeed: UInt64? {
-        guard let text = ProcessInfo.processInfo.environment["RECONCILE_RANDOM_SEED"], !text.isEmpty else { return nil }
-        if text.lowercased().hasPrefix("0x") { return UInt64(text.dropFirst(2), radix: 16) }
-        return UInt64(text)
+    /// The data's promise (issue 14): no row of A holds NULL in a column B makes NOT NULL without a backfill.
+    /// Checked without a database over the pairs of the issue's seed and of the default one; a reference to the
+    /// row's own table broke it (row 1 points nowhere), so pre-flight refused B and the iteration was blamed on
+    /// reconcile.
+    func testNoNullOfAIsLeftWhereBRequiresAValue() {
+        var broken: [String] = []
+        for baseSeed in [Self.defaultSeed, 0x0000_1234_ABCD_9876] {
+            for iteration in 0..<500 {
+                let seed = Self.iterationSeed(baseSeed, iteration)
+                var random = SplitMix64(scrambling: seed)
+                let a = ConvergenceGenerator.schemaA(&random)
+                let b = ConvergenceGenerator.mutate(a, &random)
+                broken += ConvergenceGenerator.nullsLeftUnfilled(a: a, b: b).map { "seed \(Self.hex(seed)): \($0)" }
+            }
+        }
+        XCTAssertEqual(broken, [], "NULLs in A where B requires a value and declares no backfill")
     }
 
     // MARK: - One iteration
@@ -112,6 +182,10 @@ final class RandomizedConvergenceTests: XCTestCase {
             } catch {
                 return ["test data rejected (a generator bug, not reconcile's): \(error)\n\(statement)"]
             }
+        }
+        let unfilled = ConvergenceGenerator.nullsLeftUnfilled(a: a, b: b)
+        guard unfilled.isEmpty else {
+            return ["NULLs where B requires a value without a backfill (a generator bug, not reconcile's): \(unfilled)"]
         }
         let preserved = ConvergenceGenerator.preservedColumns(a: a, b: b)
         var before: [String: [String]] = [:]
@@ -175,6 +249,13 @@ private struct SplitMix64 {
     private(set) var state: UInt64
 
     init(seed: UInt64) { state = seed }
+
+    /// Starts from the mixed seed: seeds a multiple of the increment apart (the iteration seeds) would otherwise
+    /// give the same sequence shifted by a few numbers, so neighbouring iterations drew near-identical schemas.
+    init(scrambling seed: UInt64) {
+        var mixer = SplitMix64(seed: seed)
+        self.init(seed: mixer.next())
+    }
 
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
@@ -258,7 +339,7 @@ private struct GColumn {
     var renamedFrom: String?
     /// Rendered YAML scalar for `backfill:`.
     var backfill: String?
-    /// A's rows hold NULL in this column in every even row.
+    /// A's rows hold NULL in this column: in every even row, and in row 1 of a reference to its own table.
     var hasNulls = false
     /// Added by the mutation: A's rows have no value of their own here.
     var isNew = false
@@ -512,6 +593,8 @@ private enum ConvergenceGenerator {
         if random.chance(12) {
             var column = referenceColumn(&schema, &random, to: table, tableKey: key)
             column.nullable = true
+            // Row 1 points nowhere: B must backfill it to make the column NOT NULL (issue 14).
+            column.hasNulls = true
             column.isNew = isNew
             table.columns.append(column)
             table.foreignKeys.append(newForeignKey(&schema, &random, column: column, target: key))
@@ -1031,6 +1114,33 @@ private enum ConvergenceGenerator {
     static func expectedRowIds(_ table: GTable, a: GSchema) -> [Int] {
         let existing = a.table(table.key)?.rowsAfterA ?? []
         return Array(Set(existing + (table.seed?.rows.map(\.id) ?? []))).sorted()
+    }
+
+    /// "table.column: row N" for each row of A holding NULL in a column B makes NOT NULL without a backfill;
+    /// empty when the data keeps its promise.
+    static func nullsLeftUnfilled(a: GSchema, b: GSchema) -> [String] {
+        var found: [String] = []
+        for tableB in b.tables {
+            guard let tableA = a.table(tableB.key) else { continue }
+            for columnB in tableB.columns where !columnB.nullable && columnB.backfill == nil {
+                guard let columnA = tableA.column(columnB.key) else { continue }
+                for id in tableA.rowsAfterA where valueAfterA(columnA, row: id, table: tableA, a: a) == nil {
+                    found.append("\(tableB.name).\(columnB.name): row \(id)")
+                }
+            }
+        }
+        return found
+    }
+
+    /// What row `row` holds in `column` once A is applied and the test's rows are inserted; nil is NULL.
+    static func valueAfterA(_ column: GColumn, row: Int, table: GTable, a: GSchema) -> String? {
+        guard let seeded = table.seed?.rows.first(where: { $0.id == row }) else {
+            return value(column, row: row, variant: 0, nullable: column.nullable, schema: a, tableKey: table.key,
+                         seed: false)
+        }
+        if seeded.omitted.contains(column.key) { return column.defaultValue == nil ? nil : "<default>" }
+        return value(column, row: row, variant: seeded.variant, nullable: column.nullable, schema: a,
+                     tableKey: table.key, seed: true)
     }
 
     /// Columns whose type, and thus values, B keeps (backfilled columns and enforced rows aside).

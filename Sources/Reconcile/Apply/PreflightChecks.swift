@@ -39,12 +39,15 @@ struct PreflightChecks {
                 for key in keys where key.columns.contains(column) { markDropped(table, key.name) }
             }
         }
+        // Each step is checked against the rows as the steps before it leave them.
+        var projected = ProjectedTables(live: live)
         for index in plan.steps.indices {
             let change = plan.steps[index].change
-            if let probe = change.preflight(live: tables), let failure = try firstFailure(probe) {
+            defer { projected.apply(change) }
+            if let probe = change.preflight(tables: projected), let failure = try firstFailure(probe) {
                 plan.steps[index].preflightFailure = failure
-            } else if let target = change.blockedByDependents, tables[target.table] != nil,
-                      let rows = try valuesInSavepoint(dependentsQuery(target, dropped: dropped)),
+            } else if let target = change.blockedByDependents, let query = dependentsQuery(target, projected, dropped),
+                      let rows = try valuesInSavepoint(query),
                       case let names = rows.compactMap({ row -> String? in
                           // Rows are "description<TAB>schema.table/constraint" (the key is empty for views).
                           let parts = row.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
@@ -59,9 +62,16 @@ struct PreflightChecks {
     }
 
     /// Objects outside reconcile's model that PostgreSQL would refuse to leave dangling.
-    private func dependentsQuery(_ target: DependentsProbe, dropped: Set<QualifiedName>) -> String {
-        let (table, column) = (target.table, target.column)
-        let relation = SQLRenderer.regclass(table)
+    private func dependentsQuery(_ target: DependentsProbe, _ tables: ProjectedTables,
+                                 _ dropped: Set<QualifiedName>) -> String? {
+        // Dependencies are recorded against the live names, whatever earlier steps rename.
+        guard let projected = tables[target.table] else { return nil }
+        var column: String?
+        if let name = target.column {
+            guard let live = projected.column(name)?.liveName else { return nil }
+            column = live
+        }
+        let relation = SQLRenderer.regclass(projected.liveName)
         let columnFilter = column.map {
             " AND d.refobjsubid = (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = \(relation) AND attname = \(SQL.literal($0)))"
         } ?? ""

@@ -72,7 +72,7 @@ public struct Change: Hashable, Sendable {
     public var driftDescription: String { family.driftDescription(object: objectName, details: details) }
     public var statements: [String] { family.statements }
     public var hazards: [Hazard] { family.hazards }
-    public func preflight(live: [QualifiedName: Table]) -> PreflightProbe? { family.preflight(live: live) }
+    public func preflight(tables: PreflightTables) -> PreflightProbe? { family.preflight(tables: tables) }
     public var blockedByDependents: DependentsProbe? { family.blockedByDependents }
     public var privilege: PrivilegeNeed { family.privilege }
 }

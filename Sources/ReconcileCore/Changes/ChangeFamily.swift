@@ -24,12 +24,20 @@ protocol ChangeFamily: Hashable, Sendable {
     /// Idempotent statements that make the change.
     var statements: [String] { get }
     var hazards: [Hazard] { get }
-    /// A count of existing rows that would make the step fail, given the live tables.
-    func preflight(live: [QualifiedName: Table]) -> PreflightProbe?
+    /// A count of existing rows that would make the step fail, over the rows as earlier steps leave them.
+    func preflight(tables: PreflightTables) -> PreflightProbe?
     /// Objects reconcile does not manage could depend on what this change removes or retypes.
     var blockedByDependents: DependentsProbe? { get }
     /// What the applying role must hold.
     var privilege: PrivilegeNeed { get }
+}
+
+/// The existing tables' rows as a plan's earlier steps leave them (renamed, cast, backfilled), which is
+/// what a pre-flight probe must count: it runs before anything changes.
+public protocol PreflightTables {
+    /// A FROM item (`... AS alias`) with the table's rows, when the table and these columns exist by the
+    /// time the step runs; nil when they do not (a new table is empty, a new column unknown).
+    func relation(_ table: QualifiedName, columns: [String], as alias: String) -> String?
 }
 
 /// Pre-flight questions about the live data, asked in order: each query returns one count; the first count

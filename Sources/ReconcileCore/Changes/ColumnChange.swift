@@ -314,19 +314,19 @@ public enum ColumnChange: ChangeFamily {
         }
     }
 
-    func preflight(live: [QualifiedName: Table]) -> PreflightProbe? {
+    func preflight(tables: PreflightTables) -> PreflightProbe? {
         let (table, name) = tableAndColumn
-        guard let existing = live[table] else { return nil }
         let column = SQL.displayIdentifier(name)
         switch self {
         case .setNotNull(_, _, nil, _):
-            guard existing.column(name) != nil else { return nil }
-            return PreflightProbe("SELECT count(*) FROM \(SQL.qualified(table)) WHERE \(SQL.identifier(name)) IS NULL") {
+            guard let source = tables.relation(table, columns: [name], as: "t") else { return nil }
+            return PreflightProbe("SELECT count(*) FROM \(source) WHERE \(SQL.identifier(name)) IS NULL") {
                 "\(rowsText($0, "holds", "hold")) NULL in \(column); add `backfill: <value>` to the column in the "
                     + "schema file, or fill them first"
             }
         case .addColumn(_, let definition) where definition.needsExplicitValue && definition.backfill == nil:
-            return PreflightProbe("SELECT count(*) FROM \(SQL.qualified(table))") {
+            guard let source = tables.relation(table, columns: [], as: "t") else { return nil }
+            return PreflightProbe("SELECT count(*) FROM \(source)") {
                 "the table has \($0 == 1 ? "1 row" : "\($0) rows") and the new NOT NULL column \(column) has no "
                     + "default; add `default:` or `backfill:`"
             }

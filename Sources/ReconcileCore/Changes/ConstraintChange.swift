@@ -136,46 +136,44 @@ public enum ConstraintChange: ChangeFamily {
         }
     }
 
-    func preflight(live: [QualifiedName: Table]) -> PreflightProbe? {
+    func preflight(tables: PreflightTables) -> PreflightProbe? {
         let (table, name) = tableAndName
-        func existing(_ table: QualifiedName, _ columns: [String]) -> Bool {
-            guard let live = live[table] else { return false }
-            return columns.allSatisfy { live.column($0) != nil }
-        }
         let quotedName = SQL.displayIdentifier(name)
         switch self {
         case .addCheck(_, let check) where check.notValid: return nil
         case .addForeignKey(_, let key) where key.notValid: return nil
         case .addPrimaryKey(_, let key):
-            guard existing(table, key.columns) else { return nil }
+            guard let source = tables.relation(table, columns: key.columns, as: "t") else { return nil }
             let anyNull = key.columns.map { "\(SQL.identifier($0)) IS NULL" }.joined(separator: " OR ")
-            let query = "SELECT (SELECT count(*) FROM \(SQL.qualified(table)) WHERE \(anyNull)) + "
-                + "(\(Self.duplicates(table, key.columns)))"
+            let query = "SELECT (SELECT count(*) FROM \(source) WHERE \(anyNull)) + "
+                + "(\(Self.duplicates(source, key.columns)))"
             return PreflightProbe(query) {
                 "\(rowsText($0, "has", "have")) NULL or duplicated values in (\(key.columns.joined(separator: ", "))): "
                     + "primary key \(quotedName) cannot be added"
             }
         case .addUnique(_, let unique):
-            guard existing(table, unique.columns) else { return nil }
+            guard let source = tables.relation(table, columns: unique.columns, as: "t") else { return nil }
             let columns = unique.columns.joined(separator: ", ")
-            return PreflightProbe(Self.duplicates(table, unique.columns)) {
+            return PreflightProbe(Self.duplicates(source, unique.columns)) {
                 "\($0 == 1 ? "1 value of (\(columns)) occurs" : "\($0) values of (\(columns)) occur") more than once: "
                     + "unique constraint \(quotedName) cannot be added"
             }
         case .addCheck(_, let check), .validateCheck(_, let check):
-            guard existing(table, []) else { return nil }
+            guard let source = tables.relation(table, columns: [], as: "t") else { return nil }
             let expression = check.expression.hasPrefix("CHECK ")
                 ? String(check.expression.dropFirst(6)) : "(\(check.expression))"
-            return PreflightProbe("SELECT count(*) FROM \(SQL.qualified(table)) WHERE NOT \(expression)") {
+            return PreflightProbe("SELECT count(*) FROM \(source) WHERE NOT \(expression)") {
                 "\(rowsText($0, "violates", "violate")) check \(quotedName)"
             }
         case .addForeignKey(_, let key), .validateForeignKey(_, let key):
-            guard existing(table, key.columns), existing(key.referencedTable, key.referencedColumns) else { return nil }
+            guard let source = tables.relation(table, columns: key.columns, as: "t"),
+                  let referenced = tables.relation(key.referencedTable, columns: key.referencedColumns, as: "r")
+            else { return nil }
             let present = key.columns.map { "t.\(SQL.identifier($0)) IS NOT NULL" }.joined(separator: " AND ")
             let match = zip(key.columns, key.referencedColumns)
                 .map { "r.\(SQL.identifier($1)) = t.\(SQL.identifier($0))" }.joined(separator: " AND ")
-            let query = "SELECT count(*) FROM \(SQL.qualified(table)) t WHERE \(present) AND NOT EXISTS "
-                + "(SELECT 1 FROM \(SQL.qualified(key.referencedTable)) r WHERE \(match))"
+            let query = "SELECT count(*) FROM \(source) WHERE \(present) AND NOT EXISTS "
+                + "(SELECT 1 FROM \(referenced) WHERE \(match))"
             let missing = PreflightProbe(query) {
                 "\(rowsText($0, "references", "reference")) missing rows of \(key.referencedTable): "
                     + "foreign key \(quotedName) cannot be added"
@@ -185,7 +183,7 @@ public enum ConstraintChange: ChangeFamily {
             let someNull = key.columns.map { "\(SQL.identifier($0)) IS NULL" }.joined(separator: " OR ")
             let allNull = key.columns.map { "\(SQL.identifier($0)) IS NULL" }.joined(separator: " AND ")
             let columns = key.columns.joined(separator: ", ")
-            return PreflightProbe("SELECT count(*) FROM \(SQL.qualified(table)) WHERE (\(someNull)) AND NOT (\(allNull))") {
+            return PreflightProbe("SELECT count(*) FROM \(source) WHERE (\(someNull)) AND NOT (\(allNull))") {
                 "\(rowsText($0, "has", "have")) some but not all of (\(columns)) NULL, which MATCH FULL refuses: "
                     + "foreign key \(quotedName) cannot be added"
             }.then(missing)
@@ -194,11 +192,11 @@ public enum ConstraintChange: ChangeFamily {
         }
     }
 
-    /// Counts the values of `columns` that occur more than once (NULLs never collide).
-    private static func duplicates(_ table: QualifiedName, _ columns: [String]) -> String {
+    /// Counts the values of `columns` that occur more than once in `source` (NULLs never collide).
+    private static func duplicates(_ source: String, _ columns: [String]) -> String {
         let list = SQL.identifierList(columns)
         let present = columns.map { "\(SQL.identifier($0)) IS NOT NULL" }.joined(separator: " AND ")
-        return "SELECT count(*) FROM (SELECT 1 FROM \(SQL.qualified(table)) WHERE \(present) "
+        return "SELECT count(*) FROM (SELECT 1 FROM \(source) WHERE \(present) "
             + "GROUP BY \(list) HAVING count(*) > 1) AS d"
     }
 

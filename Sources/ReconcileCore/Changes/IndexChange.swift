@@ -95,19 +95,20 @@ public enum IndexChange: ChangeFamily {
         }
     }
 
-    func preflight(live: [QualifiedName: Table]) -> PreflightProbe? {
-        guard case .createIndex(let table, let index) = self, index.isUnique, let existing = live[table] else { return nil }
+    func preflight(tables: PreflightTables) -> PreflightProbe? {
+        guard case .createIndex(let table, let index) = self, index.isUnique else { return nil }
         // Only plain column keys: an expression key may carry an ordering or operator class.
         let columns = index.keys.compactMap { key -> String? in
             if case .column(let name) = key { return name }
             return nil
         }
-        guard columns.count == index.keys.count, columns.allSatisfy({ existing.column($0) != nil }) else { return nil }
+        guard columns.count == index.keys.count,
+              let source = tables.relation(table, columns: columns, as: "t") else { return nil }
         let list = SQL.identifierList(columns)
         var conditions = index.nullsNotDistinct ? [] : columns.map { "\(SQL.identifier($0)) IS NOT NULL" }
         if let predicate = index.predicate { conditions.append("(\(predicate))") }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let query = "SELECT count(*) FROM (SELECT 1 FROM \(SQL.qualified(table))\(filter) GROUP BY \(list) "
+        let query = "SELECT count(*) FROM (SELECT 1 FROM \(source)\(filter) GROUP BY \(list) "
             + "HAVING count(*) > 1) AS d"
         let names = columns.joined(separator: ", "), indexName = SQL.displayIdentifier(index.name)
         return PreflightProbe(query) {

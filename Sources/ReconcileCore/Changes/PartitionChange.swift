@@ -122,7 +122,7 @@ public enum PartitionChange: ChangeFamily {
         }
     }
 
-    func preflight(live: [QualifiedName: Table]) -> PreflightProbe? { nil }
+    func preflight(tables: PreflightTables) -> PreflightProbe? { nil }
     var blockedByDependents: DependentsProbe? { nil }
 
     var privilege: PrivilegeNeed {

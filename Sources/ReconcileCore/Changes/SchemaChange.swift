@@ -45,7 +45,7 @@ public enum SchemaChange: ChangeFamily {
     }
 
     var hazards: [Hazard] { [] }
-    func preflight(live: [QualifiedName: Table]) -> PreflightProbe? { nil }
+    func preflight(tables: PreflightTables) -> PreflightProbe? { nil }
     var blockedByDependents: DependentsProbe? { nil }
 
     var privilege: PrivilegeNeed {

@@ -48,7 +48,7 @@ public enum SeedChange: ChangeFamily {
     }
 
     var hazards: [Hazard] { [] }
-    func preflight(live: [QualifiedName: Table]) -> PreflightProbe? { nil }
+    func preflight(tables: PreflightTables) -> PreflightProbe? { nil }
     var blockedByDependents: DependentsProbe? { nil }
 
     var privilege: PrivilegeNeed {

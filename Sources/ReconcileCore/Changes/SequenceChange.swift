@@ -98,7 +98,7 @@ public enum SequenceChange: ChangeFamily {
         }
     }
 
-    func preflight(live: [QualifiedName: Table]) -> PreflightProbe? { nil }
+    func preflight(tables: PreflightTables) -> PreflightProbe? { nil }
     var blockedByDependents: DependentsProbe? { nil }
 
     var privilege: PrivilegeNeed {

@@ -149,7 +149,7 @@ public enum TableChange: ChangeFamily {
         }
     }
 
-    func preflight(live: [QualifiedName: Table]) -> PreflightProbe? { nil }
+    func preflight(tables: PreflightTables) -> PreflightProbe? { nil }
 
     var blockedByDependents: DependentsProbe? {
         switch self {

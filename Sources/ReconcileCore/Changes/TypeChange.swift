@@ -112,7 +112,7 @@ public enum TypeChange: ChangeFamily {
         }
     }
 
-    func preflight(live: [QualifiedName: Table]) -> PreflightProbe? { nil }
+    func preflight(tables: PreflightTables) -> PreflightProbe? { nil }
     var blockedByDependents: DependentsProbe? { nil }
 
     var privilege: PrivilegeNeed {
