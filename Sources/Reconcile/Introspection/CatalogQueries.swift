@@ -139,9 +139,10 @@ enum CatalogQueries {
             """
     }
 
-    /// Primary key, unique, check and foreign-key constraints, with column names in key order (JSON
-    /// arrays, so any name survives). Checks are deparsed; unique constraints too, for NULLS NOT DISTINCT
-    /// (no catalog column says it before PostgreSQL 15); the other kinds compare structurally.
+    /// Primary key, unique, check, exclusion and foreign-key constraints, with column names in key order (JSON
+    /// arrays, so any name survives). Checks and exclusion constraints are deparsed (they compare as the
+    /// server's text); unique constraints too, for NULLS NOT DISTINCT (no catalog column says it before
+    /// PostgreSQL 15); the other kinds compare structurally.
     /// NOT NULL constraints (contype 'n' from PostgreSQL 18) are read from pg_attribute instead.
     static func constraints(_ scope: Scope) -> String {
         scope.cte + """
@@ -166,12 +167,13 @@ enum CatalogQueries {
                    con.condeferred AS deferred,
                    con.convalidated AS validated,
                    con.connoinherit AS no_inherit,
-                   CASE WHEN con.contype IN ('c', 'u') THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition
+                   CASE WHEN con.contype IN ('c', 'u', 'x') THEN pg_catalog.pg_get_constraintdef(con.oid)
+                   END AS definition
             FROM scope
             JOIN pg_catalog.pg_constraint con ON con.conrelid = scope.oid
             LEFT JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid
             LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
-            WHERE con.contype IN ('p', 'u', 'c', 'f')
+            WHERE con.contype IN ('p', 'u', 'c', 'f', 'x')
             ORDER BY con.conrelid, con.conname
             """
     }
