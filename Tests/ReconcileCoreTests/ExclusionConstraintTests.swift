@@ -2,7 +2,8 @@ import XCTest
 @testable import ReconcileCore
 
 /// Exclusion constraints without a database: the two YAML forms, the loader's diagnostics, the differ's
-/// decisions and the pre-flight query. Against a real server: Cases/exclusion.yaml.
+/// decisions, the pre-flight query and the export text. Against a real server: Cases/exclusion.yaml,
+/// ExportRoundTripTests and CorpusTests.
 final class ExclusionConstraintTests: XCTestCase {
     private let t = Fixture.name("bookings")
 
@@ -185,5 +186,28 @@ final class ExclusionConstraintTests: XCTestCase {
         XCTAssertEqual(probe?.questions.first?.explain(1),
                        "1 pair of rows conflicts under (during WITH &&): exclusion constraint x cannot be added")
         XCTAssertNil(overlap.preflight(live: [:]), "a new table is empty")
+    }
+
+    // MARK: - Export
+
+    func testTheWriterUsesTheShortFormUnlessDeferredAndLoadsBack() throws {
+        let exclusions = [
+            ExclusionConstraint(name: "b_later", definition: "USING gist (during WITH &&) WHERE ((NOT ok))",
+                                deferral: .initiallyDeferred),
+            ExclusionConstraint(name: "a \"odd\"", definition: "USING gist (\"Odd\" WITH &&)"),
+            ExclusionConstraint(name: "c_soon", definition: "USING btree (room WITH =)", deferral: .deferrable),
+        ]
+        let schema = Schema(tables: [table(exclusions)])
+        let yaml = SchemaWriter.yaml(schema)
+        XCTAssertTrue(yaml.contains("""
+                exclusions:
+                  "a \\"odd\\"": "USING gist (\\"Odd\\" WITH &&)"
+                  b_later: { definition: "USING gist (during WITH &&) WHERE ((NOT ok))", initially_deferred: true }
+                  c_soon: { definition: "USING btree (room WITH =)", deferrable: true }
+
+            """), yaml)
+        let loaded = try loadValid(yaml.replacingOccurrences(of: "during: { type: tstzrange }",
+                                                             with: "during: { type: tstzrange }\n      Odd: tsrange"))
+        XCTAssertEqual(Set(loaded.tables.first?.exclusions ?? []), Set(exclusions))
     }
 }

@@ -51,7 +51,6 @@ final class CorpusTests: XCTestCase {
     static let refusedByName: [String: String] = [
         "domain-column.sql": "column email has type email_address, a domain, composite or range type",
         "column-collation.sql": "has collation pg_catalog.\"C\"",
-        "exclusion-constraint.sql": "is EXCLUDE USING gist",
         "function-call.sql": "calls the function public.normalized(name text)",
     ]
 

@@ -212,9 +212,6 @@ enum CatalogQueries {
                                   WHERE dep.classid = 'pg_catalog.pg_type'::regclass AND dep.objid = base.oid
                                     AND dep.deptype = 'e')
                 UNION ALL
-                SELECT 'exclusion', con.conname, pg_catalog.pg_get_constraintdef(con.oid)
-                FROM pg_catalog.pg_constraint con WHERE con.conrelid = scope.oid AND con.contype = 'x'
-                UNION ALL
                 -- A user-defined function that a check, index, default or generated column calls: the schema
                 -- file cannot create it, so the export would not apply to an empty database. pg_depend records
                 -- every such call (functions of pg_catalog and of extensions are always there).
