@@ -200,6 +200,8 @@ final class PlanRendererTests: XCTestCase {
             (.constraint(.addPrimaryKey(t, PrimaryKey(name: "t_pkey", columns: ["a", "b"]))), "add primary key t_pkey (a, b)"),
             (.constraint(.addUnique(t, UniqueConstraint(name: "t_a_key", columns: ["a"]))), "add unique constraint t_a_key (a)"),
             (.constraint(.addCheck(t, CheckConstraint(name: "t_a_check", expression: "a > 0"))), "add check t_a_check"),
+            (.constraint(.addExclusion(t, ExclusionConstraint(name: "t_x", definition: "USING gist (a WITH &&)"))),
+             "add exclusion constraint t_x"),
             (.constraint(.addForeignKey(t, ForeignKey(name: "t_a_fkey", columns: ["a"], referencedTable: QualifiedName(schema: "s", name: "U"),
                                           referencedColumns: ["id"]))), "add foreign key t_a_fkey → s.\"U\""),
             (.constraint(.renameConstraint(t, from: "a", to: "b")), "rename constraint a to b"),

@@ -281,6 +281,12 @@ final class SQLRenderingTests: XCTestCase {
                        [guardedAdd("t_score_check", "CHECK (score >= 0)")])
         XCTAssertEqual(sql(.constraint(.addCheck(t, CheckConstraint(name: "t_c", expression: "CHECK ((score >= 0))")))),
                        [guardedAdd("t_c", "CHECK ((score >= 0))")])
+        let exclusion = ExclusionConstraint(name: "t_during_excl",
+                                            definition: "USING gist (during WITH &&) WHERE (a > 0)",
+                                            deferral: .initiallyDeferred)
+        XCTAssertEqual(sql(.constraint(.addExclusion(t, exclusion))),
+                       [guardedAdd("t_during_excl",
+                                   "EXCLUDE USING gist (during WITH &&) WHERE (a > 0) DEFERRABLE INITIALLY DEFERRED")])
         XCTAssertEqual(sql(.constraint(.addForeignKey(t, parentKey))),
                        [guardedAdd("t_p_fkey", "FOREIGN KEY (\"p\") REFERENCES \"public\".\"p\" (\"id\") ON UPDATE SET NULL ON DELETE CASCADE")])
         let plain = ForeignKey(name: "t_ab_fkey", columns: ["a", "b"], referencedTable: QualifiedName(schema: "s", name: "q"),

@@ -56,7 +56,6 @@ final class CorpusTests: XCTestCase {
     /// that applied would otherwise fail on an empty database, or lose the feature without a word).
     static let refusedByName: [String: String] = [
         "domain-column.sql": "column email has type email_address, a domain, composite or range type",
-        "exclusion-constraint.sql": "is EXCLUDE USING gist",
         "function-call.sql": "calls the function public.normalized(name text)",
     ]
 

@@ -518,6 +518,47 @@ final class ExportRoundTripTests: XCTestCase {
         assertSameLines(try result.copy.fingerprint(), try source.fingerprint(), "indexes of the copy vs. the source")
     }
 
+    /// Ranges alone, so no btree_gist is needed (CorpusTests covers `=` on an integer): quoted names, an
+    /// expression element, INCLUDE, WITH, WHERE and both deferrals. A database whose exclusion constraints
+    /// differ (another predicate, deferral or name, one too many) converges to the source.
+    func testExclusionConstraintsRoundTrip() throws {
+        let source = try TestDatabase()
+        try source.execute("""
+            CREATE TABLE "Rooms" (id integer PRIMARY KEY, "Booked During" tsrange, during tsrange, note text,
+                                  cancelled boolean);
+            ALTER TABLE "Rooms" ADD CONSTRAINT "Rooms no overlap" EXCLUDE USING gist ("Booked During" WITH &&)
+                WHERE (NOT cancelled);
+            ALTER TABLE "Rooms" ADD CONSTRAINT rooms_days
+                EXCLUDE USING gist (tsrange(lower(during), upper(during), '[]') WITH &&) INCLUDE (note)
+                WITH (fillfactor = 80) DEFERRABLE INITIALLY DEFERRED;
+            ALTER TABLE "Rooms" ADD CONSTRAINT rooms_later EXCLUDE USING gist (during WITH &&) DEFERRABLE;
+            """)
+        let result = try assertExportRoundTrips(source)
+        XCTAssertTrue(result.yaml.contains("""
+                exclusions:
+                  Rooms no overlap: "USING gist (\\"Booked During\\" WITH &&) WHERE ((NOT cancelled))"
+                  rooms_days: { definition: "USING gist (tsrange(lower(during), upper(during), '[]'::text) WITH &&) \
+            INCLUDE (note) WITH (fillfactor='80')", initially_deferred: true }
+                  rooms_later: { definition: "USING gist (during WITH &&)", deferrable: true }
+
+            """), result.yaml)
+        assertSameLines(try result.copy.fingerprint(), try source.fingerprint(),
+                        "constraints of the copy vs. the source")
+
+        let target = try TestDatabase()
+        try target.execute("""
+            CREATE TABLE "Rooms" (id integer PRIMARY KEY, "Booked During" tsrange, during tsrange, note text,
+                                  cancelled boolean);
+            ALTER TABLE "Rooms" ADD CONSTRAINT "Rooms no overlap" EXCLUDE USING gist ("Booked During" WITH &&);
+            ALTER TABLE "Rooms" ADD CONSTRAINT rooms_days_old
+                EXCLUDE USING gist (tsrange(lower(during), upper(during), '[]') WITH &&) INCLUDE (note)
+                WITH (fillfactor = 80) DEFERRABLE INITIALLY DEFERRED;
+            ALTER TABLE "Rooms" ADD CONSTRAINT rooms_later EXCLUDE USING gist (during WITH &&);
+            ALTER TABLE "Rooms" ADD CONSTRAINT rooms_notes EXCLUDE USING btree (note WITH =);
+            """)
+        try assertConverges(target, to: result, source: source)
+    }
+
     func testGeneratedColumnsRoundTrip() throws {
         let source = try TestDatabase()
         try source.execute("""

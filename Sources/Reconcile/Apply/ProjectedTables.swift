@@ -17,6 +17,7 @@ struct ProjectedTables: PreflightTables {
         var liveName: QualifiedName
         var name: QualifiedName
         var columns: [ProjectedColumn]
+        var estimatedRows: Int?
 
         func column(_ name: String) -> ProjectedColumn? { columns.first { $0.name == name } }
 
@@ -37,11 +38,13 @@ struct ProjectedTables: PreflightTables {
         tables = live.tablesByName.mapValues { table in
             ProjectedTable(liveName: table.name, name: table.name, columns: table.columns.map {
                 ProjectedColumn(name: $0.name, expression: SQL.identifier($0.name), liveName: $0.name)
-            })
+            }, estimatedRows: table.estimatedRows)
         }
     }
 
     subscript(name: QualifiedName) -> ProjectedTable? { tables[name] }
+
+    func estimatedRows(_ table: QualifiedName) -> Int? { tables[table]?.estimatedRows }
 
     func relation(_ table: QualifiedName, columns: [String], as alias: String) -> String? {
         guard let table = tables[table], columns.allSatisfy({ table.column($0) != nil }) else { return nil }

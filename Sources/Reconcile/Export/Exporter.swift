@@ -173,7 +173,6 @@ struct Exporter {
             case "collation": problem = "column \(name) has collation \(detail), \(cannotDeclare)"
             case "type":
                 problem = "column \(name) has type \(detail), a domain, composite or range type, \(cannotDeclare)"
-            case "exclusion": problem = "exclusion constraint \(name) is \(detail), \(cannotDeclare)"
             case "function":
                 problem = "a check, index, default or generated column calls the function \(detail), which the "
                     + "schema file cannot create, so the export would not apply to an empty database"

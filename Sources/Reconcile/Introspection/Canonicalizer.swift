@@ -105,12 +105,19 @@ struct Canonicalizer {
             let scratchTable = QualifiedName(schema: "pg_temp", name: scratch)
             // Only what the server canonicalises: keys and foreign keys compare structurally.
             // Without sequence options: a named identity sequence cannot be temporary in another schema.
+            // Exclusion constraints are renamed like indexes: each owns an index of its name, and every scratch
+            // table lives in one schema, where two declared tables' constraints could share a name.
             let columns = table.columns.map { column -> Column in
                 var column = column
                 column.sequence = nil
                 return column
             }
             var copy = Table(name: scratchTable, columns: columns, checks: table.checks)
+            copy.exclusions = table.exclusions.enumerated().map { number, exclusion in
+                var scratchExclusion = exclusion
+                scratchExclusion.name = "\(scratch)_x\(number)"
+                return scratchExclusion
+            }
             copy.partitionBy = table.partitionBy
             try run(Change(.table(.createTable(copy, inlineForeignKeys: []))).statements[0], for: "table \(table.name)")
             // Partitions are spelled by the server too (`'2024-01-01'` of a timestamptz key gains a zone).
@@ -146,6 +153,15 @@ struct Canonicalizer {
                 var check = check
                 check.notValid = table.checks.first { $0.name == check.name }?.notValid ?? false
                 return check
+            }
+            // Scratch exclusion constraints are named `<scratch>_x<position>`: back to the declared names, in order.
+            canonical.exclusions = table.exclusions.enumerated().map { number, declared in
+                let scratchName = "reconcile_scratch_\(position)_x\(number)"
+                guard var exclusion = scratch.exclusions.first(where: { $0.name == scratchName }) else {
+                    return declared
+                }
+                exclusion.name = declared.name
+                return exclusion
             }
             canonical.partitionBy = scratch.partitionBy
             // Scratch partitions are named `<scratch>_p<position>`: back to the declared names, in order.

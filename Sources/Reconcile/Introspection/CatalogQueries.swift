@@ -161,9 +161,10 @@ enum CatalogQueries {
             """
     }
 
-    /// Primary key, unique, check and foreign-key constraints, with column names in key order (JSON
-    /// arrays, so any name survives). Checks are deparsed; unique constraints too, for NULLS NOT DISTINCT
-    /// (no catalog column says it before PostgreSQL 15); the other kinds compare structurally.
+    /// Primary key, unique, check, exclusion and foreign-key constraints, with column names in key order (JSON
+    /// arrays, so any name survives). Checks and exclusion constraints are deparsed (they compare as the
+    /// server's text); unique constraints too, for NULLS NOT DISTINCT (no catalog column says it before
+    /// PostgreSQL 15); the other kinds compare structurally.
     /// NOT NULL constraints (contype 'n' from PostgreSQL 18) are read from pg_attribute instead.
     static func constraints(_ scope: Scope) -> String {
         scope.cte + """
@@ -188,12 +189,13 @@ enum CatalogQueries {
                    con.condeferred AS deferred,
                    con.convalidated AS validated,
                    con.connoinherit AS no_inherit,
-                   CASE WHEN con.contype IN ('c', 'u') THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition
+                   CASE WHEN con.contype IN ('c', 'u', 'x') THEN pg_catalog.pg_get_constraintdef(con.oid)
+                   END AS definition
             FROM scope
             JOIN pg_catalog.pg_constraint con ON con.conrelid = scope.oid
             LEFT JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid
             LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
-            WHERE con.contype IN ('p', 'u', 'c', 'f')
+            WHERE con.contype IN ('p', 'u', 'c', 'f', 'x')
             ORDER BY con.conrelid, con.conname
             """
     }
@@ -231,9 +233,6 @@ enum CatalogQueries {
                   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
                                   WHERE dep.classid = 'pg_catalog.pg_type'::regclass AND dep.objid = base.oid
                                     AND dep.deptype = 'e')
-                UNION ALL
-                SELECT 'exclusion', con.conname, pg_catalog.pg_get_constraintdef(con.oid)
-                FROM pg_catalog.pg_constraint con WHERE con.conrelid = scope.oid AND con.contype = 'x'
                 UNION ALL
                 -- A user-defined function that a check, index, default or generated column calls: the schema
                 -- file cannot create it, so the export would not apply to an empty database. pg_depend records

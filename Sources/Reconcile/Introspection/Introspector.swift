@@ -133,6 +133,15 @@ struct Introspector {
             if noInherit, expression.hasSuffix(" NO INHERIT") { expression = expression.dropLast(" NO INHERIT".count) }
             table.checks.append(CheckConstraint(name: name, expression: String(expression), noInherit: noInherit,
                                                 notValid: notValid))
+        case "x":
+            // pg_get_constraintdef: `EXCLUDE USING gist (...) [INCLUDE ...] [WITH ...] [WHERE (...)]`, then the
+            // deferral, which the model keeps apart (as it is declared).
+            var definition = Substring(row["definition"] ?? "")
+            if definition.hasPrefix("EXCLUDE ") { definition = definition.dropFirst("EXCLUDE ".count) }
+            if deferral != .notDeferrable, definition.hasSuffix(deferral.sql) {
+                definition = definition.dropLast(deferral.sql.count)
+            }
+            table.exclusions.append(ExclusionConstraint(name: name, definition: String(definition), deferral: deferral))
         case "f":
             table.foreignKeys.append(ForeignKey(
                 name: name, columns: columns,

@@ -38,6 +38,8 @@ public protocol PreflightTables {
     /// A FROM item (`... AS alias`) with the table's rows, when the table and these columns exist by the
     /// time the step runs; nil when they do not (a new table is empty, a new column unknown).
     func relation(_ table: QualifiedName, columns: [String], as alias: String) -> String?
+    /// The planner statistics' row estimate of an existing table (nil: never analysed, or no such table).
+    func estimatedRows(_ table: QualifiedName) -> Int?
 }
 
 /// Pre-flight questions about the live data, asked in order: each query returns one count; the first count
@@ -82,4 +84,14 @@ public enum PrivilegeNeed: Hashable, Sendable {
 /// Shared wording for pre-flight messages.
 func rowsText(_ count: Int, _ singular: String, _ plural: String) -> String {
     count == 1 ? "1 row \(singular)" : "\(count) rows \(plural)"
+}
+
+/// Tables as they are, with no earlier steps to follow: the plain tables (for single steps and tests).
+extension Dictionary: PreflightTables where Key == QualifiedName, Value == Table {
+    public func relation(_ table: QualifiedName, columns: [String], as alias: String) -> String? {
+        guard let live = self[table], columns.allSatisfy({ live.column($0) != nil }) else { return nil }
+        return "\(SQL.qualified(table)) AS \(alias)"
+    }
+
+    public func estimatedRows(_ table: QualifiedName) -> Int? { self[table]?.estimatedRows }
 }

@@ -1,8 +1,9 @@
-/// Table constraints: primary keys, unique constraints, checks and foreign keys.
+/// Table constraints: primary keys, unique constraints, checks, exclusion constraints and foreign keys.
 public enum ConstraintChange: ChangeFamily {
     case addPrimaryKey(QualifiedName, PrimaryKey)
     case addUnique(QualifiedName, UniqueConstraint)
     case addCheck(QualifiedName, CheckConstraint)
+    case addExclusion(QualifiedName, ExclusionConstraint)
     case addForeignKey(QualifiedName, ForeignKey)
     case renameConstraint(QualifiedName, from: String, to: String)
     /// `replaced` is true when an add of the same name follows: the definition changed, nothing is lost.
@@ -18,6 +19,7 @@ public enum ConstraintChange: ChangeFamily {
         switch self {
         case .addPrimaryKey(let table, let key): return (table, key.name)
         case .addUnique(let table, let unique): return (table, unique.name)
+        case .addExclusion(let table, let exclusion): return (table, exclusion.name)
         case .addCheck(let table, let check), .validateCheck(let table, let check): return (table, check.name)
         case .addForeignKey(let table, let key), .validateForeignKey(let table, let key): return (table, key.name)
         case .renameConstraint(let table, _, let name), .dropConstraint(let table, let name, _): return (table, name)
@@ -26,7 +28,7 @@ public enum ConstraintChange: ChangeFamily {
 
     var phase: Change.Phase {
         switch self {
-        case .addPrimaryKey, .addUnique, .addCheck, .renameConstraint: return .constraints
+        case .addPrimaryKey, .addUnique, .addCheck, .addExclusion, .renameConstraint: return .constraints
         case .addForeignKey, .validateCheck, .validateForeignKey: return .foreignKeys
         case .dropConstraint: return .drops
         }
@@ -37,7 +39,7 @@ public enum ConstraintChange: ChangeFamily {
 
     var marker: Change.Marker {
         switch self {
-        case .addPrimaryKey, .addUnique, .addCheck, .addForeignKey: return .add
+        case .addPrimaryKey, .addUnique, .addCheck, .addExclusion, .addForeignKey: return .add
         case .renameConstraint, .validateCheck, .validateForeignKey: return .change
         case .dropConstraint(_, _, let replaced): return replaced ? .change : .remove
         }
@@ -46,8 +48,8 @@ public enum ConstraintChange: ChangeFamily {
     var isDestructive: Bool {
         switch self {
         case .dropConstraint(_, _, let replaced): return !replaced
-        case .addPrimaryKey, .addUnique, .addCheck, .addForeignKey, .renameConstraint, .validateCheck,
-             .validateForeignKey:
+        case .addPrimaryKey, .addUnique, .addCheck, .addExclusion, .addForeignKey, .renameConstraint,
+             .validateCheck, .validateForeignKey:
             return false
         }
     }
@@ -59,6 +61,7 @@ public enum ConstraintChange: ChangeFamily {
         case .addPrimaryKey: return "add_primary_key"
         case .addUnique: return "add_unique"
         case .addCheck: return "add_check"
+        case .addExclusion: return "add_exclusion"
         case .addForeignKey: return "add_foreign_key"
         case .renameConstraint: return "rename_constraint"
         case .dropConstraint(_, _, let replaced): return replaced ? "replace_constraint" : "drop_constraint"
@@ -75,6 +78,7 @@ public enum ConstraintChange: ChangeFamily {
         case .addUnique(_, let unique):
             return "add unique constraint \(name) (\(unique.columns.joined(separator: ", ")))"
         case .addCheck: return "add check \(name)"
+        case .addExclusion: return "add exclusion constraint \(name)"
         case .addForeignKey(_, let key): return "add foreign key \(name) → \(key.referencedTable)"
         case .renameConstraint(_, let from, _): return "rename constraint \(SQL.displayIdentifier(from)) to \(name)"
         case .dropConstraint(_, _, let replaced):
@@ -86,7 +90,8 @@ public enum ConstraintChange: ChangeFamily {
 
     func driftDescription(object: String, details: [String]) -> String {
         switch self {
-        case .addPrimaryKey, .addUnique, .addCheck, .addForeignKey: return "missing constraint \(object)"
+        case .addPrimaryKey, .addUnique, .addCheck, .addExclusion, .addForeignKey:
+            return "missing constraint \(object)"
         case .renameConstraint(_, let from, _):
             return "constraint \(object) is named \(SQL.displayIdentifier(from)) in the database"
         case .dropConstraint(_, _, let replaced):
@@ -105,6 +110,8 @@ public enum ConstraintChange: ChangeFamily {
             return [SQLRenderer.addConstraint(table, name, SQLRenderer.uniqueClause(unique))]
         case .addCheck(_, let check):
             return [SQLRenderer.addConstraint(table, name, SQLRenderer.checkClause(check))]
+        case .addExclusion(_, let exclusion):
+            return [SQLRenderer.addConstraint(table, name, SQLRenderer.exclusionClause(exclusion))]
         case .addForeignKey(_, let key):
             return [SQLRenderer.addConstraint(table, name, SQLRenderer.foreignKeyClause(key))]
         case .renameConstraint(_, let from, _):
@@ -123,7 +130,10 @@ public enum ConstraintChange: ChangeFamily {
     var hazards: [Hazard] {
         switch self {
         case .renameConstraint: return []
-        case .addPrimaryKey, .addUnique: return [.accessExclusiveLock, .blocksWrites, .mayFailOnExistingRows]
+        // Each builds its index under the lock; an exclusion constraint fails on conflicting rows as a unique
+        // one does on duplicates.
+        case .addPrimaryKey, .addUnique, .addExclusion:
+            return [.accessExclusiveLock, .blocksWrites, .mayFailOnExistingRows]
         // NOT VALID skips the existing rows: only the brief lock remains.
         case .addCheck(_, let check) where check.notValid: return [.accessExclusiveLock]
         case .addCheck: return [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows]
@@ -157,6 +167,15 @@ public enum ConstraintChange: ChangeFamily {
             return PreflightProbe(Self.duplicates(source, unique.columns)) {
                 "\($0 == 1 ? "1 value of (\(columns)) occurs" : "\($0) values of (\(columns)) occur") more than once: "
                     + "unique constraint \(quotedName) cannot be added"
+            }
+        case .addExclusion(_, let exclusion):
+            guard let source = tables.relation(table, columns: [], as: "t"),
+                  let conflicts = Self.conflictingPairs(source, exclusion.definition),
+                  conflicts.hashable || (tables.estimatedRows(table) ?? Int.max) <= Self.pairProbeRowLimit
+            else { return nil }
+            return PreflightProbe(conflicts.query) {
+                "\($0 == 1 ? "1 pair of rows conflicts" : "\($0) pairs of rows conflict") under "
+                    + "(\(conflicts.elements)): exclusion constraint \(quotedName) cannot be added"
             }
         case .addCheck(_, let check), .validateCheck(_, let check):
             guard let source = tables.relation(table, columns: [], as: "t") else { return nil }
@@ -198,6 +217,31 @@ public enum ConstraintChange: ChangeFamily {
         let present = columns.map { "\(SQL.identifier($0)) IS NOT NULL" }.joined(separator: " AND ")
         return "SELECT count(*) FROM (SELECT 1 FROM \(source) WHERE \(present) "
             + "GROUP BY \(list) HAVING count(*) > 1) AS d"
+    }
+
+    /// Without an `=` element the pair count is a nested loop over the table, quadratic in its rows: above
+    /// this many (by the planner's estimate, unknown counting as above) the step goes without a pre-flight,
+    /// and a conflict fails the apply instead (which rolls back).
+    static let pairProbeRowLimit = 10_000
+
+    /// A count of the pairs of rows that the exclusion constraint would refuse: the elements are evaluated
+    /// once per row (in a CTE, so expressions need no table alias), and the rows joined pairwise with each
+    /// element's operator. Operators of exclusion constraints are commutative, so each unordered pair is
+    /// counted once, and NULL never conflicts, as in the constraint. `hashable` says an element compares with
+    /// `=`, which lets the server hash-join instead of comparing every pair. nil when an element is more than
+    /// an operand (an operator class or collation follows it): telling those apart needs the server's parser.
+    static func conflictingPairs(_ source: String, _ definition: String)
+        -> (query: String, elements: String, hashable: Bool)? {
+        guard let parsed = ExclusionDefinition(definition), !parsed.elements.isEmpty,
+              parsed.elements.allSatisfy(\.isPlainOperand) else { return nil }
+        let elements = parsed.elements
+        let values = elements.enumerated().map { "(\($1.expression)) AS e\($0)" }.joined(separator: ", ")
+        let matches = elements.enumerated().map { "a.e\($0) \($1.op) b.e\($0)" }.joined(separator: " AND ")
+        let predicate = parsed.predicate.map { " WHERE \($0)" } ?? ""
+        let query = "WITH x AS (SELECT row_number() OVER () AS r, \(values) FROM \(source)\(predicate)) "
+            + "SELECT count(*) FROM x AS a JOIN x AS b ON a.r < b.r AND \(matches)"
+        return (query, elements.map { "\($0.expression) WITH \($0.op)" }.joined(separator: ", "),
+                elements.contains { $0.op == "=" })
     }
 
     var blockedByDependents: DependentsProbe? { nil }

@@ -43,6 +43,11 @@ public enum CatalogSpelling {
             guard sameCheck(canonical.checks[index].expression, liveCheck.expression) else { return nil }
             canonical.checks[index].expression = liveCheck.expression
         }
+        // An exclusion constraint's text is the server's to spell: only the very same text proves it equal.
+        for exclusion in canonical.exclusions {
+            guard let liveExclusion = live.exclusions.first(where: { $0.name == exclusion.name }) else { continue }
+            guard liveExclusion.definition == exclusion.definition else { return nil }
+        }
         for index in canonical.indexes.indices {
             guard let liveIndex = live.indexes.first(where: { $0.name == canonical.indexes[index].name }) else { continue }
             guard liveIndex.canonicalDefinition == displayTail(canonical.indexes[index]) else { return nil }

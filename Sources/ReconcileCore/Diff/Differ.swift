@@ -445,6 +445,9 @@ struct TableDiffer {
         case primaryKey(columns: [String], Deferral)
         case unique(columns: [String], Deferral, nullsNotDistinct: Bool)
         case check(expression: String, noInherit: Bool)
+        /// The canonical text after `EXCLUDE` (see `Canonicalizer`), so any change of method, element,
+        /// operator, INCLUDE, WITH or predicate replaces the constraint.
+        case exclusion(definition: String, Deferral)
         case foreignKey(columns: [String], references: QualifiedName, referencedColumns: [String],
                         onDelete: ReferentialAction, onUpdate: ReferentialAction, matchFull: Bool, Deferral)
     }
@@ -474,6 +477,12 @@ struct TableDiffer {
             keys.append(ConstraintKey(name: check.name, definition: .check(expression: check.expression,
                                                                            noInherit: check.noInherit),
                                       add: written.map { .constraint(.addCheck(name, $0)) }))
+        }
+        for exclusion in table.exclusions {
+            let written = written?.exclusions.first { $0.name == exclusion.name }
+            keys.append(ConstraintKey(name: exclusion.name,
+                                      definition: .exclusion(definition: exclusion.definition, exclusion.deferral),
+                                      add: written.map { .constraint(.addExclusion(name, $0)) }))
         }
         for key in table.foreignKeys {
             let written = written?.foreignKeys.first { $0.name == key.name }

@@ -75,6 +75,17 @@ public enum SchemaWriter {
                 out += "      \(YAMLText.string(check.name)): \(value)\n"
             }
         }
+        if !table.exclusions.isEmpty {
+            out += "    exclusions:\n"
+            for exclusion in table.exclusions.sorted(by: { $0.name < $1.name }) {
+                // The server's own text, which it reads back to the same constraint.
+                let definition = YAMLText.quoted(exclusion.definition)
+                let options = deferralFields(exclusion.deferral)
+                let value = options.isEmpty ? definition
+                    : "{ " + (["definition: \(definition)"] + options).joined(separator: ", ") + " }"
+                out += "      \(YAMLText.string(exclusion.name)): \(value)\n"
+            }
+        }
         if !table.foreignKeys.isEmpty {
             out += "    foreign_keys:\n"
             for key in table.foreignKeys.sorted(by: { $0.name < $1.name }) {

@@ -13,9 +13,11 @@ final class SchemaBuilder {
     private var columnMarks: [QualifiedName: Mark] = [:]
     private var renameMarks: [QualifiedName: Mark] = [:]
     private var partitionMarks: [QualifiedName: Mark] = [:]
+    private var exclusionMarks: [QualifiedName: [String: Mark]] = [:]
 
     static let documentKeys = ["version", "schemas", "extensions", "enums", "sequences", "tables"]
-    static let tableKeys = ["columns", "primary_key", "unique", "checks", "foreign_keys", "indexes", "seed", "unlogged", "with",
+    static let tableKeys = ["columns", "primary_key", "unique", "checks", "exclusions", "foreign_keys", "indexes",
+                            "seed", "unlogged", "with",
                             "partition_by", "partitions",
                             "comment", "renamed_from"]
     static let columnKeys = ["type", "nullable", "default", "default_sql", "identity", "primary_key", "unique",
@@ -30,6 +32,7 @@ final class SchemaBuilder {
     static let primaryKeyKeys = ["name", "columns"] + deferralKeys
     static let uniqueKeys = ["name", "columns", "nulls_not_distinct"] + deferralKeys
     static let checkKeys = ["expression", "not_valid", "no_inherit"]
+    static let exclusionKeys = ["definition"] + deferralKeys
     static let seedKeys = ["mode", "key", "rows"]
     static let serialTypes = ["smallserial": "smallint", "serial": "integer", "bigserial": "bigint",
                               "serial2": "smallint", "serial4": "integer", "serial8": "bigint"]
@@ -152,6 +155,16 @@ final class SchemaBuilder {
                     guard let checkName = reader.string(checkKey, "a check constraint name"),
                           let check = parseCheck(checkNode, name: checkName, table: name) else { continue }
                     table.checks.append(check)
+                }
+            case "exclusions":
+                guard let exclusions = reader.mapping(value, "exclusions of \(name)") else { continue }
+                for (exclusionKey, exclusionNode) in exclusions {
+                    guard let exclusionName = reader.string(exclusionKey, "an exclusion constraint name"),
+                          let exclusion = parseExclusion(exclusionNode, name: exclusionName, table: name)
+                    else { continue }
+                    checkIdentifierLength(exclusionName, "constraint", at: exclusionKey)
+                    exclusionMarks[name, default: [:]][exclusionName] = exclusionNode.mark
+                    table.exclusions.append(exclusion)
                 }
             case "foreign_keys":
                 guard let list = reader.sequence(value, "foreign_keys of \(name)") else { continue }
@@ -538,6 +551,45 @@ final class SchemaBuilder {
         return check
     }
 
+    /// `name: "USING gist (room_id WITH =, during WITH &&)"` (the text after EXCLUDE), or
+    /// `name: { definition: ..., deferrable: true, initially_deferred: true }`. The deferral is kept apart, as
+    /// for keys, so that it compares structurally; the server checks the rest when it builds the scratch copy.
+    private func parseExclusion(_ node: Node, name: String, table: QualifiedName) -> ExclusionConstraint? {
+        let what = "exclusion constraint \(name) of \(table)"
+        var exclusion = ExclusionConstraint(name: name, definition: "")
+        var definitionNode = node
+        if case .mapping(let mapping) = node {
+            var definition: Node?
+            let entries = reader.entries(mapping, allowed: Self.exclusionKeys, what)
+            for (key, _, value) in entries where key == "definition" { definition = value }
+            exclusion.deferral = deferral(entries, what)
+            guard let definition else {
+                reader.error("\(what) needs 'definition'", at: node)
+                return nil
+            }
+            definitionNode = definition
+        }
+        guard let text = reader.string(definitionNode, "definition of \(what)")?.trimmingSpaces else { return nil }
+        let upper = text.uppercased()
+        let example = "'USING gist (room_id WITH =, during WITH &&)'"
+        if upper.hasPrefix("EXCLUDE ") || upper.hasPrefix("EXCLUDE(") {
+            reader.error("\(what): write the text after EXCLUDE, as in \(example)", at: definitionNode)
+            return nil
+        }
+        if ["DEFERRABLE", "INITIALLY DEFERRED", "INITIALLY IMMEDIATE"].contains(where: { upper.hasSuffix(" " + $0) }) {
+            reader.error("\(what): write 'deferrable: true' or 'initially_deferred: true' beside 'definition' "
+                         + "instead of in the text", at: definitionNode)
+            return nil
+        }
+        if let problem = ExclusionDefinition.problem(text) {
+            reader.error("\(what) is not [USING method] (element WITH operator, ...) [INCLUDE (...)] [WITH (...)] "
+                         + "[WHERE (...)]: \(problem)", at: definitionNode)
+            return nil
+        }
+        exclusion.definition = text
+        return exclusion
+    }
+
     private func parseForeignKey(_ node: Node, into table: inout Table) {
         let what = "a foreign key of \(table.name)"
         guard let mapping = reader.mapping(node, what) else { return }
@@ -734,6 +786,15 @@ final class SchemaBuilder {
                 if Set(columns).count != columns.count { reader.error("\(what) of \(table.name) lists a column twice", at: mark) }
             }
             if let primaryKey = table.primaryKey { checkColumns(primaryKey.columns, "primary key", at: mark) }
+            for exclusion in table.exclusions {
+                // Elements that start with a column name; expressions are the server's to check.
+                let columns = ExclusionDefinition(exclusion.definition)?.elements.compactMap(\.leadingColumn) ?? []
+                let exclusionMark = exclusionMarks[table.name]?[exclusion.name] ?? mark
+                for column in columns where !columnNames.contains(column) {
+                    reader.error("exclusion constraint \(exclusion.name) of \(table.name) names unknown column "
+                                 + "'\(column)'\(Suggestion.didYouMean(column, columnNames))", at: exclusionMark)
+                }
+            }
             for unique in table.uniqueConstraints { checkColumns(unique.columns, "unique constraint \(unique.name)", at: mark) }
             for index in table.indexes {
                 let columns = index.keys.compactMap { key -> String? in if case .column(let c) = key { return c }; return nil }
@@ -743,8 +804,10 @@ final class SchemaBuilder {
             for name in table.constraintNames where !constraintNames.insert(name).inserted {
                 reader.error("constraint name '\(name)' is used twice in \(table.name)", at: mark)
             }
-            // Tables, indexes and the indexes behind primary keys and unique constraints share one namespace per schema.
-            let ownedRelations = (table.primaryKey.map { [$0.name] } ?? []) + table.uniqueConstraints.map(\.name) + table.indexes.map(\.name)
+            // Tables, indexes and the indexes behind primary keys, unique and exclusion constraints share one
+            // namespace per schema.
+            let ownedRelations = (table.primaryKey.map { [$0.name] } ?? []) + table.uniqueConstraints.map(\.name)
+                + table.exclusions.map(\.name) + table.indexes.map(\.name)
             for relation in ownedRelations {
                 if let owner = relationNames[table.name.schema]?[relation] {
                     reader.error("the name '\(relation)' is used twice in schema \(SQL.displayIdentifier(table.name.schema)) (also by \(owner)); indexes and tables share one namespace", at: mark)

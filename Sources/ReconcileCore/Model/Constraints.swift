@@ -61,6 +61,23 @@ public struct CheckConstraint: Hashable, Sendable {
     }
 }
 
+/// `EXCLUDE USING gist (room_id WITH =, during WITH &&)`: no two rows may have every element's operator
+/// return true against each other. Like a unique constraint it owns an index of its own name.
+public struct ExclusionConstraint: Hashable, Sendable {
+    public var name: String
+    /// The text after `EXCLUDE`, without the deferral: `USING gist (room_id WITH =, during WITH &&)`,
+    /// optionally followed by `INCLUDE (...)`, `WITH (...)` and `WHERE (...)`; as written in YAML, or as
+    /// `pg_get_constraintdef` prints it for live and canonical constraints.
+    public var definition: String
+    public var deferral: Deferral
+
+    public init(name: String, definition: String, deferral: Deferral = .notDeferrable) {
+        self.name = name
+        self.definition = definition
+        self.deferral = deferral
+    }
+}
+
 public enum ReferentialAction: String, Hashable, Sendable, CaseIterable {
     case noAction = "no action"
     case restrict

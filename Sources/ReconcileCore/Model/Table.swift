@@ -18,6 +18,8 @@ public struct Table: Hashable, Sendable {
     public var uniqueConstraints: [UniqueConstraint]
     public var checks: [CheckConstraint]
     public var foreignKeys: [ForeignKey]
+    /// Exclusion constraints, in the order declared (live: by name).
+    public var exclusions: [ExclusionConstraint] = []
     public var indexes: [Index]
     public var seed: Seed?
     /// `COMMENT ON TABLE`; nil means no comment.
@@ -65,6 +67,6 @@ public struct Table: Hashable, Sendable {
     /// Names of every constraint on the table, whatever its kind.
     public var constraintNames: [String] {
         (primaryKey.map { [$0.name] } ?? []) + uniqueConstraints.map(\.name) + checks.map(\.name)
-            + foreignKeys.map(\.name)
+            + foreignKeys.map(\.name) + exclusions.map(\.name)
     }
 }

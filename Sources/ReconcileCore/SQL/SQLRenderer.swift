@@ -13,6 +13,9 @@ public enum SQLRenderer {
             lines.append("CONSTRAINT \(SQL.identifier(unique.name)) \(uniqueClause(unique))")
         }
         for check in table.checks { lines.append("CONSTRAINT \(SQL.identifier(check.name)) \(checkClause(check))") }
+        for exclusion in table.exclusions {
+            lines.append("CONSTRAINT \(SQL.identifier(exclusion.name)) \(exclusionClause(exclusion))")
+        }
         for key in inlineForeignKeys { lines.append("CONSTRAINT \(SQL.identifier(key.name)) \(foreignKeyClause(key))") }
         let head = "CREATE \(table.isUnlogged ? "UNLOGGED " : "")TABLE IF NOT EXISTS \(SQL.qualified(table.name))"
         let body = lines.isEmpty ? "()" : "(\n    " + lines.joined(separator: ",\n    ") + "\n)"
@@ -156,6 +159,12 @@ public enum SQLRenderer {
         // Canonical text read back from the server already starts with CHECK.
         let body = check.expression.hasPrefix("CHECK ") ? check.expression : "CHECK (\(check.expression))"
         return body + (check.noInherit ? " NO INHERIT" : "") + (check.notValid ? " NOT VALID" : "")
+    }
+
+    /// The definition goes in as written, like a check expression: the loader checked that it is the text
+    /// after `EXCLUDE` without a deferral of its own (that is `deferral`, so it compares structurally).
+    static func exclusionClause(_ exclusion: ExclusionConstraint) -> String {
+        "EXCLUDE \(exclusion.definition)\(exclusion.deferral.sql)"
     }
 
     static func foreignKeyClause(_ key: ForeignKey) -> String {
