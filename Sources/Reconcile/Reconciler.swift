@@ -101,7 +101,7 @@ public final class Reconciler {
                 }
             }
         }
-        return CheckResult(drift: plan.steps + plan.blocked, unmanagedTables: plan.unmanagedTables)
+        return CheckResult(drift: plan.differences, unmanagedTables: plan.unmanagedTables)
     }
 
     /// Makes the database match the file in one transaction, or changes nothing and throws why.

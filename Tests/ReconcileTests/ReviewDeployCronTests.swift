@@ -128,6 +128,21 @@ final class ReviewDeployCronTests: XCTestCase {
         XCTAssertEqual(document.drift?.map(\.kind), ["drop_column", "set_default", "create_index", "seed_rows"])
         let markdown = try cli(["--check", "--schema", schemaPath, "--format", "markdown"])
         XCTAssertTrue(markdown.stdout.hasPrefix("### reconcile check: 4 differences\n"), markdown.stdout)
+
+        // A changed index is one difference, not a "differs" and a "missing".
+        try database.applyAndAssertConverged(schemaPath, allowDestructive: true)
+        try database.execute("""
+            DROP INDEX ai_usage_logs_created_at_idx;
+            CREATE INDEX ai_usage_logs_created_at_idx ON ai_usage_logs (created_at DESC);
+            """)
+        let changed = try cli(["--check", "--schema", schemaPath])
+        XCTAssertEqual(changed.exitCode, 2)
+        XCTAssertEqual(changed.stdout, """
+            Drift: 1 difference between the database and the schema file.
+              ~ index public.ai_usage_logs/ai_usage_logs_created_at_idx differs from the file
+            Run `reconcile --plan` to see the SQL, `reconcile --apply` to fix it.
+
+            """)
     }
 
     func testFormatsFromTheCLIAndNoColoursWhenPiped() throws {

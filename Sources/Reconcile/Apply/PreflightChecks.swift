@@ -14,6 +14,8 @@ struct PreflightChecks {
     let connection: Connection
 
     func annotate(_ plan: Plan, live: Schema) throws -> Plan {
+        // In sync: nothing to check, and no projection of every table to build.
+        guard !plan.steps.isEmpty else { return plan }
         var plan = plan
         let tables = live.tablesByName
         let dropped = Set(plan.steps.compactMap { step -> QualifiedName? in

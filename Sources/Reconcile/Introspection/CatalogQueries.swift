@@ -51,18 +51,22 @@ enum CatalogQueries {
     /// Installed extensions.
     static let extensions = "SELECT extname FROM pg_catalog.pg_extension ORDER BY extname"
 
-    /// Sequences of the schemas named by $1 that no column owns (serial and identity sequences belong to
-    /// their columns) and no extension brings, with their options.
+    /// Sequences of the schemas named by $1 that no extension brings, with their options and, for those a
+    /// serial ('a') or identity ('i') column owns, the owner (table oid and column number): standalone
+    /// sequences and the options of owned ones in one read, instead of a lookup per column.
     static let sequences = """
         SELECT n.nspname, c.relname, pg_catalog.format_type(s.seqtypid, NULL) AS type, s.seqstart, s.seqincrement,
-               s.seqmin, s.seqmax, s.seqcache, s.seqcycle
+               s.seqmin, s.seqmax, s.seqcache, s.seqcycle, owner.refobjid AS owner_oid, owner.refobjsubid AS owner_attnum
         FROM pg_catalog.pg_sequence s
         JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN pg_catalog.pg_depend owner
+               ON owner.classid = 'pg_catalog.pg_class'::regclass AND owner.objid = c.oid
+              AND owner.refclassid = 'pg_catalog.pg_class'::regclass AND owner.deptype IN ('a', 'i')
         WHERE \(schemaFilter)
           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
                           WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.objid = c.oid
-                            AND dep.deptype IN ('a', 'i', 'e'))
+                            AND dep.deptype = 'e')
         ORDER BY n.nspname, c.relname
         """
 
@@ -116,6 +120,7 @@ enum CatalogQueries {
         scope.cte + """
 
             SELECT a.attrelid AS table_oid,
+                   a.attnum,
                    a.attname AS name,
                    pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
                    a.attnotnull AS not_null,
@@ -133,28 +138,16 @@ enum CatalogQueries {
                    cd.description AS comment,
                    -- A collation other than the type's default (format_type does not print it); by name, for
                    -- those of pg_catalog (`C`, `POSIX`, `en_US.utf8`, ICU ones).
-                   (SELECT co.collname FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
-                    WHERE co.oid = a.attcollation AND a.attcollation <> ty.typcollation
-                      AND co.collnamespace = 'pg_catalog'::regnamespace) AS collation,
-                   sq.relname AS sequence_name, sq.type AS sequence_type, sq.seqstart AS sequence_start,
-                   sq.seqincrement AS sequence_increment, sq.seqmin AS sequence_min, sq.seqmax AS sequence_max,
-                   sq.seqcache AS sequence_cache, sq.seqcycle AS sequence_cycle
+                   co.collname AS collation
             FROM scope
             JOIN pg_catalog.pg_attribute a ON a.attrelid = scope.oid
+            JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
+            LEFT JOIN pg_catalog.pg_collation co
+                   ON co.oid = a.attcollation AND a.attcollation <> ty.typcollation
+                  AND co.collnamespace = 'pg_catalog'::regnamespace
             LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
             LEFT JOIN pg_catalog.pg_description cd
                    ON cd.objoid = a.attrelid AND cd.classoid = 'pg_catalog.pg_class'::regclass AND cd.objsubid = a.attnum
-            -- The sequence a serial ('a') or identity ('i') column owns, with its options.
-            LEFT JOIN LATERAL (
-                SELECT seq.relname, pg_catalog.format_type(s.seqtypid, NULL) AS type, s.seqstart, s.seqincrement,
-                       s.seqmin, s.seqmax, s.seqcache, s.seqcycle
-                FROM pg_catalog.pg_depend dep
-                JOIN pg_catalog.pg_class seq ON seq.oid = dep.objid AND seq.relkind = 'S'
-                JOIN pg_catalog.pg_sequence s ON s.seqrelid = seq.oid
-                WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.refclassid = 'pg_catalog.pg_class'::regclass
-                  AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype IN ('a', 'i')
-                ORDER BY seq.oid LIMIT 1
-            ) sq ON a.attidentity <> '' OR d.adbin IS NOT NULL
             -- attnum > 0 skips system columns; dropped columns linger in pg_attribute until a rewrite.
             WHERE a.attnum > 0 AND NOT a.attisdropped
             ORDER BY a.attrelid, a.attnum
@@ -163,11 +156,14 @@ enum CatalogQueries {
 
     /// Primary key, unique, check, exclusion and foreign-key constraints, with column names in key order (JSON
     /// arrays, so any name survives). Checks and exclusion constraints are deparsed (they compare as the
-    /// server's text); unique constraints too, for NULLS NOT DISTINCT (no catalog column says it before
-    /// PostgreSQL 15); the other kinds compare structurally.
+    /// server's text); the other kinds compare structurally. NULLS NOT DISTINCT (PostgreSQL 15+) is the
+    /// index's flag, read only from servers that have the column (`serverVersion`, libpq's number).
     /// NOT NULL constraints (contype 'n' from PostgreSQL 18) are read from pg_attribute instead.
-    static func constraints(_ scope: Scope) -> String {
-        scope.cte + """
+    static func constraints(_ scope: Scope, serverVersion: Int) -> String {
+        let nullsNotDistinct = serverVersion >= 150_000
+            ? "(SELECT i.indnullsnotdistinct FROM pg_catalog.pg_index i WHERE i.indexrelid = con.conindid)"
+            : "false"
+        return scope.cte + """
 
             SELECT con.conrelid AS table_oid,
                    con.conname AS name,
@@ -189,8 +185,8 @@ enum CatalogQueries {
                    con.condeferred AS deferred,
                    con.convalidated AS validated,
                    con.connoinherit AS no_inherit,
-                   CASE WHEN con.contype IN ('c', 'u', 'x') THEN pg_catalog.pg_get_constraintdef(con.oid)
-                   END AS definition
+                   con.contype = 'u' AND \(nullsNotDistinct) AS nulls_not_distinct,
+                   CASE WHEN con.contype IN ('c', 'x') THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition
             FROM scope
             JOIN pg_catalog.pg_constraint con ON con.conrelid = scope.oid
             LEFT JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid

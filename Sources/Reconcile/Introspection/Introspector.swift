@@ -16,22 +16,32 @@ struct Introspector {
             EnumType(name: QualifiedName(schema: row["nspname"] ?? "", name: row["typname"] ?? ""),
                      values: (try? Self.decodeNames(row["labels"])) ?? [])
         }
-        let sequences = try connection.query(CatalogQueries.sequences, [parameter]).namedRows.map { row in
-            StandaloneSequence(
-                name: QualifiedName(schema: row["nspname"] ?? "", name: row["relname"] ?? ""),
-                options: SequenceOptions(type: row["type"], start: row["seqstart"].flatMap { Int64($0) },
-                                         increment: row["seqincrement"].flatMap { Int64($0) },
-                                         minValue: row["seqmin"].flatMap { Int64($0) },
-                                         maxValue: row["seqmax"].flatMap { Int64($0) },
-                                         cache: row["seqcache"].flatMap { Int64($0) }, cycle: row.bool("seqcycle")))
+        var sequences: [StandaloneSequence] = []
+        var owned: [String: SequenceOptions] = [:] // "table oid:column number" -> its sequence
+        for row in try connection.query(CatalogQueries.sequences, [parameter]).namedRows {
+            let options = SequenceOptions(
+                name: row["relname"], type: row["type"], start: row["seqstart"].flatMap { Int64($0) },
+                increment: row["seqincrement"].flatMap { Int64($0) }, minValue: row["seqmin"].flatMap { Int64($0) },
+                maxValue: row["seqmax"].flatMap { Int64($0) }, cache: row["seqcache"].flatMap { Int64($0) },
+                cycle: row.bool("seqcycle"))
+            if let oid = row["owner_oid"], let attnum = row["owner_attnum"] {
+                owned["\(oid):\(attnum)"] = owned["\(oid):\(attnum)"] ?? options
+            } else {
+                var standalone = options
+                standalone.name = nil
+                sequences.append(StandaloneSequence(
+                    name: QualifiedName(schema: row["nspname"] ?? "", name: row["relname"] ?? ""), options: standalone))
+            }
         }
-        let tables = try readTables(.schemas, names: schemas)
+        let tables = try readTables(.schemas, names: schemas, ownedSequences: owned)
         return Schema(schemaNames: existing, tables: tables.map(\.table), enums: enums, extensions: extensions,
                       sequences: sequences)
     }
 
     /// Tables in a scope, each with its oid's name as read (used to map scratch copies back).
-    func readTables(_ scope: CatalogQueries.Scope, names: [String]?) throws -> [(relname: String, table: Table)] {
+    /// `ownedSequences`: the options of serial and identity sequences by "table oid:column number".
+    func readTables(_ scope: CatalogQueries.Scope, names: [String]?,
+                    ownedSequences: [String: SequenceOptions] = [:]) throws -> [(relname: String, table: Table)] {
         let parameter = [names.map(TextArray.literal)]
         let tableRows = try connection.query(CatalogQueries.tables(scope), parameter)
         var tables: [String: Table] = [:] // by oid
@@ -63,10 +73,14 @@ struct Introspector {
         let columns = try connection.query(CatalogQueries.columns(scope), parameter)
         for row in columns.namedRows {
             guard let oid = row["table_oid"], tables[oid] != nil else { continue }
-            tables[oid]!.columns.append(Self.column(row))
+            var column = Self.column(row)
+            if column.identity != nil || column.isSerial, let attnum = row["attnum"] {
+                column.sequence = ownedSequences["\(oid):\(attnum)"]
+            }
+            tables[oid]!.columns.append(column)
         }
 
-        let constraints = try connection.query(CatalogQueries.constraints(scope), parameter)
+        let constraints = try connection.query(CatalogQueries.constraints(scope, serverVersion: connection.serverVersion), parameter)
         for row in constraints.namedRows {
             guard let oid = row["table_oid"], tables[oid] != nil else { continue }
             try Self.addConstraint(row, to: &tables[oid]!)
@@ -92,13 +106,6 @@ struct Introspector {
                             defaultValue: nil, identity: identity, isSerial: isSerial, comment: row["comment"])
         column.collation = row["collation"]
         column.statistics = row["statistics"].flatMap { Int($0) }
-        if identity != nil || isSerial, let name = row["sequence_name"] {
-            column.sequence = SequenceOptions(
-                name: name, type: row["sequence_type"], start: row["sequence_start"].flatMap { Int64($0) },
-                increment: row["sequence_increment"].flatMap { Int64($0) },
-                minValue: row["sequence_min"].flatMap { Int64($0) }, maxValue: row["sequence_max"].flatMap { Int64($0) },
-                cache: row["sequence_cache"].flatMap { Int64($0) }, cycle: row.bool("sequence_cycle"))
-        }
         // For a generated column, pg_attrdef holds the generation expression, not a default.
         switch row["generated"] {
         case "s": column.generated = defaultExpression.map { GeneratedColumn(expression: $0, isStored: true) }
@@ -122,7 +129,7 @@ struct Introspector {
         case "p":
             table.primaryKey = PrimaryKey(name: name, columns: columns, deferral: deferral)
         case "u":
-            let nullsNotDistinct = row["definition"]?.hasPrefix("UNIQUE NULLS NOT DISTINCT ") ?? false
+            let nullsNotDistinct = row.bool("nulls_not_distinct")
             table.uniqueConstraints.append(UniqueConstraint(name: name, columns: columns, deferral: deferral,
                                                             nullsNotDistinct: nullsNotDistinct))
         case "c":

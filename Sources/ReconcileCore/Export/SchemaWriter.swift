@@ -68,10 +68,8 @@ public enum SchemaWriter {
         if !table.checks.isEmpty {
             out += "    checks:\n"
             for check in table.checks.sorted(by: { $0.name < $1.name }) {
-                let expression = YAMLText.quoted(checkExpression(check.expression))
                 let options = (check.notValid ? ["not_valid: true"] : []) + (check.noInherit ? ["no_inherit: true"] : [])
-                let value = options.isEmpty ? expression
-                    : "{ " + (["expression: \(expression)"] + options).joined(separator: ", ") + " }"
+                let value = textOrMapping("expression", YAMLText.quoted(checkExpression(check.expression)), options)
                 out += "      \(YAMLText.string(check.name)): \(value)\n"
             }
         }
@@ -79,10 +77,8 @@ public enum SchemaWriter {
             out += "    exclusions:\n"
             for exclusion in table.exclusions.sorted(by: { $0.name < $1.name }) {
                 // The server's own text, which it reads back to the same constraint.
-                let definition = YAMLText.quoted(exclusion.definition)
-                let options = deferralFields(exclusion.deferral)
-                let value = options.isEmpty ? definition
-                    : "{ " + (["definition: \(definition)"] + options).joined(separator: ", ") + " }"
+                let value = textOrMapping("definition", YAMLText.quoted(exclusion.definition),
+                                          deferralFields(exclusion.deferral))
                 out += "      \(YAMLText.string(exclusion.name)): \(value)\n"
             }
         }
@@ -153,8 +149,8 @@ public enum SchemaWriter {
             fields.append("sequence: { \(sequenceFields(sequence).joined(separator: ", ")) }")
         }
         if let generated = column.generated {
-            fields.append(generated.isStored ? "generated: \(YAMLText.quoted(generated.expression))"
-                          : "generated: { expression: \(YAMLText.quoted(generated.expression)), virtual: true }")
+            let options = generated.isStored ? [] : ["virtual: true"]
+            fields.append("generated: " + textOrMapping("expression", YAMLText.quoted(generated.expression), options))
         }
         if !column.isNullable && column.identity == nil && !column.isSerial { fields.append("nullable: false") }
         switch column.defaultValue {
@@ -165,6 +161,12 @@ public enum SchemaWriter {
         if let statistics = column.statistics { fields.append("statistics: \(statistics)") }
         if let comment = column.comment { fields.append("comment: \(YAMLText.quoted(comment))") }
         return fields
+    }
+
+    /// `text` alone when there are no options, else `{ key: text, options... }`: the two forms the loader
+    /// reads for checks, exclusion constraints and generated columns.
+    static func textOrMapping(_ key: String, _ text: String, _ options: [String]) -> String {
+        options.isEmpty ? text : "{ " + (["\(key): \(text)"] + options).joined(separator: ", ") + " }"
     }
 
     /// The set options of a sequence, as the loader reads them (`name: x, start: 1000, ...`).

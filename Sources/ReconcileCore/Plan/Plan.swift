@@ -42,6 +42,20 @@ public struct Plan: Hashable, Sendable {
     /// Nothing to run and nothing held back: the database matches the file.
     public var isInSync: Bool { steps.isEmpty && blocked.isEmpty }
 
+    /// Every step, runnable or blocked, with each difference once: a replaced constraint or index is its
+    /// drop ("differs from the file"), not also the add that follows it ("missing").
+    public var differences: [PlanStep] {
+        let all = steps + blocked
+        var replaced = Set<String>()
+        for step in all {
+            if case .constraint(.dropConstraint(_, _, true)) = step.change.kind { replaced.insert(step.change.objectName) }
+            if case .index(.dropIndex(_, _, true)) = step.change.kind { replaced.insert(step.change.objectName) }
+        }
+        return all.filter { step in
+            !(step.change.marker == .add && replaced.contains(step.change.objectName))
+        }
+    }
+
     /// Steps that pre-flight checks show would fail on the current data.
     public var failingSteps: [PlanStep] { steps.filter { $0.preflightFailure != nil } }
 }
