@@ -48,19 +48,20 @@ struct PlanBuilder {
         }
     }
 
-    /// The live state as text, hashed. Row estimates are left out: autovacuum changes them all the time.
-    /// Only what the plan depends on counts: an insert-missing row someone edited later is still "present".
+    /// The live state, fingerprinted (see `StateFingerprint`). Row estimates are left out: autovacuum
+    /// changes them all the time. Only what the plan depends on counts: an insert-missing row someone edited
+    /// later is still "present".
     static func fingerprint(live: Schema, seedStates: [QualifiedName: [SeedRowState]], desired: Schema) -> String {
         var stable = live
         for index in stable.tables.indices { stable.tables[index].estimatedRows = nil }
-        let modes = Dictionary(desired.tables.compactMap { table in table.seed.map { (table.name, $0.mode) } }, uniquingKeysWith: { a, _ in a })
-        let seeds = seedStates.sorted { $0.key < $1.key }.map { name, states -> String in
-            let relevant = states.map { state -> SeedRowState in
+        let modes = Dictionary(desired.tables.compactMap { table in table.seed.map { (table.name, $0.mode) } },
+                               uniquingKeysWith: { a, _ in a })
+        let seeds = Dictionary(uniqueKeysWithValues: seedStates.map { name, states in
+            (name, states.map { state -> SeedRowState in
                 if case .differs = state, modes[name] != .enforce { return .matches }
                 return state
-            }
-            return "\(name): \(relevant)"
-        }.joined(separator: "\n")
-        return SHA256.hex("\(stable)\n\(seeds)")
+            })
+        })
+        return StateFingerprint.of(stable, seeds: seeds)
     }
 }

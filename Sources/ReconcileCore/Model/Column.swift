@@ -1,10 +1,10 @@
 /// A column's default: a literal value the column's type parses, or an SQL expression evaluated per row.
-public enum ColumnDefault: Hashable, Sendable {
+public enum ColumnDefault: Hashable, Sendable, Codable {
     case literal(Literal)
     case expression(String)
 }
 
-public enum IdentityKind: String, Hashable, Sendable {
+public enum IdentityKind: String, Hashable, Sendable, Codable {
     case always
     case byDefault = "by_default"
 
@@ -12,7 +12,7 @@ public enum IdentityKind: String, Hashable, Sendable {
 }
 
 /// `GENERATED ALWAYS AS (expression) STORED | VIRTUAL`: a column computed from the others of its row.
-public struct GeneratedColumn: Hashable, Sendable {
+public struct GeneratedColumn: Hashable, Sendable, Codable {
     /// As written in YAML, or `pg_get_expr`'s canonical text.
     public var expression: String
     /// STORED (computed on write, PostgreSQL 12+) or VIRTUAL (computed on read, PostgreSQL 18+).
@@ -26,7 +26,7 @@ public struct GeneratedColumn: Hashable, Sendable {
     public var sql: String { "GENERATED ALWAYS AS (\(expression)) \(isStored ? "STORED" : "VIRTUAL")" }
 }
 
-public struct Column: Hashable, Sendable {
+public struct Column: Hashable, Sendable, Codable {
     public var name: String
     /// The type as written in YAML, or `format_type()`'s canonical text for a live or canonical column.
     public var type: String

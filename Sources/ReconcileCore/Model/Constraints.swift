@@ -1,6 +1,6 @@
 /// When a key or foreign key is checked: after each statement (the default), or, if deferrable, possibly
 /// at commit (`SET CONSTRAINTS ... DEFERRED`), or at commit unless told otherwise (initially deferred).
-public enum Deferral: String, Hashable, Sendable, CaseIterable {
+public enum Deferral: String, Hashable, Sendable, CaseIterable, Codable {
     case notDeferrable = "not_deferrable"
     case deferrable
     case initiallyDeferred = "initially_deferred"
@@ -15,7 +15,7 @@ public enum Deferral: String, Hashable, Sendable, CaseIterable {
     }
 }
 
-public struct PrimaryKey: Hashable, Sendable {
+public struct PrimaryKey: Hashable, Sendable, Codable {
     public var name: String
     public var columns: [String]
     public var deferral: Deferral
@@ -27,7 +27,7 @@ public struct PrimaryKey: Hashable, Sendable {
     }
 }
 
-public struct UniqueConstraint: Hashable, Sendable {
+public struct UniqueConstraint: Hashable, Sendable, Codable {
     public var name: String
     public var columns: [String]
     public var deferral: Deferral
@@ -42,7 +42,7 @@ public struct UniqueConstraint: Hashable, Sendable {
     }
 }
 
-public struct CheckConstraint: Hashable, Sendable {
+public struct CheckConstraint: Hashable, Sendable, Codable {
     public var name: String
     /// As written in YAML (`tokens_used >= 0`), or the server's canonical `CHECK (...)` text (without the
     /// `NO INHERIT` and `NOT VALID` that `pg_get_constraintdef` appends: those are the flags below).
@@ -63,7 +63,7 @@ public struct CheckConstraint: Hashable, Sendable {
 
 /// `EXCLUDE USING gist (room_id WITH =, during WITH &&)`: no two rows may have every element's operator
 /// return true against each other. Like a unique constraint it owns an index of its own name.
-public struct ExclusionConstraint: Hashable, Sendable {
+public struct ExclusionConstraint: Hashable, Sendable, Codable {
     public var name: String
     /// The text after `EXCLUDE`, without the deferral: `USING gist (room_id WITH =, during WITH &&)`,
     /// optionally followed by `INCLUDE (...)`, `WITH (...)` and `WHERE (...)`; as written in YAML, or as
@@ -78,7 +78,7 @@ public struct ExclusionConstraint: Hashable, Sendable {
     }
 }
 
-public enum ReferentialAction: String, Hashable, Sendable, CaseIterable {
+public enum ReferentialAction: String, Hashable, Sendable, CaseIterable, Codable {
     case noAction = "no action"
     case restrict
     case cascade
@@ -88,7 +88,7 @@ public enum ReferentialAction: String, Hashable, Sendable, CaseIterable {
     public var sql: String { rawValue.uppercased() }
 }
 
-public struct ForeignKey: Hashable, Sendable {
+public struct ForeignKey: Hashable, Sendable, Codable {
     public var name: String
     public var columns: [String]
     public var referencedTable: QualifiedName
@@ -119,13 +119,13 @@ public struct ForeignKey: Hashable, Sendable {
 
 /// One key of an index: a column, or an expression written exactly as inside `CREATE INDEX ... (...)`:
 /// `lower(email)`, `(a + b)`, `created_at DESC`, `name text_pattern_ops`.
-public enum IndexKey: Hashable, Sendable {
+public enum IndexKey: Hashable, Sendable, Codable {
     case column(String)
     case expression(String)
 }
 
 /// A storage parameter (`fillfactor = 70`) of an index, in the order `WITH (...)` lists them.
-public struct StorageParameter: Hashable, Sendable {
+public struct StorageParameter: Hashable, Sendable, Codable {
     public var name: String
     public var value: String
 
@@ -135,7 +135,7 @@ public struct StorageParameter: Hashable, Sendable {
     }
 }
 
-public struct Index: Hashable, Sendable {
+public struct Index: Hashable, Sendable, Codable {
     public var name: String
     public var keys: [IndexKey]
     public var isUnique: Bool

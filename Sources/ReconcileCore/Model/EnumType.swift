@@ -1,5 +1,5 @@
 /// A `CREATE TYPE ... AS ENUM` type: its values in sort order.
-public struct EnumType: Hashable, Sendable {
+public struct EnumType: Hashable, Sendable, Codable {
     public var name: QualifiedName
     public var values: [String]
 

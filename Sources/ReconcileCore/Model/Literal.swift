@@ -1,6 +1,6 @@
 /// A value written in YAML for a default or a seeded row: typed only as far as YAML can tell.
 /// The column's PostgreSQL type decides its meaning; `.null` is SQL NULL.
-public enum Literal: Hashable, Sendable, CustomStringConvertible {
+public enum Literal: Hashable, Sendable, CustomStringConvertible, Codable {
     case null
     case bool(Bool)
     /// A number exactly as written (`0.8`, `-12`, `1e3`), so precision is never lost.

@@ -1,5 +1,5 @@
 /// A schema-qualified object name, compared exactly as PostgreSQL stores it (no case folding).
-public struct QualifiedName: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct QualifiedName: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
     public var schema: String
     public var name: String
 

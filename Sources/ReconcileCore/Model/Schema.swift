@@ -1,5 +1,5 @@
 /// A whole database as reconcile sees it: the declared one, a live one, or a canonicalised one.
-public struct Schema: Hashable, Sendable {
+public struct Schema: Hashable, Sendable, Codable {
     /// PostgreSQL schemas (namespaces) this document manages, sorted.
     public var schemaNames: [String]
     /// Tables sorted by qualified name.

@@ -1,6 +1,6 @@
 /// Rows that must exist in a table: the "seeded settings" of an application.
-public struct Seed: Hashable, Sendable {
-    public enum Mode: String, Hashable, Sendable {
+public struct Seed: Hashable, Sendable, Codable {
+    public enum Mode: String, Hashable, Sendable, Codable {
         /// Insert rows whose key is absent; never overwrite a value someone changed later.
         case insertMissing = "insert-missing"
         /// Keep every declared column of every row equal to the declaration.
@@ -51,5 +51,38 @@ public struct SeedRow: Hashable, Sendable {
             hasher.combine(column)
             hasher.combine(value)
         }
+    }
+}
+
+/// Encoded as `[["column", value], ...]`, keeping the declared order (a tuple has no Codable of its own).
+extension SeedRow: Codable {
+    private struct Pair: Codable {
+        let column: String
+        let value: Literal
+
+        init(_ column: String, _ value: Literal) {
+            self.column = column
+            self.value = value
+        }
+
+        init(from decoder: Decoder) throws {
+            var container = try decoder.unkeyedContainer()
+            column = try container.decode(String.self)
+            value = try container.decode(Literal.self)
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.unkeyedContainer()
+            try container.encode(column)
+            try container.encode(value)
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        values = try [Pair](from: decoder).map { ($0.column, $0.value) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        try values.map { Pair($0.0, $0.1) }.encode(to: encoder)
     }
 }

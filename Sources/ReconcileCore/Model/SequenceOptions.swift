@@ -1,6 +1,6 @@
 /// The sequence behind a `serial` or identity column: its name, type and options. Each nil means
 /// PostgreSQL's default, so a file states only what differs (as `--export` writes it).
-public struct SequenceOptions: Hashable, Sendable {
+public struct SequenceOptions: Hashable, Sendable, Codable {
     /// nil: `<table>_<column>_seq`, the name PostgreSQL gives it. In the table's schema.
     public var name: String?
     /// `AS bigint`; nil: the column's type.

@@ -1,6 +1,6 @@
 /// A sequence of its own (`CREATE SEQUENCE invoice_numbers`), which defaults draw from with
 /// `nextval('invoice_numbers')`; the sequences of serial and identity columns belong to their columns.
-public struct StandaloneSequence: Hashable, Sendable {
+public struct StandaloneSequence: Hashable, Sendable, Codable {
     public var name: QualifiedName
     /// Options where they differ from `CREATE SEQUENCE`'s defaults (`AS bigint`, start 1, increment 1...).
     public var options: SequenceOptions

@@ -1,7 +1,7 @@
 /// A partition of a partitioned table: its own name and the rows it takes, as `pg_get_expr(relpartbound)`
 /// prints them (`FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`, `FOR VALUES IN ('eu')`,
 /// `FOR VALUES WITH (modulus 4, remainder 0)`, `DEFAULT`).
-public struct Partition: Hashable, Sendable {
+public struct Partition: Hashable, Sendable, Codable {
     public var name: QualifiedName
     public var bound: String
 
@@ -11,7 +11,7 @@ public struct Partition: Hashable, Sendable {
     }
 }
 
-public struct Table: Hashable, Sendable {
+public struct Table: Hashable, Sendable, Codable {
     public var name: QualifiedName
     public var columns: [Column]
     public var primaryKey: PrimaryKey?
