@@ -510,45 +510,42 @@ final class SchemaBuilder {
         return options
     }
 
+    /// `key: text`, or `key: { <textKey>: text, options... }`: how checks, generated columns and exclusion
+    /// constraints are written. The text (nil after its problem is reported), the node it came from, for
+    /// error positions, and the mapping's entries, for the options (none in the short form).
+    private func textOrMapping(_ node: Node, _ what: String, scalarWhat: String, textKey: String, allowed: [String])
+        -> (text: String?, node: Node, entries: [(key: String, keyNode: Node, value: Node)]) {
+        guard case .mapping(let mapping) = node else { return (reader.string(node, scalarWhat), node, []) }
+        let entries = reader.entries(mapping, allowed: allowed, what)
+        guard let textNode = entries.first(where: { $0.key == textKey })?.value else {
+            reader.error("\(what) needs '\(textKey)'", at: node)
+            return (nil, node, entries)
+        }
+        return (reader.string(textNode, "\(textKey) of \(what)"), textNode, entries)
+    }
+
     /// `generated: expression` (STORED), or `generated: { expression: ..., virtual: true }`.
     private func parseGenerated(_ node: Node, _ what: String) -> GeneratedColumn? {
-        guard case .mapping(let mapping) = node else { return reader.string(node, what).map { GeneratedColumn(expression: $0) } }
-        var generated = GeneratedColumn(expression: "")
-        var expression: String?
-        for (key, _, value) in reader.entries(mapping, allowed: Self.generatedKeys, what) {
-            if key == "expression" { expression = reader.string(value, "expression of \(what)") }
-            if key == "virtual" { generated.isStored = !(reader.bool(value, "virtual of \(what)") ?? false) }
+        let (expression, _, entries) = textOrMapping(node, what, scalarWhat: what, textKey: "expression",
+                                                     allowed: Self.generatedKeys)
+        var generated = GeneratedColumn(expression: expression ?? "")
+        for (key, _, value) in entries where key == "virtual" {
+            generated.isStored = !(reader.bool(value, "virtual of \(what)") ?? false)
         }
-        guard let expression else {
-            reader.error("\(what) needs 'expression'", at: node)
-            return nil
-        }
-        generated.expression = expression
-        return generated
+        return expression == nil ? nil : generated
     }
 
     /// `name: expression`, or `name: { expression: ..., not_valid: true, no_inherit: true }`.
     private func parseCheck(_ node: Node, name: String, table: QualifiedName) -> CheckConstraint? {
         let what = "check \(name) of \(table)"
-        guard case .mapping(let mapping) = node else {
-            return reader.string(node, "check \(name)").map { CheckConstraint(name: name, expression: $0) }
+        let (expression, _, entries) = textOrMapping(node, what, scalarWhat: "check \(name)", textKey: "expression",
+                                                     allowed: Self.checkKeys)
+        var check = CheckConstraint(name: name, expression: expression ?? "")
+        for (key, _, value) in entries {
+            if key == "not_valid" { check.notValid = reader.bool(value, "not_valid of \(what)") ?? false }
+            if key == "no_inherit" { check.noInherit = reader.bool(value, "no_inherit of \(what)") ?? false }
         }
-        var check = CheckConstraint(name: name, expression: "")
-        var expression: String?
-        for (key, _, value) in reader.entries(mapping, allowed: Self.checkKeys, what) {
-            switch key {
-            case "expression": expression = reader.string(value, "expression of \(what)")
-            case "not_valid": check.notValid = reader.bool(value, "not_valid of \(what)") ?? false
-            case "no_inherit": check.noInherit = reader.bool(value, "no_inherit of \(what)") ?? false
-            default: break
-            }
-        }
-        guard let expression else {
-            reader.error("\(what) needs 'expression'", at: node)
-            return nil
-        }
-        check.expression = expression
-        return check
+        return expression == nil ? nil : check
     }
 
     /// `name: "USING gist (room_id WITH =, during WITH &&)"` (the text after EXCLUDE), or
@@ -556,20 +553,11 @@ final class SchemaBuilder {
     /// for keys, so that it compares structurally; the server checks the rest when it builds the scratch copy.
     private func parseExclusion(_ node: Node, name: String, table: QualifiedName) -> ExclusionConstraint? {
         let what = "exclusion constraint \(name) of \(table)"
+        let (definition, definitionNode, entries) = textOrMapping(
+            node, what, scalarWhat: "definition of \(what)", textKey: "definition", allowed: Self.exclusionKeys)
         var exclusion = ExclusionConstraint(name: name, definition: "")
-        var definitionNode = node
-        if case .mapping(let mapping) = node {
-            var definition: Node?
-            let entries = reader.entries(mapping, allowed: Self.exclusionKeys, what)
-            for (key, _, value) in entries where key == "definition" { definition = value }
-            exclusion.deferral = deferral(entries, what)
-            guard let definition else {
-                reader.error("\(what) needs 'definition'", at: node)
-                return nil
-            }
-            definitionNode = definition
-        }
-        guard let text = reader.string(definitionNode, "definition of \(what)")?.trimmingSpaces else { return nil }
+        exclusion.deferral = deferral(entries, what)
+        guard let text = definition?.trimmingSpaces else { return nil }
         let upper = text.uppercased()
         let example = "'USING gist (room_id WITH =, during WITH &&)'"
         if upper.hasPrefix("EXCLUDE ") || upper.hasPrefix("EXCLUDE(") {
