@@ -71,19 +71,24 @@ struct Introspector {
         }
 
         let columns = try connection.query(CatalogQueries.columns(scope), parameter)
+        var columnNames: [String: [Int: String]] = [:] // by table oid, then column number
         for row in columns.namedRows {
             guard let oid = row["table_oid"], tables[oid] != nil else { continue }
             var column = Self.column(row)
-            if column.identity != nil || column.isSerial, let attnum = row["attnum"] {
-                column.sequence = ownedSequences["\(oid):\(attnum)"]
+            if let attnum = row["attnum"] {
+                if column.identity != nil || column.isSerial {
+                    column.sequence = ownedSequences["\(oid):\(attnum)"]
+                }
+                if let number = Int(attnum) { columnNames[oid, default: [:]][number] = column.name }
             }
             tables[oid]!.columns.append(column)
         }
 
-        let constraints = try connection.query(CatalogQueries.constraints(scope, serverVersion: connection.serverVersion), parameter)
+        let constraints = try connection.query(
+            CatalogQueries.constraints(scope, serverVersion: connection.serverVersion), parameter)
         for row in constraints.namedRows {
             guard let oid = row["table_oid"], tables[oid] != nil else { continue }
-            try Self.addConstraint(row, to: &tables[oid]!)
+            try Self.addConstraint(row, columnNames: columnNames[oid] ?? [:], to: &tables[oid]!)
         }
 
         let indexes = try connection.query(CatalogQueries.indexes(scope), parameter)
@@ -119,9 +124,14 @@ struct Introspector {
         return column
     }
 
-    static func addConstraint(_ row: QueryResult.Row, to table: inout Table) throws {
+    /// `columnNames`: the table's columns by number, which the constraint's key (`{2,1}`) refers to.
+    static func addConstraint(_ row: QueryResult.Row, columnNames: [Int: String], to table: inout Table) throws {
         let name = row["name"] ?? ""
-        let columns = try decodeNames(row["columns"])
+        // An expression element of an exclusion constraint is column number 0: it has no name, and the
+        // constraint is compared by its definition.
+        let columns = (row["column_numbers"] ?? "{}").split(whereSeparator: { "{},".contains($0) }).compactMap {
+            Int($0).flatMap { columnNames[$0] }
+        }
         let deferral: Deferral = !row.bool("deferrable") ? .notDeferrable
             : row.bool("deferred") ? .initiallyDeferred : .deferrable
         let notValid = !row.bool("validated")

@@ -83,10 +83,15 @@ public enum CatalogSpelling {
         let name = String(base).trimmingSpaces
         guard let canonical = typeAliases[name] else { return name + modifier + arrays }
         // format_type puts the modifier before "with/without time zone".
-        if let zone = canonical.range(of: " with") ?? canonical.range(of: " without") {
-            return String(canonical[..<zone.lowerBound]) + modifier + String(canonical[zone.lowerBound...]) + arrays
+        if let zone = zoneSuffixes[name] {
+            return String(canonical.dropLast(zone.count)) + modifier + zone + arrays
         }
         return canonical + modifier + arrays
+    }
+
+    /// The time-zone part of the canonical names that have one (looked up, not searched: this runs per column).
+    static let zoneSuffixes: [String: String] = typeAliases.compactMapValues { canonical in
+        [" with time zone", " without time zone"].first { canonical.hasSuffix($0) }
     }
 
     static func sameDefault(_ declared: ColumnDefault, _ live: String, type: String) -> Bool {
