@@ -153,6 +153,7 @@ struct Exporter {
             var exported = parsed
             exported.name = index.name
             exported.isUnique = index.isUnique
+            exported.statistics = index.statistics
             return exported
         }
         return (table, problems)

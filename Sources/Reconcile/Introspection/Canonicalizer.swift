@@ -173,6 +173,8 @@ struct Canonicalizer {
             canonical.indexes = scratch.indexes.map { index in
                 var index = index
                 index.name = indexNames[index.name] ?? index.name
+                // Statistics targets are set after CREATE INDEX, which the scratch copy stops at.
+                index.statistics = table.indexes.first { $0.name == index.name }?.statistics
                 return index
             }
             return canonical

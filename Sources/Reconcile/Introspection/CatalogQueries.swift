@@ -278,7 +278,14 @@ enum CatalogQueries {
                    ic.relname AS name,
                    i.indisunique AS is_unique,
                    am.amname AS method,
-                   pg_catalog.pg_get_indexdef(i.indexrelid) AS definition
+                   pg_catalog.pg_get_indexdef(i.indexrelid) AS definition,
+                   -- Statistics targets of expression columns as [[position, target]] (only those have one;
+                   -- -1 before PostgreSQL 17, NULL from 17, is the default).
+                   CASE WHEN i.indexprs IS NOT NULL THEN (
+                       SELECT pg_catalog.json_agg(pg_catalog.json_build_array(a.attnum, a.attstattarget)
+                                                  ORDER BY a.attnum)::text
+                       FROM pg_catalog.pg_attribute a
+                       WHERE a.attrelid = i.indexrelid AND a.attstattarget <> -1) END AS statistics
             FROM scope
             JOIN pg_catalog.pg_index i ON i.indrelid = scope.oid
             JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid

@@ -94,7 +94,7 @@ struct Introspector {
         let indexes = try connection.query(CatalogQueries.indexes(scope), parameter)
         for row in indexes.namedRows {
             guard let oid = row["table_oid"], tables[oid] != nil else { continue }
-            tables[oid]!.indexes.append(Self.index(row))
+            tables[oid]!.indexes.append(try Self.index(row))
         }
         return order.map { ($0.1, tables[$0.0]!) }
     }
@@ -171,14 +171,21 @@ struct Introspector {
         }
     }
 
-    static func index(_ row: QueryResult.Row) -> Index {
+    static func index(_ row: QueryResult.Row) throws -> Index {
         let method = row["method"] ?? "btree"
         let definition = row["definition"] ?? ""
         // pg_get_indexdef: CREATE [UNIQUE] INDEX name ON table USING method (...) [WHERE ...]. Keep what
         // follows the table, which does not depend on the table's or the index's name.
         let marker = " USING \(method) ("
         let tail = definition.range(of: marker).map { "USING \(method) (" + definition[$0.upperBound...] } ?? definition
-        return Index(name: row["name"] ?? "", keys: [], isUnique: row.bool("is_unique"), method: method, canonicalDefinition: tail)
+        var index = Index(name: row["name"] ?? "", keys: [], isUnique: row.bool("is_unique"), method: method,
+                          canonicalDefinition: tail)
+        if let json = row["statistics"] {
+            index.statistics = try JSONDecoder().decode([[Int]].self, from: Data(json.utf8)).map {
+                IndexColumnStatistics(column: $0[0], target: $0[1])
+            }
+        }
+        return index
     }
 
     static func referentialAction(_ code: String?) -> ReferentialAction {

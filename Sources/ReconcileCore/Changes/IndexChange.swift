@@ -3,19 +3,23 @@ public enum IndexChange: ChangeFamily {
     case createIndex(QualifiedName, Index)
     case renameIndex(QualifiedName, from: String, to: String)
     case dropIndex(QualifiedName, name: String, replaced: Bool)
+    /// The statistics target of an index's expression column (nil: back to the default).
+    case setStatistics(QualifiedName, index: String, column: Int, target: Int?)
 
     var table: QualifiedName? { tableAndName.table }
 
     private var tableAndName: (table: QualifiedName, name: String) {
         switch self {
         case .createIndex(let table, let index): return (table, index.name)
-        case .renameIndex(let table, _, let name), .dropIndex(let table, let name, _): return (table, name)
+        case .renameIndex(let table, _, let name), .dropIndex(let table, let name, _),
+             .setStatistics(let table, let name, _, _):
+            return (table, name)
         }
     }
 
     var phase: Change.Phase {
         switch self {
-        case .createIndex, .renameIndex: return .indexes
+        case .createIndex, .renameIndex, .setStatistics: return .indexes
         case .dropIndex: return .drops
         }
     }
@@ -24,6 +28,8 @@ public enum IndexChange: ChangeFamily {
     var rankInPhase: Int {
         switch self {
         case .dropIndex: return 1
+        // After a rename, under the new name.
+        case .setStatistics: return 1
         case .createIndex, .renameIndex: return 0
         }
     }
@@ -31,7 +37,7 @@ public enum IndexChange: ChangeFamily {
     var marker: Change.Marker {
         switch self {
         case .createIndex: return .add
-        case .renameIndex: return .change
+        case .renameIndex, .setStatistics: return .change
         case .dropIndex(_, _, let replaced): return replaced ? .change : .remove
         }
     }
@@ -39,7 +45,7 @@ public enum IndexChange: ChangeFamily {
     var isDestructive: Bool {
         switch self {
         case .dropIndex(_, _, let replaced): return !replaced
-        case .createIndex, .renameIndex: return false
+        case .createIndex, .renameIndex, .setStatistics: return false
         }
     }
 
@@ -50,6 +56,7 @@ public enum IndexChange: ChangeFamily {
         case .createIndex: return "create_index"
         case .renameIndex: return "rename_index"
         case .dropIndex(_, _, let replaced): return replaced ? "replace_index" : "drop_index"
+        case .setStatistics: return "set_index_statistics"
         }
     }
 
@@ -60,6 +67,8 @@ public enum IndexChange: ChangeFamily {
         switch self {
         case .createIndex(_, let index): return "create \(index.isUnique ? "unique " : "")index \(name)"
         case .renameIndex(_, let from, _): return "rename index \(SQL.displayIdentifier(from)) to \(name)"
+        case .setStatistics(_, _, let column, let target):
+            return "set statistics of column \(column) of index \(name) to \(target.map(String.init) ?? "the default")"
         case .dropIndex(_, _, let replaced):
             return replaced ? "replace index \(name) (definition changed)" : "drop index \(name)"
         }
@@ -69,6 +78,9 @@ public enum IndexChange: ChangeFamily {
         switch self {
         case .createIndex: return "missing index \(object)"
         case .renameIndex(_, let from, _): return "index \(object) is named \(SQL.displayIdentifier(from)) in the database"
+        case .setStatistics(_, _, let column, let target):
+            return "statistics target of column \(column) of index \(object) differs from the file (file: "
+                + "\(target.map(String.init) ?? "default"))"
         case .dropIndex(_, _, let replaced):
             return replaced ? "index \(object) differs from the file" : "index \(object) is not declared in the file"
         }
@@ -78,7 +90,11 @@ public enum IndexChange: ChangeFamily {
         let (table, name) = tableAndName
         switch self {
         case .createIndex(_, let index):
-            return [SQLRenderer.createIndex(table, index)]
+            return [SQLRenderer.createIndex(table, index)] + (index.statistics ?? []).map {
+                SQLRenderer.setIndexStatistics(table, index: index.name, column: $0.column, $0.target)
+            }
+        case .setStatistics(_, let index, let column, let target):
+            return [SQLRenderer.setIndexStatistics(table, index: index, column: column, target)]
         case .renameIndex(_, let from, _):
             let old = QualifiedName(schema: table.schema, name: from)
             return ["ALTER INDEX IF EXISTS \(SQL.qualified(old)) RENAME TO \(SQL.identifier(name))"]
@@ -90,7 +106,7 @@ public enum IndexChange: ChangeFamily {
     var hazards: [Hazard] {
         switch self {
         case .createIndex(_, let index): return index.isUnique ? [.blocksWrites, .mayFailOnExistingRows] : [.blocksWrites]
-        case .renameIndex: return []
+        case .renameIndex, .setStatistics: return []
         case .dropIndex(_, _, let replaced): return replaced ? [.accessExclusiveLock] : [.accessExclusiveLock, .deletesData]
         }
     }

@@ -531,9 +531,28 @@ struct TableDiffer {
              desired.indexes.first { $0.name == index.name }.map { Change.Kind.index(.createIndex(desired.name, $0)) })
         }
         let existing = live.indexes.map { ($0.name, signature($0)) }
-        return matchByName(wanted: wanted, existing: existing,
-                           rename: { .index(.renameIndex(desired.name, from: $0, to: $1)) },
-                           drop: { .index(.dropIndex(desired.name, name: $0, replaced: $1)) })
+        let changes = matchByName(wanted: wanted, existing: existing,
+                                  rename: { .index(.renameIndex(desired.name, from: $0, to: $1)) },
+                                  drop: { .index(.dropIndex(desired.name, name: $0, replaced: $1)) })
+        // Statistics targets of indexes that stay (a created or replaced index sets its own).
+        var liveName: [String: String] = [:]
+        for change in changes {
+            if case .index(.renameIndex(_, let from, let to)) = change.kind { liveName[to] = from }
+        }
+        let liveIndexes = Dictionary(live.indexes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var statistics: [Change] = []
+        for index in canonical.indexes where desired.indexes.contains(where: { $0.name == index.name }) {
+            guard let liveIndex = liveIndexes[liveName[index.name] ?? index.name],
+                  signature(liveIndex) == signature(index) else { continue }
+            let declared = Dictionary((index.statistics ?? []).map { ($0.column, $0.target) }, uniquingKeysWith: { a, _ in a })
+            let current = Dictionary((liveIndex.statistics ?? []).map { ($0.column, $0.target) },
+                                     uniquingKeysWith: { a, _ in a })
+            for column in Set(declared.keys).union(current.keys).sorted() where declared[column] != current[column] {
+                statistics.append(Change(.index(.setStatistics(desired.name, index: index.name, column: column,
+                                                               target: declared[column]))))
+            }
+        }
+        return changes + statistics
     }
 
     /// Same name and definition: nothing. Same name, other definition: replace. Another name with the

@@ -125,6 +125,10 @@ public enum SchemaWriter {
                     fields.append("with: { \(parameters.joined(separator: ", ")) }")
                 }
                 if let predicate = index.predicate { fields.append("where: \(YAMLText.quoted(predicate))") }
+                if let statistics = index.statistics, !statistics.isEmpty {
+                    let targets = statistics.map { "\($0.column): \($0.target)" }
+                    fields.append("statistics: { \(targets.joined(separator: ", ")) }")
+                }
                 out += "      - { \(fields.joined(separator: ", ")) }\n"
             }
         }

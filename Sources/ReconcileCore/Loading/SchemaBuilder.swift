@@ -28,7 +28,8 @@ final class SchemaBuilder {
     static let deferralKeys = ["deferrable", "initially_deferred"]
     static let foreignKeyKeys = ["name", "columns", "references", "on_delete", "on_update", "match", "not_valid"]
         + deferralKeys
-    static let indexKeys = ["name", "columns", "unique", "where", "using", "include", "nulls_not_distinct", "with"]
+    static let indexKeys = ["name", "columns", "unique", "where", "using", "include", "nulls_not_distinct", "with",
+                            "statistics"]
     static let primaryKeyKeys = ["name", "columns"] + deferralKeys
     static let uniqueKeys = ["name", "columns", "nulls_not_distinct"] + deferralKeys
     static let checkKeys = ["expression", "not_valid", "no_inherit"]
@@ -635,8 +636,10 @@ final class SchemaBuilder {
         guard let mapping = reader.mapping(node, what) else { return }
         var name: String?, keys: [IndexKey] = [], unique = false, method = "btree", predicate: String?
         var include: [String] = [], nullsNotDistinct = false, storageParameters: [StorageParameter] = []
+        var statistics: (Node, Node.Mapping)?
         for (key, _, value) in reader.entries(mapping, allowed: Self.indexKeys, what) {
             switch key {
+            case "statistics": statistics = reader.mapping(value, "statistics of \(what)").map { (value, $0) }
             case "include": include = reader.stringList(value, "include of \(what)") ?? []
             case "nulls_not_distinct": nullsNotDistinct = reader.bool(value, "nulls_not_distinct of \(what)") ?? false
             case "with": storageParameters = parseStorageParameters(value, "with of \(what)")
@@ -667,9 +670,39 @@ final class SchemaBuilder {
         }
         let indexName = name ?? DefaultNames.index(table: table.name.name, keys: keys)
         checkIdentifierLength(indexName, "index", at: node)
-        table.indexes.append(Index(name: indexName, keys: keys, isUnique: unique, method: method, predicate: predicate,
-                                   include: include, nullsNotDistinct: nullsNotDistinct,
-                                   storageParameters: storageParameters))
+        var index = Index(name: indexName, keys: keys, isUnique: unique, method: method, predicate: predicate,
+                          include: include, nullsNotDistinct: nullsNotDistinct, storageParameters: storageParameters)
+        if let (statisticsNode, entries) = statistics {
+            index.statistics = parseIndexStatistics(entries, keys: keys, "statistics of \(what)", at: statisticsNode)
+        }
+        table.indexes.append(index)
+    }
+
+    /// `statistics: { 2: 500 }`: targets by key position (from 1), which PostgreSQL allows on expression
+    /// keys only.
+    private func parseIndexStatistics(_ mapping: Node.Mapping, keys: [IndexKey], _ what: String,
+                                      at node: Node) -> [IndexColumnStatistics]? {
+        var result: [IndexColumnStatistics] = []
+        for (keyNode, valueNode) in mapping {
+            guard let positionText = reader.string(keyNode, "a key position in \(what)"),
+                  let targetText = reader.string(valueNode, "a target in \(what)") else { continue }
+            guard let position = Int(positionText), keys.indices.contains(position - 1) else {
+                reader.error("'\(positionText)' in \(what) is not a key position: the index has keys 1 to "
+                             + "\(keys.count)", at: keyNode)
+                continue
+            }
+            guard case .expression = keys[position - 1] else {
+                reader.error("key \(position) in \(what) is a column, and only an expression key has a statistics "
+                             + "target of its own (set a column's on the column)", at: keyNode)
+                continue
+            }
+            guard let target = Int(targetText), (0...10000).contains(target) else {
+                reader.error("\(what) must be whole numbers from 0 to 10000, not '\(targetText)'", at: valueNode)
+                continue
+            }
+            result.append(IndexColumnStatistics(column: position, target: target))
+        }
+        return result.isEmpty ? nil : result.sorted { $0.column < $1.column }
     }
 
     /// `{ fillfactor: 70, deduplicate_items: off }`: names are PostgreSQL's parameter names (checked here,

@@ -119,6 +119,18 @@ public struct ForeignKey: Hashable, Sendable, Codable {
 
 /// One key of an index: a column, or an expression written exactly as inside `CREATE INDEX ... (...)`:
 /// `lower(email)`, `(a + b)`, `created_at DESC`, `name text_pattern_ops`.
+/// The statistics target of one expression column of an index, which ANALYZE samples like a table column's.
+public struct IndexColumnStatistics: Hashable, Sendable, Codable {
+    /// Position among the index's key columns, from 1 (what `ALTER INDEX ... ALTER COLUMN n` takes).
+    public var column: Int
+    public var target: Int
+
+    public init(column: Int, target: Int) {
+        self.column = column
+        self.target = target
+    }
+}
+
 public enum IndexKey: Hashable, Sendable, Codable {
     case column(String)
     case expression(String)
@@ -151,6 +163,10 @@ public struct Index: Hashable, Sendable, Codable {
     /// The server's canonical text from `USING` onwards (`btree (case_id) WHERE ...`); set on live and
     /// canonical indexes, nil on indexes read from YAML.
     public var canonicalDefinition: String?
+    /// Statistics targets of expression columns (`ALTER INDEX ... ALTER COLUMN 2 SET STATISTICS 500`) by
+    /// column position, counted from 1 over the keys; nil when none is set (kept out of saved-plan
+    /// fingerprints of schemas that have none).
+    public var statistics: [IndexColumnStatistics]?
 
     public init(name: String, keys: [IndexKey], isUnique: Bool = false, method: String = "btree",
                 predicate: String? = nil, include: [String] = [], nullsNotDistinct: Bool = false,

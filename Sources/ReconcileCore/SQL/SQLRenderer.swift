@@ -88,6 +88,12 @@ public enum SQLRenderer {
         return statements
     }
 
+    /// `ALTER INDEX ... ALTER COLUMN 2 SET STATISTICS n` (nil: back to the default, -1).
+    static func setIndexStatistics(_ table: QualifiedName, index: String, column: Int, _ target: Int?) -> String {
+        "ALTER INDEX \(SQL.qualified(QualifiedName(schema: table.schema, name: index))) ALTER COLUMN \(column) "
+            + "SET STATISTICS \(target ?? -1)"
+    }
+
     /// `ALTER TABLE ... ALTER COLUMN ... SET STATISTICS n` (nil: back to the default, -1).
     static func setStatistics(_ table: QualifiedName, column: String, _ target: Int?) -> String {
         "ALTER TABLE \(SQL.qualified(table)) ALTER COLUMN \(SQL.identifier(column)) SET STATISTICS \(target ?? -1)"

@@ -534,6 +534,7 @@ CREATE UNIQUE INDEX index_users_on_email ON public.users USING btree (email);
 --
 
 CREATE INDEX index_users_on_reset_password_token_prefix ON public.users USING btree ("left"((reset_password_token)::text, 8));
+ALTER INDEX public.index_users_on_reset_password_token_prefix ALTER COLUMN 1 SET STATISTICS 1000;
 
 
 --
