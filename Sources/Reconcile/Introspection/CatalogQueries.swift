@@ -56,7 +56,8 @@ enum CatalogQueries {
     /// sequences and the options of owned ones in one read, instead of a lookup per column.
     static let sequences = """
         SELECT n.nspname, c.relname, pg_catalog.format_type(s.seqtypid, NULL) AS type, s.seqstart, s.seqincrement,
-               s.seqmin, s.seqmax, s.seqcache, s.seqcycle, owner.refobjid AS owner_oid, owner.refobjsubid AS owner_attnum
+               s.seqmin, s.seqmax, s.seqcache, s.seqcycle, c.relpersistence = 'u' AS unlogged,
+               owner.refobjid AS owner_oid, owner.refobjsubid AS owner_attnum
         FROM pg_catalog.pg_sequence s
         JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

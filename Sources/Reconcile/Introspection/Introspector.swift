@@ -19,11 +19,13 @@ struct Introspector {
         var sequences: [StandaloneSequence] = []
         var owned: [String: SequenceOptions] = [:] // "table oid:column number" -> its sequence
         for row in try connection.query(CatalogQueries.sequences, [parameter]).namedRows {
-            let options = SequenceOptions(
+            var options = SequenceOptions(
                 name: row["relname"], type: row["type"], start: row["seqstart"].flatMap { Int64($0) },
                 increment: row["seqincrement"].flatMap { Int64($0) }, minValue: row["seqmin"].flatMap { Int64($0) },
                 maxValue: row["seqmax"].flatMap { Int64($0) }, cache: row["seqcache"].flatMap { Int64($0) },
                 cycle: row.bool("seqcycle"))
+            // Sequences are always logged before PostgreSQL 15, whatever their table: nothing to compare there.
+            options.unlogged = connection.serverVersion >= 150_000 ? row.bool("unlogged") : nil
             if let oid = row["owner_oid"], let attnum = row["owner_attnum"] {
                 owned["\(oid):\(attnum)"] = owned["\(oid):\(attnum)"] ?? options
             } else {

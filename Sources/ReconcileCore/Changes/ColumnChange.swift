@@ -203,6 +203,7 @@ public enum ColumnChange: ChangeFamily {
                   column.identity == nil, !column.isSerial else {
                 return ["\(alter) ADD COLUMN IF NOT EXISTS \(SQLRenderer.columnDefinition(column, schema: table.schema))"]
                     + SQLRenderer.serialSequenceAdjustments(table, column)
+                    + SQLRenderer.setOwnedSequencePersistence(table, column: name, column.sequence)
                     + (column.statistics.map { [SQLRenderer.setStatistics(table, column: name, $0)] } ?? [])
             }
             // Existing rows get the backfill value, then the column becomes NOT NULL.
@@ -232,6 +233,7 @@ public enum ColumnChange: ChangeFamily {
             return [SQLRenderer.guarded(unless: condition, "\(alterColumn) ADD GENERATED \(kind.sql) AS IDENTITY\(options)"),
                     SQLRenderer.restartAfterMaximum(table, column: name,
                                                     sequence: SQLRenderer.serialSequenceLookup(table, column: name))]
+                + SQLRenderer.setOwnedSequencePersistence(table, column: name, sequence)
         case .setIdentity(_, _, let kind):
             return ["\(alterColumn) SET GENERATED \(kind.sql)"]
         case .dropIdentity:
@@ -259,6 +261,7 @@ public enum ColumnChange: ChangeFamily {
                         + (clauses.isEmpty ? "" : clauses + " ") + "OWNED BY \(owner)",
                     "\(alterColumn) SET DEFAULT pg_catalog.nextval(\(SQL.literal(SQL.qualified(sequence)))::regclass)",
                     SQLRenderer.restartAfterMaximum(table, column: name, sequence: SQL.literal(SQL.qualified(sequence)))]
+                + SQLRenderer.setOwnedSequencePersistence(table, column: name, options)
         case .dropColumn:
             return ["\(alter) DROP COLUMN IF EXISTS \(SQL.identifier(name))"]
         case .dropExpression:
@@ -368,6 +371,7 @@ extension ColumnChange {
         if from.maxValue != to.maxValue { parts.append("MAXVALUE \(describe(from.maxValue)) → \(describe(to.maxValue))") }
         if from.cache != to.cache { parts.append("CACHE \(describe(from.cache)) → \(describe(to.cache))") }
         if from.cycle != to.cycle { parts.append(to.cycle ? "CYCLE" : "NO CYCLE") }
+        if from.unlogged != to.unlogged { parts.append(to.unlogged == true ? "LOGGED → UNLOGGED" : "UNLOGGED → LOGGED") }
         return parts.joined(separator: ", ")
     }
 }

@@ -83,7 +83,8 @@ public enum SequenceChange: ChangeFamily {
             options.type = nil
             let type = sequence.options.type.map { " AS \($0)" } ?? ""
             let clauses = options.clauses.isEmpty ? "" : " " + options.clauses
-            return ["CREATE SEQUENCE IF NOT EXISTS \(SQL.qualified(sequence.name))\(type)\(clauses)"]
+            let unlogged = sequence.options.unlogged == true ? "UNLOGGED " : ""
+            return ["CREATE \(unlogged)SEQUENCE IF NOT EXISTS \(SQL.qualified(sequence.name))\(type)\(clauses)"]
         case .alterSequence(let name, let from, let to):
             return SQLRenderer.alterSequence(QualifiedName(schema: name.schema, name: ""), from: from, to: to)
         case .dropSequence(let name):

@@ -113,6 +113,7 @@ public enum TableChange: ChangeFamily {
             var statements = [SQLRenderer.createTable(table, inlineForeignKeys: inlineForeignKeys)]
             for column in table.columns {
                 statements += SQLRenderer.serialSequenceAdjustments(table.name, column)
+                    + SQLRenderer.setOwnedSequencePersistence(table.name, column: column.name, column.sequence)
                 if let target = column.statistics {
                     statements.append(SQLRenderer.setStatistics(table.name, column: column.name, target))
                 }

@@ -394,14 +394,23 @@ struct TableDiffer {
             changes.append(Change(.column(.addIdentity(name, column: column.name, kind, sequence: column.sequence))))
         }
         if canonical.isSerial, !live.isSerial {
-            changes.append(Change(.column(.addSerial(name, column: column.name, type: canonical.type, column.sequence))))
+            // CREATE SEQUENCE makes a logged sequence, where PostgreSQL would have made an unlogged table's
+            // serial unlogged: the table's persistence is spelled out.
+            var sequence = column.sequence
+            if desired.isUnlogged, sequence?.unlogged == nil {
+                sequence = sequence ?? SequenceOptions()
+                sequence?.unlogged = true
+            }
+            changes.append(Change(.column(.addSerial(name, column: column.name, type: canonical.type, sequence))))
         }
         // The same kind of sequence on both sides: its name and options (defaults filled in on both).
         if canonical.identity != nil && live.identity != nil || canonical.isSerial && live.isSerial {
-            let declared = (column.sequence ?? SequenceOptions()).resolved(table: name, column: column.name,
-                                                                           columnType: canonical.type)
-            let current = (live.sequence ?? SequenceOptions()).resolved(table: name, column: column.name,
-                                                                        columnType: live.type)
+            let declared = (column.sequence ?? SequenceOptions()).resolved(
+                table: name, column: column.name, columnType: canonical.type, tableUnlogged: desired.isUnlogged)
+            var current = (live.sequence ?? SequenceOptions()).resolved(
+                table: name, column: column.name, columnType: live.type, tableUnlogged: self.live.isUnlogged)
+            // Making the table LOGGED or UNLOGGED (an earlier step) takes its owned sequences along.
+            if desired.isUnlogged != self.live.isUnlogged { current.unlogged = desired.isUnlogged }
             if declared != current {
                 changes.append(Change(.column(.alterSequence(name, column: column.name, from: current, to: declared))))
             }

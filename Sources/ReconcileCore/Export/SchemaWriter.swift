@@ -50,7 +50,7 @@ public enum SchemaWriter {
         }
         out += table.columns.isEmpty ? "    columns: {}\n" : "    columns:\n"
         for column in table.columns {
-            out += "      \(YAMLText.string(column.name)): { \(columnFields(column, of: table.name).joined(separator: ", ")) }\n"
+            out += "      \(YAMLText.string(column.name)): { \(columnFields(column, of: table.name, tableUnlogged: table.isUnlogged).joined(separator: ", ")) }\n"
         }
         let tableName = table.name.name
         if let key = table.primaryKey {
@@ -145,11 +145,12 @@ public enum SchemaWriter {
         return out
     }
 
-    static func columnFields(_ column: Column, of table: QualifiedName) -> [String] {
+    static func columnFields(_ column: Column, of table: QualifiedName, tableUnlogged: Bool) -> [String] {
         var fields = ["type: \(YAMLText.string(column.isSerial ? SQLRenderer.serialType(column.type) : column.type))"]
         if let collation = column.collation { fields.append("collation: \(YAMLText.string(collation))") }
         if let identity = column.identity { fields.append("identity: \(identity.rawValue)") }
-        if let sequence = column.sequence?.minimized(table: table, column: column.name, columnType: column.type) {
+        if let sequence = column.sequence?.minimized(table: table, column: column.name, columnType: column.type,
+                                                     tableUnlogged: tableUnlogged) {
             fields.append("sequence: { \(sequenceFields(sequence).joined(separator: ", ")) }")
         }
         if let generated = column.generated {
@@ -184,6 +185,7 @@ public enum SchemaWriter {
         if let maxValue = sequence.maxValue { fields.append("max_value: \(maxValue)") }
         if let cache = sequence.cache { fields.append("cache: \(cache)") }
         if sequence.cycle { fields.append("cycle: true") }
+        if let unlogged = sequence.unlogged { fields.append("unlogged: \(unlogged)") }
         return fields
     }
 

@@ -24,7 +24,8 @@ final class SchemaBuilder {
                              "references", "on_delete", "on_update", "check", "comment", "renamed_from", "backfill",
                              "generated", "sequence", "collation", "statistics"]
     static let generatedKeys = ["expression", "virtual"]
-    static let sequenceKeys = ["name", "type", "start", "increment", "min_value", "max_value", "cache", "cycle"]
+    static let sequenceKeys = ["name", "type", "start", "increment", "min_value", "max_value", "cache", "cycle",
+                               "unlogged"]
     static let deferralKeys = ["deferrable", "initially_deferred"]
     static let foreignKeyKeys = ["name", "columns", "references", "on_delete", "on_update", "match", "not_valid"]
         + deferralKeys
@@ -505,6 +506,7 @@ final class SchemaBuilder {
             case "max_value": options.maxValue = number()
             case "cache": options.cache = number()
             case "cycle": options.cycle = reader.bool(value, "cycle of \(what)") ?? false
+            case "unlogged": options.unlogged = reader.bool(value, "unlogged of \(what)")
             default: break
             }
         }

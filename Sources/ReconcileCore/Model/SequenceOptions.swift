@@ -11,6 +11,10 @@ public struct SequenceOptions: Hashable, Sendable, Codable {
     public var maxValue: Int64?
     public var cache: Int64?
     public var cycle = false
+    /// `UNLOGGED` (PostgreSQL 15+). nil: the default, which for a serial or identity sequence is its table's
+    /// persistence (PostgreSQL makes them match) and for a standalone sequence logged. A dump restored from an
+    /// older server can hold a logged sequence owned by an unlogged table, hence `false` is meaningful too.
+    public var unlogged: Bool?
 
     public init(name: String? = nil, type: String? = nil, start: Int64? = nil, increment: Int64? = nil,
                 minValue: Int64? = nil, maxValue: Int64? = nil, cache: Int64? = nil, cycle: Bool = false) {
@@ -26,21 +30,27 @@ public struct SequenceOptions: Hashable, Sendable, Codable {
 
     /// Every option spelled out, defaults filled in the way `CREATE SEQUENCE` fills them, so a declaration
     /// and the catalog compare like with like.
-    public func resolved(table: QualifiedName, column: String, columnType: String) -> SequenceOptions {
+    /// `tableUnlogged`: the owning table's persistence, which an owned sequence follows unless declared.
+    public func resolved(table: QualifiedName, column: String, columnType: String,
+                         tableUnlogged: Bool = false) -> SequenceOptions {
         let type = Self.integerType(self.type ?? columnType)
         let (typeMin, typeMax) = Self.range(of: type)
         let increment = self.increment ?? 1
         let minValue = self.minValue ?? (increment > 0 ? 1 : typeMin)
         let maxValue = self.maxValue ?? (increment > 0 ? typeMax : -1)
-        return SequenceOptions(name: name ?? DefaultNames.sequence(table: table.name, column: column), type: type,
-                               start: start ?? (increment > 0 ? minValue : maxValue), increment: increment,
-                               minValue: minValue, maxValue: maxValue, cache: cache ?? 1, cycle: cycle)
+        var resolved = SequenceOptions(name: name ?? DefaultNames.sequence(table: table.name, column: column),
+                                       type: type, start: start ?? (increment > 0 ? minValue : maxValue),
+                                       increment: increment, minValue: minValue, maxValue: maxValue,
+                                       cache: cache ?? 1, cycle: cycle)
+        resolved.unlogged = unlogged ?? tableUnlogged
+        return resolved
     }
 
     /// Only what differs from the defaults (nil when nothing does): how `--export` writes it.
-    public func minimized(table: QualifiedName, column: String, columnType: String) -> SequenceOptions? {
+    public func minimized(table: QualifiedName, column: String, columnType: String,
+                          tableUnlogged: Bool = false) -> SequenceOptions? {
         let defaults = SequenceOptions(type: type).resolved(table: table, column: column, columnType: columnType)
-        let full = resolved(table: table, column: column, columnType: columnType)
+        let full = resolved(table: table, column: column, columnType: columnType, tableUnlogged: tableUnlogged)
         var result = SequenceOptions()
         if full.name != defaults.name { result.name = full.name }
         if full.type != Self.integerType(columnType) { result.type = full.type }
@@ -53,6 +63,7 @@ public struct SequenceOptions: Hashable, Sendable, Codable {
         if full.start != startDefault { result.start = full.start }
         if full.cache != 1 { result.cache = full.cache }
         result.cycle = full.cycle
+        if full.unlogged != tableUnlogged { result.unlogged = full.unlogged }
         return result == SequenceOptions() ? nil : result
     }
 

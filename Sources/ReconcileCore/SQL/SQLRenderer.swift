@@ -85,7 +85,20 @@ public enum SQLRenderer {
         options.name = nil
         statements.append("ALTER SEQUENCE \(SQL.qualified(new)) AS \(to.type ?? "integer") \(options.clauses)"
             + (to.cycle ? "" : " NO CYCLE"))
+        if let unlogged = to.unlogged, unlogged != from.unlogged {
+            statements.append("ALTER SEQUENCE \(SQL.qualified(new)) SET \(unlogged ? "UNLOGGED" : "LOGGED")")
+        }
         return statements
+    }
+
+    /// A serial or identity column's sequence made LOGGED or UNLOGGED where its declaration says so, found by
+    /// its column (PostgreSQL makes it follow the table; the declaration may differ).
+    static func setOwnedSequencePersistence(_ table: QualifiedName, column: String,
+                                            _ sequence: SequenceOptions?) -> [String] {
+        guard let unlogged = sequence?.unlogged else { return [] }
+        let persistence = unlogged ? "UNLOGGED" : "LOGGED"
+        return [doBlock("EXECUTE pg_catalog.format('ALTER SEQUENCE %s SET \(persistence)', sequence_name);",
+                        declaring: "sequence_name text := " + serialSequenceLookup(table, column: column))]
     }
 
     /// `ALTER INDEX ... ALTER COLUMN 2 SET STATISTICS n` (nil: back to the default, -1).

@@ -29,8 +29,65 @@ CREATE UNLOGGED TABLE public.oban_peers (
 );
 
 
+--
+-- Name: page_hits; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE UNLOGGED TABLE public.page_hits (
+    id integer NOT NULL,
+    path text NOT NULL
+);
+
+
+--
+-- Name: page_hits_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.page_hits_id_seq
+    AS integer
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+--
+-- Name: page_hits_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.page_hits_id_seq OWNED BY public.page_hits.id;
+
+
+--
+-- Name: ticket_numbers; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE UNLOGGED SEQUENCE public.ticket_numbers
+    START WITH 1000
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+--
+-- Name: page_hits id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.page_hits ALTER COLUMN id SET DEFAULT nextval('public.page_hits_id_seq'::regclass);
+
+
 ALTER TABLE ONLY public.oban_peers
     ADD CONSTRAINT oban_peers_pkey PRIMARY KEY (name);
+
+
+--
+-- Name: page_hits page_hits_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.page_hits
+    ADD CONSTRAINT page_hits_pkey PRIMARY KEY (id);
 
 
 --
