@@ -230,6 +230,35 @@ final class ExportScopeTests: XCTestCase {
         XCTAssertEqual(try CLI.run(["--export", "--database-url", copy.url]).stdout, exported.stdout)
     }
 
+    /// A table in another tablespace would be exported into the default one: refused by name. The tablespace is
+    /// made in place (PostgreSQL 15+, a testing setting), so the test needs no directory of the server's user.
+    func testATableInAnotherTablespaceIsRefused() throws {
+        let source = try TestDatabase()
+        let tablespace = "reconcile_test_\(UInt32.random(in: 0...UInt32.max))"
+        // One statement per call: several in one are one implicit transaction, which CREATE TABLESPACE refuses.
+        try source.execute("SET allow_in_place_tablespaces = true")
+        try source.execute("CREATE TABLESPACE \(tablespace) LOCATION ''")
+        defer {
+            _ = try? source.execute("DROP TABLE IF EXISTS archived")
+            _ = try? source.execute("DROP TABLESPACE IF EXISTS \(tablespace)")
+        }
+        try source.execute("""
+            CREATE TABLE archived (id integer PRIMARY KEY) TABLESPACE \(tablespace);
+            CREATE TABLE current (id integer PRIMARY KEY);
+            """)
+        let refused = try CLI.run(["--export", "--database-url", source.url])
+        XCTAssertEqual(refused.exitCode, 1)
+        XCTAssertEqual(refused.stderr.split(separator: "\n").map(String.init), [
+            "error: cannot export: 1 problem, listed below; nothing was written.",
+            "  public.archived: the table is stored in tablespace \(tablespace), which the schema file cannot "
+                + "declare yet; leave the table out: --exclude public.archived",
+            "To leave every refused table out, add: --exclude public.archived",
+        ])
+        let exported = try CLI.run(["--export", "--database-url", source.url, "--exclude", "archived"])
+        XCTAssertEqual(exported.exitCode, 0, exported.stderr)
+        XCTAssertEqual(try tablesDeclared(exported.stdout), ["current"])
+    }
+
     /// The table names a schema file declares, in file order.
     private func tablesDeclared(_ yaml: String) throws -> [String] {
         try SchemaLoader.load(yaml: yaml).tables.map { table in

@@ -180,6 +180,7 @@ struct Exporter {
             case "subpartitioned":
                 problem = "partition \(name) is partitioned itself (PARTITION BY \(detail)), \(cannotDeclare)"
             case "inherits": problem = "the table inherits from \(detail), \(cannotDeclare)"
+            case "tablespace": problem = "the table is stored in tablespace \(detail), \(cannotDeclare)"
             default: problem = "\(row["kind"] ?? "?") \(name) is \(detail), \(cannotDeclare)"
             }
             obstacles[table, default: []].append(ExportRefusal(

@@ -259,6 +259,13 @@ enum CatalogQueries {
                 JOIN pg_catalog.pg_class p ON p.oid = i.inhrelid AND p.relispartition AND p.relkind = 'p'
                 WHERE i.inhparent = scope.oid
                 UNION ALL
+                -- A table stored outside the database's default tablespace (0). An index's tablespace shows in
+                -- its definition, where the export refuses it.
+                SELECT 'tablespace', NULL, sp.spcname::text
+                FROM pg_catalog.pg_class t
+                JOIN pg_catalog.pg_tablespace sp ON sp.oid = t.reltablespace
+                WHERE t.oid = scope.oid
+                UNION ALL
                 SELECT 'inherits', NULL, pg_catalog.format('%I.%I', pn.nspname, p.relname)
                 FROM pg_catalog.pg_inherits i
                 JOIN pg_catalog.pg_class p ON p.oid = i.inhparent
