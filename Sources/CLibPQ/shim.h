@@ -3,7 +3,6 @@
 #include <libpq-fe.h>
 
 /* PG_DIAG_* are character literals, which Swift does not import; re-export them as constants. */
-static const int RECONCILE_DIAG_SEVERITY = 'V';
 static const int RECONCILE_DIAG_SQLSTATE = 'C';
 static const int RECONCILE_DIAG_MESSAGE_PRIMARY = 'M';
 static const int RECONCILE_DIAG_MESSAGE_DETAIL = 'D';

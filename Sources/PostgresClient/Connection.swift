@@ -105,7 +105,7 @@ public final class Connection {
             ?? info.redact(String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines))
         return PostgresError(
             kind: lost ? .connectionLost : .server,
-            sqlState: field(RECONCILE_DIAG_SQLSTATE),
+            sqlState: field(RECONCILE_DIAG_SQLSTATE).map(SQLState.init(rawValue:)),
             message: message.isEmpty ? "connection to the server was lost" : message,
             detail: field(RECONCILE_DIAG_MESSAGE_DETAIL),
             hint: field(RECONCILE_DIAG_MESSAGE_HINT),

@@ -10,15 +10,15 @@ public struct PostgresError: Error, Equatable, Sendable, CustomStringConvertible
     }
 
     public var kind: Kind
-    /// Five-character SQLSTATE, e.g. `42P01`; nil when libpq produced the error itself.
-    public var sqlState: String?
+    /// The SQLSTATE, e.g. `42P01`; nil when libpq produced the error itself.
+    public var sqlState: SQLState?
     public var message: String
     public var detail: String?
     public var hint: String?
     /// 1-based character position in the statement text, when the server reported one.
     public var position: Int?
 
-    public init(kind: Kind, sqlState: String? = nil, message: String, detail: String? = nil,
+    public init(kind: Kind, sqlState: SQLState? = nil, message: String, detail: String? = nil,
                 hint: String? = nil, position: Int? = nil) {
         self.kind = kind
         self.sqlState = sqlState
@@ -39,6 +39,6 @@ public struct PostgresError: Error, Equatable, Sendable, CustomStringConvertible
     /// SQLSTATE class 40 (serialization failure, deadlock) and 55P03 (lock not available): worth a retry.
     public var isTransient: Bool {
         guard let sqlState else { return kind == .connectionLost }
-        return sqlState.hasPrefix("40") || sqlState == "55P03"
+        return sqlState.isTransient
     }
 }

@@ -5,13 +5,10 @@ public struct QueryResult: Sendable {
     public let columns: [String]
     /// Text-format values; nil is SQL NULL.
     public let rows: [[String?]]
-    /// The command tag's row count for INSERT/UPDATE/DELETE (`PQcmdTuples`), nil when there is none.
-    public let affectedRows: Int?
 
-    public init(columns: [String], rows: [[String?]], affectedRows: Int? = nil) {
+    public init(columns: [String], rows: [[String?]]) {
         self.columns = columns
         self.rows = rows
-        self.affectedRows = affectedRows
     }
 
     /// Copies a `PGresult` into Swift values. The caller still owns and clears the result.
@@ -34,8 +31,6 @@ public struct QueryResult: Sendable {
             copied.append(values)
         }
         rows = copied
-        let tuples = String(cString: PQcmdTuples(result))
-        affectedRows = Int(tuples)
     }
 }
 

@@ -60,7 +60,7 @@ public enum ReconcileError: Error, CustomStringConvertible {
                 """
             if let detail = error.detail, !detail.isEmpty { text += "\nDETAIL: \(detail)" }
             if let hint = error.hint, !hint.isEmpty { text += "\nHINT: \(hint)" }
-            if error.sqlState == "55P03" {
+            if error.sqlState == .lockNotAvailable {
                 text += "\nA lock on \(step.change.table?.description ?? "the table") was not granted within --lock-timeout."
             }
             text += "\nThe transaction was rolled back: nothing was changed"
@@ -116,7 +116,7 @@ extension ReconcileError {
         default: return nil
         }
         guard error.kind == .server, error.isTransient else { return nil }
-        return error.sqlState == "55P03" ? "a table lock was not granted within --lock-timeout" : error.message
+        return error.sqlState == .lockNotAvailable ? "a table lock was not granted within --lock-timeout" : error.message
     }
 }
 

@@ -154,7 +154,7 @@ public final class Reconciler {
     private func diagnosingLocks<T>(_ connection: Connection, _ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as ReconcileError where error.postgresError?.sqlState == "55P03" {
+        } catch let error as ReconcileError where error.postgresError?.sqlState == .lockNotAvailable {
             if connection.transactionStatus != .idle { _ = try? connection.query("ROLLBACK") }
             let holders = (try? connection.query("""
                 SELECT DISTINCT pg_catalog.format('%I.%I (pid %s, application %s, holding %s)', n.nspname, c.relname, a.pid,

@@ -18,7 +18,7 @@ final class ExamplesTests: XCTestCase {
     }
 
     /// Asserts that `sql` fails with the given SQLSTATE: the example's constraints really hold.
-    private func assertRejected(_ db: TestDatabase, _ sql: String, sqlState: String, _ message: String,
+    private func assertRejected(_ db: TestDatabase, _ sql: String, sqlState: SQLState, _ message: String,
                                 file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertThrowsError(try db.execute(sql), message, file: file, line: line) { error in
             var actual = (error as? PostgresError)?.sqlState

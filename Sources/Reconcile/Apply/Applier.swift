@@ -122,7 +122,7 @@ struct Applier {
         try connection.query("SET LOCAL lock_timeout = \(Self.milliseconds(options.lockWait))")
         do {
             try connection.query("SELECT pg_catalog.pg_advisory_xact_lock($1::bigint)", [String(Self.advisoryLockKey)])
-        } catch let error as PostgresError where error.sqlState == "55P03" {
+        } catch let error as PostgresError where error.sqlState == .lockNotAvailable {
             throw ReconcileError.lockWaitTimedOut(seconds: options.lockWait)
         }
     }

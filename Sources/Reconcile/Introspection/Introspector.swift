@@ -179,7 +179,7 @@ struct Introspector {
         // pg_get_indexdef: CREATE [UNIQUE] INDEX name ON table USING method (...) [WHERE ...]. Keep what
         // follows the table, which does not depend on the table's or the index's name.
         let marker = " USING \(method) ("
-        let tail = definition.range(of: marker).map { "USING \(method) (" + definition[$0.upperBound...] } ?? definition
+        let tail = definition.firstRange(of: marker).map { "USING \(method) (" + definition[$0.upperBound...] } ?? definition
         var index = Index(name: row["name"] ?? "", keys: [], isUnique: row.bool("is_unique"), method: method,
                           canonicalDefinition: tail)
         if let json = row["statistics"] {

@@ -54,15 +54,16 @@ struct SeedInspector {
         }
         // Compared as text: the same type prints the same value the same way, and json, xml or point
         // have no equality operator at all.
-        func comparable(_ column: String, _ expression: String) -> String { "(\(expression))::text" }
+        // Compared as text, as the file writes them.
+        func comparable(_ expression: String) -> String { "(\(expression))::text" }
         let match = seed.key.map { column -> String in
             let textual = textOnly.contains(types.column(column)?.type ?? "")
             return "s.\(SQL.identifier(column))\(textual ? "::text" : "") = \(value(column))"
         }.joined(separator: " AND ")
         let compared = row.values.map(\.0).filter { !seed.key.contains($0) }
         let differences = compared.map { column in
-            let liveSide = comparable(column, "s.\(SQL.identifier(column))")
-            let declaredSide = comparable(column, value(column))
+            let liveSide = comparable("s.\(SQL.identifier(column))")
+            let declaredSide = comparable(value(column))
             return "CASE WHEN \(liveSide) IS DISTINCT FROM \(declaredSide) THEN \(SQL.literal(column)) END"
         }
         let array = differences.isEmpty ? "ARRAY[]::text[]"

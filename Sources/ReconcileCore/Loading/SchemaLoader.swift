@@ -19,7 +19,8 @@ public enum SchemaLoader {
             throw SchemaLoadError([Diagnostic(file: displayPath, line: 0, column: 0,
                 message: "schema file is \(data.count) bytes; the limit is \(maxFileBytes)")])
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        // Validated straight from the bytes: `String(data:encoding:)` costs several times more on Linux.
+        guard let text = data.withUnsafeBytes({ String(validating: $0.bindMemory(to: UInt8.self), as: UTF8.self) }) else {
             throw SchemaLoadError([Diagnostic(file: displayPath, line: 0, column: 0, message: "schema file is not valid UTF-8")])
         }
         return try load(yaml: text, file: displayPath)

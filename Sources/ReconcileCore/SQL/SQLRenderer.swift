@@ -150,12 +150,15 @@ public enum SQLRenderer {
     }
 
     static func isNumericType(_ type: String) -> Bool {
-        let lowered = type.lowercased()
-        guard !lowered.contains("[") else { return false }
-        let base = lowered.split(separator: "(").first.map(String.init)?.trimmingSpaces ?? lowered
-        return ["smallint", "integer", "int", "bigint", "int2", "int4", "int8", "numeric", "decimal", "real",
-                "double precision", "float", "float4", "float8"].contains(base)
+        guard !type.contains(Character("[")) else { return false }
+        let base = type.split(separator: "(", maxSplits: 1).first.map(String.init)?.trimmingSpaces.lowercased() ?? ""
+        return numericTypeNames.contains(base)
     }
+
+    static let numericTypeNames: Set<String> = [
+        "smallint", "integer", "int", "bigint", "int2", "int4", "int8", "numeric", "decimal", "real",
+        "double precision", "float", "float4", "float8",
+    ]
 
     static func isBooleanType(_ type: String) -> Bool {
         ["boolean", "bool"].contains(type.lowercased())
