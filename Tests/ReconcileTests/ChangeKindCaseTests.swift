@@ -22,37 +22,89 @@ final class ChangeKindCaseTests: XCTestCase {
         let requiresServer: Int?
     }
 
-    func testEveryCaseFile() throws {
-        let directory = repositoryRoot.appendingPathComponent("Tests/ReconcileTests/Cases")
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yaml") }.sorted()
-        XCTAssertFalse(files.isEmpty)
+    /// One test per file, so a case left out (a missing extension, an older server) skips its file's test with
+    /// the reason instead of letting it pass; the other cases of the file still run first.
+    func testChangeKinds() throws { try runFile("change-kinds.yaml") }
+    func testColumnOptions() throws { try runFile("column-options.yaml") }
+    func testConstraintOptions() throws { try runFile("constraint-options.yaml") }
+    func testExclusion() throws { try runFile("exclusion.yaml") }
+    func testFidelity() throws { try runFile("fidelity.yaml") }
+    func testGeneratedColumns() throws { try runFile("generated-columns.yaml") }
+    func testIndexOptions() throws { try runFile("index-options.yaml") }
+    func testPartitions() throws { try runFile("partitions.yaml") }
+    func testPreflight() throws { try runFile("preflight.yaml") }
+    func testSequences() throws { try runFile("sequences.yaml") }
+    func testTableOptions() throws { try runFile("table-options.yaml") }
+    func testTransitions() throws { try runFile("transitions.yaml") }
+
+    static let covered: Set<String> = [
+        "change-kinds.yaml", "column-options.yaml", "constraint-options.yaml", "exclusion.yaml", "fidelity.yaml",
+        "generated-columns.yaml", "index-options.yaml", "partitions.yaml", "preflight.yaml", "sequences.yaml",
+        "table-options.yaml", "transitions.yaml",
+    ]
+
+    static var directory: URL { repositoryRoot.appendingPathComponent("Tests/ReconcileTests/Cases") }
+
+    func testEveryCaseFileHasATestAndParsesStrictly() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
+            .filter { $0.hasSuffix(".yaml") }
+        XCTAssertEqual(Set(files), Self.covered, "add a test method for each case file")
         var count = 0
-        for file in files {
-            for testCase in try Self.cases(in: directory.appendingPathComponent(file)) {
-                do {
-                    try run(testCase, file: file)
-                } catch {
-                    XCTFail("\(file): \(testCase.name): \(error)")
-                }
-                count += 1
-            }
-        }
-        XCTAssertGreaterThanOrEqual(count, 22)
+        for file in files { count += try Self.cases(in: Self.directory.appendingPathComponent(file)).count }
+        XCTAssertGreaterThanOrEqual(count, 60)
     }
 
-    private func run(_ testCase: Case, file: String) throws {
+    /// The case decoder refuses what it does not know, so a misspelt key cannot silently drop an expectation.
+    func testTheCaseDecoderRefusesUnknownKeysAndMissingParts() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cases-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: url) }
+        for (text, expected) in [
+            ("a case:\n  desired: x\n  plan: []\n  plans: []\n", "unknown key 'plans'"),
+            ("a case:\n  plan: []\n", "needs 'desired'"),
+            ("a case:\n  desired: x\n  plan: text\n", "'plan' must be a list of texts"),
+        ] {
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            XCTAssertThrowsError(try Self.cases(in: url), text) { error in
+                XCTAssertTrue("\(error)".contains(expected), "\(error)")
+            }
+        }
+    }
+
+    /// Runs the file's cases, or with `RECONCILE_CASE=<name>` only the case of that name (in any file).
+    private func runFile(_ file: String) throws {
+        let only = ProcessInfo.processInfo.environment["RECONCILE_CASE"]
+        var leftOut: [String] = []
+        var ran = 0
+        for testCase in try Self.cases(in: Self.directory.appendingPathComponent(file))
+        where only == nil || testCase.name == only {
+            do {
+                if let reason = try run(testCase, file: file) {
+                    leftOut.append("'\(testCase.name)' (\(reason))")
+                } else {
+                    ran += 1
+                }
+            } catch {
+                XCTFail("\(file): \(testCase.name): \(error)")
+            }
+        }
+        if only != nil, ran + leftOut.count == 0 { throw XCTSkip("no case named '\(only!)' in \(file)") }
+        if !leftOut.isEmpty {
+            throw XCTSkip("\(file): ran \(ran) cases; left out \(leftOut.joined(separator: ", "))")
+        }
+    }
+
+    /// Runs one case; returns why it was left out, or nil when it ran.
+    private func run(_ testCase: Case, file: String) throws -> String? {
         let label = "\(file): \(testCase.name)"
         let schema = try writeSchema(testCase.desired)
 
         let database = try TestDatabase()
         if let name = testCase.requiresExtension, try !database.hasExtension(name) {
-            print("\(label): left out, the server has no \(name) extension")
-            return
+            return "the server has no \(name) extension"
         }
         if let major = testCase.requiresServer,
            let version = try database.scalar("SHOW server_version_num").flatMap({ Int($0) }), version < major * 10000 {
-            print("\(label): left out, it needs PostgreSQL \(major) (the server is \(version))")
-            return
+            return "it needs PostgreSQL \(major); the server is \(version)"
         }
         if !testCase.current.isEmpty { try database.execute(testCase.current) }
         let plan = try database.reconciler(schema, allowDestructive: testCase.allowDestructive).plan().plan
@@ -67,7 +119,7 @@ final class ChangeKindCaseTests: XCTestCase {
                 XCTAssertEqual(steps.compactMap(\.preflightFailure), testCase.preflight, label)
             }
             XCTAssertEqual(try database.fingerprint(), before, "\(label): refused apply changed the database")
-            return
+            return nil
         }
         if !plan.blocked.isEmpty {
             // Blocked steps: --apply refuses and changes nothing.
@@ -77,7 +129,7 @@ final class ChangeKindCaseTests: XCTestCase {
                 XCTAssertEqual(steps.map(Self.line), testCase.blocked, label)
             }
             XCTAssertEqual(try database.fingerprint(), before, "\(label): refused apply changed the database")
-            return
+            return nil
         }
         try database.applyAndAssertConverged(schema, allowDestructive: testCase.allowDestructive)
         for (query, expected) in testCase.rows {
@@ -86,28 +138,74 @@ final class ChangeKindCaseTests: XCTestCase {
 
         let empty = try TestDatabase()
         try empty.applyAndAssertConverged(schema)
+        return nil
     }
 
     static func line(_ step: PlanStep) -> String {
         step.change.table.map { "\($0): \(step.summary)" } ?? step.summary
     }
 
+    struct CaseFileError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static let caseKeys: Set<String> = [
+        "current", "desired", "plan", "blocked", "preflight", "allow_destructive", "rows", "requires_extension",
+        "requires_server",
+    ]
+
+    /// Decodes strictly: every case is a mapping with 'desired' and 'plan', only known keys, each of its type.
     static func cases(in url: URL) throws -> [Case] {
         let text = try String(contentsOf: url, encoding: .utf8)
-        guard case .mapping(let root)? = try Yams.compose(yaml: text) else { return [] }
-        return root.compactMap { key, value -> Case? in
-            guard let name = key.string, case .mapping(let fields) = value else { return nil }
+        guard case .mapping(let root)? = try Yams.compose(yaml: text) else {
+            throw CaseFileError(description: "\(url.lastPathComponent): expected a mapping of case names to cases")
+        }
+        return try root.map { key, value -> Case in
+            let name = key.string ?? "?"
+            func fail(_ message: String) -> CaseFileError {
+                CaseFileError(description: "\(url.lastPathComponent): case '\(name)': \(message)")
+            }
+            guard case .mapping(let fields) = value else { throw fail("must be a mapping") }
+            for fieldKey in fields.keys where !caseKeys.contains(fieldKey.string ?? "") {
+                throw fail("unknown key '\(fieldKey.string ?? "?")' (known: \(caseKeys.sorted().joined(separator: ", ")))")
+            }
             func field(_ key: String) -> Node? { fields[Node(key)] }
-            let rows: [(String, [String])] = field("rows")?.mapping?.map { query, expected in
-                (query.string ?? "", expected.sequence?.compactMap(\.string) ?? [])
-            } ?? []
-            return Case(name: name, current: field("current")?.string ?? "", desired: field("desired")?.string ?? "",
-                        plan: field("plan")?.sequence?.compactMap(\.string) ?? [],
-                        blocked: field("blocked")?.sequence?.compactMap(\.string) ?? [],
-                        preflight: field("preflight")?.sequence?.compactMap(\.string) ?? [],
-                        allowDestructive: field("allow_destructive")?.bool ?? false, rows: rows,
-                        requiresExtension: field("requires_extension")?.string,
-                        requiresServer: field("requires_server")?.int)
+            func text(_ key: String) throws -> String? {
+                guard let node = field(key) else { return nil }
+                guard let string = node.string else { throw fail("'\(key)' must be a text") }
+                return string
+            }
+            func texts(_ key: String) throws -> [String] {
+                guard let node = field(key) else { return [] }
+                guard let items = node.sequence?.map(\.string), !items.contains(nil) else {
+                    throw fail("'\(key)' must be a list of texts")
+                }
+                return items.compactMap { $0 }
+            }
+            guard let desired = try text("desired") else { throw fail("needs 'desired'") }
+            guard field("plan") != nil else { throw fail("needs 'plan' (an empty list when nothing changes)") }
+            var rows: [(String, [String])] = []
+            if let node = field("rows") {
+                guard let mapping = node.mapping else { throw fail("'rows' must map queries to lists of texts") }
+                for (query, expected) in mapping {
+                    guard let query = query.string, let items = expected.sequence?.map(\.string),
+                          !items.contains(nil) else { throw fail("'rows' must map queries to lists of texts") }
+                    rows.append((query, items.compactMap { $0 }))
+                }
+            }
+            func flag(_ key: String) throws -> Bool {
+                guard let node = field(key) else { return false }
+                guard let value = node.bool else { throw fail("'\(key)' must be true or false") }
+                return value
+            }
+            let requiresServer = try field("requires_server").map { node -> Int in
+                guard let major = node.int else { throw fail("'requires_server' must be a major version") }
+                return major
+            }
+            return Case(name: name, current: try text("current") ?? "", desired: desired, plan: try texts("plan"),
+                        blocked: try texts("blocked"), preflight: try texts("preflight"),
+                        allowDestructive: try flag("allow_destructive"), rows: rows,
+                        requiresExtension: try text("requires_extension"), requiresServer: requiresServer)
         }
     }
 }
