@@ -200,13 +200,7 @@ struct ReconcileCommand: ParsableCommand {
         let result = try reconciler.check()
         switch format {
         case .text:
-            if result.inSync {
-                Output.out("In sync: the database matches the schema file.\n")
-            } else {
-                Output.out("Drift: \(result.drift.count) difference\(result.drift.count == 1 ? "" : "s") between the database and the schema file.\n")
-                for step in result.drift { Output.out("  \(Output.style.marker(step.change.marker)) \(step.change.driftDescription)\n") }
-                Output.out("Run `reconcile --plan` to see the SQL, `reconcile --apply` to fix it.\n")
-            }
+            Output.out(PlanTextRenderer.renderDrift(result.drift, style: Output.style))
         case .sql:
             let plan = Plan(steps: result.drift.filter { !$0.change.needsManualAction }, blocked: [], unmanagedTables: [])
             Output.out(PlanSQLRenderer.render(plan))

@@ -62,6 +62,9 @@ final class PlanFormatGoldenTests: XCTestCase {
     func testCheckFormats() throws {
         let plan = try Self.fixedPlan()
         let drift = plan.steps + plan.blocked
+        try assertGolden(PlanTextRenderer.renderDrift(drift), "check.txt")
+        try assertGolden(PlanTextRenderer.renderDrift(drift, style: .init(colors: true)), "check-colours.txt")
+        XCTAssertEqual(PlanTextRenderer.renderDrift([]), "In sync: the database matches the schema file.\n")
         try assertGolden(PlanMarkdownRenderer.renderDrift(drift), "check.md")
         let document = PlanDocument(plan: Plan(steps: drift, blocked: [], unmanagedTables: []), mode: "check",
                                     timeouts: .init(lockTimeoutMs: 5000, statementTimeoutMs: 0), drift: drift)

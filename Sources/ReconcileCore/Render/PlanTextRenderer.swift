@@ -21,6 +21,14 @@ public enum PlanTextRenderer {
         func dim(_ text: String) -> String { colors ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
     }
 
+    /// What `--check` prints: one line per difference, each described once, or that there is none.
+    public static func renderDrift(_ drift: [PlanStep], style: Style = .plain) -> String {
+        guard !drift.isEmpty else { return "In sync: the database matches the schema file.\n" }
+        var out = "Drift: \(drift.count) difference\(drift.count == 1 ? "" : "s") between the database and the schema file.\n"
+        for step in drift { out += "  \(style.marker(step.change.marker)) \(step.change.driftDescription)\n" }
+        return out + "Run `reconcile --plan` to see the SQL, `reconcile --apply` to fix it.\n"
+    }
+
     public static func render(_ plan: Plan, includeSQL: Bool = true, style: Style = .plain) -> String {
         guard !plan.isInSync else { return "No changes. The database matches the schema file.\n" }
         var out = ""
