@@ -6,12 +6,12 @@ import Foundation
 /// introspect, diff, plan, and then print or execute. The CLI, the tests and any embedding all drive this same path.
 public final class Reconciler {
     public let options: ReconcileOptions
-    private var connection: Connection?
+    private let session: Session
 
-    /// When the run started: `--timeout` counts from here, connecting included.
-    private let started = Date()
-
-    public init(options: ReconcileOptions) { self.options = options }
+    public init(options: ReconcileOptions) {
+        self.options = options
+        session = Session(options: options)
+    }
 
     public struct PlanResult: Sendable {
         public var plan: Plan
@@ -48,7 +48,7 @@ public final class Reconciler {
         let load = BackgroundLoad { [options] in try Self.loadSchema(options) }
         let connection: Connection
         do {
-            connection = try connect()
+            connection = try session.connect()
         } catch {
             _ = try load.wait()
             throw error
@@ -68,15 +68,15 @@ public final class Reconciler {
     public func plan(recordingState: Bool = false) throws -> PlanResult {
         let schemaFingerprint = recordingState ? try schemaFingerprint() : ""
         let built = try withSchemaLoadedAlongside { connection, desired in
-            try withTimeout(connection) { _ in
-                try diagnosingLocks(connection) { try inRolledBackSnapshot(connection) {
+            try session.withTimeout(connection) { _ in
+                try session.diagnosingLocks(connection) { try session.inRolledBackSnapshot(connection) {
                     let prefetched = try prefetchLive(connection)
                     return try builder(connection).build(desired: try desired(), allowDestructive: options.allowDestructive,
                                                          validateNewTables: true, prefetched: prefetched)
                 } }
             }
         }
-        let connection = try connect()
+        let connection = try session.connect()
         let state = recordingState
             ? PlanDocument.SavedState(databaseSha256: built.databaseFingerprint, schemaSha256: schemaFingerprint,
                                       schemaPath: options.schemaPath, allowDestructive: options.allowDestructive)
@@ -94,8 +94,8 @@ public final class Reconciler {
     /// Drift between database and file, for cron: destructive differences count too.
     public func check() throws -> CheckResult {
         let plan = try withSchemaLoadedAlongside { connection, desired in
-            try withTimeout(connection) { _ in
-                try inRolledBackSnapshot(connection) {
+            try session.withTimeout(connection) { _ in
+                try session.inRolledBackSnapshot(connection) {
                     let prefetched = try prefetchLive(connection)
                     return try builder(connection).build(desired: try desired(), allowDestructive: true, prefetched: prefetched).plan
                 }
@@ -107,7 +107,7 @@ public final class Reconciler {
     /// Makes the database match the file in one transaction, or changes nothing and throws why.
     public func apply(progress: (ApplyEvent) -> Void = { _ in }) throws -> ApplyResult {
         let desired = try loadSchema()
-        return try retrying(progress) { connection, deadline in
+        return try session.retrying(progress) { connection, deadline in
             try Applier(connection: connection, options: options, deadline: deadline).apply(desired, progress: progress)
         }
     }
@@ -125,68 +125,13 @@ public final class Reconciler {
             throw ReconcileError.stalePlan("the schema file \(options.schemaPath) changed since the plan was made")
         }
         let desired = try loadSchema()
-        return try retrying(progress) { connection, deadline in
+        return try session.retrying(progress) { connection, deadline in
             try Applier(connection: connection, options: options, deadline: deadline).apply(desired, expected: savedPlan, progress: progress)
         }
     }
 
-    /// Runs an apply under `--timeout`, starting over after transient failures as `--retries` allows.
-    private func retrying(_ progress: (ApplyEvent) -> Void, _ body: (Connection, Date?) throws -> ApplyResult) throws -> ApplyResult {
-        let connection = try connect()
-        return try withTimeout(connection) { deadline in
-            var attempt = 0
-            while true {
-                do {
-                    return try diagnosingLocks(connection) { try body(connection, deadline) }
-                } catch let error as ReconcileError {
-                    guard attempt < options.retries, let reason = error.transientReason else { throw error }
-                    attempt += 1
-                    let delay = min(options.retryDelay * pow(2, Double(attempt - 1)), 30)
-                    if let deadline, Date().addingTimeInterval(delay) > deadline { throw error }
-                    progress(.retrying(attempt: attempt, of: options.retries, afterSeconds: delay, reason: reason))
-                    Thread.sleep(forTimeInterval: delay)
-                }
-            }
-        }
-    }
 
-    /// On a lock timeout, names who holds strong locks on tables (after the rollback, on the same connection).
-    private func diagnosingLocks<T>(_ connection: Connection, _ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as ReconcileError where error.postgresError?.sqlState == .lockNotAvailable {
-            if connection.transactionStatus != .idle { _ = try? connection.query("ROLLBACK") }
-            let holders = (try? connection.query("""
-                SELECT DISTINCT pg_catalog.format('%I.%I (pid %s, application %s, holding %s)', n.nspname, c.relname, a.pid,
-                                                  coalesce(nullif(a.application_name, ''), '?'), l.mode)
-                FROM pg_catalog.pg_locks l
-                JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
-                JOIN pg_catalog.pg_class c ON c.oid = l.relation
-                JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_catalog.pg_backend_pid()
-                  AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())
-                  AND c.relkind IN ('r', 'p')
-                  AND l.mode IN ('AccessExclusiveLock', 'ExclusiveLock', 'ShareRowExclusiveLock', 'ShareLock', 'ShareUpdateExclusiveLock')
-                ORDER BY 1
-                """).rows.compactMap { $0.first ?? nil }) ?? []
-            throw ReconcileError.lockNotGranted(error, holders: holders)
-        }
-    }
 
-    /// `--timeout`: past the deadline, the running statement is cancelled, and the run ends with `.timedOut`.
-    private func withTimeout<T>(_ connection: Connection, _ body: (Date?) throws -> T) throws -> T {
-        guard options.totalTimeout > 0, let canceller = connection.makeCanceller() else { return try body(nil) }
-        let deadline = started.addingTimeInterval(options.totalTimeout)
-        let watch = DispatchWorkItem { canceller.cancelRunningStatement() }
-        DispatchQueue.global().asyncAfter(deadline: .now() + max(0, deadline.timeIntervalSinceNow), execute: watch)
-        defer { watch.cancel() }
-        do {
-            return try body(deadline)
-        } catch {
-            if Date() >= deadline { throw ReconcileError.timedOut(seconds: options.totalTimeout) }
-            throw error
-        }
-    }
 
     /// Every user schema's catalog, read while the schema file loads.
     private func prefetchLive(_ connection: Connection) throws -> Schema {
@@ -204,8 +149,8 @@ public final class Reconciler {
     /// The live database as a schema file (`--export`). `schemas` nil means every user schema; `--include`
     /// and `--exclude` (`options.filter`) choose the tables, as for plan and check.
     public func export(schemas: [String]?, seedTables: [QualifiedName]) throws -> String {
-        let connection = try connect()
-        let schema = try inRolledBackSnapshot(connection) { () throws -> Schema in
+        let connection = try session.connect()
+        let schema = try session.inRolledBackSnapshot(connection) { () throws -> Schema in
             do {
                 // Fixed output settings: the same database exports the same text from any client.
                 try connection.query("SET LOCAL TimeZone = 'UTC'")
@@ -224,35 +169,12 @@ public final class Reconciler {
     }
 
     /// Statements (round trips) sent to the server so far by this reconciler.
-    public var statementsSent: Int { connection?.statementCount ?? 0 }
+    public var statementsSent: Int { session.statementsSent }
 
     /// Where this run connects, without the password.
-    public var target: String { options.connection.redactedDescription }
+    public var target: String { session.target }
 
-    private func connect() throws -> Connection {
-        if let connection { return connection }
-        do {
-            let connection = try Connection(options.connection)
-            self.connection = connection
-            return connection
-        } catch let error as PostgresError {
-            throw ReconcileError.connection(target: target, error)
-        }
-    }
 
-    private func inRolledBackSnapshot<T>(_ connection: Connection, _ body: () throws -> T) throws -> T {
-        do {
-            // Repeatable read: every catalog query sees one consistent snapshot. Not READ ONLY, because
-            // canonicalisation creates temporary tables; the transaction is always rolled back.
-            try connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ")
-            // The catalog queries are cheap; JIT compiling them (its row estimates are far off) is not.
-            try connection.query("SET LOCAL jit = off")
-        } catch let error as PostgresError {
-            throw ReconcileError.introspection(error)
-        }
-        defer { _ = try? connection.query("ROLLBACK") }
-        return try body()
-    }
 }
 
 /// A value computed on another thread; `wait()` returns it or rethrows its error.

@@ -73,33 +73,8 @@ struct PreflightChecks {
             guard let live = projected.column(name)?.liveName else { return nil }
             column = live
         }
-        let relation = SQLRenderer.regclass(projected.liveName)
-        let columnFilter = column.map {
-            " AND d.refobjsubid = (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = \(relation) AND attname = \(SQL.literal($0)))"
-        } ?? ""
-        var query = """
-            SELECT DISTINCT CASE v.relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END || v.oid::regclass::text || E'\\t'
-            FROM pg_catalog.pg_depend d
-            JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid
-            JOIN pg_catalog.pg_class v ON v.oid = r.ev_class
-            WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
-              AND d.refobjid = \(relation) AND v.oid <> d.refobjid\(columnFilter)
-            """
-        if column == nil {
-            let droppedTogether = dropped.map { SQLRenderer.regclass($0) }.joined(separator: ", ")
-            query += """
-
-                UNION
-                SELECT 'foreign key ' || pg_catalog.quote_ident(con.conname) || ' of ' || con.conrelid::regclass::text
-                       || E'\\t' || (SELECT pg_catalog.format('%s.%s', n.nspname, c.relname) FROM pg_catalog.pg_class c
-                                     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = con.conrelid)
-                       || '/' || con.conname
-                FROM pg_catalog.pg_constraint con
-                WHERE con.contype = 'f' AND con.confrelid = \(relation) AND con.conrelid <> con.confrelid
-                  AND con.conrelid NOT IN (\(droppedTogether))
-                """
-        }
-        return query + "\nORDER BY 1"
+        return CatalogQueries.dependents(of: SQLRenderer.regclass(projected.liveName), column: column,
+                                         droppedTogether: dropped.map { SQLRenderer.regclass($0) })
     }
 
     /// The explanation of the probe's first question whose count is above zero.

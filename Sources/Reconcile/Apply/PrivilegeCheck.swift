@@ -21,19 +21,19 @@ public struct PrivilegeCheck {
             case .none:
                 continue
             case .createOnDatabase:
-                probes.append((number, "CREATE on the database",
-                               "pg_catalog.has_database_privilege(pg_catalog.current_database(), 'CREATE')"))
+                probes.append((number, "CREATE on the database", CatalogQueries.Privilege.createOnDatabase))
             case .createOnSchema(let schema):
-                probes.append((number, "CREATE on schema \(SQL.displayIdentifier(schema))", schemaCreate(schema)))
+                probes.append((number, "CREATE on schema \(SQL.displayIdentifier(schema))",
+                               CatalogQueries.Privilege.createOnSchema(schema)))
             case .onTable(let table, let privilege):
                 // A table this plan creates belongs to the current role.
                 guard existing.contains(table) else { continue }
                 probes.append((number, "\(privilege) on \(table)",
-                               "pg_catalog.has_table_privilege(\(SQLRenderer.regclass(table)), \(SQL.literal(privilege)))"))
+                               CatalogQueries.Privilege.onTable(SQLRenderer.regclass(table), privilege)))
             case .ownership(let table):
                 guard existing.contains(table) else { continue }
-                let owner = "(SELECT relowner FROM pg_catalog.pg_class WHERE oid = \(SQLRenderer.regclass(table)))"
-                probes.append((number, "ownership of \(table)", "pg_catalog.pg_has_role(\(owner), 'USAGE')"))
+                probes.append((number, "ownership of \(table)",
+                               CatalogQueries.Privilege.ownership(SQLRenderer.regclass(table))))
             }
         }
         guard !probes.isEmpty else { return [] }
@@ -45,13 +45,9 @@ public struct PrivilegeCheck {
             tests.append(probe.test)
         }
         let rows = tests.enumerated().map { "(\($0.offset), \($0.element))" }.joined(separator: ",\n")
-        let failing = Set(try connection.query("SELECT n FROM (VALUES \(rows)) AS probe(n, granted) WHERE NOT granted")
+        let failing = Set(try connection.query(CatalogQueries.Privilege.failing(rows))
             .rows.compactMap { row -> Int? in (row.first ?? nil).flatMap { Int($0) } })
         return probes.filter { failing.contains(position[$0.test]!) }.map { Missing(step: $0.step, what: $0.what) }
     }
 
-    private func schemaCreate(_ schema: String) -> String {
-        // A schema this plan creates belongs to the current role, which then may create in it.
-        "coalesce((SELECT pg_catalog.has_schema_privilege(oid, 'CREATE') FROM pg_catalog.pg_namespace WHERE nspname = \(SQL.literal(schema))), true)"
-    }
 }

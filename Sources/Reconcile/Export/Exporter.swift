@@ -191,13 +191,7 @@ struct Exporter {
 
     /// Every schema a user made: not the system's, not an extension's.
     private func userSchemas() throws -> [String] {
-        try connection.query("""
-            SELECT n.nspname FROM pg_catalog.pg_namespace n
-            WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
-              AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
-                              WHERE dep.classid = 'pg_catalog.pg_namespace'::regclass AND dep.objid = n.oid AND dep.deptype = 'e')
-            ORDER BY n.nspname
-            """).rows.compactMap { $0[0] }
+        try connection.query(CatalogQueries.userSchemas).rows.compactMap { $0[0] }
     }
 
     /// The table's rows as seeded rows (insert-missing, keyed by the primary key), values as text.

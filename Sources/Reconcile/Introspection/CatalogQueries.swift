@@ -305,4 +305,89 @@ enum CatalogQueries {
             ORDER BY i.indrelid, ic.relname
             """
     }
+
+    /// Every schema a user made: not the system's, not an extension's (what `--export` reads by default).
+    static let userSchemas = """
+        SELECT n.nspname FROM pg_catalog.pg_namespace n
+        WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
+          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
+                          WHERE dep.classid = 'pg_catalog.pg_namespace'::regclass AND dep.objid = n.oid
+                            AND dep.deptype = 'e')
+        ORDER BY n.nspname
+        """
+
+    /// Who holds a strong lock on a table of this database, as text lines, to name them after a lock timeout.
+    static let strongTableLockHolders = """
+        SELECT DISTINCT pg_catalog.format('%I.%I (pid %s, application %s, holding %s)', n.nspname, c.relname, a.pid,
+                                          coalesce(nullif(a.application_name, ''), '?'), l.mode)
+        FROM pg_catalog.pg_locks l
+        JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+        JOIN pg_catalog.pg_class c ON c.oid = l.relation
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_catalog.pg_backend_pid()
+          AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())
+          AND c.relkind IN ('r', 'p')
+          AND l.mode IN ('AccessExclusiveLock', 'ExclusiveLock', 'ShareRowExclusiveLock', 'ShareLock',
+                         'ShareUpdateExclusiveLock')
+        ORDER BY 1
+        """
+
+    /// Views (and materialized views) that use the table `relation` (a regclass expression), or its `column`;
+    /// for a whole table also the foreign keys of other tables (those in `droppedTogether` aside) that reference
+    /// it. Rows are `description<TAB>object`, for pre-flight to name what PostgreSQL would refuse to leave
+    /// dangling.
+    static func dependents(of relation: String, column: String?, droppedTogether: [String]) -> String {
+        let columnFilter = column.map {
+            " AND d.refobjsubid = (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = \(relation) "
+                + "AND attname = \(SQL.literal($0)))"
+        } ?? ""
+        var query = """
+            SELECT DISTINCT CASE v.relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END
+                            || v.oid::regclass::text || E'\\t'
+            FROM pg_catalog.pg_depend d
+            JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid
+            JOIN pg_catalog.pg_class v ON v.oid = r.ev_class
+            WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
+              AND d.refobjid = \(relation) AND v.oid <> d.refobjid\(columnFilter)
+            """
+        if column == nil {
+            query += """
+
+                UNION
+                SELECT 'foreign key ' || pg_catalog.quote_ident(con.conname) || ' of ' || con.conrelid::regclass::text
+                       || E'\\t' || (SELECT pg_catalog.format('%s.%s', n.nspname, c.relname) FROM pg_catalog.pg_class c
+                                     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = con.conrelid)
+                       || '/' || con.conname
+                FROM pg_catalog.pg_constraint con
+                WHERE con.contype = 'f' AND con.confrelid = \(relation) AND con.conrelid <> con.confrelid
+                  AND con.conrelid NOT IN (\(droppedTogether.joined(separator: ", ")))
+                """
+        }
+        return query + "\nORDER BY 1"
+    }
+
+    /// Privilege tests: boolean SQL expressions, asked together in one statement by `failing`.
+    enum Privilege {
+        static let createOnDatabase = "pg_catalog.has_database_privilege(pg_catalog.current_database(), 'CREATE')"
+
+        /// A schema this plan creates belongs to the current role, which then may create in it.
+        static func createOnSchema(_ schema: String) -> String {
+            "coalesce((SELECT pg_catalog.has_schema_privilege(oid, 'CREATE') FROM pg_catalog.pg_namespace "
+                + "WHERE nspname = \(SQL.literal(schema))), true)"
+        }
+
+        static func onTable(_ relation: String, _ privilege: String) -> String {
+            "pg_catalog.has_table_privilege(\(relation), \(SQL.literal(privilege)))"
+        }
+
+        static func ownership(_ relation: String) -> String {
+            "pg_catalog.pg_has_role((SELECT relowner FROM pg_catalog.pg_class WHERE oid = \(relation)), 'USAGE')"
+        }
+
+        /// The numbers of the tests that fail, from `(number, test)` rows (a select list is limited to 1,664
+        /// columns; VALUES is not).
+        static func failing(_ rows: String) -> String {
+            "SELECT n FROM (VALUES \(rows)) AS probe(n, granted) WHERE NOT granted"
+        }
+    }
 }
