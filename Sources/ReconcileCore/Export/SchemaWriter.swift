@@ -212,7 +212,7 @@ public enum SchemaWriter {
         var body = Substring(definition.dropFirst(6))
         if body.hasSuffix(" NOT VALID") { body = body.dropLast(10) }
         // The server wraps the expression in one pair of parentheses of its own.
-        if let (inside, rest) = CatalogText.parenthesized(body), rest.isEmpty { return String(inside) }
+        if let (inside, rest) = SQLScanning.parenthesized(body), rest.isEmpty { return String(inside) }
         return String(body)
     }
 

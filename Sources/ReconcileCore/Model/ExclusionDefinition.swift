@@ -36,11 +36,11 @@ struct ExclusionDefinition: Equatable {
         var isPlainOperand: Bool {
             let text = Substring(expression)
             if text.first == "\"" { return Self.quotedIdentifier(text).map { $0.1.isEmpty } ?? false }
-            if text.first == "(" { return CatalogText.parenthesized(text).map { $0.1.isEmpty } ?? false }
+            if text.first == "(" { return SQLScanning.parenthesized(text).map { $0.1.isEmpty } ?? false }
             let name = text.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" || $0 == "." }
             guard let first = name.first, first.isLetter || first == "_" else { return false }
             let rest = text[name.endIndex...]
-            return rest.isEmpty || CatalogText.parenthesized(rest).map { $0.1.isEmpty } ?? false
+            return rest.isEmpty || SQLScanning.parenthesized(rest).map { $0.1.isEmpty } ?? false
         }
 
         /// `"a ""b"""` at the start of `text`, and what follows it.
@@ -95,12 +95,12 @@ struct ExclusionDefinition: Equatable {
             }
             rest = Substring(rest[method.endIndex...].trimmingSpaces)
         }
-        guard let (inside, after) = CatalogText.parenthesized(rest) else {
+        guard let (inside, after) = SQLScanning.parenthesized(rest) else {
             return .failure(Problem(message: "it needs the elements in parentheses after the method, as in "
                                     + "'USING gist (room_id WITH =, during WITH &&)'"))
         }
         var elements: [Element] = []
-        for element in CatalogText.splitTopLevel(inside) {
+        for element in SQLScanning.splitTopLevel(inside) {
             // Operators are symbols (or OPERATOR(...)): the last WITH is the one before the operator.
             guard let with = element.range(of: " WITH ", options: [.caseInsensitive, .backwards]) else {
                 return .failure(Problem(message: "element '\(element.trimmingSpaces)' needs 'WITH operator', as in "
@@ -120,7 +120,7 @@ struct ExclusionDefinition: Equatable {
         }
         var remainder = Substring(after.trimmingSpaces)
         for clause in ["INCLUDE", "WITH"] where take(clause + " ", from: &remainder) || take(clause, from: &remainder) {
-            guard let (_, end) = CatalogText.parenthesized(remainder) else {
+            guard let (_, end) = SQLScanning.parenthesized(remainder) else {
                 return .failure(Problem(message: "\(clause) needs a list in parentheses"))
             }
             remainder = Substring(end.trimmingSpaces)

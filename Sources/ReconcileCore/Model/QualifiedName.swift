@@ -15,3 +15,10 @@ public struct QualifiedName: Hashable, Comparable, Sendable, CustomStringConvert
     /// `schema.name`, each part double-quoted only where PostgreSQL would need it.
     public var description: String { "\(SQL.displayIdentifier(schema)).\(SQL.displayIdentifier(name))" }
 }
+
+extension SQL {
+    /// `"schema"."name"`, both parts quoted.
+    public static func qualified(_ name: QualifiedName) -> String {
+        identifier(name.schema) + "." + identifier(name.name)
+    }
+}

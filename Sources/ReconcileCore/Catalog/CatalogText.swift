@@ -95,14 +95,14 @@ public enum CatalogText {
         guard let space = rest.firstIndex(of: " ") else { return nil }
         let method = String(rest[..<space])
         rest = rest[rest.index(after: space)...]
-        guard let (inside, after) = parenthesized(rest) else { return nil }
+        guard let (inside, after) = SQLScanning.parenthesized(rest) else { return nil }
         func column(_ text: String) -> String? {
             if columns.contains(text) { return text }
             guard text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 else { return nil }
             let unquoted = String(text.dropFirst().dropLast()).replacingAll("\"\"", with: "\"")
             return columns.contains(unquoted) && SQL.identifier(unquoted) == text ? unquoted : nil
         }
-        let keys = splitTopLevel(inside).map { key -> IndexKey in
+        let keys = SQLScanning.splitTopLevel(inside).map { key -> IndexKey in
             let trimmed = key.trimmingSpaces
             return column(trimmed).map(IndexKey.column) ?? .expression(trimmed)
         }
@@ -114,16 +114,16 @@ public enum CatalogText {
             return true
         }
         if take("INCLUDE ") {
-            guard let (list, end) = parenthesized(remainder) else { return nil }
-            let included = splitTopLevel(list).map { column($0.trimmingSpaces) }
+            guard let (list, end) = SQLScanning.parenthesized(remainder) else { return nil }
+            let included = SQLScanning.splitTopLevel(list).map { column($0.trimmingSpaces) }
             guard !included.contains(nil) else { return nil }
             index.include = included.compactMap { $0 }
             remainder = Substring(end.trimmingSpaces)
         }
         if take("NULLS NOT DISTINCT") { index.nullsNotDistinct = true }
         if take("WITH ") {
-            guard let (list, end) = parenthesized(remainder) else { return nil }
-            for parameter in splitTopLevel(list) {
+            guard let (list, end) = SQLScanning.parenthesized(remainder) else { return nil }
+            for parameter in SQLScanning.splitTopLevel(list) {
                 let parts = parameter.split(separator: "=", maxSplits: 1).map { String($0).trimmingSpaces }
                 guard parts.count == 2 else { return nil }
                 var value = parts[1]
@@ -136,7 +136,7 @@ public enum CatalogText {
         }
         if take("WHERE ") {
             // A bare boolean column or function call is printed without parentheses.
-            if let (condition, end) = parenthesized(remainder), end.trimmingSpaces.isEmpty {
+            if let (condition, end) = SQLScanning.parenthesized(remainder), end.trimmingSpaces.isEmpty {
                 index.predicate = String(condition)
             } else {
                 index.predicate = String(remainder)
@@ -146,56 +146,4 @@ public enum CatalogText {
         return remainder.isEmpty ? index : nil
     }
 
-    /// The text inside a leading `( ... )` (balanced, quote-aware) and what follows it.
-    static func parenthesized(_ text: Substring) -> (Substring, Substring)? {
-        guard text.first == "(" else { return nil }
-        var depth = 0
-        var quote: Character?
-        for index in text.indices {
-            let character = text[index]
-            if let open = quote {
-                if character == open { quote = nil }
-                continue
-            }
-            switch character {
-            case "'", "\"": quote = character
-            case "(": depth += 1
-            case ")":
-                depth -= 1
-                if depth == 0 {
-                    return (text[text.index(after: text.startIndex)..<index], text[text.index(after: index)...])
-                }
-            default: break
-            }
-        }
-        return nil
-    }
-
-    /// Splits on commas that are outside parentheses and quotes.
-    static func splitTopLevel(_ text: Substring) -> [String] {
-        var parts: [String] = []
-        var current = ""
-        var depth = 0
-        var quote: Character?
-        for character in text {
-            if let open = quote {
-                current.append(character)
-                if character == open { quote = nil }
-                continue
-            }
-            switch character {
-            case "'", "\"": quote = character
-            case "(": depth += 1
-            case ")": depth -= 1
-            case "," where depth == 0:
-                parts.append(current)
-                current = ""
-                continue
-            default: break
-            }
-            current.append(character)
-        }
-        parts.append(current)
-        return parts
-    }
 }

@@ -5,10 +5,6 @@ public enum SQL {
         "\"" + name.replacingAll("\"", with: "\"\"") + "\""
     }
 
-    public static func qualified(_ name: QualifiedName) -> String {
-        identifier(name.schema) + "." + identifier(name.name)
-    }
-
     public static func identifierList(_ names: [String]) -> String {
         names.map(identifier).joined(separator: ", ")
     }
