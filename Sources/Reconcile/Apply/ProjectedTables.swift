@@ -94,7 +94,8 @@ struct ProjectedTables: PreflightTables {
             tables[table]?.columns.removeAll { $0.name == column.name }
         // Data and shape stay as they are, for a pre-flight check.
         case .setColumnComment, .setDefault, .dropDefault, .setNotNull, .dropNotNull, .addIdentity, .setIdentity,
-             .dropIdentity, .dropSerial, .addSerial, .dropExpression, .setStatistics, .setCollation, .alterSequence:
+             .dropIdentity, .dropSerial, .addSerial, .dropExpression, .setStatistics, .setCollation, .alterSequence,
+             .renameNotNullConstraint:
             break
         }
     }

@@ -139,12 +139,13 @@ struct Canonicalizer {
         return tables.enumerated().map { position, table -> Table in
             guard let scratch = scratchByName["reconcile_scratch_\(position)"] else { return table }
             var canonical = table
-            // A scratch copy's sequences have scratch names, and it has no statistics targets: both are the
-            // declaration's.
+            // A scratch copy's sequences and NOT NULL constraints have scratch names, and it has no statistics
+            // targets: all are the declaration's.
             canonical.columns = scratch.columns.map { column in
                 var column = column
                 column.sequence = table.column(column.name)?.sequence
                 column.statistics = table.column(column.name)?.statistics
+                column.notNullName = table.column(column.name)?.notNullName
                 return column
             }
             // A scratch copy's checks are always validated (they are made in CREATE TABLE): NOT VALID is

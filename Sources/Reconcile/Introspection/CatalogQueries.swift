@@ -117,8 +117,16 @@ enum CatalogQueries {
     /// Columns in their physical order. `format_type` gives the canonical type text (with modifiers);
     /// `pg_get_expr` the canonical default. A serial column is one whose default uses a sequence that the
     /// column owns (pg_depend 'a' from the sequence); identity sequences are internal ('i') and not counted.
-    static func columns(_ scope: Scope) -> String {
-        scope.cte + """
+    /// From PostgreSQL 18 (`serverVersion`, libpq's number), also the name of each NOT NULL constraint.
+    static func columns(_ scope: Scope, serverVersion: Int) -> String {
+        // A join, not a lookup per column: the planner hashes the NOT NULL constraints once.
+        let (notNullName, notNullJoin) = serverVersion >= 180_000
+            ? ("nn.conname", """
+                LEFT JOIN pg_catalog.pg_constraint nn
+                       ON nn.conrelid = a.attrelid AND nn.contype = 'n' AND nn.conkey[1] = a.attnum
+                """)
+            : ("NULL::name", "")
+        return scope.cte + """
 
             SELECT a.attrelid AS table_oid,
                    a.attnum,
@@ -143,7 +151,8 @@ enum CatalogQueries {
                    cd.description AS comment,
                    -- A collation other than the type's default (format_type does not print it); by name, for
                    -- those of pg_catalog (`C`, `POSIX`, `en_US.utf8`, ICU ones).
-                   co.collname AS collation
+                   co.collname AS collation,
+                   \(notNullName) AS not_null_name
             FROM scope
             JOIN pg_catalog.pg_attribute a ON a.attrelid = scope.oid
             JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
@@ -151,6 +160,7 @@ enum CatalogQueries {
                    ON co.oid = a.attcollation AND a.attcollation <> ty.typcollation
                   AND co.collnamespace = 'pg_catalog'::regnamespace
             LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+            \(notNullJoin)
             LEFT JOIN pg_catalog.pg_description cd
                    ON cd.objoid = a.attrelid AND cd.classoid = 'pg_catalog.pg_class'::regclass AND cd.objsubid = a.attnum
             -- attnum > 0 skips system columns; dropped columns linger in pg_attribute until a rewrite.

@@ -72,7 +72,8 @@ struct Introspector {
             order.append((oid, name))
         }
 
-        let columns = try connection.query(CatalogQueries.columns(scope), parameter)
+        let columns = try connection.query(
+            CatalogQueries.columns(scope, serverVersion: connection.serverVersion), parameter)
         var columnNames: [String: [Int: String]] = [:] // by table oid, then column number
         for row in columns.namedRows {
             guard let oid = row["table_oid"], tables[oid] != nil else { continue }
@@ -113,6 +114,7 @@ struct Introspector {
                             defaultValue: nil, identity: identity, isSerial: isSerial, comment: row["comment"])
         column.collation = row["collation"]
         column.statistics = row["statistics"].flatMap { Int($0) }
+        column.notNullName = row["not_null_name"]
         // For a generated column, pg_attrdef holds the generation expression, not a default.
         switch row["generated"] {
         case "s": column.generated = defaultExpression.map { GeneratedColumn(expression: $0, isStored: true) }

@@ -30,6 +30,8 @@ public enum ColumnChange: ChangeFamily {
     case setCollation(QualifiedName, column: String, type: String, collation: String?)
     /// The sequence of a serial or identity column: renamed and its options set (both sides resolved).
     case alterSequence(QualifiedName, column: String, from: SequenceOptions, to: SequenceOptions)
+    /// The column's NOT NULL constraint gets its declared name (PostgreSQL 18+).
+    case renameNotNullConstraint(QualifiedName, column: String, from: String?, to: String)
     case dropColumn(QualifiedName, column: String)
 
     var table: QualifiedName? { tableAndColumn.table }
@@ -44,7 +46,8 @@ public enum ColumnChange: ChangeFamily {
              .setIdentity(let table, let column, _), .dropIdentity(let table, let column),
              .dropSerial(let table, let column), .addSerial(let table, let column, _, _), .dropColumn(let table, let column),
              .dropExpression(let table, let column), .alterSequence(let table, let column, _, _),
-             .setCollation(let table, let column, _, _), .setStatistics(let table, let column, _):
+             .setCollation(let table, let column, _, _), .setStatistics(let table, let column, _),
+             .renameNotNullConstraint(let table, let column, _, _):
             return (table, column)
         case .addColumn(let table, let column), .rebuildGeneratedColumn(let table, let column, _):
             return (table, column.name)
@@ -56,7 +59,7 @@ public enum ColumnChange: ChangeFamily {
         case .renameColumn, .addColumn: return .columns
         case .alterColumnType, .setDefault, .dropDefault, .setNotNull, .dropNotNull, .addIdentity, .setIdentity,
              .dropIdentity, .dropSerial, .addSerial, .setColumnComment, .dropExpression, .rebuildGeneratedColumn,
-             .alterSequence, .setCollation, .setStatistics:
+             .alterSequence, .setCollation, .setStatistics, .renameNotNullConstraint:
             return .columnChanges
         case .dropColumn: return .drops
         }
@@ -67,7 +70,7 @@ public enum ColumnChange: ChangeFamily {
         case .dropColumn: return 2
         case .renameColumn, .setColumnComment, .addColumn, .alterColumnType, .setDefault, .dropDefault, .setNotNull,
              .dropNotNull, .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression,
-             .rebuildGeneratedColumn, .alterSequence, .setCollation, .setStatistics:
+             .rebuildGeneratedColumn, .alterSequence, .setCollation, .setStatistics, .renameNotNullConstraint:
             return 0
         }
     }
@@ -77,7 +80,7 @@ public enum ColumnChange: ChangeFamily {
         case .addColumn, .addIdentity, .addSerial: return .add
         case .renameColumn, .setColumnComment, .alterColumnType, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
              .setIdentity, .dropIdentity, .dropSerial, .dropExpression, .rebuildGeneratedColumn, .alterSequence,
-             .setCollation, .setStatistics:
+             .setCollation, .setStatistics, .renameNotNullConstraint:
             return .change
         case .dropColumn: return .remove
         }
@@ -90,7 +93,7 @@ public enum ColumnChange: ChangeFamily {
         case .rebuildGeneratedColumn(_, _, let wasGenerated): return !wasGenerated
         case .renameColumn, .setColumnComment, .addColumn, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
              .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression, .alterSequence,
-             .setCollation, .setStatistics:
+             .setCollation, .setStatistics, .renameNotNullConstraint:
             return false
         }
     }
@@ -115,6 +118,7 @@ public enum ColumnChange: ChangeFamily {
         case .dropExpression: return "drop_expression"
         case .rebuildGeneratedColumn: return "rebuild_generated_column"
         case .alterSequence: return "alter_sequence"
+        case .renameNotNullConstraint: return "rename_not_null_constraint"
         case .setCollation: return "set_collation"
         case .setStatistics: return "set_statistics"
         case .dropColumn: return "drop_column"
@@ -151,6 +155,9 @@ public enum ColumnChange: ChangeFamily {
                 ?? "reset the collation of \(column) to its type's default"
         case .alterSequence(_, _, let from, let to):
             return "change the sequence of \(column): " + Self.sequenceDifferences(from: from, to: to)
+        case .renameNotNullConstraint(_, _, let from, let to):
+            return "rename the NOT NULL constraint of \(column)"
+                + (from.map { " from \(SQL.displayIdentifier($0))" } ?? "") + " to \(SQL.displayIdentifier(to))"
         case .rebuildGeneratedColumn(_, let definition, let wasGenerated):
             return "\(wasGenerated ? "rebuild" : "replace") \(column) as GENERATED ALWAYS AS "
                 + "(\(definition.generated?.expression ?? "")) (drop and add the column"
@@ -176,6 +183,9 @@ public enum ColumnChange: ChangeFamily {
         case .dropExpression: return "column \(object) is generated, the file declares a plain column"
         case .setCollation: return "collation of column \(object) differs from the file"
         case .setStatistics: return "statistics target of column \(object) differs from the file"
+        case .renameNotNullConstraint(_, _, let from, let to):
+            return "NOT NULL constraint of column \(object) is named \(from.map(SQL.displayIdentifier) ?? "otherwise"), "
+                + "the file names it \(SQL.displayIdentifier(to))"
         case .alterSequence(_, _, let from, let to):
             return "sequence of column \(object) differs from the file: " + Self.sequenceDifferences(from: from, to: to)
         case .rebuildGeneratedColumn(_, _, let wasGenerated):
@@ -212,6 +222,7 @@ public enum ColumnChange: ChangeFamily {
             return ["\(alter) ADD COLUMN IF NOT EXISTS \(SQLRenderer.columnDefinition(nullable, schema: table.schema))",
                     SQLRenderer.backfillUpdate(table, column: column.name, value: backfill, type: column.type),
                     "\(alterColumn) SET NOT NULL"]
+                + (column.notNullName.map { [SQLRenderer.renameNotNullConstraint(table, column: name, to: $0)] } ?? [])
         case .alterColumnType(_, _, _, let to, _):
             return ["\(alterColumn) TYPE \(to) USING \(SQL.identifier(name))::\(to)"]
         case .setDefault(_, _, let value, let type):
@@ -271,6 +282,8 @@ public enum ColumnChange: ChangeFamily {
             return SQLRenderer.alterSequence(table, from: from, to: to)
         case .setStatistics(_, _, let target):
             return [SQLRenderer.setStatistics(table, column: name, target)]
+        case .renameNotNullConstraint(_, _, _, let to):
+            return [SQLRenderer.renameNotNullConstraint(table, column: name, to: to)]
         case .setCollation(_, _, let type, let collation):
             // "default" is the type's own collation; ALTER TYPE rebuilds the column's indexes.
             let target = collation.map(SQLRenderer.collationName) ?? "pg_catalog.\"default\""
@@ -290,7 +303,7 @@ public enum ColumnChange: ChangeFamily {
         case .alterSequence: return []
         case .setCollation: return [.accessExclusiveLock, .rewritesTable]
         // SHARE UPDATE EXCLUSIVE: reads and writes go on.
-        case .setStatistics: return []
+        case .setStatistics, .renameNotNullConstraint: return []
         case .rebuildGeneratedColumn(_, let column, let wasGenerated):
             let computing: [Hazard] = column.generated?.isStored == false ? [] : [.rewritesTable]
             return [.accessExclusiveLock] + computing + (wasGenerated ? [] : [.deletesData])
@@ -335,7 +348,8 @@ public enum ColumnChange: ChangeFamily {
             }
         case .renameColumn, .setColumnComment, .addColumn, .alterColumnType, .setDefault, .dropDefault, .setNotNull,
              .dropNotNull, .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropColumn,
-             .dropExpression, .rebuildGeneratedColumn, .alterSequence, .setCollation, .setStatistics:
+             .dropExpression, .rebuildGeneratedColumn, .alterSequence, .setCollation, .setStatistics,
+             .renameNotNullConstraint:
             return nil
         }
     }
@@ -348,7 +362,7 @@ public enum ColumnChange: ChangeFamily {
             return DependentsProbe(table: table, column: column.name)
         case .renameColumn, .setColumnComment, .addColumn, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
              .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression, .alterSequence,
-             .setCollation, .setStatistics:
+             .setCollation, .setStatistics, .renameNotNullConstraint:
             return nil
         }
     }

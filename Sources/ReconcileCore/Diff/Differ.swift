@@ -418,6 +418,16 @@ struct TableDiffer {
         if column.comment != live.comment {
             changes.append(Change(.column(.setColumnComment(name, column: column.name, column.comment))))
         }
+        // A declared NOT NULL constraint name (PostgreSQL 18 has them); without one, any name will do. A
+        // column that becomes NOT NULL here gets the server's name first, so it is renamed too.
+        if let declaredName = column.notNullName,
+           !canonical.isNullable || canonical.identity != nil || canonical.isSerial {
+            let wasNotNull = !live.isNullable || live.identity != nil || live.isSerial
+            if !wasNotNull || live.notNullName.map({ $0 != declaredName }) == true {
+                changes.append(Change(.column(.renameNotNullConstraint(name, column: column.name,
+                                                                       from: live.notNullName, to: declaredName))))
+            }
+        }
         return changes
     }
 

@@ -158,6 +158,9 @@ public enum SchemaWriter {
             fields.append("generated: " + textOrMapping("expression", YAMLText.quoted(generated.expression), options))
         }
         if !column.isNullable && column.identity == nil && !column.isSerial { fields.append("nullable: false") }
+        if let name = column.notNullName, name != DefaultNames.notNull(table: table.name, column: column.name) {
+            fields.append("not_null_name: \(YAMLText.string(name))")
+        }
         switch column.defaultValue {
         case .literal(let literal)?: fields.append("default: \(YAMLText.literal(literal))")
         case .expression(let expression)?: fields.append("default_sql: \(YAMLText.quoted(expression))")

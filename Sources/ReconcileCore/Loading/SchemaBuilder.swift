@@ -22,7 +22,7 @@ final class SchemaBuilder {
                             "comment", "renamed_from"]
     static let columnKeys = ["type", "nullable", "default", "default_sql", "identity", "primary_key", "unique",
                              "references", "on_delete", "on_update", "check", "comment", "renamed_from", "backfill",
-                             "generated", "sequence", "collation", "statistics"]
+                             "generated", "sequence", "collation", "statistics", "not_null_name"]
     static let generatedKeys = ["expression", "virtual"]
     static let sequenceKeys = ["name", "type", "start", "increment", "min_value", "max_value", "cache", "cycle",
                                "unlogged"]
@@ -309,6 +309,11 @@ final class SchemaBuilder {
                     }
                 case "collation":
                     column.collation = reader.string(value, "collation of \(what)")
+                case "not_null_name":
+                    if let name = reader.string(value, "not_null_name of \(what)") {
+                        checkIdentifierLength(name, "constraint", at: value)
+                        column.notNullName = name
+                    }
                 case "statistics":
                     guard let text = reader.string(value, "statistics of \(what)") else { continue }
                     guard let target = Int(text), (0...10000).contains(target) else {

@@ -10,6 +10,8 @@ public enum DefaultNames {
     public static func check(table: String, column: String) -> String { make(table, column, "check") }
     /// The sequence a `serial` column owns.
     public static func sequence(table: String, column: String) -> String { make(table, column, "seq") }
+    /// A NOT NULL constraint's name (PostgreSQL 18+).
+    public static func notNull(table: String, column: String) -> String { make(table, column, "not_null") }
     public static func index(table: String, keys: [IndexKey]) -> String {
         let parts = keys.map { key -> String in
             switch key {

@@ -40,8 +40,29 @@ public enum SQLRenderer {
         }
         if let generated = column.generated { text += " \(generated.sql)" }
         if let value = column.defaultValue { text += " DEFAULT \(defaultSQL(value, type: column.type))" }
-        if !column.isNullable, column.identity == nil, !column.isSerial { text += " NOT NULL" }
+        if let name = column.notNullName, !column.isNullable || column.identity != nil || column.isSerial {
+            // Named where declared; servers before 18 accept the name and drop it.
+            text += " CONSTRAINT \(SQL.identifier(name)) NOT NULL"
+        } else if !column.isNullable, column.identity == nil, !column.isSerial {
+            text += " NOT NULL"
+        }
         return text
+    }
+
+    /// Gives the column's NOT NULL constraint the declared name, whatever it is called now; a no-op before
+    /// PostgreSQL 18, whose NOT NULL is no named constraint, and when the name is right already.
+    static func renameNotNullConstraint(_ table: QualifiedName, column: String, to name: String) -> String {
+        let relation = regclass(table)
+        return doBlock("""
+            IF current_name IS NOT NULL AND current_name <> \(SQL.literal(name)) THEN
+                    EXECUTE pg_catalog.format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', \
+            \(SQL.literal(SQL.qualified(table))), current_name, \(SQL.literal(name)));
+                END IF;
+            """, declaring: """
+            current_name name := (SELECT con.conname FROM pg_catalog.pg_constraint con
+                                      JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]
+                                      WHERE con.conrelid = \(relation) AND con.contype = 'n' AND a.attname = \(SQL.literal(column)))
+            """)
     }
 
     /// `SEQUENCE NAME "s"."n" START WITH 1000 ...` for an identity column whose sequence is not the default.
