@@ -95,10 +95,11 @@ public final class Reconciler {
     public func check() throws -> CheckResult {
         let plan = try withSchemaLoadedAlongside { connection, desired in
             try session.withTimeout(connection) { _ in
-                try session.inRolledBackSnapshot(connection) {
+                try session.diagnosingLocks(connection) { try session.inRolledBackSnapshot(connection) {
                     let prefetched = try prefetchLive(connection)
-                    return try builder(connection).build(desired: try desired(), allowDestructive: true, prefetched: prefetched).plan
-                }
+                    return try builder(connection).build(desired: try desired(), allowDestructive: true,
+                                                         prefetched: prefetched).plan
+                } }
             }
         }
         return CheckResult(drift: plan.differences, unmanagedTables: plan.unmanagedTables)
@@ -150,7 +151,12 @@ public final class Reconciler {
     /// and `--exclude` (`options.filter`) choose the tables, as for plan and check.
     public func export(schemas: [String]?, seedTables: [QualifiedName]) throws -> String {
         let connection = try session.connect()
-        let schema = try session.inRolledBackSnapshot(connection) { () throws -> Schema in
+        let schema = try session.diagnosingLocks(connection) {
+            try session.inRolledBackSnapshot(connection) { () throws -> Schema in try exportSchema(connection) }
+        }
+        return SchemaWriter.yaml(schema, header: "Exported by reconcile --export. This file now declares the database:\nedit it, review changes with --plan, deploy them with --apply.")
+
+        func exportSchema(_ connection: Connection) throws -> Schema {
             do {
                 // Fixed output settings: the same database exports the same text from any client.
                 try connection.query("SET LOCAL TimeZone = 'UTC'")
@@ -165,7 +171,6 @@ public final class Reconciler {
                 throw ReconcileError.cannotExport(refused.refusals)
             }
         }
-        return SchemaWriter.yaml(schema, header: "Exported by reconcile --export. This file now declares the database:\nedit it, review changes with --plan, deploy them with --apply.")
     }
 
     /// Statements (round trips) sent to the server so far by this reconciler.

@@ -38,6 +38,12 @@ final class Session {
             try connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ")
             // The catalog queries are cheap; JIT compiling them (its row estimates are far off) is not.
             try connection.query("SET LOCAL jit = off")
+            // Deparsing a check or an index opens its table, which waits behind an ACCESS EXCLUSIVE lock (a long
+            // migration, VACUUM FULL, a stuck transaction): reads are bounded by --lock-timeout too, so a cron
+            // --check fails and names the holder instead of hanging.
+            if options.lockTimeout > 0 {
+                try connection.query("SET LOCAL lock_timeout = \(Applier.milliseconds(options.lockTimeout))")
+            }
         } catch let error as PostgresError {
             throw ReconcileError.introspection(error)
         }

@@ -88,7 +88,8 @@ struct ReconcileCommand: ParsableCommand {
     var offline = false
 
     @Option(name: .customLong("lock-timeout"),
-            help: ArgumentHelp("How long a step may wait for a table lock (e.g. 5s, 500ms).", valueName: "duration"),
+            help: ArgumentHelp("How long a step, or a read of --plan, --check or --export, may wait for a table lock (e.g. 5s, 500ms; 0: no bound).",
+                             valueName: "duration"),
             transform: DurationText.seconds)
     var lockTimeout: Double = 5
 

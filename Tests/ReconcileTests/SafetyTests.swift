@@ -78,9 +78,32 @@ final class SafetyTests: XCTestCase {
         XCTAssertEqual(result.exitCode, 1)
         XCTAssertTrue(result.stderr.contains("(SQLSTATE 55P03)"), result.stderr)
         XCTAssertTrue(result.stderr.contains("\nAnother session holds a lock on public.cases (pid "), result.stderr)
-        XCTAssertTrue(result.stderr.contains("application lock-holder, holding AccessExclusiveLock)."), result.stderr)
+        XCTAssertTrue(result.stderr.contains("application lock-holder, holding AccessExclusiveLock for "), result.stderr)
         try holder.query("ROLLBACK")
         XCTAssertEqual(try database.fingerprint(rowsOf: ["cases"]), before)
+    }
+
+    /// Reads never hang: deparsing a check or an index waits for its table's lock, so --check, --plan and
+    /// --export are bounded by --lock-timeout, exit 1 and name the session holding the lock.
+    func testReadsGiveUpAfterLockTimeoutAndNameTheHolder() throws {
+        try database.execute("ALTER TABLE cases ADD CONSTRAINT cases_title_check CHECK (title <> '')")
+        try database.execute("CREATE INDEX cases_lower_title ON cases (lower(title))")
+        let exported = try CLI.run(["--export", "--database-url", database.url])
+        XCTAssertEqual(exported.exitCode, 0, exported.stderr)
+        let path = try writeSchema(exported.stdout)
+        let holder = try lockCases()
+        defer { _ = try? holder.query("ROLLBACK") }
+        for mode in [["--check", "--schema", path], ["--plan", "--schema", path], ["--export"]] {
+            let started = Date()
+            // --timeout only so that a regression fails instead of hanging the suite.
+            let result = try CLI.run(mode + ["--database-url", database.url, "--lock-timeout", "300ms", "--timeout", "30s"])
+            XCTAssertEqual(result.exitCode, 1, "\(mode[0]): \(result.stdout)\(result.stderr)")
+            XCTAssertLessThan(Date().timeIntervalSince(started), 20, mode[0])
+            XCTAssertTrue(result.stderr.contains("(SQLSTATE 55P03)"), result.stderr)
+            XCTAssertTrue(result.stderr.contains("\nAnother session holds a lock on public.cases (pid "), result.stderr)
+            XCTAssertTrue(result.stderr.contains("application lock-holder, holding AccessExclusiveLock for "),
+                          result.stderr)
+        }
     }
 
     func testRetriesStartOverUntilTheLockIsReleased() throws {

@@ -328,8 +328,10 @@ enum CatalogQueries {
 
     /// Who holds a strong lock on a table of this database, as text lines, to name them after a lock timeout.
     static let strongTableLockHolders = """
-        SELECT DISTINCT pg_catalog.format('%I.%I (pid %s, application %s, holding %s)', n.nspname, c.relname, a.pid,
-                                          coalesce(nullif(a.application_name, ''), '?'), l.mode)
+        SELECT DISTINCT pg_catalog.format('%I.%I (pid %s, application %s, holding %s for %s s)', n.nspname, c.relname,
+                                          a.pid, coalesce(nullif(a.application_name, ''), '?'), l.mode,
+                                          round(extract(epoch FROM pg_catalog.clock_timestamp()
+                                                                   - coalesce(a.xact_start, a.query_start))))
         FROM pg_catalog.pg_locks l
         JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
         JOIN pg_catalog.pg_class c ON c.oid = l.relation
