@@ -92,7 +92,7 @@ final class FidelityFeatureTests: XCTestCase {
         let differ = Differ(desired: Schema(tables: [table], enums: [type], extensions: ["citext", "pgcrypto"]),
                             live: Schema(schemaNames: ["public"], extensions: ["citext"]))
         XCTAssertEqual(differ.changes().map(\.kind), [
-            .schema(.createExtension("pgcrypto")), .type(.createEnum(type)), .table(.createTable(table, inlineForeignKeys: [])),
+            .schema(.createExtension("pgcrypto", schema: nil)), .type(.createEnum(type)), .table(.createTable(table, inlineForeignKeys: [])),
         ])
     }
 
@@ -213,7 +213,7 @@ final class FidelityFeatureTests: XCTestCase {
 
     func testPhasesMarkersAndHazardsOfTheNewKinds() {
         let expected: [(Change.Kind, Change.Phase, Change.Marker, [Hazard])] = [
-            (.schema(.createExtension("citext")), .schemas, .add, []),
+            (.schema(.createExtension("citext", schema: nil)), .schemas, .add, []),
             (.type(.createEnum(EnumType(name: mood, values: ["a"]))), .types, .add, []),
             (.type(.addEnumValue(mood, value: "b", before: nil)), .types, .add, []),
             (.type(.enumValuesNeedManualChange(mood, live: ["a"], declared: [])), .destructive, .remove, []),
@@ -228,13 +228,13 @@ final class FidelityFeatureTests: XCTestCase {
             XCTAssertEqual(Change(kind).marker, marker, "\(kind)")
             XCTAssertEqual(Change(kind).hazards, hazards, "\(kind)")
         }
-        XCTAssertNil(Change(.schema(.createExtension("citext"))).table)
+        XCTAssertNil(Change(.schema(.createExtension("citext", schema: nil))).table)
         XCTAssertEqual(Change(.table(.renameTable(from: t, to: QualifiedName(name: "u")))).table, QualifiedName(name: "u"))
         XCTAssertEqual(Change(.type(.dropEnum(mood))).table, mood)
     }
 
     func testSQLForExtensionsAndEnums() {
-        XCTAssertEqual(sql(.schema(.createExtension("pgcrypto"))), ["CREATE EXTENSION IF NOT EXISTS \"pgcrypto\""])
+        XCTAssertEqual(sql(.schema(.createExtension("pgcrypto", schema: nil))), ["CREATE EXTENSION IF NOT EXISTS \"pgcrypto\""])
         XCTAssertEqual(sql(.type(.createEnum(EnumType(name: QualifiedName(schema: "s", name: "mood"), values: ["sad", "it's ok"])))), ["""
         DO $reconcile$
         BEGIN

@@ -44,6 +44,29 @@ final class SchemaWriterTests: XCTestCase {
 
     /// `CREATE TABLE t ()` is legal and real schemas have such tables: the writer says `columns: {}`, which the
     /// loader reads back (a bare `columns:` would not load).
+    /// An extension outside `public` keeps its schema, so the types it brings (`extensions.citext`) exist where
+    /// the columns say; a name and schema missing is a located error.
+    func testExtensionSchemasRoundTrip() throws {
+        let schema = try SchemaLoader.load(yaml: """
+            version: 1
+            extensions: [pg_trgm, { name: citext, schema: extensions }, { name: hstore, schema: public }]
+            tables:
+              profiles:
+                columns:
+                  name: extensions.citext
+            """)
+        XCTAssertEqual(schema.extensions, ["citext", "hstore", "pg_trgm"])
+        XCTAssertEqual(schema.extensionSchemas, ["citext": "extensions"])
+        XCTAssertTrue(SchemaWriter.yaml(schema).contains(
+            "extensions: [{ name: citext, schema: extensions }, hstore, pg_trgm]\n"), SchemaWriter.yaml(schema))
+        assertRoundTrips(schema, "extension schemas")
+        let changes = Differ(desired: schema, live: Schema()).prerequisiteChanges().flatMap(\.statements)
+        XCTAssertTrue(changes.contains("CREATE EXTENSION IF NOT EXISTS \"citext\" WITH SCHEMA \"extensions\""), "\(changes)")
+        XCTAssertThrowsError(try SchemaLoader.load(yaml: "version: 1\nextensions: [{ schema: x }]\ntables: {}\n")) { error in
+            XCTAssertTrue("\(error)".contains("2:14: error: an extension needs 'name'"), "\(error)")
+        }
+    }
+
     func testTableWithoutColumnsRoundTrips() throws {
         let schema = Schema(tables: [Table(name: Fixture.name("marker"), comment: "no columns"),
                                      Table(name: Fixture.name("t"), columns: [Column(name: "id", type: "integer")])])

@@ -45,13 +45,14 @@ final class CorpusTests: XCTestCase {
     func testSequenceStart() throws { try assertAdopts("sequence-start.sql") }
     func testFunctionCall() throws { try assertAdopts("function-call.sql") }
     func testNotNullNames() throws { try assertAdopts("not-null-names.sql") }
+    func testExtensionSchema() throws { try assertAdopts("extension-schema.sql") }
 
     /// The files the methods above cover; a new corpus file without a test method fails here.
     static let covered: Set<String> = [
         "rails-app.sql", "django-app.sql", "phoenix-app.sql", "constraint-options.sql", "index-options.sql",
         "multi-schema.sql", "fk-to-unique-index.sql", "generated-column.sql", "domain-column.sql",
         "unlogged-table.sql", "column-collation.sql", "exclusion-constraint.sql", "partitioned-table.sql",
-        "sequence-start.sql", "function-call.sql", "not-null-names.sql",
+        "sequence-start.sql", "function-call.sql", "not-null-names.sql", "extension-schema.sql",
     ]
 
     /// Files whose export must be refused, naming the feature the schema file cannot declare yet (a file

@@ -47,8 +47,10 @@ struct Exporter {
         }
         // plpgsql is installed in every database; declaring it would only add noise.
         let extensions = live.extensions.filter { $0 != "plpgsql" }
-        return Schema(schemaNames: schemaNames, tables: tables, enums: live.enums, extensions: extensions,
-                      sequences: live.sequences)
+        var exported = Schema(schemaNames: schemaNames, tables: tables, enums: live.enums, extensions: extensions,
+                              sequences: live.sequences)
+        exported.extensionSchemas = live.extensionSchemas
+        return exported
     }
 
     /// Foreign keys the file could not declare: to a table out of scope (with why, and the flag that brings it

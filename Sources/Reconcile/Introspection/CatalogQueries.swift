@@ -49,7 +49,11 @@ enum CatalogQueries {
         """
 
     /// Installed extensions.
-    static let extensions = "SELECT extname FROM pg_catalog.pg_extension ORDER BY extname"
+    static let extensions = """
+        SELECT e.extname, n.nspname FROM pg_catalog.pg_extension e
+        JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+        ORDER BY e.extname
+        """
 
     /// Sequences of the schemas named by $1 that no extension brings, with their options and, for those a
     /// serial ('a') or identity ('i') column owns, the owner (table oid and column number): standalone

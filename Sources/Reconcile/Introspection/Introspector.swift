@@ -11,7 +11,8 @@ struct Introspector {
     func liveSchema(schemas: [String]?) throws -> Schema {
         let parameter = schemas.map(TextArray.literal)
         let existing = try connection.query(CatalogQueries.schemas, [parameter]).rows.compactMap { $0[0] }
-        let extensions = try connection.query(CatalogQueries.extensions).rows.compactMap { $0[0] }
+        let extensionRows = try connection.query(CatalogQueries.extensions).rows
+        let extensions = extensionRows.compactMap { $0[0] }
         let enums = try connection.query(CatalogQueries.enums, [parameter]).namedRows.map { row in
             EnumType(name: QualifiedName(schema: row["nspname"] ?? "", name: row["typname"] ?? ""),
                      values: (try? Self.decodeNames(row["labels"])) ?? [])
@@ -36,8 +37,15 @@ struct Introspector {
             }
         }
         let tables = try readTables(.schemas, names: schemas, ownedSequences: owned)
-        return Schema(schemaNames: existing, tables: tables.map(\.table), enums: enums, extensions: extensions,
-                      sequences: sequences)
+        var live = Schema(schemaNames: existing, tables: tables.map(\.table), enums: enums, extensions: extensions,
+                          sequences: sequences)
+        // pg_catalog is where plpgsql and other built-in languages live; public is CREATE EXTENSION's default.
+        let placed = extensionRows.compactMap { row -> (String, String)? in
+            guard let name = row[0], let schema = row[1], !["public", "pg_catalog"].contains(schema) else { return nil }
+            return (name, schema)
+        }
+        if !placed.isEmpty { live.extensionSchemas = Dictionary(placed, uniquingKeysWith: { a, _ in a }) }
+        return live
     }
 
     /// Tables in a scope, each with its oid's name as read (used to map scratch copies back).

@@ -1,7 +1,8 @@
 /// Database-level objects: schemas and extensions.
 public enum SchemaChange: ChangeFamily {
     case createSchema(String)
-    case createExtension(String)
+    /// `schema`: where to create it, when not where `CREATE EXTENSION` would (`public`).
+    case createExtension(String, schema: String?)
 
     var table: QualifiedName? { nil }
     var phase: Change.Phase { .schemas }
@@ -19,14 +20,16 @@ public enum SchemaChange: ChangeFamily {
 
     func objectName(table: String) -> String {
         switch self {
-        case .createSchema(let name), .createExtension(let name): return SQL.displayIdentifier(name)
+        case .createSchema(let name), .createExtension(let name, _): return SQL.displayIdentifier(name)
         }
     }
 
     var summary: String {
         switch self {
         case .createSchema(let name): return "create schema \(SQL.displayIdentifier(name))"
-        case .createExtension(let name): return "create extension \(SQL.displayIdentifier(name))"
+        case .createExtension(let name, let schema):
+            return "create extension \(SQL.displayIdentifier(name))"
+                + (schema.map { " in schema \(SQL.displayIdentifier($0))" } ?? "")
         }
     }
 
@@ -40,7 +43,10 @@ public enum SchemaChange: ChangeFamily {
     var statements: [String] {
         switch self {
         case .createSchema(let name): return ["CREATE SCHEMA IF NOT EXISTS \(SQL.identifier(name))"]
-        case .createExtension(let name): return ["CREATE EXTENSION IF NOT EXISTS \(SQL.identifier(name))"]
+        case .createExtension(let name, nil): return ["CREATE EXTENSION IF NOT EXISTS \(SQL.identifier(name))"]
+        case .createExtension(let name, let schema?):
+            return ["CREATE SCHEMA IF NOT EXISTS \(SQL.identifier(schema))",
+                    "CREATE EXTENSION IF NOT EXISTS \(SQL.identifier(name)) WITH SCHEMA \(SQL.identifier(schema))"]
         }
     }
 

@@ -25,7 +25,7 @@ public struct Differ: Sendable {
             changes.append(Change(.schema(.createSchema(schema))))
         }
         for name in desired.extensions where !live.extensions.contains(name) {
-            changes.append(Change(.schema(.createExtension(name))))
+            changes.append(Change(.schema(.createExtension(name, schema: desired.extensionSchemas?[name]))))
         }
         return changes + enumChanges() + sequenceChanges()
     }

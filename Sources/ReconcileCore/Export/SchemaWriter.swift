@@ -6,7 +6,15 @@ public enum SchemaWriter {
         var out = ""
         if let header { out += header.split(separator: "\n", omittingEmptySubsequences: false).map { "# \($0)" }.joined(separator: "\n") + "\n" }
         out += "version: 1\n"
-        if !schema.extensions.isEmpty { out += "extensions: \(YAMLText.list(schema.extensions))\n" }
+        if !schema.extensions.isEmpty {
+            // `name`, or `{ name: postgis, schema: postgis }` for one outside `public`.
+            let items = schema.extensions.map { name in
+                schema.extensionSchemas?[name].map {
+                    "{ name: \(YAMLText.string(name)), schema: \(YAMLText.string($0)) }"
+                } ?? YAMLText.string(name)
+            }
+            out += "extensions: [\(items.joined(separator: ", "))]\n"
+        }
         let schemasWithoutTables = schema.schemaNames.filter { name in
             !schema.tables.contains { $0.name.schema == name } && !schema.enums.contains { $0.name.schema == name }
         }

@@ -24,6 +24,7 @@ final class SchemaBuilder {
                              "references", "on_delete", "on_update", "check", "comment", "renamed_from", "backfill",
                              "generated", "sequence", "collation", "statistics", "not_null_name"]
     static let generatedKeys = ["expression", "virtual"]
+    static let extensionKeys = ["name", "schema"]
     static let sequenceKeys = ["name", "type", "start", "increment", "min_value", "max_value", "cache", "cycle",
                                "unlogged"]
     static let deferralKeys = ["deferrable", "initially_deferred"]
@@ -48,6 +49,7 @@ final class SchemaBuilder {
         var tables: [Table] = []
         var enums: [EnumType] = []
         var extensions: [String] = []
+        var extensionSchemas: [String: String] = [:]
         var sequences: [StandaloneSequence] = []
         for (key, _, value) in reader.entries(document, allowed: Self.documentKeys, "the schema file") {
             switch key {
@@ -63,7 +65,7 @@ final class SchemaBuilder {
                 extraSchemas = reader.stringList(value, "schemas") ?? []
                 for name in extraSchemas { checkIdentifierLength(name, "schema", at: value) }
             case "extensions":
-                extensions = reader.stringList(value, "extensions") ?? []
+                (extensions, extensionSchemas) = parseExtensions(value)
             case "enums":
                 enums = parseEnums(value)
             case "sequences":
@@ -80,7 +82,10 @@ final class SchemaBuilder {
         tables = resolvingImplicitColumns(tables)
         validate(tables)
         validateRenames(tables)
-        return Schema(schemaNames: extraSchemas, tables: tables, enums: enums, extensions: extensions, sequences: sequences)
+        var schema = Schema(schemaNames: extraSchemas, tables: tables, enums: enums, extensions: extensions,
+                            sequences: sequences)
+        if !extensionSchemas.isEmpty { schema.extensionSchemas = extensionSchemas }
+        return schema
     }
 
     // MARK: - Enum types
@@ -636,6 +641,35 @@ final class SchemaBuilder {
         } catch let failure as NameSyntax.Failure {
             reader.error("references: \(failure.message)", at: node)
         } catch {}
+    }
+
+    /// `extensions: [pg_trgm, { name: postgis, schema: postgis }]`: names, or a name and the schema to create
+    /// the extension in.
+    private func parseExtensions(_ node: Node) -> ([String], [String: String]) {
+        let items: [Node]
+        if case .sequence(let sequence) = node { items = Array(sequence) } else { items = [node] }
+        var names: [String] = [], schemas: [String: String] = [:]
+        for item in items {
+            guard case .mapping(let mapping) = item else {
+                if let name = reader.string(item, "each item of extensions") { names.append(name) }
+                continue
+            }
+            var name: String?, schema: String?
+            for (key, _, value) in reader.entries(mapping, allowed: Self.extensionKeys, "an extension") {
+                switch key {
+                case "name": name = reader.string(value, "name of an extension")
+                case "schema": schema = reader.string(value, "schema of an extension")
+                default: break
+                }
+            }
+            guard let name else {
+                reader.error("an extension needs 'name' (and 'schema' where it is not public)", at: item)
+                continue
+            }
+            names.append(name)
+            if let schema, schema != "public" { schemas[name] = schema }
+        }
+        return (names, schemas)
     }
 
     private func parseIndex(_ node: Node, into table: inout Table) {

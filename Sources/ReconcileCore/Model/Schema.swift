@@ -10,6 +10,9 @@ public struct Schema: Hashable, Sendable, Codable {
     public var extensions: [String]
     /// Standalone sequences (not owned by a serial or identity column), sorted by qualified name.
     public var sequences: [StandaloneSequence]
+    /// The schema of each extension installed (or to be created) outside `public`, where `CREATE EXTENSION`
+    /// would put it, e.g. PostGIS in `postgis`, so its types are `postgis.geography`; nil when there is none.
+    public var extensionSchemas: [String: String]?
 
     public init(schemaNames: [String] = [], tables: [Table] = [], enums: [EnumType] = [], extensions: [String] = [],
                 sequences: [StandaloneSequence] = []) {

@@ -20,8 +20,10 @@ public struct TableFilter: Hashable, Sendable {
     /// The schema with only the managed tables.
     public func apply(_ schema: Schema) -> Schema {
         guard self != .everything else { return schema }
-        return Schema(schemaNames: schema.schemaNames, tables: schema.tables.filter { manages($0.name) },
-                      enums: schema.enums, extensions: schema.extensions, sequences: schema.sequences)
+        var filtered = Schema(schemaNames: schema.schemaNames, tables: schema.tables.filter { manages($0.name) },
+                              enums: schema.enums, extensions: schema.extensions, sequences: schema.sequences)
+        filtered.extensionSchemas = schema.extensionSchemas
+        return filtered
     }
 
     static func matches(_ pattern: String, _ table: QualifiedName) -> Bool {
