@@ -259,6 +259,23 @@ final class ExportScopeTests: XCTestCase {
         XCTAssertEqual(try tablesDeclared(exported.stdout), ["current"])
     }
 
+    /// A default drawn from another column's serial sequence is refused with that column named (not as a
+    /// sequence outside the exported schemas, which it is not).
+    func testASerialSequenceSharedWithAnotherTableIsRefusedNamingItsColumn() throws {
+        let source = try TestDatabase()
+        try source.execute("""
+            CREATE TABLE versions (id bigserial PRIMARY KEY);
+            CREATE TABLE versions_archive (id bigint DEFAULT nextval('versions_id_seq') PRIMARY KEY);
+            """)
+        let refused = try CLI.run(["--export", "--database-url", source.url])
+        XCTAssertEqual(refused.exitCode, 1)
+        XCTAssertTrue(refused.stderr.contains("  public.versions_archive: column id takes its default from "
+            + "public.versions_id_seq, the sequence of column public.versions.id, which the schema file cannot "
+            + "share with another column yet"), refused.stderr)
+        let exported = try CLI.run(["--export", "--database-url", source.url, "--exclude", "versions_archive"])
+        XCTAssertEqual(exported.exitCode, 0, exported.stderr)
+    }
+
     /// The table names a schema file declares, in file order.
     private func tablesDeclared(_ yaml: String) throws -> [String] {
         try SchemaLoader.load(yaml: yaml).tables.map { table in

@@ -27,8 +27,18 @@ struct Exporter {
         let obstacles = try self.obstacles(schemas: schemas)
         var tables: [Table] = []
         var refused = Set<QualifiedName>()
+        // The sequences of serial and identity columns, by name, with the column that owns each.
+        var ownedSequences: [QualifiedName: String] = [:]
+        for table in live.tables {
+            for column in table.columns where column.isSerial || column.identity != nil {
+                guard let name = column.sequence?.name else { continue }
+                ownedSequences[QualifiedName(schema: table.name.schema, name: name)] =
+                    "\(table.name).\(SQL.displayIdentifier(column.name))"
+            }
+        }
         for liveTable in live.tables where filter.manages(liveTable.name) {
-            let (table, expressionProblems) = Self.expressible(liveTable, sequences: live.sequences)
+            let (table, expressionProblems) = Self.expressible(liveTable, sequences: live.sequences,
+                                                               ownedSequences: ownedSequences)
             let problems = (obstacles[liveTable.name] ?? []) + expressionProblems
             refusals += problems
             if !problems.isEmpty { refused.insert(table.name) }
@@ -125,14 +135,25 @@ struct Exporter {
 
     /// The table in the schema file's terms (literal defaults, index keys), and what of it the file cannot
     /// express.
-    static func expressible(_ live: Table, sequences: [StandaloneSequence] = []) -> (Table, [ExportRefusal]) {
+    /// `ownedSequences`: serial and identity sequences by name, with the column owning each (`public.t.id`).
+    static func expressible(_ live: Table, sequences: [StandaloneSequence] = [],
+                            ownedSequences: [QualifiedName: String] = [:]) -> (Table, [ExportRefusal]) {
         var table = live
         var problems: [ExportRefusal] = []
         let leaveOut = "leave the table out: \(ExportRefusal.excludeFlag(table.name))"
         for index in table.columns.indices {
             let column = table.columns[index]
             guard case .expression(let text)? = column.defaultValue else { continue }
-            if text.contains("nextval("), !sequences.contains(where: { Self.draws(text, from: $0.name) }) {
+            if text.contains("nextval("), !sequences.contains(where: { Self.draws(text, from: $0.name) }),
+               let owner = ownedSequences.first(where: { Self.draws(text, from: $0.key) }) {
+                // Another column's serial sequence: the file gives each serial column its own.
+                problems.append(ExportRefusal(
+                    table: table.name,
+                    problem: "column \(SQL.displayIdentifier(column.name)) takes its default from \(owner.key), the "
+                        + "sequence of column \(owner.value), which the schema file cannot share with another column "
+                        + "yet (\(text))",
+                    remedy: leaveOut))
+            } else if text.contains("nextval("), !sequences.contains(where: { Self.draws(text, from: $0.name) }) {
                 problems.append(ExportRefusal(
                     table: table.name,
                     problem: "column \(SQL.displayIdentifier(column.name)) takes its default from a sequence "
