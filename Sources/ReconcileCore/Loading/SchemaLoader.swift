@@ -26,10 +26,18 @@ public enum SchemaLoader {
     }
 
     public static func load(yaml: String, file: String = "schema.yaml") throws -> Schema {
+        let reader = YAMLReader(file: file)
+        let document = SchemaDocumentParser(reader: reader).parse(try compose(yaml, file: file))
+        return try validated(document, problems: reader.diagnostics, file: file, scope: "this file")
+    }
+
+    /// The node tree of one file, or its first syntax problem.
+    static func compose(_ yaml: String, file: String) throws -> Node {
         do {
             try YAMLLimits.check(yaml)
         } catch let violation as YAMLLimits.Violation {
-            throw SchemaLoadError([Diagnostic(file: file, line: violation.line, column: violation.column, message: violation.message)])
+            throw SchemaLoadError([Diagnostic(file: file, line: violation.line, column: violation.column,
+                                              message: violation.message)])
         }
         let root: Node?
         do {
@@ -42,12 +50,21 @@ public enum SchemaLoader {
             throw SchemaLoadError([Diagnostic(file: file, line: 0, column: 0, message: "\(error)")])
         }
         guard let root else {
-            throw SchemaLoadError([Diagnostic(file: file, line: 1, column: 1, message: "the file is empty; expected 'version: 1' and 'tables:'")])
+            throw SchemaLoadError([Diagnostic(file: file, line: 1, column: 1,
+                                              message: "the file is empty; expected 'version: 1' and 'tables:'")])
         }
-        let builder = SchemaBuilder(reader: YAMLReader(file: file))
-        let schema = builder.build(root)
-        if !builder.reader.diagnostics.isEmpty { throw SchemaLoadError(builder.reader.diagnostics) }
-        return schema
+        return root
+    }
+
+    /// Checks cross references over everything declared; throws the parsers' problems and its own, if any.
+    static func validated(_ document: ParsedDocument, problems: [Diagnostic], file: String, scope: String) throws
+        -> Schema {
+        let validator = SchemaValidator(positions: document.positions, file: file, scope: scope)
+        let tables = validator.validate(document.tables)
+        let diagnostics = problems + validator.diagnostics
+        if !diagnostics.isEmpty { throw SchemaLoadError(diagnostics) }
+        return Schema(schemaNames: document.schemaNames, tables: tables, enums: document.enums,
+                      extensions: document.extensions, sequences: document.sequences)
     }
 
     /// Parses `table`, `schema.table` or `"odd.schema"."Odd Table"` the way the schema file does.

@@ -1,0 +1,10 @@
+/// What one schema file declares, as written (a foreign key's target columns and a seed's key may still be
+/// implicit), and where each object was declared. `Schema` sorts and completes it once validated.
+struct ParsedDocument {
+    var schemaNames: [String] = []
+    var extensions: [String] = []
+    var enums: [EnumType] = []
+    var sequences: [StandaloneSequence] = []
+    var tables: [Table] = []
+    var positions = SourcePositions()
+}
