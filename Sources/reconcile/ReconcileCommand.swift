@@ -122,6 +122,10 @@ struct ReconcileCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the number of statements sent to the server and the elapsed time to stderr.")
     var stats = false
 
+    @Flag(name: .customLong("print-json-schema"),
+          help: "Print the JSON Schema of the schema file (for editors) and exit.")
+    var printJSONSchema = false
+
     func validate() throws {
         if out != nil && mode != .plan { throw ValidationError("--out goes with --plan") }
         if planFile != nil && mode != .apply { throw ValidationError("--plan-file goes with --apply") }
@@ -131,6 +135,10 @@ struct ReconcileCommand: ParsableCommand {
     }
 
     func run() throws {
+        if printJSONSchema {
+            Output.out(SchemaFileJSONSchema.text)
+            return
+        }
         let options = ReconcileOptions(
             schemaPath: schema,
             connection: ConnectionInfo(databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? ""),
