@@ -14,6 +14,10 @@ struct EnumTypeParser {
                 reader.error("enum type name '\(text)' is not a valid [schema.]name", at: keyNode)
                 continue
             }
+            if let first = positions.enums[name] {
+                reader.error("enum \(name) is declared twice: also at \(first)", at: keyNode)
+                continue
+            }
             positions.enums[name] = reader.location(of: keyNode)
             reader.checkIdentifierLength(name.name, "enum type", at: keyNode)
             guard let values = reader.stringList(valuesNode, "values of enum \(name)") else { continue }

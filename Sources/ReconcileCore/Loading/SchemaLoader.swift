@@ -9,20 +9,38 @@ public enum SchemaLoader {
     /// The only format version this build reads.
     public static let formatVersion = 1
 
+    /// Loads a schema file, or, when `path` is a directory, every schema file in it as one schema
+    /// (see `SchemaFolder`).
     public static func load(path: String) throws -> Schema {
-        let displayPath = path
+        if SchemaFolder.isFolder(path) { return try SchemaFolder.load(path) }
+        return try load(yaml: try text(ofFile: path), file: path)
+    }
+
+    /// SHA-256 of what `load(path:)` reads, as saved plans record it: the file's bytes, or every file of a
+    /// folder with its relative path.
+    public static func fingerprint(path: String) throws -> String {
+        if SchemaFolder.isFolder(path) { return try SchemaFolder.fingerprint(path) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SchemaLoadError([Diagnostic(file: path, line: 0, column: 0, message: "schema file cannot be read")])
+        }
+        return SHA256.hex([UInt8](data))
+    }
+
+    /// A schema file's text, refused when missing, unreadable, too large or not UTF-8.
+    static func text(ofFile path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist"
-            throw SchemaLoadError([Diagnostic(file: displayPath, line: 0, column: 0, message: "schema file \(reason)")])
+            throw SchemaLoadError([Diagnostic(file: path, line: 0, column: 0, message: "schema file \(reason)")])
         }
         guard data.count <= maxFileBytes else {
-            throw SchemaLoadError([Diagnostic(file: displayPath, line: 0, column: 0,
+            throw SchemaLoadError([Diagnostic(file: path, line: 0, column: 0,
                 message: "schema file is \(data.count) bytes; the limit is \(maxFileBytes)")])
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw SchemaLoadError([Diagnostic(file: displayPath, line: 0, column: 0, message: "schema file is not valid UTF-8")])
+            throw SchemaLoadError([Diagnostic(file: path, line: 0, column: 0,
+                                              message: "schema file is not valid UTF-8")])
         }
-        return try load(yaml: text, file: displayPath)
+        return text
     }
 
     public static func load(yaml: String, file: String = "schema.yaml") throws -> Schema {

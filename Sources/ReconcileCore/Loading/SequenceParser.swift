@@ -19,6 +19,10 @@ struct SequenceParser {
             guard let text = reader.string(keyNode, "a sequence name") else { continue }
             do {
                 let name = try NameSyntax.qualifiedName(text, defaultSchema: SchemaDocumentParser.defaultSchema)
+                if let first = positions.sequences[name] {
+                    reader.error("sequence \(name) is declared twice: also at \(first)", at: keyNode)
+                    continue
+                }
                 positions.sequences[name] = reader.location(of: keyNode)
                 reader.checkIdentifierLength(name.name, "sequence", at: keyNode)
                 var options = parseOptions(optionsNode, "sequence \(name)") ?? SequenceOptions()
