@@ -10,6 +10,12 @@ final class SchemaFileValidationTests: XCTestCase {
     private static let jsonSchema = repositoryRoot.appendingPathComponent("schema/reconcile.schema.json").path
     private static let script = repositoryRoot.appendingPathComponent("scripts/validate-schema-files.py").path
 
+    func testTheCLIPrintsTheCommittedJSONSchema() throws {
+        let printed = try CLI.run(["--print-json-schema"])
+        XCTAssertEqual(printed.exitCode, 0, printed.stderr)
+        XCTAssertEqual(printed.stdout, try String(contentsOfFile: Self.jsonSchema, encoding: .utf8))
+    }
+
     func testEveryExampleAndTheRootSchemaMatchTheJSONSchema() throws {
         let examples = repositoryRoot.appendingPathComponent("examples")
         let files = try FileManager.default.contentsOfDirectory(atPath: examples.path)
@@ -101,7 +107,8 @@ final class SchemaFileValidationTests: XCTestCase {
         guard created.exitCode == 0 else {
             throw XCTSkip("python3 -m venv failed (python3-venv missing?): \(created.output)")
         }
-        let installed = try run(python, ["-m", "pip", "install", "--quiet", "jsonschema", "PyYAML"])
+        let installed = try run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                                              "jsonschema", "PyYAML"])
         guard installed.exitCode == 0 else {
             throw XCTSkip("pip could not install jsonschema and PyYAML from PyPI: \(installed.output)")
         }

@@ -75,6 +75,12 @@ final class SchemaFolderExportTests: XCTestCase {
         XCTAssertTrue(stale.stderr.contains("changed since the plan was made"), stale.stderr)
     }
 
+    func testSplitGoesWithExportOnly() throws {
+        let misplaced = try CLI.run(["--plan", "--split", "somewhere"])
+        XCTAssertEqual(misplaced.exitCode, 64, misplaced.stdout)
+        XCTAssertTrue(misplaced.stderr.contains("--split goes with --export"), misplaced.stderr)
+    }
+
     func testExportingIntoAFolderWithAStaleTableFileIsRefusedAndWritesNothing() throws {
         let source = try TestDatabase()
         try source.execute(Self.sourceSQL)

@@ -1,5 +1,3 @@
-import Yams
-
 /// The keys one kind of mapping in the schema file allows, one enum per kind, in the order suggestions prefer.
 /// The parser switches over the cases, an unknown key is reported with the closest case ("did you mean"),
 /// and the JSON Schema for editors lists them: one list, so the three cannot drift apart.
@@ -9,11 +7,4 @@ protocol SchemaFileKey: RawRepresentable, CaseIterable, Hashable, Sendable where
 protocol DeferrableConstraintKey: SchemaFileKey {
     static var deferrable: Self { get }
     static var initiallyDeferred: Self { get }
-}
-
-/// One `key: value` entry of a mapping whose key is known.
-struct SchemaFileEntry<Key: SchemaFileKey> {
-    let key: Key
-    let keyNode: Node
-    let value: Node
 }

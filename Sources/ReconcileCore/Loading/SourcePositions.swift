@@ -1,12 +1,3 @@
-/// Where a declaration was written: a file and a 1-based line and column.
-struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
-    var file: String
-    var line: Int
-    var column: Int
-
-    var description: String { "\(file):\(line):\(column)" }
-}
-
 /// Where each object was declared, kept while parsing for the problems found only once every file is read:
 /// cross references (a foreign key's target, a seed's key) and declarations repeated across files.
 struct SourcePositions: Sendable {
