@@ -73,7 +73,8 @@ public enum SchemaFileJSONSchema {
             return described("The text after PARTITION BY, e.g. RANGE (created_at).",
                              .object([("type", .string("string")), ("pattern", .string("^(\(strategies))[ (]"))]))
         case .partitions:
-            let bound = "^(\(caseInsensitive("DEFAULT"))$|\(caseInsensitive("FOR VALUES ")))"
+            let bound = "^(\(caseInsensitive(PartitionParser.defaultBound))$"
+                + "|\(caseInsensitive(PartitionParser.boundPrefix)))"
             return described("Partitions: [schema.]name → DEFAULT or FOR VALUES ...",
                              .object([("type", .string("object")), ("additionalProperties",
                                       .object([("type", .string("string")), ("pattern", .string(bound))]))]))
@@ -128,7 +129,7 @@ public enum SchemaFileJSONSchema {
         case .name: return described("The sequence's name (not for standalone sequences, named by their key).",
                                      ref("text"))
         case .type:
-            let types = ["smallint", "integer", "bigint", "int2", "int4", "int8"].map { caseInsensitive($0) }
+            let types = SequenceParser.typeSpellings.map { caseInsensitive($0) }
             return .object([("type", .string("string")),
                             ("pattern", .string("^(\(types.joined(separator: "|")))$"))])
         case .start, .increment, .minValue, .maxValue, .cache: return ref("wholeNumber")
@@ -176,7 +177,7 @@ public enum SchemaFileJSONSchema {
         case .references: return described("[schema.]table or [schema.]table(column, ...).", ref("text"))
         case .onDelete, .onUpdate: return ref("referentialAction")
         case .match:
-            let options = ["simple", "full"].map { caseInsensitive($0) }.joined(separator: "|")
+            let options = ForeignKeyParser.Match.allCases.map { caseInsensitive($0.rawValue) }.joined(separator: "|")
             return .object([("type", .string("string")), ("pattern", .string("^(\(options))$"))])
         case .notValid, .deferrable, .initiallyDeferred: return ref("boolean")
         }

@@ -12,6 +12,11 @@ struct ForeignKeyParser {
         case initiallyDeferred = "initially_deferred"
     }
 
+    /// `match:` values, in any letter case.
+    enum Match: String, CaseIterable {
+        case simple, full
+    }
+
     let reader: YAMLReader
 
     func parse(_ node: Node, into table: inout Table, positions: inout SourcePositions) {
@@ -26,11 +31,11 @@ struct ForeignKeyParser {
             switch entry.key {
             case .match:
                 guard let text = reader.string(value, "match of \(what)") else { continue }
-                switch text.lowercased() {
-                case "full": matchFull = true
-                case "simple": matchFull = false
-                default: reader.error("match of \(what) must be 'simple' or 'full', not '\(text)'", at: value)
+                guard let match = Match(rawValue: text.lowercased()) else {
+                    reader.error("match of \(what) must be 'simple' or 'full', not '\(text)'", at: value)
+                    continue
                 }
+                matchFull = match == .full
             case .notValid: notValid = reader.bool(value, "not_valid of \(what)") ?? false
             case .name: name = reader.string(value, "name of \(what)")
             case .columns: columns = reader.stringList(value, "columns of \(what)")

@@ -2,6 +2,9 @@ import Yams
 
 /// `partitions: { events_2024: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')", events_other: DEFAULT }`.
 struct PartitionParser {
+    /// A bound is `DEFAULT` or starts with `FOR VALUES `, in any letter case.
+    static let defaultBound = "DEFAULT", boundPrefix = "FOR VALUES "
+
     let reader: YAMLReader
 
     func parse(_ node: Node, of table: QualifiedName) -> [Partition] {
@@ -14,14 +17,14 @@ struct PartitionParser {
             do {
                 let name = try NameSyntax.qualifiedName(text, defaultSchema: table.schema)
                 let upper = bound.uppercased()
-                guard upper == "DEFAULT" || upper.hasPrefix("FOR VALUES ") else {
+                guard upper == Self.defaultBound || upper.hasPrefix(Self.boundPrefix) else {
                     reader.error("the bound of partition \(name) must be DEFAULT or start with FOR VALUES, as in "
                                  + "\"FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\", not '\(bound)'",
                                  at: boundNode)
                     continue
                 }
                 reader.checkIdentifierLength(name.name, "partition", at: keyNode)
-                partitions.append(Partition(name: name, bound: upper == "DEFAULT" ? "DEFAULT" : bound))
+                partitions.append(Partition(name: name, bound: upper == Self.defaultBound ? Self.defaultBound : bound))
             } catch let failure as NameSyntax.Failure {
                 reader.error("partition \(text) of \(table): \(failure.message)", at: keyNode)
             } catch {}

@@ -9,6 +9,9 @@ struct SequenceParser {
         case cache, cycle
     }
 
+    /// The spellings `type` accepts, in any letter case.
+    static let typeSpellings = ["smallint", "integer", "bigint", "int2", "int4", "int8"]
+
     let reader: YAMLReader
 
     /// `sequences: { invoice_numbers: { type: bigint, start: 1000 }, billing.codes: {} }`.
@@ -58,11 +61,10 @@ struct SequenceParser {
                 if let name = options.name { reader.checkIdentifierLength(name, "sequence", at: value) }
             case .type:
                 guard let text = reader.string(value, "type of \(what)") else { continue }
-                let type = SequenceOptions.integerType(text)
-                if type != text.lowercased() && !["int2", "int4", "int8"].contains(text.lowercased()) {
+                if !Self.typeSpellings.contains(text.lowercased()) {
                     reader.error("type of \(what) must be smallint, integer or bigint, not '\(text)'", at: value)
                 }
-                options.type = type
+                options.type = SequenceOptions.integerType(text)
             case .start: options.start = number()
             case .increment: options.increment = number()
             case .minValue: options.minValue = number()
