@@ -109,7 +109,7 @@ final class SchemaValidator {
                 }
             }
             for foreignKey in table.foreignKeys {
-                validateForeignKey(foreignKey, of: table, tables: byName,
+                validateForeignKey(foreignKey, of: table, tables: byName, declaredNames: tables.map(\.name),
                                    at: positions.foreignKeys[table.name]?[foreignKey.name] ?? location)
             }
             if let seed = table.seed { validateSeed(seed, of: table) }
@@ -117,7 +117,7 @@ final class SchemaValidator {
     }
 
     private func validateForeignKey(_ foreignKey: ForeignKey, of table: Table, tables: [QualifiedName: Table],
-                                    at location: SourceLocation?) {
+                                    declaredNames: [QualifiedName], at location: SourceLocation?) {
         let what = "foreign key \(foreignKey.name) of \(table.name)"
         let columnNames = table.columns.map(\.name)
         for column in foreignKey.columns where !columnNames.contains(column) {
@@ -125,7 +125,9 @@ final class SchemaValidator {
                   at: location)
         }
         guard let target = tables[foreignKey.referencedTable] else {
-            let known = tables.keys.map(\.description)
+            // In declaration order, so a tie between two close names suggests the same one every run (the
+            // dictionary's order changes from run to run).
+            let known = declaredNames.map(\.description)
             error("\(what) references \(foreignKey.referencedTable), which is not declared in \(scope)"
                   + Suggestion.didYouMean(foreignKey.referencedTable.description, known)
                   + "; declare it (a minimal table is enough)", at: location)
