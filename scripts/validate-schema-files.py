@@ -39,7 +39,12 @@ def main(arguments):
     failed = False
     for path in arguments[1:]:
         with open(path, encoding="utf-8") as file:
-            document = yaml.load(file, Loader=CoreSchemaLoader)
+            try:
+                document = yaml.load(file, Loader=CoreSchemaLoader)
+            except yaml.YAMLError as error:
+                failed = True
+                print(f"{path}: not YAML a JSON Schema applies to: {error}".replace("\n", " "))
+                continue
         errors = sorted(validator.iter_errors(document), key=lambda error: list(error.absolute_path))
         if errors:
             failed = True
