@@ -31,6 +31,8 @@ public enum ReconcileError: Error, CustomStringConvertible {
     /// The live database has things the schema file cannot express yet (all of them, each with a remedy),
     /// or the export flags name tables that are not exported; nothing was written.
     case cannotExport([ExportRefusal])
+    /// `--export --split`: the folder could not take the files; nothing was written, or the write failed.
+    case cannotWriteExport(String)
     /// After applying, the database still differed; the transaction was rolled back.
     case verificationFailed(remaining: [PlanStep])
 
@@ -98,6 +100,8 @@ public enum ReconcileError: Error, CustomStringConvertible {
             return "stale plan: \(reason); nothing was changed. Make a new plan with --plan --out and review it."
         case .cannotExport(let refusals):
             return "cannot export: " + ExportRefusal.report(refusals)
+        case .cannotWriteExport(let reason):
+            return reason
         case .verificationFailed(let remaining):
             return "after applying, the database still differs from the schema file; the transaction was rolled back and nothing was changed. Remaining steps:\n"
                 + remaining.map { "  \($0.change.marker) \($0.change.table.map { "\($0): " } ?? "")\($0.summary)" }.joined(separator: "\n")

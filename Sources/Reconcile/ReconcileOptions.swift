@@ -3,6 +3,7 @@ import ReconcileCore
 
 /// What a run needs to know; the CLI fills it from flags, tests fill it directly.
 public struct ReconcileOptions: Sendable {
+    /// The schema file, or a folder of schema files (`--schema DIR`).
     public var schemaPath: String
     public var connection: ConnectionInfo
     /// Include drops of undeclared tables, columns, constraints and indexes.

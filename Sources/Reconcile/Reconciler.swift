@@ -56,12 +56,13 @@ public final class Reconciler {
         return try body(connection) { try load.wait() }
     }
 
-    /// SHA-256 of the schema file's bytes, as saved plans record it.
+    /// SHA-256 of the schema file's bytes (of a schema folder's files), as saved plans record it.
     public func schemaFingerprint() throws -> String {
-        guard let data = FileManager.default.contents(atPath: options.schemaPath) else {
-            throw ReconcileError.invalidSchema(SchemaLoadError([Diagnostic(file: options.schemaPath, line: 0, column: 0, message: "schema file cannot be read")]))
+        do {
+            return try SchemaLoader.fingerprint(path: options.schemaPath)
+        } catch let error as SchemaLoadError {
+            throw ReconcileError.invalidSchema(error)
         }
-        return SHA256.hex([UInt8](data))
     }
 
     /// What `--apply` would do now. Reads only, in a snapshot transaction that is always rolled back.
@@ -150,11 +151,33 @@ public final class Reconciler {
     /// The live database as a schema file (`--export`). `schemas` nil means every user schema; `--include`
     /// and `--exclude` (`options.filter`) choose the tables, as for plan and check.
     public func export(schemas: [String]?, seedTables: [QualifiedName]) throws -> String {
+        SchemaWriter.yaml(try exportedSchema(schemas: schemas, seedTables: seedTables), header: Self.exportHeader)
+    }
+
+    /// `--export --split`: the same, as a schema folder with one file per table (see `SchemaFolderWriter`).
+    /// Returns the files written, relative to `folder`.
+    public func export(schemas: [String]?, seedTables: [QualifiedName], splitInto folder: String) throws -> [String] {
+        let schema = try exportedSchema(schemas: schemas, seedTables: seedTables)
+        let files = SchemaFolderWriter.files(schema, header: Self.exportHeader + "\n"
+            + "The folder is one schema: every *.yaml in it is read by --schema \(folder); one file per table.")
+        do {
+            try SchemaFolderWriter.write(files, to: folder)
+        } catch let refusal as SchemaFolderWriter.Refusal {
+            throw ReconcileError.cannotWriteExport(refusal.description)
+        } catch {
+            throw ReconcileError.cannotWriteExport("cannot write into \(folder): \(error.localizedDescription)")
+        }
+        return files.map(\.path)
+    }
+
+    private static let exportHeader = "Exported by reconcile --export. This file now declares the database:\n"
+        + "edit it, review changes with --plan, deploy them with --apply."
+
+    private func exportedSchema(schemas: [String]?, seedTables: [QualifiedName]) throws -> Schema {
         let connection = try session.connect()
-        let schema = try session.diagnosingLocks(connection) {
+        return try session.diagnosingLocks(connection) {
             try session.inRolledBackSnapshot(connection) { () throws -> Schema in try exportSchema(connection) }
         }
-        return SchemaWriter.yaml(schema, header: "Exported by reconcile --export. This file now declares the database:\nedit it, review changes with --plan, deploy them with --apply.")
 
         func exportSchema(_ connection: Connection) throws -> Schema {
             do {

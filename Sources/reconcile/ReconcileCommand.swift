@@ -26,6 +26,7 @@ struct ReconcileCommand: ParsableCommand {
               reconcile --apply --allow-destructive --statement-timeout 5m
               reconcile --export --seed-tables admin_settings > schema.yaml
               reconcile --export --exclude 'public.tmp_*' > schema.yaml
+              reconcile --export --split schema && reconcile --check --schema schema
               reconcile --plan --offline --format sql
 
             The connection comes from --database-url, else $DATABASE_URL,
@@ -54,7 +55,8 @@ struct ReconcileCommand: ParsableCommand {
     @Flag(exclusivity: .exclusive)
     var mode: Mode = .plan
 
-    @Option(name: .long, help: ArgumentHelp("The schema file.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The schema file, or a folder of them (every *.yaml and *.yml in it).",
+                                            valueName: "path"))
     var schema: String = "schema.yaml"
 
     @Option(name: .customLong("database-url"),
@@ -123,15 +125,28 @@ struct ReconcileCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the number of statements sent to the server and the elapsed time to stderr.")
     var stats = false
 
+    @Option(name: .long, help: ArgumentHelp("--export: write a schema folder, one file per table, instead of "
+                                            + "printing one file.", valueName: "dir"))
+    var split: String?
+
+    @Flag(name: .customLong("print-json-schema"),
+          help: "Print the JSON Schema of the schema file (for editors) and exit.")
+    var printJSONSchema = false
+
     func validate() throws {
         if out != nil && mode != .plan { throw ValidationError("--out goes with --plan") }
         if planFile != nil && mode != .apply { throw ValidationError("--plan-file goes with --apply") }
         if offline && mode != .plan { throw ValidationError("--offline goes with --plan") }
         if offline && out != nil { throw ValidationError("--offline plans cannot be saved: they know no database state") }
         if retries < 0 { throw ValidationError("--retries must be 0 or more") }
+        if split != nil && mode != .export { throw ValidationError("--split goes with --export") }
     }
 
     func run() throws {
+        if printJSONSchema {
+            Output.out(SchemaFileJSONSchema.text)
+            return
+        }
         let options = ReconcileOptions(
             schemaPath: schema,
             connection: ConnectionInfo(databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? ""),
@@ -154,7 +169,14 @@ struct ReconcileCommand: ParsableCommand {
             case .export:
                 let names = schemas.flatMap { $0 }
                 let tables = try seedTables.flatMap { $0 }.map(CommaList.tableName)
-                Output.out(try reconciler.export(schemas: names.isEmpty ? nil : names, seedTables: tables))
+                let schemas = names.isEmpty ? nil : names
+                if let split {
+                    let files = try reconciler.export(schemas: schemas, seedTables: tables, splitInto: split)
+                    Output.out("Exported \(files.count - 1) table\(files.count == 2 ? "" : "s") into \(split) "
+                               + "(\(files.count) files); load it with --schema \(split).\n")
+                } else {
+                    Output.out(try reconciler.export(schemas: schemas, seedTables: tables))
+                }
             case .validate:
                 let schema = try reconciler.loadSchema()
                 let seeded = schema.tables.filter { $0.seed != nil }.count

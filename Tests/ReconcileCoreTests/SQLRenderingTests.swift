@@ -110,12 +110,20 @@ final class SQLRenderingTests: XCTestCase {
 
     func testSequenceOptionsResolveAndMinimize() {
         let t = QualifiedName(name: "t")
-        XCTAssertEqual(SequenceOptions().resolved(table: t, column: "id", columnType: "integer"),
-                       SequenceOptions(name: "t_id_seq", type: "integer", start: 1, increment: 1, minValue: 1,
-                                       maxValue: 2147483647, cache: 1))
+        // Resolved, persistence is spelled out too: the table's, unless declared.
+        var logged = SequenceOptions(name: "t_id_seq", type: "integer", start: 1, increment: 1, minValue: 1,
+                                     maxValue: 2147483647, cache: 1)
+        logged.unlogged = false
+        XCTAssertEqual(SequenceOptions().resolved(table: t, column: "id", columnType: "integer"), logged)
+        var unlogged = logged
+        unlogged.unlogged = true
+        XCTAssertEqual(SequenceOptions().resolved(table: t, column: "id", columnType: "integer", tableUnlogged: true),
+                       unlogged)
+        var descending = SequenceOptions(name: "t_id_seq", type: "smallint", start: -1, increment: -1,
+                                         minValue: -32768, maxValue: -1, cache: 1)
+        descending.unlogged = false
         XCTAssertEqual(SequenceOptions(increment: -1).resolved(table: t, column: "id", columnType: "smallint"),
-                       SequenceOptions(name: "t_id_seq", type: "smallint", start: -1, increment: -1, minValue: -32768,
-                                       maxValue: -1, cache: 1))
+                       descending)
         // What the catalog says of a default sequence minimizes to nothing; a renamed, bigint, later-starting
         // one to exactly those options.
         let live = SequenceOptions(name: "t_id_seq", type: "integer", start: 1, increment: 1, minValue: 1,

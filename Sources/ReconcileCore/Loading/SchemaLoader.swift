@@ -9,28 +9,55 @@ public enum SchemaLoader {
     /// The only format version this build reads.
     public static let formatVersion = 1
 
+    /// Loads a schema file, or, when `path` is a directory, every schema file in it as one schema
+    /// (see `SchemaFolder`).
     public static func load(path: String) throws -> Schema {
-        let displayPath = path
+        if SchemaFolder.isFolder(path) { return try SchemaFolder.load(path) }
+        return try load(yaml: try text(ofFile: path), file: path)
+    }
+
+    /// SHA-256 of what `load(path:)` reads, as saved plans record it: the file's bytes, or every file of a
+    /// folder with its relative path.
+    public static func fingerprint(path: String) throws -> String {
+        if SchemaFolder.isFolder(path) { return try SchemaFolder.fingerprint(path) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SchemaLoadError([Diagnostic(file: path, line: 0, column: 0, message: "schema file cannot be read")])
+        }
+        return SHA256.hex([UInt8](data))
+    }
+
+    /// A schema file's text, refused when missing, unreadable, too large or not UTF-8.
+    static func text(ofFile path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist"
-            throw SchemaLoadError([Diagnostic(file: displayPath, line: 0, column: 0, message: "schema file \(reason)")])
+            throw SchemaLoadError([Diagnostic(file: path, line: 0, column: 0, message: "schema file \(reason)")])
         }
         guard data.count <= maxFileBytes else {
-            throw SchemaLoadError([Diagnostic(file: displayPath, line: 0, column: 0,
+            throw SchemaLoadError([Diagnostic(file: path, line: 0, column: 0,
                 message: "schema file is \(data.count) bytes; the limit is \(maxFileBytes)")])
         }
         // Validated straight from the bytes: `String(data:encoding:)` costs several times more on Linux.
-        guard let text = data.withUnsafeBytes({ String(validating: $0.bindMemory(to: UInt8.self), as: UTF8.self) }) else {
-            throw SchemaLoadError([Diagnostic(file: displayPath, line: 0, column: 0, message: "schema file is not valid UTF-8")])
+        guard let text = data.withUnsafeBytes({ String(validating: $0.bindMemory(to: UInt8.self), as: UTF8.self) })
+        else {
+            throw SchemaLoadError([Diagnostic(file: path, line: 0, column: 0,
+                                              message: "schema file is not valid UTF-8")])
         }
-        return try load(yaml: text, file: displayPath)
+        return text
     }
 
     public static func load(yaml: String, file: String = "schema.yaml") throws -> Schema {
+        let reader = YAMLReader(file: file)
+        let document = SchemaDocumentParser(reader: reader).parse(try compose(yaml, file: file))
+        return try validated(document, problems: reader.diagnostics, file: file, scope: "this file")
+    }
+
+    /// The node tree of one file, or its first syntax problem.
+    static func compose(_ yaml: String, file: String) throws -> Node {
         do {
             try YAMLLimits.check(yaml)
         } catch let violation as YAMLLimits.Violation {
-            throw SchemaLoadError([Diagnostic(file: file, line: violation.line, column: violation.column, message: violation.message)])
+            throw SchemaLoadError([Diagnostic(file: file, line: violation.line, column: violation.column,
+                                              message: violation.message)])
         }
         let root: Node?
         do {
@@ -43,11 +70,22 @@ public enum SchemaLoader {
             throw SchemaLoadError([Diagnostic(file: file, line: 0, column: 0, message: "\(error)")])
         }
         guard let root else {
-            throw SchemaLoadError([Diagnostic(file: file, line: 1, column: 1, message: "the file is empty; expected 'version: 1' and 'tables:'")])
+            throw SchemaLoadError([Diagnostic(file: file, line: 1, column: 1,
+                                              message: "the file is empty; expected 'version: 1' and 'tables:'")])
         }
-        let builder = SchemaBuilder(reader: YAMLReader(file: file))
-        let schema = builder.build(root)
-        if !builder.reader.diagnostics.isEmpty { throw SchemaLoadError(builder.reader.diagnostics) }
+        return root
+    }
+
+    /// Checks cross references over everything declared; throws the parsers' problems and its own, if any.
+    static func validated(_ document: ParsedDocument, problems: [Diagnostic], file: String, scope: String) throws
+        -> Schema {
+        let validator = SchemaValidator(positions: document.positions, file: file, scope: scope)
+        let tables = validator.validate(document.tables)
+        let diagnostics = problems + validator.diagnostics
+        if !diagnostics.isEmpty { throw SchemaLoadError(diagnostics) }
+        var schema = Schema(schemaNames: document.schemaNames, tables: tables, enums: document.enums,
+                            extensions: document.extensions, sequences: document.sequences)
+        if !document.extensionSchemas.isEmpty { schema.extensionSchemas = document.extensionSchemas }
         return schema
     }
 

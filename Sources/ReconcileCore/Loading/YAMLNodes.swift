@@ -74,23 +74,30 @@ final class YAMLReader {
         return Literal(yamlScalar: scalar.string, isPlain: scalar.style == .plain)
     }
 
-    /// The mapping's keys and values, reporting unknown keys with the closest known one.
-    func entries(_ mapping: Node.Mapping, allowed: [String], _ what: String) -> [(key: String, keyNode: Node, value: Node)] {
-        var result: [(String, Node, Node)] = []
+    /// Where a node was written, for problems reported after parsing.
+    func location(of node: Node) -> SourceLocation {
+        SourceLocation(file: file, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0)
+    }
+
+    /// The mapping's entries whose keys are cases of `Key`, reporting other keys with the closest case.
+    func entries<Key: SchemaFileKey>(_ mapping: Node.Mapping, of _: Key.Type, _ what: String)
+        -> [SchemaFileEntry<Key>] {
+        var result: [SchemaFileEntry<Key>] = []
         for (keyNode, value) in mapping {
-            guard let key = string(keyNode, "a key in \(what)") else { continue }
-            guard allowed.contains(key) else {
+            guard let text = string(keyNode, "a key in \(what)") else { continue }
+            guard let key = Key(rawValue: text) else {
                 // `{ type: numeric(10,2) }`: in a { } mapping an unquoted comma ends the value, and `2)` becomes
                 // a key of its own. The most common slip in a schema file; say so instead of guessing a key.
-                if key.contains(")") && !key.contains("(") {
-                    error("unknown key '\(key)' in \(what): inside { }, an unquoted ',' ends a value; quote a value "
+                if text.contains(")") && !text.contains("(") {
+                    error("unknown key '\(text)' in \(what): inside { }, an unquoted ',' ends a value; quote a value "
                           + "that holds a comma, as in type: \"numeric(10,2)\"", at: keyNode)
                 } else {
-                    error("unknown key '\(key)' in \(what)\(Suggestion.didYouMean(key, allowed))", at: keyNode)
+                    let suggestion = Suggestion.didYouMean(text, Key.allCases.map(\.rawValue))
+                    error("unknown key '\(text)' in \(what)\(suggestion)", at: keyNode)
                 }
                 continue
             }
-            result.append((key, keyNode, value))
+            result.append(SchemaFileEntry(key: key, keyNode: keyNode, value: value))
         }
         return result
     }

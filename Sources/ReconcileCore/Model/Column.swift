@@ -4,7 +4,7 @@ public enum ColumnDefault: Hashable, Sendable, Codable {
     case expression(String)
 }
 
-public enum IdentityKind: String, Hashable, Sendable, Codable {
+public enum IdentityKind: String, Hashable, Sendable, Codable, CaseIterable {
     case always
     case byDefault = "by_default"
 

@@ -1,6 +1,6 @@
 /// Rows that must exist in a table: the "seeded settings" of an application.
 public struct Seed: Hashable, Sendable, Codable {
-    public enum Mode: String, Hashable, Sendable, Codable {
+    public enum Mode: String, Hashable, Sendable, Codable, CaseIterable {
         /// Insert rows whose key is absent; never overwrite a value someone changed later.
         case insertMissing = "insert-missing"
         /// Keep every declared column of every row equal to the declaration.

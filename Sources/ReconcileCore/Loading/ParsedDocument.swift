@@ -1,0 +1,12 @@
+/// What one schema file declares, as written (a foreign key's target columns and a seed's key may still be
+/// implicit), and where each object was declared. `Schema` sorts and completes it once validated.
+struct ParsedDocument {
+    var schemaNames: [String] = []
+    var extensions: [String] = []
+    /// The schema of an extension declared `{ name, schema }` outside `public`.
+    var extensionSchemas: [String: String] = [:]
+    var enums: [EnumType] = []
+    var sequences: [StandaloneSequence] = []
+    var tables: [Table] = []
+    var positions = SourcePositions()
+}
