@@ -321,11 +321,11 @@ final class FidelityFeatureTests: XCTestCase {
         Plan: 1 step (0 to add, 1 to change, 0 to remove); 2 blocked.
 
           public.t
-            ~ 1. make a NOT NULL  [takes an ACCESS EXCLUSIVE lock on the table; rewrites or scans the whole table; may fail on existing rows]
+            ~ 1. make a NOT NULL  [ACCESS EXCLUSIVE lock: blocks reads and writes; rewrites or scans the whole table; may fail on existing rows]
 
         Blocked: destructive, run with --allow-destructive to include (--apply refuses while any remain):
           public.legacy
-            - 3. drop table public.legacy (not declared in the schema file)  [takes an ACCESS EXCLUSIVE lock on the table; deletes data]
+            - 3. drop table public.legacy (not declared in the schema file)  [ACCESS EXCLUSIVE lock: blocks reads and writes; deletes data]
 
         Needs a manual change (reconcile cannot do this safely):
           public.mood

@@ -43,16 +43,16 @@ final class PlanRendererTests: XCTestCase {
           billing.invoices
             + 2. create table billing.invoices (2 columns)
           public.users
-            + 3. add column age integer  [takes an ACCESS EXCLUSIVE lock on the table]
-            + 4. add check users_age_check  [takes an ACCESS EXCLUSIVE lock on the table; rewrites or scans the whole table; may fail on existing rows]
+            + 3. add column age integer  [ACCESS EXCLUSIVE lock: blocks reads and writes]
+            + 4. add check users_age_check  [ACCESS EXCLUSIVE lock: blocks reads and writes; rewrites or scans the whole table; may fail on existing rows]
           public.settings
             + 5. insert missing seeded row id=1
 
         Blocked: destructive, run with --allow-destructive to include (--apply refuses while any remain):
           public.users
-            - 6. drop column nickname  [takes an ACCESS EXCLUSIVE lock on the table; deletes data]
+            - 6. drop column nickname  [ACCESS EXCLUSIVE lock: blocks reads and writes; deletes data]
           public.legacy
-            - 7. drop table public.legacy (not declared in the schema file)  [takes an ACCESS EXCLUSIVE lock on the table; deletes data]
+            - 7. drop table public.legacy (not declared in the schema file)  [ACCESS EXCLUSIVE lock: blocks reads and writes; deletes data]
 
         SQL (each statement is idempotent):
 
@@ -98,13 +98,13 @@ final class PlanRendererTests: XCTestCase {
           billing.invoices
             + 2. create table billing.invoices (2 columns)
           public.users
-            + 3. add column age integer  [takes an ACCESS EXCLUSIVE lock on the table]
-            - 4. drop column nickname  [takes an ACCESS EXCLUSIVE lock on the table; deletes data]
-            + 5. add check users_age_check  [takes an ACCESS EXCLUSIVE lock on the table; rewrites or scans the whole table; may fail on existing rows]
+            + 3. add column age integer  [ACCESS EXCLUSIVE lock: blocks reads and writes]
+            - 4. drop column nickname  [ACCESS EXCLUSIVE lock: blocks reads and writes; deletes data]
+            + 5. add check users_age_check  [ACCESS EXCLUSIVE lock: blocks reads and writes; rewrites or scans the whole table; may fail on existing rows]
           public.settings
             + 6. insert missing seeded row id=1
           public.legacy
-            - 7. drop table public.legacy (not declared in the schema file)  [takes an ACCESS EXCLUSIVE lock on the table; deletes data]
+            - 7. drop table public.legacy (not declared in the schema file)  [ACCESS EXCLUSIVE lock: blocks reads and writes; deletes data]
 
         """)
     }
@@ -115,7 +115,7 @@ final class PlanRendererTests: XCTestCase {
         Plan: 1 step (0 to add, 1 to change, 0 to remove).
 
           public.users
-            ~ 1. set default of age to 18  [takes an ACCESS EXCLUSIVE lock on the table]
+            ~ 1. set default of age to 18  [ACCESS EXCLUSIVE lock: blocks reads and writes]
 
         """)
     }
@@ -127,7 +127,7 @@ final class PlanRendererTests: XCTestCase {
 
         Blocked: destructive, run with --allow-destructive to include (--apply refuses while any remain):
           public.users
-            - 1. drop index users_age_idx  [takes an ACCESS EXCLUSIVE lock on the table; deletes data]
+            - 1. drop index users_age_idx  [ACCESS EXCLUSIVE lock: blocks reads and writes; deletes data]
 
         """)
     }

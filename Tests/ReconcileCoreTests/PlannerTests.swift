@@ -174,7 +174,7 @@ final class PlannerTests: XCTestCase {
         let plan = Planner.plan([change], allowDestructive: false)
         XCTAssertEqual(plan.steps, [PlanStep(number: 1, change: change,
                                              statements: ["ALTER TABLE \"public\".\"t\" ADD COLUMN IF NOT EXISTS \"x\" integer"],
-                                             hazards: [.accessExclusiveLock])])
+                                             hazards: [.accessExclusiveLock], lock: .accessExclusive)])
         XCTAssertEqual(plan.steps[0].summary, "add column x integer")
         XCTAssertTrue(plan.steps[0].takesHeavyLock)
     }
@@ -206,13 +206,14 @@ final class PlannerTests: XCTestCase {
             (.column(.addIdentity(t, column: "x", .always)), [.accessExclusiveLock, .mayFailOnExistingRows]),
             (.column(.setIdentity(t, column: "x", .always)), [.accessExclusiveLock]),
             (.column(.dropIdentity(t, column: "x")), [.accessExclusiveLock]),
-            (.constraint(.addPrimaryKey(t, PrimaryKey(name: "p", columns: ["id"]))), [.accessExclusiveLock, .blocksWrites, .mayFailOnExistingRows]),
-            (.constraint(.addUnique(t, UniqueConstraint(name: "k", columns: ["id"]))), [.accessExclusiveLock, .blocksWrites, .mayFailOnExistingRows]),
+            (.constraint(.addPrimaryKey(t, PrimaryKey(name: "p", columns: ["id"]))), [.accessExclusiveLock, .mayFailOnExistingRows]),
+            (.constraint(.addUnique(t, UniqueConstraint(name: "k", columns: ["id"]))), [.accessExclusiveLock, .mayFailOnExistingRows]),
             (.constraint(.addCheck(t, CheckConstraint(name: "c", expression: "id > 0"))), [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows]),
             (.constraint(.addExclusion(t, ExclusionConstraint(name: "x", definition: "USING gist (during WITH &&)"))),
-             [.accessExclusiveLock, .blocksWrites, .mayFailOnExistingRows]),
-            (.constraint(.addForeignKey(t, fk)), [.rewritesTable, .mayFailOnExistingRows]),
-            (.constraint(.renameConstraint(t, from: "a", to: "b")), []),
+             [.accessExclusiveLock, .mayFailOnExistingRows]),
+            // SHARE ROW EXCLUSIVE on both tables: writes wait while the rows are checked.
+            (.constraint(.addForeignKey(t, fk)), [.blocksWrites, .rewritesTable, .mayFailOnExistingRows]),
+            (.constraint(.renameConstraint(t, from: "a", to: "b")), [.accessExclusiveLock]),
             (.constraint(.dropConstraint(t, name: "c", replaced: true)), [.accessExclusiveLock]),
             (.constraint(.dropConstraint(t, name: "c", replaced: false)), [.accessExclusiveLock, .deletesData]),
             (.index(.createIndex(t, Index(name: "i", keys: [.column("id")]))), [.blocksWrites]),
@@ -229,6 +230,29 @@ final class PlannerTests: XCTestCase {
             let step = Planner.plan([Change(kind)], allowDestructive: true).steps.first
             XCTAssertEqual(step?.hazards, hazards, "\(kind)")
         }
+    }
+
+    /// A step on a table the same plan creates locks no one out; one that also locks an existing table (a new
+    /// table's foreign key to it) does.
+    func testLocksOfStepsOnNewAndExistingTables() {
+        let parent = Table(name: QualifiedName(name: "parent"), columns: [Column(name: "id", type: "integer")])
+        let key = ForeignKey(name: "child_parent_id_fkey", columns: ["parent_id"], referencedTable: parent.name,
+                             referencedColumns: ["id"])
+        let child = Table(name: QualifiedName(name: "child"), columns: [Column(name: "parent_id", type: "integer")])
+        let index = Index(name: "child_parent_id_idx", keys: [.column("parent_id")])
+        let changes = [Change(.table(.createTable(child, inlineForeignKeys: []))),
+                       Change(.constraint(.addForeignKey(child.name, key))),
+                       Change(.index(.createIndex(child.name, index))),
+                       Change(.index(.createIndex(parent.name, index)))]
+        let steps = Planner.plan(changes, allowDestructive: false).steps
+        // Foreign keys come after indexes.
+        XCTAssertEqual(steps.map(\.change.kind), [changes[0].kind, changes[2].kind, changes[3].kind, changes[1].kind])
+        XCTAssertEqual(steps.map(\.lock), [.none, .none, .share, .shareRowExclusive])
+        XCTAssertEqual(steps.map(\.lock.description), [nil, nil, "SHARE lock: blocks writes",
+                                                       "SHARE ROW EXCLUSIVE lock: blocks writes"])
+        XCTAssertEqual(TableLock(pgLocksMode: "ShareUpdateExclusiveLock"), .shareUpdateExclusive)
+        XCTAssertTrue(TableLock.accessExclusive.blocksReads && TableLock.share.blocksWrites)
+        XCTAssertFalse(TableLock.shareUpdateExclusive.blocksWrites)
     }
 
     func testHazardRawValuesAndExplanations() {

@@ -131,6 +131,7 @@ final class ChangeKindCaseTests: XCTestCase {
             XCTAssertEqual(try database.fingerprint(), before, "\(label): refused apply changed the database")
             return nil
         }
+        try assertLocksAsDeclared(plan, current: testCase.current, label)
         try database.applyAndAssertConverged(schema, allowDestructive: testCase.allowDestructive)
         for (query, expected) in testCase.rows {
             XCTAssertEqual(try database.column(query), expected, "\(label): \(query)")
@@ -139,6 +140,35 @@ final class ChangeKindCaseTests: XCTestCase {
         let empty = try TestDatabase()
         try empty.applyAndAssertConverged(schema)
         return nil
+    }
+
+    /// The lock each step shows a reviewer is the one the server takes: on a copy of the starting database,
+    /// each step runs in a transaction of its own, and the strongest mode `pg_locks` lists on a table that
+    /// existed before the plan must be the step's. (Share-row locks of foreign-key checks are below what any
+    /// step declares, and are not told apart.)
+    private func assertLocksAsDeclared(_ plan: Plan, current: String, _ label: String) throws {
+        let copy = try TestDatabase()
+        if !current.isEmpty { _ = try copy.execute(current) }
+        let session = try Connection(ConnectionInfo(copy.url))
+        let existing = try session.query("""
+            SELECT pg_catalog.array_agg(c.oid)::text FROM pg_catalog.pg_class c
+            WHERE c.relkind IN ('r', 'p')
+              AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
+            """).rows.first?.first ?? nil
+        for step in plan.steps {
+            try session.query("BEGIN")
+            for statement in step.statements { try session.query(statement) }
+            let held = try session.query("""
+                SELECT l.mode || ' on ' || l.relation::regclass::text FROM pg_catalog.pg_locks l
+                WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation'
+                  AND l.relation = ANY ($1::oid[])
+                ORDER BY 1
+                """, [existing ?? "{}"]).rows.compactMap { $0.first ?? nil }
+            try session.query("COMMIT")
+            let observed = held.compactMap { TableLock(pgLocksMode: String($0.prefix { $0 != " " })) }.max() ?? .none
+            XCTAssertEqual(observed.mode ?? "no lock", step.lock.mode ?? "no lock",
+                           "\(label): step \(step.number), \(step.summary), holds \(held)")
+        }
     }
 
     static func line(_ step: PlanStep) -> String {

@@ -71,7 +71,12 @@ public struct Change: Hashable, Sendable {
     public var objectName: String { family.objectName(table: table?.description ?? "") }
     public var driftDescription: String { family.driftDescription(object: objectName, details: details) }
     public var statements: [String] { family.statements }
-    public var hazards: [Hazard] { family.hazards }
+    /// The lock's effect first (ACCESS EXCLUSIVE, or blocking writes), then the family's own risks.
+    public var hazards: [Hazard] {
+        (lock.blocksReads ? [.accessExclusiveLock] : lock.blocksWrites ? [.blocksWrites] : []) + family.hazards
+    }
+    public var lock: TableLock { family.lock }
+    public var lockedTables: [QualifiedName] { family.lockedTables }
     public func preflight(tables: PreflightTables) -> PreflightProbe? { family.preflight(tables: tables) }
     public var blockedByDependents: DependentsProbe? { family.blockedByDependents }
     public var privilege: PrivilegeNeed { family.privilege }

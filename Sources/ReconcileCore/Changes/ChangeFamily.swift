@@ -23,13 +23,23 @@ protocol ChangeFamily: Hashable, Sendable {
     func driftDescription(object: String, details: [String]) -> String
     /// Idempotent statements that make the change.
     var statements: [String] { get }
+    /// Risks besides the lock (rewrites, data loss, failure on existing rows).
     var hazards: [Hazard] { get }
+    /// The strongest lock on a table that existed before the plan.
+    var lock: TableLock { get }
+    /// The tables that lock is taken on (a foreign key's too); empty when none.
+    var lockedTables: [QualifiedName] { get }
     /// A count of existing rows that would make the step fail, over the rows as earlier steps leave them.
     func preflight(tables: PreflightTables) -> PreflightProbe?
     /// Objects reconcile does not manage could depend on what this change removes or retypes.
     var blockedByDependents: DependentsProbe? { get }
     /// What the applying role must hold.
     var privilege: PrivilegeNeed { get }
+}
+
+extension ChangeFamily {
+    /// Most changes lock only their own table.
+    var lockedTables: [QualifiedName] { lock == .none ? [] : table.map { [$0] } ?? [] }
 }
 
 /// The existing tables' rows as a plan's earlier steps leave them (renamed, cast, backfilled), which is

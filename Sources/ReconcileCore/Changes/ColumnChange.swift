@@ -294,21 +294,33 @@ public enum ColumnChange: ChangeFamily {
         }
     }
 
+    var lock: TableLock {
+        switch self {
+        case .setColumnComment, .setStatistics: return .shareUpdateExclusive
+        // ALTER SEQUENCE locks the sequence only.
+        case .alterSequence: return .none
+        case .renameColumn, .addColumn, .alterColumnType, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
+             .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression,
+             .rebuildGeneratedColumn, .setCollation, .renameNotNullConstraint, .dropColumn:
+            return .accessExclusive
+        }
+    }
+
     var hazards: [Hazard] {
         switch self {
         case .setColumnComment: return []
         case .renameColumn, .setDefault, .dropDefault, .dropNotNull, .setIdentity, .dropIdentity, .dropSerial, .addSerial,
              .dropExpression:
-            return [.accessExclusiveLock]
+            return []
         case .alterSequence: return []
-        case .setCollation: return [.accessExclusiveLock, .rewritesTable]
+        case .setCollation: return [.rewritesTable]
         // SHARE UPDATE EXCLUSIVE: reads and writes go on.
         case .setStatistics, .renameNotNullConstraint: return []
         case .rebuildGeneratedColumn(_, let column, let wasGenerated):
             let computing: [Hazard] = column.generated?.isStored == false ? [] : [.rewritesTable]
-            return [.accessExclusiveLock] + computing + (wasGenerated ? [] : [.deletesData])
+            return [] + computing + (wasGenerated ? [] : [.deletesData])
         case .addColumn(_, let column):
-            var hazards: [Hazard] = [.accessExclusiveLock]
+            var hazards: [Hazard] = []
             if case .expression = column.defaultValue { hazards.append(.rewritesTable) }
             if column.identity != nil || column.isSerial || column.generated?.isStored == true {
                 hazards.append(.rewritesTable)
@@ -318,15 +330,15 @@ public enum ColumnChange: ChangeFamily {
             }
             return hazards
         case .alterColumnType(_, _, _, _, let lossy):
-            return lossy ? [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows, .deletesData]
-                         : [.accessExclusiveLock, .rewritesTable]
+            return lossy ? [.rewritesTable, .mayFailOnExistingRows, .deletesData]
+                         : [.rewritesTable]
         case .setNotNull(_, _, let backfill, _):
-            return backfill == nil ? [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows]
-                                   : [.accessExclusiveLock, .rewritesTable]
+            return backfill == nil ? [.rewritesTable, .mayFailOnExistingRows]
+                                   : [.rewritesTable]
         case .addIdentity:
-            return [.accessExclusiveLock, .mayFailOnExistingRows]
+            return [.mayFailOnExistingRows]
         case .dropColumn:
-            return [.accessExclusiveLock, .deletesData]
+            return [.deletesData]
         }
     }
 

@@ -127,22 +127,42 @@ public enum ConstraintChange: ChangeFamily {
         }
     }
 
+    var lock: TableLock {
+        switch self {
+        // On the table and on the one it references.
+        case .addForeignKey: return .shareRowExclusive
+        case .validateCheck, .validateForeignKey: return .shareUpdateExclusive
+        case .addPrimaryKey, .addUnique, .addCheck, .addExclusion, .renameConstraint, .dropConstraint:
+            return .accessExclusive
+        }
+    }
+
+    var lockedTables: [QualifiedName] {
+        switch self {
+        case .addForeignKey(let table, let key), .validateForeignKey(let table, let key):
+            return [table, key.referencedTable]
+        case .addPrimaryKey(let table, _), .addUnique(let table, _), .addCheck(let table, _), .addExclusion(let table, _),
+             .renameConstraint(let table, _, _), .dropConstraint(let table, _, _), .validateCheck(let table, _):
+            return [table]
+        }
+    }
+
     var hazards: [Hazard] {
         switch self {
         case .renameConstraint: return []
         // Each builds its index under the lock; an exclusion constraint fails on conflicting rows as a unique
         // one does on duplicates.
         case .addPrimaryKey, .addUnique, .addExclusion:
-            return [.accessExclusiveLock, .blocksWrites, .mayFailOnExistingRows]
+            return [.mayFailOnExistingRows]
         // NOT VALID skips the existing rows: only the brief lock remains.
-        case .addCheck(_, let check) where check.notValid: return [.accessExclusiveLock]
-        case .addCheck: return [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows]
+        case .addCheck(_, let check) where check.notValid: return []
+        case .addCheck: return [.rewritesTable, .mayFailOnExistingRows]
         case .addForeignKey(_, let key) where key.notValid: return []
         case .addForeignKey: return [.rewritesTable, .mayFailOnExistingRows]
         // SHARE UPDATE EXCLUSIVE: reads and writes go on while the rows are scanned.
         case .validateCheck, .validateForeignKey: return [.rewritesTable, .mayFailOnExistingRows]
         case .dropConstraint(_, _, let replaced):
-            return replaced ? [.accessExclusiveLock] : [.accessExclusiveLock, .deletesData]
+            return replaced ? [] : [.deletesData]
         }
     }
 

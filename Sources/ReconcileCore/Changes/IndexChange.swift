@@ -103,11 +103,20 @@ public enum IndexChange: ChangeFamily {
         }
     }
 
+    var lock: TableLock {
+        switch self {
+        case .createIndex: return .share
+        // These lock the index alone (SHARE UPDATE EXCLUSIVE), not its table.
+        case .renameIndex, .setStatistics: return .none
+        case .dropIndex: return .accessExclusive
+        }
+    }
+
     var hazards: [Hazard] {
         switch self {
-        case .createIndex(_, let index): return index.isUnique ? [.blocksWrites, .mayFailOnExistingRows] : [.blocksWrites]
+        case .createIndex(_, let index): return index.isUnique ? [.mayFailOnExistingRows] : []
         case .renameIndex, .setStatistics: return []
-        case .dropIndex(_, _, let replaced): return replaced ? [.accessExclusiveLock] : [.accessExclusiveLock, .deletesData]
+        case .dropIndex(_, _, let replaced): return replaced ? [] : [.deletesData]
         }
     }
 

@@ -113,11 +113,19 @@ public enum PartitionChange: ChangeFamily {
         }
     }
 
+    /// Creating, attaching or detaching a partition locks its partitioned table.
+    var lock: TableLock {
+        switch self {
+        case .createPartition, .changePartitionBound, .dropPartition: return .accessExclusive
+        case .partitionKeyNeedsManualChange: return .none
+        }
+    }
+
     var hazards: [Hazard] {
         switch self {
-        case .createPartition: return [.accessExclusiveLock]
-        case .changePartitionBound: return [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows]
-        case .dropPartition: return [.accessExclusiveLock, .deletesData]
+        case .createPartition: return []
+        case .changePartitionBound: return [.rewritesTable, .mayFailOnExistingRows]
+        case .dropPartition: return [.deletesData]
         case .partitionKeyNeedsManualChange: return []
         }
     }

@@ -50,6 +50,7 @@ public enum SchemaChange: ChangeFamily {
         }
     }
 
+    var lock: TableLock { .none }
     var hazards: [Hazard] { [] }
     func preflight(tables: PreflightTables) -> PreflightProbe? { nil }
     var blockedByDependents: DependentsProbe? { nil }

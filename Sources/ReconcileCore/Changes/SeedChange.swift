@@ -47,6 +47,9 @@ public enum SeedChange: ChangeFamily {
         }
     }
 
+    /// Inserts and updates rows.
+    var lock: TableLock { .rowExclusive }
+
     var hazards: [Hazard] { [] }
     func preflight(tables: PreflightTables) -> PreflightProbe? { nil }
     var blockedByDependents: DependentsProbe? { nil }

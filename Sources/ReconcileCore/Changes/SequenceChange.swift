@@ -92,6 +92,9 @@ public enum SequenceChange: ChangeFamily {
         }
     }
 
+    /// ALTER SEQUENCE locks the sequence, not a table.
+    var lock: TableLock { .none }
+
     var hazards: [Hazard] {
         switch self {
         case .createSequence, .alterSequence: return []

@@ -141,12 +141,42 @@ public enum TableChange: ChangeFamily {
         }
     }
 
+    var lock: TableLock {
+        switch self {
+        // A new table's foreign keys lock the tables they reference.
+        case .createTable(_, let inlineForeignKeys): return inlineForeignKeys.isEmpty ? .none : .shareRowExclusive
+        case .setTableComment: return .shareUpdateExclusive
+        case .setStorageParameters(_, let set, let reset):
+            // Planner and autovacuum parameters need less than the rest (PostgreSQL's reloptions say which).
+            let names = set.map(\.name) + reset
+            return names.allSatisfy(Self.parameterTakesShareUpdateExclusive) ? .shareUpdateExclusive : .accessExclusive
+        case .renameTable, .setUnlogged, .dropTable: return .accessExclusive
+        }
+    }
+
+    var lockedTables: [QualifiedName] {
+        switch self {
+        case .createTable(_, let inlineForeignKeys): return inlineForeignKeys.map(\.referencedTable)
+        case .renameTable(let from, _): return [from]
+        case .setTableComment(let name, _), .setUnlogged(let name, _), .setStorageParameters(let name, _, _),
+             .dropTable(let name):
+            return [name]
+        }
+    }
+
+    static func parameterTakesShareUpdateExclusive(_ name: String) -> Bool {
+        name.hasPrefix("autovacuum_") || name.hasPrefix("toast.autovacuum_")
+            || ["fillfactor", "parallel_workers", "log_autovacuum_min_duration", "toast.log_autovacuum_min_duration",
+                "vacuum_index_cleanup", "toast.vacuum_index_cleanup", "vacuum_truncate", "toast.vacuum_truncate"]
+                .contains(name)
+    }
+
     var hazards: [Hazard] {
         switch self {
         case .createTable, .setTableComment: return []
-        case .renameTable, .setStorageParameters: return [.accessExclusiveLock]
-        case .setUnlogged: return [.accessExclusiveLock, .rewritesTable]
-        case .dropTable: return [.accessExclusiveLock, .deletesData]
+        case .renameTable, .setStorageParameters: return []
+        case .setUnlogged: return [.rewritesTable]
+        case .dropTable: return [.deletesData]
         }
     }
 

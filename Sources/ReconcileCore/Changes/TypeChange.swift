@@ -105,6 +105,9 @@ public enum TypeChange: ChangeFamily {
         }
     }
 
+    /// Enum types lock the type, not the tables whose columns use it.
+    var lock: TableLock { .none }
+
     var hazards: [Hazard] {
         switch self {
         case .createEnum, .addEnumValue, .enumValuesNeedManualChange: return []

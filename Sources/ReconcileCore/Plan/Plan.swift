@@ -6,6 +6,9 @@ public struct PlanStep: Hashable, Sendable {
     /// Idempotent statements, without trailing semicolons; each runs on its own.
     public var statements: [String]
     public var hazards: [Hazard]
+    /// The strongest lock on a table that existed before the plan: a step on a table the plan creates locks
+    /// no one out (the planner knows which those are; the change alone does not).
+    public var lock: TableLock = .none
     /// Set when a pre-flight check against the live data shows this step would fail (e.g. NULLs in a
     /// column about to become NOT NULL); `--apply` then refuses before changing anything.
     public var preflightFailure: String?
@@ -20,6 +23,12 @@ public struct PlanStep: Hashable, Sendable {
 
     public var summary: String { change.summary }
     public var isDestructive: Bool { change.isDestructive }
+    /// What a reviewer reads beside the step: the lock and what it blocks (DDL locks; a seed's row locks are
+    /// what any write of the application takes), then the other hazards.
+    public var notes: [String] {
+        (lock >= .shareUpdateExclusive ? [lock.description].compactMap { $0 } : [])
+            + hazards.filter { $0 != .accessExclusiveLock && $0 != .blocksWrites }.map(\.explanation)
+    }
     /// Takes a lock that blocks other sessions' reads or writes of a table.
     public var takesHeavyLock: Bool { hazards.contains(.accessExclusiveLock) || hazards.contains(.blocksWrites) }
 }

@@ -10,9 +10,17 @@ public enum Planner {
         }.map(\.element)
         var runnable: [PlanStep] = []
         var blocked: [PlanStep] = []
+        let created = Set(changes.compactMap { change -> QualifiedName? in
+            if case .table(.createTable(let table, _)) = change.kind { return table.name }
+            return nil
+        })
         for change in ordered {
+            let lock = Self.lock(of: change, created: created)
+            let risks = change.hazards.filter { $0 != .accessExclusiveLock && $0 != .blocksWrites }
             let step = PlanStep(number: 0, change: change, statements: change.statements,
-                                hazards: change.hazards)
+                                hazards: (lock.blocksReads ? [.accessExclusiveLock] : lock.blocksWrites ? [.blocksWrites] : [])
+                                    + risks,
+                                lock: lock)
             if change.needsManualAction || (change.isDestructive && !allowDestructive) {
                 blocked.append(step)
             } else {
@@ -26,5 +34,10 @@ public enum Planner {
             return nil
         }
         return Plan(steps: runnable, blocked: blocked, unmanagedTables: unmanaged.sorted())
+    }
+
+    /// The change's lock, unless every table it locks is one this plan creates: no one else can see those yet.
+    static func lock(of change: Change, created: Set<QualifiedName>) -> TableLock {
+        change.lockedTables.allSatisfy(created.contains) ? .none : change.lock
     }
 }

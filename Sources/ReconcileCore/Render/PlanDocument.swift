@@ -42,6 +42,10 @@ public struct PlanDocument: Codable, Equatable, Sendable {
         public var lockTimeoutMs: Int
         public var statementTimeoutMs: Int
         public var hazards: [String]
+        /// The strongest lock on an existing table (`SHARE ROW EXCLUSIVE`), and what it blocks (`reads`,
+        /// `writes`); both absent when the step locks no existing table.
+        public var lock: String?
+        public var blocks: [String]?
         public var destructive: Bool
         public var estimatedRows: Int?
         public var preflightFailure: String?
@@ -87,7 +91,10 @@ public struct PlanDocument: Codable, Equatable, Sendable {
                  table: step.change.table?.description, summary: step.summary, marker: step.change.marker.description,
                  sql: step.statements, inTransaction: true, commitsSeparately: step.commitsSeparately,
                  lockTimeoutMs: timeouts.lockTimeoutMs, statementTimeoutMs: timeouts.statementTimeoutMs,
-                 hazards: step.hazards.map(\.rawValue), destructive: step.isDestructive,
+                 hazards: step.hazards.map(\.rawValue), lock: step.lock.mode,
+                 blocks: step.lock == .none ? nil
+                     : (step.lock.blocksReads ? ["reads"] : []) + (step.lock.blocksWrites ? ["writes"] : []),
+                 destructive: step.isDestructive,
                  estimatedRows: step.estimatedRows, preflightFailure: step.preflightFailure)
         }
         let markers = plan.steps.map(\.change.marker)

@@ -34,10 +34,10 @@ public enum PlanMarkdownRenderer {
     }
 
     static func table(_ steps: [PlanStep]) -> String {
-        var out = "| # | | step | hazards | est. rows |\n|---:|:-:|---|---|---:|\n"
+        var out = "| # | | step | lock, hazards | est. rows |\n|---:|:-:|---|---|---:|\n"
         for step in steps {
             let object = step.change.table.map { "`\($0)` " } ?? ""
-            let hazards = step.hazards.map(\.explanation).joined(separator: "; ")
+            let hazards = step.notes.joined(separator: "; ")
             let rows = step.estimatedRows.map(String.init) ?? ""
             out += "| \(step.number) | \(step.change.marker) | \(escape(object + step.summary)) | \(escape(hazards)) | \(rows) |\n"
         }

@@ -73,7 +73,7 @@ public enum PlanTextRenderer {
             out += "  \(style.bold(group))\n"
             for step in byGroup[group]! {
                 out += "    \(style.marker(step.change.marker)) \(step.number). \(step.summary)"
-                var notes = step.hazards.map(\.explanation)
+                var notes = step.notes
                 if let rows = step.estimatedRows, !step.hazards.isEmpty { notes.append("~\(rows) rows") }
                 if !notes.isEmpty { out += style.dim("  [" + notes.joined(separator: "; ") + "]") }
                 out += "\n"
