@@ -6,7 +6,8 @@
 # The build stage runs scripts/package, the same script CI runs and checks (scripts/check-package), and the
 # runtime stage installs the .deb it made with apt, which pulls in libpq5. With .git in the build context
 # (the default for `docker build .` in a clone), the image's `reconcile --version` names the commit; without
-# it, pass --build-arg RECONCILE_COMMIT=$(git rev-parse HEAD) or it says "unknown commit".
+# it (or in a `git worktree`, whose .git is a pointer file), pass --build-arg RECONCILE_COMMIT=$(git rev-parse HEAD)
+# or it says "unknown commit".
 # The Swift image's Debian 12 matches the runtime's, so the binary's glibc floor (2.35) is met.
 ARG SWIFT_IMAGE=swift:6.3-bookworm
 ARG RUNTIME_IMAGE=debian:bookworm-slim
