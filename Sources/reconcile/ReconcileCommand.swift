@@ -32,7 +32,8 @@ struct ReconcileCommand: ParsableCommand {
             The connection comes from --database-url, else $DATABASE_URL,
             else libpq's PG* variables, ~/.pgpass and service files.
             Passwords are never printed.
-            """)
+            """,
+        version: BuildInfo.versionLine)
 
     enum Mode: String, EnumerableFlag {
         case plan, apply, check, export, validate
