@@ -49,12 +49,10 @@ struct PreflightChecks {
             if let probe = change.preflight(tables: projected), let failure = try firstFailure(probe) {
                 plan.steps[index].preflightFailure = failure
             } else if let target = change.blockedByDependents, let query = dependentsQuery(target, projected, dropped),
-                      let rows = try valuesInSavepoint(query),
-                      case let names = rows.compactMap({ row -> String? in
-                          // Rows are "description<TAB>schema.table/constraint" (the key is empty for views).
-                          let parts = row.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
-                          return parts.count == 2 && droppedConstraints.contains(String(parts[1])) ? nil : String(parts[0])
-                      }), !names.isEmpty {
+                      let dependents = try dependentsInSavepoint(query),
+                      case let names = dependents.filter({ !droppedConstraints.contains($0.constraint ?? "") })
+                          .map(\.description),
+                      !names.isEmpty {
                 let them = names.count == 1 ? "it" : "them"
                 plan.steps[index].preflightFailure = "\(names.joined(separator: ", ")) depend\(names.count == 1 ? "s" : "") "
                     + "on it; reconcile does not manage \(them): change or drop \(them) first"
@@ -80,18 +78,34 @@ struct PreflightChecks {
     /// The explanation of the probe's first question whose count is above zero.
     private func firstFailure(_ probe: PreflightProbe) throws -> String? {
         for question in probe.questions {
-            if let count = try valuesInSavepoint(question.query)?.first.flatMap({ Int($0) }), count > 0 {
+            if let count = try inSavepoint(question.query)?.rows.first?.first.flatMap({ $0.flatMap { Int($0) } }),
+               count > 0 {
                 return question.explain(count)
             }
         }
         return nil
     }
 
-    /// The first column of every row, or nil when the check cannot run against the current schema.
-    private func valuesInSavepoint(_ query: String) throws -> [String]? {
+    /// An object outside reconcile's model that depends on a table or column.
+    struct Dependent {
+        /// `view public.v`, `foreign key fk of public.t`.
+        let description: String
+        /// A foreign key as `schema.table/constraint`, so one the same plan drops is not counted; nil for views.
+        let constraint: String?
+    }
+
+    /// The dependents a `CatalogQueries.dependents` query finds, or nil when the query cannot run.
+    private func dependentsInSavepoint(_ query: String) throws -> [Dependent]? {
+        try inSavepoint(query)?.namedRows.compactMap { row -> Dependent? in
+            row["description"].map { Dependent(description: $0, constraint: row["constraint_key"]) }
+        }
+    }
+
+    /// A query's rows, or nil when it cannot run against the current schema (its savepoint rolls back).
+    private func inSavepoint(_ query: String) throws -> QueryResult? {
         try connection.query("SAVEPOINT reconcile_preflight")
         do {
-            let values = try connection.query(query).rows.compactMap { $0.first ?? nil }
+            let values = try connection.query(query)
             try connection.query("RELEASE SAVEPOINT reconcile_preflight")
             return values
         } catch is PostgresError {

@@ -350,8 +350,8 @@ enum CatalogQueries {
 
     /// Views (and materialized views) that use the table `relation` (a regclass expression), or its `column`;
     /// for a whole table also the foreign keys of other tables (those in `droppedTogether` aside) that reference
-    /// it. Rows are `description<TAB>object`, for pre-flight to name what PostgreSQL would refuse to leave
-    /// dangling.
+    /// it, for pre-flight to name what PostgreSQL would refuse to leave dangling: `description` (`view public.v`)
+    /// and, for a foreign key, `constraint_key` (`schema.table/constraint`).
     static func dependents(of relation: String, column: String?, droppedTogether: [String]) -> String {
         let columnFilter = column.map {
             " AND d.refobjsubid = (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = \(relation) "
@@ -359,7 +359,7 @@ enum CatalogQueries {
         } ?? ""
         var query = """
             SELECT DISTINCT CASE v.relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END
-                            || v.oid::regclass::text || E'\\t'
+                            || v.oid::regclass::text AS description, NULL::text AS constraint_key
             FROM pg_catalog.pg_depend d
             JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid
             JOIN pg_catalog.pg_class v ON v.oid = r.ev_class
@@ -370,9 +370,9 @@ enum CatalogQueries {
             query += """
 
                 UNION
-                SELECT 'foreign key ' || pg_catalog.quote_ident(con.conname) || ' of ' || con.conrelid::regclass::text
-                       || E'\\t' || (SELECT pg_catalog.format('%s.%s', n.nspname, c.relname) FROM pg_catalog.pg_class c
-                                     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = con.conrelid)
+                SELECT 'foreign key ' || pg_catalog.quote_ident(con.conname) || ' of ' || con.conrelid::regclass::text,
+                       (SELECT pg_catalog.format('%s.%s', n.nspname, c.relname) FROM pg_catalog.pg_class c
+                        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = con.conrelid)
                        || '/' || con.conname
                 FROM pg_catalog.pg_constraint con
                 WHERE con.contype = 'f' AND con.confrelid = \(relation) AND con.conrelid <> con.confrelid
