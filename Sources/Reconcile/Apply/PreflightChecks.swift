@@ -97,6 +97,8 @@ struct PreflightChecks {
                 FROM pg_catalog.pg_constraint con
                 WHERE con.contype = 'f' AND con.confrelid = \(relation) AND con.conrelid <> con.confrelid
                   AND con.conrelid NOT IN (\(droppedTogether))
+                  -- A partition's copy of its parent's key goes with the parent's (conparentid names it).
+                  AND con.conparentid = 0
                 """
         }
         return query + "\nORDER BY 1"

@@ -106,8 +106,14 @@ public enum PartitionChange: ChangeFamily {
             return ["ALTER TABLE \(SQL.qualified(parent)) DETACH PARTITION \(SQL.qualified(partition.name))",
                     "ALTER TABLE \(SQL.qualified(parent)) ATTACH PARTITION \(SQL.qualified(partition.name)) "
                         + partition.bound]
-        case .dropPartition(_, let name):
-            return ["DROP TABLE IF EXISTS \(SQL.qualified(name))"]
+        case .dropPartition(let parent, let name):
+            // Detached first: a foreign key to the parent has a copy for each partition, which a plain DROP
+            // TABLE refuses to drop with it; the detach checks that no row of the partition is referenced.
+            let partition = "pg_catalog.to_regclass(\(SQL.literal(SQL.qualified(name))))"
+            let attached = "EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhparent = "
+                + "\(SQLRenderer.regclass(parent)) AND inhrelid = \(partition))"
+            let detach = "ALTER TABLE \(SQL.qualified(parent)) DETACH PARTITION \(SQL.qualified(name))"
+            return [SQLRenderer.guarded(if: attached, detach), "DROP TABLE IF EXISTS \(SQL.qualified(name))"]
         case .partitionKeyNeedsManualChange:
             return []
         }
