@@ -310,6 +310,7 @@ struct TableDiffer {
         if !setParameters.isEmpty || !resetParameters.isEmpty {
             changes.append(Change(.table(.setStorageParameters(name, set: setParameters, reset: resetParameters))))
         }
+        let changing = columnsChangingUnderneath()
         for column in desired.columns {
             if let old = column.renamedFrom, !liveColumns.contains(where: { $0.name == column.name }),
                let index = liveColumns.firstIndex(where: { $0.name == old }) {
@@ -321,28 +322,86 @@ struct TableDiffer {
                 if column.comment != nil { changes.append(Change(.column(.setColumnComment(name, column: column.name, column.comment)))) }
                 continue
             }
-            changes += columnChanges(column, canonical: canonical.column(column.name) ?? column, live: liveColumn)
+            changes += columnChanges(column, canonical: canonical.column(column.name) ?? column, live: liveColumn,
+                                     changing: changing)
         }
-        changes += constraintChanges()
-        changes += indexChanges()
-        for column in liveColumns where desired.column(column.name) == nil {
+        // The server drops a rebuilt column's constraints and indexes with it: they are added again.
+        let rebuilt = Set(changes.compactMap { change -> String? in
+            guard case .column(.rebuildGeneratedColumn(_, let column, _)) = change.kind else { return nil }
+            return column.name
+        })
+        let liveLeft = rebuilt.isEmpty ? live : Self.without(rebuilt, live, renamed: liveColumns)
+        let differ = TableDiffer(desired: desired, canonical: canonical, live: liveLeft)
+        changes += differ.constraintChanges()
+        changes += differ.indexChanges()
+        // A generated column goes before the columns it reads.
+        for column in liveColumns.filter({ $0.generated != nil }) + liveColumns.filter({ $0.generated == nil })
+            where desired.column(column.name) == nil {
             changes.append(Change(.column(.dropColumn(name, column: column.name))))
         }
         return changes
     }
 
-    private func columnChanges(_ column: Column, canonical: Column, live: Column) -> [Change] {
+    /// Live columns, by their live names, that change type or go: PostgreSQL does neither under a generated
+    /// column that reads them.
+    private func columnsChangingUnderneath() -> Set<String> {
+        // The live columns under their declared names, as the renames below will leave them.
+        var renamed = live.columns
+        for column in desired.columns {
+            if let old = column.renamedFrom, !renamed.contains(where: { $0.name == column.name }),
+               let index = renamed.firstIndex(where: { $0.name == old }) {
+                renamed[index].name = column.name
+            }
+        }
+        var names = Set<String>()
+        for (original, current) in zip(live.columns, renamed) {
+            guard let declared = canonical.column(current.name) else {
+                names.insert(original.name)
+                continue
+            }
+            if declared.type != current.type { names.insert(original.name) }
+        }
+        return names
+    }
+
+    /// `live` without the constraints and indexes that involve the given columns (named as declared; `renamed`
+    /// holds the live columns under their declared names, in the live order).
+    static func without(_ columns: Set<String>, _ live: Table, renamed: [Column]) -> Table {
+        var names = columns
+        for (original, current) in zip(live.columns, renamed) where columns.contains(current.name) {
+            names.insert(original.name)
+        }
+        func involves(_ used: [String]) -> Bool { !names.isDisjoint(with: used) }
+        func reads(_ text: String) -> Bool { !names.isDisjoint(with: ColumnReferences.names(in: text)) }
+        var table = live
+        if let key = table.primaryKey, involves(key.columns) { table.primaryKey = nil }
+        table.uniqueConstraints.removeAll { involves($0.columns) }
+        table.checks.removeAll { reads($0.expression) }
+        table.exclusions.removeAll { reads($0.definition) }
+        table.foreignKeys.removeAll { involves($0.columns) }
+        table.indexes.removeAll { reads($0.canonicalDefinition ?? SQLRenderer.indexDefinitionTail($0)) }
+        return table
+    }
+
+    private func columnChanges(_ column: Column, canonical: Column, live: Column, changing: Set<String>) -> [Change] {
         let name = desired.name
         var changes: [Change] = []
         var live = live
-        if canonical.generated != live.generated {
-            guard canonical.generated == nil else {
-                // No ALTER makes a column generated (or, before PostgreSQL 17, changes the expression): the
-                // column is rebuilt from its declaration.
-                changes.append(Change(.column(.rebuildGeneratedColumn(name, column, wasGenerated: live.generated != nil))))
-                if column.comment != nil { changes.append(Change(.column(.setColumnComment(name, column: column.name, column.comment)))) }
-                return changes
+        let readsChanging = live.generated.map { !changing.isDisjoint(with: ColumnReferences.names(in: $0.expression)) }
+            ?? false
+        if canonical.generated != nil,
+           canonical.generated != live.generated || canonical.type != live.type || readsChanging {
+            // No ALTER makes a column generated (or, before PostgreSQL 17, changes the expression; nor takes a
+            // USING to change a generated column's type): the column is rebuilt from its declaration, after the
+            // columns it reads. A column it reads now can only change or go once it has no expression.
+            if readsChanging { changes.append(Change(.column(.dropExpression(name, column: column.name)))) }
+            changes.append(Change(.column(.rebuildGeneratedColumn(name, column, wasGenerated: live.generated != nil))))
+            if column.comment != nil {
+                changes.append(Change(.column(.setColumnComment(name, column: column.name, column.comment))))
             }
+            return changes
+        }
+        if live.generated != nil, canonical.generated == nil {
             // The column keeps its values and becomes a plain one; the rest compares as for any column.
             changes.append(Change(.column(.dropExpression(name, column: column.name))))
             live.generated = nil
