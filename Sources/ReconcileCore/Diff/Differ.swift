@@ -566,16 +566,22 @@ struct TableDiffer {
     }
 
     /// Live NOT VALID checks and foreign keys that the file declares validated, and that stay as they are.
+    /// A live constraint renamed to a declared one (same definition, its own name not declared) counts as
+    /// that one: it is validated under its new name, after the rename.
     private func validations(existing: [String: ConstraintDefinition],
                              wanted: [String: ConstraintDefinition]) -> [Change] {
         func unchanged(_ name: String) -> Bool { existing[name] != nil && existing[name] == wanted[name] }
+        func becomes(_ liveName: String, _ name: String) -> Bool {
+            liveName == name ? unchanged(name)
+                : existing[name] == nil && wanted[liveName] == nil && existing[liveName] == wanted[name]
+        }
         var changes: [Change] = []
-        for check in canonical.checks where !check.notValid && unchanged(check.name)
-            && live.checks.contains(where: { $0.name == check.name && $0.notValid }) {
+        for check in canonical.checks where !check.notValid
+            && live.checks.contains(where: { $0.notValid && becomes($0.name, check.name) }) {
             changes.append(Change(.constraint(.validateCheck(desired.name, check))))
         }
-        for key in canonical.foreignKeys where !key.notValid && unchanged(key.name)
-            && live.foreignKeys.contains(where: { $0.name == key.name && $0.notValid }) {
+        for key in canonical.foreignKeys where !key.notValid
+            && live.foreignKeys.contains(where: { $0.notValid && becomes($0.name, key.name) }) {
             changes.append(Change(.constraint(.validateForeignKey(desired.name, key))))
         }
         return changes
