@@ -2,6 +2,11 @@
 /// twice, or be pasted into psql by hand, with the same end state (`IF NOT EXISTS`, guarded `DO` blocks,
 /// `ON CONFLICT`).
 public enum SQLRenderer {
+    /// Said first in a plan's transaction: a row written under an INITIALLY DEFERRED constraint (a backfill, a
+    /// seed) would leave a check pending until commit, and PostgreSQL refuses to ALTER a table with pending
+    /// trigger events. Checked at once, every step sees its rows already checked.
+    public static let checkConstraintsAtOnce = "SET CONSTRAINTS ALL IMMEDIATE"
+
     // MARK: - Tables and columns
 
     static func createTable(_ table: Table, inlineForeignKeys: [ForeignKey]) -> String {
