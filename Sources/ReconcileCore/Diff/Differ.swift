@@ -342,8 +342,8 @@ struct TableDiffer {
         return changes
     }
 
-    /// Live columns, by their live names, that change type or go: PostgreSQL does neither under a generated
-    /// column that reads them.
+    /// Live columns, by their live names, that change type, go or are rebuilt: PostgreSQL does none of it under
+    /// a generated column that reads them.
     private func columnsChangingUnderneath() -> Set<String> {
         // The live columns under their declared names, as the renames below will leave them.
         var renamed = live.columns
@@ -359,7 +359,10 @@ struct TableDiffer {
                 names.insert(original.name)
                 continue
             }
-            if declared.type != current.type { names.insert(original.name) }
+            // A column rebuilt as generated is dropped and added like a column that goes.
+            let rebuilt = declared.generated != nil
+                && (declared.generated != current.generated || declared.type != current.type)
+            if declared.type != current.type || rebuilt { names.insert(original.name) }
         }
         return names
     }
