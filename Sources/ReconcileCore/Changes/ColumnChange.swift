@@ -270,8 +270,9 @@ public enum ColumnChange: ChangeFamily {
         case .dropColumn:
             return ["\(alter) DROP COLUMN IF EXISTS \(SQL.identifier(name))"]
         case .dropExpression:
-            // IF EXISTS: a no-op on a column that is no longer generated.
-            return ["\(alterColumn) DROP EXPRESSION IF EXISTS"]
+            // IF EXISTS: a no-op on a column that is no longer generated (a virtual one was replaced just before).
+            return [SQLRenderer.materializeVirtualColumn(table, column: name),
+                    "\(alterColumn) DROP EXPRESSION IF EXISTS"]
         case .alterSequence(_, _, let from, let to):
             return SQLRenderer.alterSequence(table, from: from, to: to)
         case .setStatistics(_, _, let target):

@@ -325,10 +325,15 @@ struct TableDiffer {
             changes += columnChanges(column, canonical: canonical.column(column.name) ?? column, live: liveColumn,
                                      changing: changing)
         }
-        // The server drops a rebuilt column's constraints and indexes with it: they are added again.
+        // The server drops a rebuilt column's constraints and indexes with it, and a virtual column's checks when
+        // a plain column takes its place: they are added again.
         let rebuilt = Set(changes.compactMap { change -> String? in
-            guard case .column(.rebuildGeneratedColumn(_, let column, _)) = change.kind else { return nil }
-            return column.name
+            switch change.kind {
+            case .column(.rebuildGeneratedColumn(_, let column, _)): return column.name
+            case .column(.dropExpression(_, let column)):
+                return liveColumns.first { $0.name == column }?.generated?.isStored == false ? column : nil
+            default: return nil
+            }
         })
         let liveLeft = rebuilt.isEmpty ? live : Self.without(rebuilt, live, renamed: liveColumns)
         let differ = TableDiffer(desired: desired, canonical: canonical, live: liveLeft)
