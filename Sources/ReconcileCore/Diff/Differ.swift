@@ -326,7 +326,7 @@ struct TableDiffer {
                                      changing: changing)
         }
         // The server drops a rebuilt column's constraints and indexes with it, and a virtual column's checks when
-        // a plain column takes its place: they are added again.
+        // a plain column takes its place: they are dropped first (they could block a step before) and added again.
         let rebuilt = Set(changes.compactMap { change -> String? in
             switch change.kind {
             case .column(.rebuildGeneratedColumn(_, let column, _)): return column.name
@@ -335,7 +335,7 @@ struct TableDiffer {
             default: return nil
             }
         })
-        let liveLeft = rebuilt.isEmpty ? live : Self.without(rebuilt, live, renamed: liveColumns)
+        let liveLeft = rebuilt.isEmpty ? live : Self.replacingDependents(of: rebuilt, live, renamed: liveColumns)
         let differ = TableDiffer(desired: desired, canonical: canonical, live: liveLeft)
         changes += differ.constraintChanges()
         changes += differ.indexChanges()
@@ -372,22 +372,34 @@ struct TableDiffer {
         return names
     }
 
-    /// `live` without the constraints and indexes that involve the given columns (named as declared; `renamed`
-    /// holds the live columns under their declared names, in the live order).
-    static func without(_ columns: Set<String>, _ live: Table, renamed: [Column]) -> Table {
+    /// `live` with the constraints and indexes that involve the given columns (named as declared; `renamed`
+    /// holds the live columns under their declared names, in the live order) changed so that they match nothing:
+    /// each is dropped among the drops, before it could block a step, and added again if the file declares it.
+    static func replacingDependents(of columns: Set<String>, _ live: Table, renamed: [Column]) -> Table {
         var names = columns
         for (original, current) in zip(live.columns, renamed) where columns.contains(current.name) {
             names.insert(original.name)
         }
         func involves(_ used: [String]) -> Bool { !names.isDisjoint(with: used) }
         func reads(_ text: String) -> Bool { !names.isDisjoint(with: ColumnReferences.names(in: text)) }
+        // No column is named "" and no text holds NUL: the marked definitions equal no declared one.
+        let marker = "\u{0}"
         var table = live
-        if let key = table.primaryKey, involves(key.columns) { table.primaryKey = nil }
-        table.uniqueConstraints.removeAll { involves($0.columns) }
-        table.checks.removeAll { reads($0.expression) }
-        table.exclusions.removeAll { reads($0.definition) }
-        table.foreignKeys.removeAll { involves($0.columns) }
-        table.indexes.removeAll { reads($0.canonicalDefinition ?? SQLRenderer.indexDefinitionTail($0)) }
+        if let key = table.primaryKey, involves(key.columns) { table.primaryKey?.columns.append("") }
+        for u in table.uniqueConstraints.indices where involves(table.uniqueConstraints[u].columns) {
+            table.uniqueConstraints[u].columns.append("")
+        }
+        for c in table.checks.indices where reads(table.checks[c].expression) { table.checks[c].expression += marker }
+        for e in table.exclusions.indices where reads(table.exclusions[e].definition) {
+            table.exclusions[e].definition += marker
+        }
+        for f in table.foreignKeys.indices where involves(table.foreignKeys[f].columns) {
+            table.foreignKeys[f].columns.append("")
+        }
+        for i in table.indexes.indices {
+            let definition = table.indexes[i].canonicalDefinition ?? SQLRenderer.indexDefinitionTail(table.indexes[i])
+            if reads(definition) { table.indexes[i].canonicalDefinition = definition + marker }
+        }
         return table
     }
 
