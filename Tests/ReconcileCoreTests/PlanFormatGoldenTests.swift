@@ -75,7 +75,7 @@ final class PlanFormatGoldenTests: XCTestCase {
         let empty = Plan(steps: [], blocked: [], unmanagedTables: [])
         XCTAssertEqual(PlanTextRenderer.render(empty), "No changes. The database matches the schema file.\n")
         XCTAssertEqual(PlanMarkdownRenderer.render(empty), "### reconcile plan: no changes\n\nThe database matches the schema file.\n")
-        XCTAssertEqual(PlanSQLRenderer.render(empty), "BEGIN;\n\nCOMMIT;\n")
+        XCTAssertEqual(PlanSQLRenderer.render(empty), "BEGIN;\nSET CONSTRAINTS ALL IMMEDIATE;\n\nCOMMIT;\n")
     }
 
     private func assertGolden(_ actual: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {

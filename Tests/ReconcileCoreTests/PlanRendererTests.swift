@@ -144,6 +144,7 @@ final class PlanRendererTests: XCTestCase {
                                  Change(.table(.dropTable(QualifiedName(name: "legacy"))))], allowDestructive: false)
         XCTAssertEqual(PlanSQLRenderer.render(plan), """
         BEGIN;
+        SET CONSTRAINTS ALL IMMEDIATE;
 
         -- 1. create schema billing
         CREATE SCHEMA IF NOT EXISTS "billing";
@@ -161,7 +162,8 @@ final class PlanRendererTests: XCTestCase {
     }
 
     func testSQLScriptForAnEmptyPlan() {
-        XCTAssertEqual(PlanSQLRenderer.render(Planner.plan([], allowDestructive: false)), "BEGIN;\n\nCOMMIT;\n")
+        XCTAssertEqual(PlanSQLRenderer.render(Planner.plan([], allowDestructive: false)),
+                       "BEGIN;\nSET CONSTRAINTS ALL IMMEDIATE;\n\nCOMMIT;\n")
         XCTAssertEqual(PlanSQLRenderer.render(Planner.plan([], allowDestructive: false), transaction: false), "")
     }
 

@@ -43,6 +43,7 @@ struct Applier {
                 try connection.query("SET LOCAL lock_timeout = \(Self.milliseconds(options.lockTimeout))")
                 try connection.query("SET LOCAL jit = off")
                 try connection.query("SET LOCAL statement_timeout = \(Self.milliseconds(options.statementTimeout))")
+                try connection.query(SQLRenderer.checkConstraintsAtOnce)
                 // Planned under the lock: a run that waited sees what the previous one did, and does only the rest.
                 let builder = PlanBuilder(connection: connection, filter: options.filter)
                 let planned = try builder.build(desired: desired, allowDestructive: options.allowDestructive)

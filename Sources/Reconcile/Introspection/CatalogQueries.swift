@@ -209,7 +209,9 @@ enum CatalogQueries {
             JOIN pg_catalog.pg_constraint con ON con.conrelid = scope.oid
             LEFT JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid
             LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
-            WHERE con.contype IN ('p', 'u', 'c', 'f', 'x')
+            -- A foreign key to a partitioned table has a clone per partition (conparentid set, named <fkey>1, 2,
+            -- ...) on the referencing table; the server keeps them with the declared one, so they are not its own.
+            WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND con.conparentid = 0
             ORDER BY con.conrelid, con.conname
             """
     }
@@ -377,6 +379,8 @@ enum CatalogQueries {
                 FROM pg_catalog.pg_constraint con
                 WHERE con.contype = 'f' AND con.confrelid = \(relation) AND con.conrelid <> con.confrelid
                   AND con.conrelid NOT IN (\(droppedTogether.joined(separator: ", ")))
+                  -- A partition's copy of its parent's key goes with the parent's (conparentid names it).
+                  AND con.conparentid = 0
                 """
         }
         return query + "\nORDER BY 1"

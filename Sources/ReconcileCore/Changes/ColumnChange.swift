@@ -54,23 +54,31 @@ public enum ColumnChange: ChangeFamily {
         }
     }
 
+    /// A generated column reads other columns, which PostgreSQL will not drop or retype under it: it loses its
+    /// expression among the drops (before any column goes) and is added or rebuilt after the type changes.
     var phase: Change.Phase {
         switch self {
-        case .renameColumn, .addColumn: return .columns
+        case .renameColumn: return .columns
+        case .addColumn(_, let column): return column.generated == nil ? .columns : .columnChanges
         case .alterColumnType, .setDefault, .dropDefault, .setNotNull, .dropNotNull, .addIdentity, .setIdentity,
-             .dropIdentity, .dropSerial, .addSerial, .setColumnComment, .dropExpression, .rebuildGeneratedColumn,
+             .dropIdentity, .dropSerial, .addSerial, .setColumnComment, .rebuildGeneratedColumn,
              .alterSequence, .setCollation, .setStatistics, .renameNotNullConstraint:
             return .columnChanges
-        case .dropColumn: return .drops
+        case .dropColumn, .dropExpression: return .drops
         }
     }
 
+    /// Drops: expressions before columns. Column changes: generated columns after the columns they read,
+    /// comments after the columns they describe.
     var rankInPhase: Int {
         switch self {
         case .dropColumn: return 2
-        case .renameColumn, .setColumnComment, .addColumn, .alterColumnType, .setDefault, .dropDefault, .setNotNull,
+        case .addColumn(_, let column): return column.generated == nil ? 0 : 1
+        case .rebuildGeneratedColumn: return 1
+        case .setColumnComment: return 2
+        case .renameColumn, .alterColumnType, .setDefault, .dropDefault, .setNotNull,
              .dropNotNull, .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression,
-             .rebuildGeneratedColumn, .alterSequence, .setCollation, .setStatistics, .renameNotNullConstraint:
+             .alterSequence, .setCollation, .setStatistics, .renameNotNullConstraint:
             return 0
         }
     }
@@ -276,8 +284,9 @@ public enum ColumnChange: ChangeFamily {
         case .dropColumn:
             return ["\(alter) DROP COLUMN IF EXISTS \(SQL.identifier(name))"]
         case .dropExpression:
-            // IF EXISTS: a no-op on a column that is no longer generated.
-            return ["\(alterColumn) DROP EXPRESSION IF EXISTS"]
+            // IF EXISTS: a no-op on a column that is no longer generated (a virtual one was replaced just before).
+            return [SQLRenderer.materializeVirtualColumn(table, column: name),
+                    "\(alterColumn) DROP EXPRESSION IF EXISTS"]
         case .alterSequence(_, _, let from, let to):
             return SQLRenderer.alterSequence(table, from: from, to: to)
         case .setStatistics(_, _, let target):

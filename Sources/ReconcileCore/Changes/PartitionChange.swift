@@ -17,18 +17,23 @@ public enum PartitionChange: ChangeFamily {
         }
     }
 
+    /// A partition created or attached gives every foreign key to its parent a copy on the referencing table,
+    /// named after that table as it is then (`<table>_<column>_fkey`): it comes after the constraints are
+    /// renamed, or the copy could take the name a renamed table's key is about to get.
     var phase: Change.Phase {
         switch self {
-        case .createPartition, .changePartitionBound: return .tables
+        case .createPartition, .changePartitionBound: return .constraints
         case .dropPartition, .partitionKeyNeedsManualChange: return .destructive
         }
     }
 
-    /// A dropped partition goes before a dropped table (which would take it along) and its types.
+    /// A dropped partition goes before a dropped table (which would take it along) and its types; created and
+    /// attached ones after the parent's constraints.
     var rankInPhase: Int {
         switch self {
         case .dropPartition: return 2
-        case .createPartition, .changePartitionBound, .partitionKeyNeedsManualChange: return 0
+        case .createPartition, .changePartitionBound: return 1
+        case .partitionKeyNeedsManualChange: return 0
         }
     }
 
@@ -106,8 +111,14 @@ public enum PartitionChange: ChangeFamily {
             return ["ALTER TABLE \(SQL.qualified(parent)) DETACH PARTITION \(SQL.qualified(partition.name))",
                     "ALTER TABLE \(SQL.qualified(parent)) ATTACH PARTITION \(SQL.qualified(partition.name)) "
                         + partition.bound]
-        case .dropPartition(_, let name):
-            return ["DROP TABLE IF EXISTS \(SQL.qualified(name))"]
+        case .dropPartition(let parent, let name):
+            // Detached first: a foreign key to the parent has a copy for each partition, which a plain DROP
+            // TABLE refuses to drop with it; the detach checks that no row of the partition is referenced.
+            let partition = "pg_catalog.to_regclass(\(SQL.literal(SQL.qualified(name))))"
+            let attached = "EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhparent = "
+                + "\(SQLRenderer.regclass(parent)) AND inhrelid = \(partition))"
+            let detach = "ALTER TABLE \(SQL.qualified(parent)) DETACH PARTITION \(SQL.qualified(name))"
+            return [SQLRenderer.guarded(if: attached, detach), "DROP TABLE IF EXISTS \(SQL.qualified(name))"]
         case .partitionKeyNeedsManualChange:
             return []
         }

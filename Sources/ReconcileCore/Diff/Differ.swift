@@ -310,6 +310,7 @@ struct TableDiffer {
         if !setParameters.isEmpty || !resetParameters.isEmpty {
             changes.append(Change(.table(.setStorageParameters(name, set: setParameters, reset: resetParameters))))
         }
+        let changing = columnsChangingUnderneath()
         for column in desired.columns {
             if let old = column.renamedFrom, !liveColumns.contains(where: { $0.name == column.name }),
                let index = liveColumns.firstIndex(where: { $0.name == old }) {
@@ -321,28 +322,106 @@ struct TableDiffer {
                 if column.comment != nil { changes.append(Change(.column(.setColumnComment(name, column: column.name, column.comment)))) }
                 continue
             }
-            changes += columnChanges(column, canonical: canonical.column(column.name) ?? column, live: liveColumn)
+            changes += columnChanges(column, canonical: canonical.column(column.name) ?? column, live: liveColumn,
+                                     changing: changing)
         }
-        changes += constraintChanges()
-        changes += indexChanges()
-        for column in liveColumns where desired.column(column.name) == nil {
+        // The server drops a rebuilt column's constraints and indexes with it, and a virtual column's checks when
+        // a plain column takes its place: they are dropped first (they could block a step before) and added again.
+        let rebuilt = Set(changes.compactMap { change -> String? in
+            switch change.kind {
+            case .column(.rebuildGeneratedColumn(_, let column, _)): return column.name
+            case .column(.dropExpression(_, let column)):
+                return liveColumns.first { $0.name == column }?.generated?.isStored == false ? column : nil
+            default: return nil
+            }
+        })
+        let liveLeft = rebuilt.isEmpty ? live : Self.replacingDependents(of: rebuilt, live, renamed: liveColumns)
+        let differ = TableDiffer(desired: desired, canonical: canonical, live: liveLeft)
+        changes += differ.constraintChanges()
+        changes += differ.indexChanges()
+        // A generated column goes before the columns it reads.
+        for column in liveColumns.filter({ $0.generated != nil }) + liveColumns.filter({ $0.generated == nil })
+            where desired.column(column.name) == nil {
             changes.append(Change(.column(.dropColumn(name, column: column.name))))
         }
         return changes
     }
 
-    private func columnChanges(_ column: Column, canonical: Column, live: Column) -> [Change] {
+    /// Live columns, by their live names, that change type, go or are rebuilt: PostgreSQL does none of it under
+    /// a generated column that reads them.
+    private func columnsChangingUnderneath() -> Set<String> {
+        // The live columns under their declared names, as the renames below will leave them.
+        var renamed = live.columns
+        for column in desired.columns {
+            if let old = column.renamedFrom, !renamed.contains(where: { $0.name == column.name }),
+               let index = renamed.firstIndex(where: { $0.name == old }) {
+                renamed[index].name = column.name
+            }
+        }
+        var names = Set<String>()
+        for (original, current) in zip(live.columns, renamed) {
+            guard let declared = canonical.column(current.name) else {
+                names.insert(original.name)
+                continue
+            }
+            // A column rebuilt as generated is dropped and added like a column that goes.
+            let rebuilt = declared.generated != nil
+                && (declared.generated != current.generated || declared.type != current.type)
+            if declared.type != current.type || rebuilt { names.insert(original.name) }
+        }
+        return names
+    }
+
+    /// `live` with the constraints and indexes that involve the given columns (named as declared; `renamed`
+    /// holds the live columns under their declared names, in the live order) changed so that they match nothing:
+    /// each is dropped among the drops, before it could block a step, and added again if the file declares it.
+    static func replacingDependents(of columns: Set<String>, _ live: Table, renamed: [Column]) -> Table {
+        var names = columns
+        for (original, current) in zip(live.columns, renamed) where columns.contains(current.name) {
+            names.insert(original.name)
+        }
+        func involves(_ used: [String]) -> Bool { !names.isDisjoint(with: used) }
+        func reads(_ text: String) -> Bool { !names.isDisjoint(with: ColumnReferences.names(in: text)) }
+        // No column is named "" and no text holds NUL: the marked definitions equal no declared one.
+        let marker = "\u{0}"
+        var table = live
+        if let key = table.primaryKey, involves(key.columns) { table.primaryKey?.columns.append("") }
+        for u in table.uniqueConstraints.indices where involves(table.uniqueConstraints[u].columns) {
+            table.uniqueConstraints[u].columns.append("")
+        }
+        for c in table.checks.indices where reads(table.checks[c].expression) { table.checks[c].expression += marker }
+        for e in table.exclusions.indices where reads(table.exclusions[e].definition) {
+            table.exclusions[e].definition += marker
+        }
+        for f in table.foreignKeys.indices where involves(table.foreignKeys[f].columns) {
+            table.foreignKeys[f].columns.append("")
+        }
+        for i in table.indexes.indices {
+            let definition = table.indexes[i].canonicalDefinition ?? SQLRenderer.indexDefinitionTail(table.indexes[i])
+            if reads(definition) { table.indexes[i].canonicalDefinition = definition + marker }
+        }
+        return table
+    }
+
+    private func columnChanges(_ column: Column, canonical: Column, live: Column, changing: Set<String>) -> [Change] {
         let name = desired.name
         var changes: [Change] = []
         var live = live
-        if canonical.generated != live.generated {
-            guard canonical.generated == nil else {
-                // No ALTER makes a column generated (or, before PostgreSQL 17, changes the expression): the
-                // column is rebuilt from its declaration.
-                changes.append(Change(.column(.rebuildGeneratedColumn(name, column, wasGenerated: live.generated != nil))))
-                if column.comment != nil { changes.append(Change(.column(.setColumnComment(name, column: column.name, column.comment)))) }
-                return changes
+        let readsChanging = live.generated.map { !changing.isDisjoint(with: ColumnReferences.names(in: $0.expression)) }
+            ?? false
+        if canonical.generated != nil,
+           canonical.generated != live.generated || canonical.type != live.type || readsChanging {
+            // No ALTER makes a column generated (or, before PostgreSQL 17, changes the expression; nor takes a
+            // USING to change a generated column's type): the column is rebuilt from its declaration, after the
+            // columns it reads. A column it reads now can only change or go once it has no expression.
+            if readsChanging { changes.append(Change(.column(.dropExpression(name, column: column.name)))) }
+            changes.append(Change(.column(.rebuildGeneratedColumn(name, column, wasGenerated: live.generated != nil))))
+            if column.comment != nil {
+                changes.append(Change(.column(.setColumnComment(name, column: column.name, column.comment))))
             }
+            return changes
+        }
+        if live.generated != nil, canonical.generated == nil {
             // The column keeps its values and becomes a plain one; the rest compares as for any column.
             changes.append(Change(.column(.dropExpression(name, column: column.name))))
             live.generated = nil
@@ -526,16 +605,22 @@ struct TableDiffer {
     }
 
     /// Live NOT VALID checks and foreign keys that the file declares validated, and that stay as they are.
+    /// A live constraint renamed to a declared one (same definition, its own name not declared) counts as
+    /// that one: it is validated under its new name, after the rename.
     private func validations(existing: [String: ConstraintDefinition],
                              wanted: [String: ConstraintDefinition]) -> [Change] {
         func unchanged(_ name: String) -> Bool { existing[name] != nil && existing[name] == wanted[name] }
+        func becomes(_ liveName: String, _ name: String) -> Bool {
+            liveName == name ? unchanged(name)
+                : existing[name] == nil && wanted[liveName] == nil && existing[liveName] == wanted[name]
+        }
         var changes: [Change] = []
-        for check in canonical.checks where !check.notValid && unchanged(check.name)
-            && live.checks.contains(where: { $0.name == check.name && $0.notValid }) {
+        for check in canonical.checks where !check.notValid
+            && live.checks.contains(where: { $0.notValid && becomes($0.name, check.name) }) {
             changes.append(Change(.constraint(.validateCheck(desired.name, check))))
         }
-        for key in canonical.foreignKeys where !key.notValid && unchanged(key.name)
-            && live.foreignKeys.contains(where: { $0.name == key.name && $0.notValid }) {
+        for key in canonical.foreignKeys where !key.notValid
+            && live.foreignKeys.contains(where: { $0.notValid && becomes($0.name, key.name) }) {
             changes.append(Change(.constraint(.validateForeignKey(desired.name, key))))
         }
         return changes

@@ -2,6 +2,11 @@
 /// twice, or be pasted into psql by hand, with the same end state (`IF NOT EXISTS`, guarded `DO` blocks,
 /// `ON CONFLICT`).
 public enum SQLRenderer {
+    /// Said first in a plan's transaction: a row written under an INITIALLY DEFERRED constraint (a backfill, a
+    /// seed) would leave a check pending until commit, and PostgreSQL refuses to ALTER a table with pending
+    /// trigger events. Checked at once, every step sees its rows already checked.
+    public static let checkConstraintsAtOnce = "SET CONSTRAINTS ALL IMMEDIATE"
+
     // MARK: - Tables and columns
 
     static func createTable(_ table: Table, inlineForeignKeys: [ForeignKey]) -> String {
@@ -272,6 +277,45 @@ public enum SQLRenderer {
     static func doBlock(_ body: String, declaring variable: String? = nil) -> String {
         let declare = variable.map { "\nDECLARE\n    \($0);" } ?? ""
         return "DO " + SQL.dollarQuoted("\(declare)\nBEGIN\n    \(body)\nEND\n")
+    }
+
+    /// PostgreSQL 18 has no DROP EXPRESSION for a VIRTUAL generated column: a plain column takes its place, with
+    /// its values, type, collation, NOT NULL and comment (its checks go with it; the plan adds them again). A
+    /// no-op for any other column.
+    static func materializeVirtualColumn(_ table: QualifiedName, column: String) -> String {
+        let relation = SQL.qualified(table)
+        let temporary = SQL.identifier("reconcile_materialized")
+        let name = SQL.identifier(column)
+        // Inside EXECUTE's quoted text, quotes are doubled.
+        func quoted(_ text: String) -> String { text.replacingOccurrences(of: "'", with: "''") }
+        let collation = "(SELECT ' COLLATE ' || pg_catalog.quote_ident(n.nspname) || '.' || "
+            + "pg_catalog.quote_ident(c.collname) FROM pg_catalog.pg_collation c "
+            + "JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace "
+            + "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+            + "WHERE c.oid = a.attcollation AND c.oid <> t.typcollation)"
+        let comment = "pg_catalog.format('COMMENT ON COLUMN %s.%s IS %L', "
+            + "\(SQL.literal(relation)), \(SQL.literal(name)), description)"
+        let body = """
+            SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) || coalesce(\(collation), ''), a.attnotnull,
+                       pg_catalog.col_description(a.attrelid, a.attnum)
+                  INTO column_type, not_null, description
+                  FROM pg_catalog.pg_attribute a
+                 WHERE a.attrelid = \(regclass(table)) AND a.attname = \(SQL.literal(column)) AND a.attgenerated = 'v'
+                   AND NOT a.attisdropped;
+                IF FOUND THEN
+                    EXECUTE 'ALTER TABLE \(quoted(relation)) ADD COLUMN \(temporary) ' || column_type;
+                    EXECUTE 'UPDATE \(quoted(relation)) SET \(temporary) = \(quoted(name))';
+                    ALTER TABLE \(relation) DROP COLUMN \(name);
+                    ALTER TABLE \(relation) RENAME COLUMN \(temporary) TO \(name);
+                    IF not_null THEN
+                        ALTER TABLE \(relation) ALTER COLUMN \(name) SET NOT NULL;
+                    END IF;
+                    IF description IS NOT NULL THEN
+                        EXECUTE \(comment);
+                    END IF;
+                END IF;
+            """
+        return doBlock(body, declaring: "column_type text;\n    not_null boolean;\n    description text")
     }
 
     /// The sequence that feeds a serial or identity column, as text (NULL when there is none).

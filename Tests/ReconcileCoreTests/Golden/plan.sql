@@ -1,4 +1,5 @@
 BEGIN;
+SET CONSTRAINTS ALL IMMEDIATE;
 
 -- 1. create schema billing
 CREATE SCHEMA IF NOT EXISTS "billing";
