@@ -29,7 +29,8 @@ let package = Package(
             dependencies: ["Reconcile", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "ReconcileCoreTests", dependencies: ["ReconcileCore"], exclude: ["Golden"]),
-        .testTarget(name: "ReconcileTests", dependencies: ["Reconcile", "reconcile", .product(name: "Yams", package: "Yams")],
-                    exclude: ["Cases", "Corpus"]),
+        .testTarget(
+            name: "ReconcileTests", dependencies: ["Reconcile", "reconcile", .product(name: "Yams", package: "Yams")],
+            exclude: ["Cases", "Corpus"]),
     ]
 )

@@ -83,8 +83,9 @@ public final class Connection {
 
     private func consume(_ result: OpaquePointer?) throws -> QueryResult {
         guard let result else {
-            throw PostgresError(kind: PQstatus(handle) == CONNECTION_OK ? .server : .connectionLost,
-                                message: info.redact(Self.errorText(handle)))
+            throw PostgresError(
+                kind: PQstatus(handle) == CONNECTION_OK ? .server : .connectionLost,
+                message: info.redact(Self.errorText(handle)))
         }
         defer { PQclear(result) }
         switch PQresultStatus(result) {
@@ -101,8 +102,10 @@ public final class Connection {
             return info.redact(String(cString: value))
         }
         let lost = PQstatus(handle) != CONNECTION_OK
-        let message = field(RECONCILE_DIAG_MESSAGE_PRIMARY)
-            ?? info.redact(String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines))
+        let message =
+            field(RECONCILE_DIAG_MESSAGE_PRIMARY)
+            ?? info.redact(
+                String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines))
         return PostgresError(
             kind: lost ? .connectionLost : .server,
             sqlState: field(RECONCILE_DIAG_SQLSTATE).map(SQLState.init(rawValue:)),

@@ -1,5 +1,5 @@
-import Foundation
 import CLibPQ
+import Foundation
 
 /// What the user gave us to connect with, and the one secret in it that must never be printed.
 public struct ConnectionInfo: Sendable {

@@ -18,8 +18,10 @@ public struct PostgresError: Error, Equatable, Sendable, CustomStringConvertible
     /// 1-based character position in the statement text, when the server reported one.
     public var position: Int?
 
-    public init(kind: Kind, sqlState: SQLState? = nil, message: String, detail: String? = nil,
-                hint: String? = nil, position: Int? = nil) {
+    public init(
+        kind: Kind, sqlState: SQLState? = nil, message: String, detail: String? = nil,
+        hint: String? = nil, position: Int? = nil
+    ) {
         self.kind = kind
         self.sqlState = sqlState
         self.message = message

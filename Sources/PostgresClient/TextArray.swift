@@ -4,7 +4,8 @@ import Foundation
 public enum TextArray {
     public static func literal(_ values: [String]) -> String {
         let elements = values.map { value in
-            "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                + "\""
         }
         return "{" + elements.joined(separator: ",") + "}"
     }

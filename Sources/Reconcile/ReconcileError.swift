@@ -52,7 +52,8 @@ public enum ReconcileError: Error, CustomStringConvertible {
                 Nothing was changed.
                 """
         case .lockWaitTimedOut(let seconds):
-            return "another reconcile --apply held the apply lock for more than \(TimeText.text(seconds)) (--lock-wait); nothing was changed"
+            return
+                "another reconcile --apply held the apply lock for more than \(TimeText.text(seconds)) (--lock-wait); nothing was changed"
         case .stepFailed(let step, let statement, let error, let executedBefore, let committedEarly):
             var text = """
                 step \(step.number) failed: \(step.change.table.map { "\($0): " } ?? "")\(step.summary)
@@ -63,7 +64,8 @@ public enum ReconcileError: Error, CustomStringConvertible {
             if let detail = error.detail, !detail.isEmpty { text += "\nDETAIL: \(detail)" }
             if let hint = error.hint, !hint.isEmpty { text += "\nHINT: \(hint)" }
             if error.sqlState == .lockNotAvailable {
-                text += "\nA lock on \(step.change.table?.description ?? "the table") was not granted within --lock-timeout."
+                text +=
+                    "\nA lock on \(step.change.table?.description ?? "the table") was not granted within --lock-timeout."
             }
             text += "\nThe transaction was rolled back: nothing was changed"
             switch executedBefore {
@@ -72,30 +74,40 @@ public enum ReconcileError: Error, CustomStringConvertible {
             default: text += " (the \(executedBefore) steps before it were undone too)."
             }
             if !committedEarly.isEmpty {
-                text += "\nOnly the new enum values, committed first as PostgreSQL requires, remain: "
+                text +=
+                    "\nOnly the new enum values, committed first as PostgreSQL requires, remain: "
                     + committedEarly.map(\.summary).joined(separator: "; ") + "."
             }
             return text
         case .blockedSteps(let steps):
             let manual = steps.filter(\.change.needsManualAction)
-            var text = "refusing to apply: the plan needs \(steps.count) step\(steps.count == 1 ? "" : "s") that \(steps.count == 1 ? "is" : "are") not allowed; nothing was changed.\n"
-            text += steps.map { "  \($0.change.marker) \($0.number). \($0.change.table.map { "\($0): " } ?? "")\($0.summary)" }.joined(separator: "\n")
+            var text =
+                "refusing to apply: the plan needs \(steps.count) step\(steps.count == 1 ? "" : "s") that \(steps.count == 1 ? "is" : "are") not allowed; nothing was changed.\n"
+            text += steps.map {
+                "  \($0.change.marker) \($0.number). \($0.change.table.map { "\($0): " } ?? "")\($0.summary)"
+            }.joined(separator: "\n")
             if manual.count < steps.count {
                 text += "\nDeclare what should stay in the schema file, or run with --allow-destructive to drop it."
             }
             if !manual.isEmpty { text += "\nSteps that need a manual change cannot be applied by reconcile." }
             return text
         case .preflightFailed(let steps):
-            return "refusing to apply: pre-flight checks show \(steps.count == 1 ? "a step" : "\(steps.count) steps") would fail on the current data; nothing was changed.\n"
-                + steps.map { "  \($0.number). \($0.change.table.map { "\($0): " } ?? "")\($0.summary): \($0.preflightFailure ?? "")" }.joined(separator: "\n")
+            return
+                "refusing to apply: pre-flight checks show \(steps.count == 1 ? "a step" : "\(steps.count) steps") would fail on the current data; nothing was changed.\n"
+                + steps.map {
+                    "  \($0.number). \($0.change.table.map { "\($0): " } ?? "")\($0.summary): \($0.preflightFailure ?? "")"
+                }.joined(separator: "\n")
         case .lockNotGranted(let underlying, let holders):
             guard !holders.isEmpty else { return underlying.description }
-            return underlying.description + "\n" + holders.map { "Another session holds a lock on \($0)." }.joined(separator: "\n")
+            return underlying.description + "\n"
+                + holders.map { "Another session holds a lock on \($0)." }.joined(separator: "\n")
         case .insufficientPrivileges(let role, let missing):
-            return "refusing to apply: role \(SQL.displayIdentifier(role)) lacks privileges the plan needs; nothing was changed.\n"
+            return
+                "refusing to apply: role \(SQL.displayIdentifier(role)) lacks privileges the plan needs; nothing was changed.\n"
                 + missing.map { "  step \($0.step): needs \($0.what)" }.joined(separator: "\n")
         case .timedOut(let seconds):
-            return "gave up after \(TimeText.text(seconds)) (--timeout); the running statement was cancelled and the transaction rolled back: nothing was changed"
+            return
+                "gave up after \(TimeText.text(seconds)) (--timeout); the running statement was cancelled and the transaction rolled back: nothing was changed"
         case .stalePlan(let reason):
             return "stale plan: \(reason); nothing was changed. Make a new plan with --plan --out and review it."
         case .cannotExport(let refusals):
@@ -103,8 +115,10 @@ public enum ReconcileError: Error, CustomStringConvertible {
         case .cannotWriteExport(let reason):
             return reason
         case .verificationFailed(let remaining):
-            return "after applying, the database still differs from the schema file; the transaction was rolled back and nothing was changed. Remaining steps:\n"
-                + remaining.map { "  \($0.change.marker) \($0.change.table.map { "\($0): " } ?? "")\($0.summary)" }.joined(separator: "\n")
+            return
+                "after applying, the database still differs from the schema file; the transaction was rolled back and nothing was changed. Remaining steps:\n"
+                + remaining.map { "  \($0.change.marker) \($0.change.table.map { "\($0): " } ?? "")\($0.summary)" }
+                .joined(separator: "\n")
         }
     }
 }
@@ -120,7 +134,8 @@ extension ReconcileError {
         default: return nil
         }
         guard error.kind == .server, error.isTransient else { return nil }
-        return error.sqlState == .lockNotAvailable ? "a table lock was not granted within --lock-timeout" : error.message
+        return error.sqlState == .lockNotAvailable
+            ? "a table lock was not granted within --lock-timeout" : error.message
     }
 }
 

@@ -23,10 +23,12 @@ public struct ReconcileOptions: Sendable {
     /// `--timeout`: seconds the whole run may take; 0 means no limit.
     public var totalTimeout: Double
 
-    public init(schemaPath: String = "schema.yaml", connection: ConnectionInfo = ConnectionInfo(""),
-                allowDestructive: Bool = false, lockTimeout: Double = 5, statementTimeout: Double = 0,
-                lockWait: Double = 120, filter: TableFilter = .everything, retries: Int = 0, retryDelay: Double = 1,
-                totalTimeout: Double = 0) {
+    public init(
+        schemaPath: String = "schema.yaml", connection: ConnectionInfo = ConnectionInfo(""),
+        allowDestructive: Bool = false, lockTimeout: Double = 5, statementTimeout: Double = 0,
+        lockWait: Double = 120, filter: TableFilter = .everything, retries: Int = 0, retryDelay: Double = 1,
+        totalTimeout: Double = 0
+    ) {
         self.schemaPath = schemaPath
         self.connection = connection
         self.allowDestructive = allowDestructive
@@ -41,7 +43,8 @@ public struct ReconcileOptions: Sendable {
 
     /// The timeouts each step runs under, in the form plans record them.
     public var timeouts: PlanDocument.Timeouts {
-        PlanDocument.Timeouts(lockTimeoutMs: Int((lockTimeout * 1000).rounded()),
-                              statementTimeoutMs: Int((statementTimeout * 1000).rounded()))
+        PlanDocument.Timeouts(
+            lockTimeoutMs: Int((lockTimeout * 1000).rounded()),
+            statementTimeoutMs: Int((statementTimeout * 1000).rounded()))
     }
 }

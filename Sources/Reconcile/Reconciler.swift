@@ -1,6 +1,6 @@
+import Foundation
 @_exported import PostgresClient
 @_exported import ReconcileCore
-import Foundation
 
 /// The one entry point for plan, apply, check, export and validate: load the schema file, connect,
 /// introspect, diff, plan, and then print or execute. The CLI, the tests and any embedding all drive this same path.
@@ -44,7 +44,9 @@ public final class Reconciler {
     /// Loads the schema file on another core while this one reads the catalog: the two are independent
     /// until the diff, and each is a good part of a `--check`. A schema-file error still wins over a
     /// database error, as if the file had been read first.
-    private func withSchemaLoadedAlongside<T>(_ body: (Connection, _ desired: () throws -> Schema) throws -> T) throws -> T {
+    private func withSchemaLoadedAlongside<T>(
+        _ body: (Connection, _ desired: () throws -> Schema) throws -> T
+    ) throws -> T {
         let load = BackgroundLoad { [options] in try Self.loadSchema(options) }
         let connection: Connection
         do {
@@ -70,17 +72,22 @@ public final class Reconciler {
         let schemaFingerprint = recordingState ? try schemaFingerprint() : ""
         let built = try withSchemaLoadedAlongside { connection, desired in
             try session.withTimeout(connection) { _ in
-                try session.diagnosingLocks(connection) { try session.inRolledBackSnapshot(connection) {
-                    let prefetched = try prefetchLive(connection)
-                    return try builder(connection).build(desired: try desired(), allowDestructive: options.allowDestructive,
-                                                         validateNewTables: true, prefetched: prefetched)
-                } }
+                try session.diagnosingLocks(connection) {
+                    try session.inRolledBackSnapshot(connection) {
+                        let prefetched = try prefetchLive(connection)
+                        return try builder(connection).build(
+                            desired: try desired(), allowDestructive: options.allowDestructive,
+                            validateNewTables: true, prefetched: prefetched)
+                    }
+                }
             }
         }
         let connection = try session.connect()
-        let state = recordingState
-            ? PlanDocument.SavedState(databaseSha256: built.databaseFingerprint, schemaSha256: schemaFingerprint,
-                                      schemaPath: options.schemaPath, allowDestructive: options.allowDestructive)
+        let state =
+            recordingState
+            ? PlanDocument.SavedState(
+                databaseSha256: built.databaseFingerprint, schemaSha256: schemaFingerprint,
+                schemaPath: options.schemaPath, allowDestructive: options.allowDestructive)
             : nil
         return PlanResult(plan: built.plan, statementCount: connection.statementCount, state: state)
     }
@@ -89,18 +96,23 @@ public final class Reconciler {
     /// where no server is reachable. Types and expressions are not checked by a server.
     public func offlinePlan() throws -> Plan {
         let desired = try loadSchema()
-        return Planner.plan(Differ(desired: desired, live: Schema()).changes(), allowDestructive: options.allowDestructive)
+        return Planner.plan(
+            Differ(desired: desired, live: Schema()).changes(), allowDestructive: options.allowDestructive)
     }
 
     /// Drift between database and file, for cron: destructive differences count too.
     public func check() throws -> CheckResult {
         let plan = try withSchemaLoadedAlongside { connection, desired in
             try session.withTimeout(connection) { _ in
-                try session.diagnosingLocks(connection) { try session.inRolledBackSnapshot(connection) {
-                    let prefetched = try prefetchLive(connection)
-                    return try builder(connection).build(desired: try desired(), allowDestructive: true,
-                                                         prefetched: prefetched).plan
-                } }
+                try session.diagnosingLocks(connection) {
+                    try session.inRolledBackSnapshot(connection) {
+                        let prefetched = try prefetchLive(connection)
+                        return try builder(connection).build(
+                            desired: try desired(), allowDestructive: true,
+                            prefetched: prefetched
+                        ).plan
+                    }
+                }
             }
         }
         return CheckResult(drift: plan.differences, unmanagedTables: plan.unmanagedTables)
@@ -117,9 +129,13 @@ public final class Reconciler {
     /// Executes exactly a saved, reviewed plan (`--apply --plan-file`), or refuses if the database or the
     /// schema file changed since it was made.
     public func apply(savedPlan: PlanDocument, progress: (ApplyEvent) -> Void = { _ in }) throws -> ApplyResult {
-        guard let state = savedPlan.state else { throw ReconcileError.stalePlan("the plan file has no recorded state; make it with --plan --out") }
+        guard let state = savedPlan.state else {
+            throw ReconcileError.stalePlan("the plan file has no recorded state; make it with --plan --out")
+        }
         guard savedPlan.formatVersion == PlanDocument.currentFormatVersion else {
-            throw ReconcileError.stalePlan("the plan file has format version \(savedPlan.formatVersion); this reconcile writes \(PlanDocument.currentFormatVersion)")
+            throw ReconcileError.stalePlan(
+                "the plan file has format version \(savedPlan.formatVersion); this reconcile writes \(PlanDocument.currentFormatVersion)"
+            )
         }
         var options = self.options
         options.allowDestructive = state.allowDestructive
@@ -128,12 +144,10 @@ public final class Reconciler {
         }
         let desired = try loadSchema()
         return try session.retrying(progress) { connection, deadline in
-            try Applier(connection: connection, options: options, deadline: deadline).apply(desired, expected: savedPlan, progress: progress)
+            try Applier(connection: connection, options: options, deadline: deadline).apply(
+                desired, expected: savedPlan, progress: progress)
         }
     }
-
-
-
 
     /// Every user schema's catalog, read while the schema file loads.
     private func prefetchLive(_ connection: Connection) throws -> Schema {
@@ -158,8 +172,10 @@ public final class Reconciler {
     /// Returns the files written, relative to `folder`.
     public func export(schemas: [String]?, seedTables: [QualifiedName], splitInto folder: String) throws -> [String] {
         let schema = try exportedSchema(schemas: schemas, seedTables: seedTables)
-        let files = SchemaFolderWriter.files(schema, header: Self.exportHeader + "\n"
-            + "The folder is one schema: every *.yaml in it is read by --schema \(folder); one file per table.")
+        let files = SchemaFolderWriter.files(
+            schema,
+            header: Self.exportHeader + "\n"
+                + "The folder is one schema: every *.yaml in it is read by --schema \(folder); one file per table.")
         do {
             try SchemaFolderWriter.write(files, to: folder)
         } catch let refusal as SchemaFolderWriter.Refusal {
@@ -170,7 +186,8 @@ public final class Reconciler {
         return files.map(\.path)
     }
 
-    private static let exportHeader = "Exported by reconcile --export. This file now declares the database:\n"
+    private static let exportHeader =
+        "Exported by reconcile --export. This file now declares the database:\n"
         + "edit it, review changes with --plan, deploy them with --apply."
 
     private func exportedSchema(schemas: [String]?, seedTables: [QualifiedName]) throws -> Schema {
@@ -186,8 +203,9 @@ public final class Reconciler {
                 try connection.query("SET LOCAL DateStyle = 'ISO, MDY'")
                 try connection.query("SET LOCAL IntervalStyle = 'postgres'")
                 try connection.query("SET LOCAL extra_float_digits = 1")
-                return try Exporter(connection: connection).export(schemas: schemas, filter: options.filter,
-                                                                   seedTables: seedTables)
+                return try Exporter(connection: connection).export(
+                    schemas: schemas, filter: options.filter,
+                    seedTables: seedTables)
             } catch let error as PostgresError {
                 throw ReconcileError.introspection(error)
             } catch let refused as Exporter.Refused {
@@ -201,7 +219,6 @@ public final class Reconciler {
 
     /// Where this run connects, without the password.
     public var target: String { session.target }
-
 
 }
 
@@ -219,7 +236,7 @@ final class BackgroundLoad<Value: Sendable>: @unchecked Sendable {
 
     func wait() throws -> Value {
         done.wait()
-        done.signal() // later waits return at once
+        done.signal()  // later waits return at once
         return try result!.get()
     }
 }

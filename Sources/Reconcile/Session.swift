@@ -72,14 +72,17 @@ final class Session {
             return try body()
         } catch let error as ReconcileError where error.postgresError?.sqlState == .lockNotAvailable {
             if connection.transactionStatus != .idle { _ = try? connection.query("ROLLBACK") }
-            let holders = (try? connection.query(CatalogQueries.strongTableLockHolders)
-                .rows.compactMap { $0.first ?? nil }) ?? []
+            let holders =
+                (try? connection.query(CatalogQueries.strongTableLockHolders)
+                    .rows.compactMap { $0.first ?? nil }) ?? []
             throw ReconcileError.lockNotGranted(error, holders: holders)
         }
     }
 
     /// Runs an apply under `--timeout`, starting over after transient failures as `--retries` allows.
-    func retrying(_ progress: (ApplyEvent) -> Void, _ body: (Connection, Date?) throws -> ApplyResult) throws -> ApplyResult {
+    func retrying(
+        _ progress: (ApplyEvent) -> Void, _ body: (Connection, Date?) throws -> ApplyResult
+    ) throws -> ApplyResult {
         let connection = try connect()
         return try self.withTimeout(connection) { deadline in
             var attempt = 0

@@ -9,7 +9,7 @@ enum BuildInfo {
     static let version = "0.1.0"
 
     /// The full commit hash, or nil. scripts/stamp-commit replaces the line below and fails if it is not there.
-    static let commit: String? = nil // stamp-commit
+    static let commit: String? = nil  // stamp-commit
 
     static var versionLine: String {
         "reconcile \(version) (\(commit.map { "commit \($0)" } ?? "unknown commit"))"

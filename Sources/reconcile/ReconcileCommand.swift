@@ -56,89 +56,128 @@ struct ReconcileCommand: ParsableCommand {
     @Flag(exclusivity: .exclusive)
     var mode: Mode = .plan
 
-    @Option(name: .long, help: ArgumentHelp("The schema file, or a folder of them (every *.yaml and *.yml in it).",
-                                            valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The schema file, or a folder of them (every *.yaml and *.yml in it).",
+            valueName: "path"))
     var schema: String = "schema.yaml"
 
-    @Option(name: .customLong("database-url"),
-            help: ArgumentHelp("libpq URI or conninfo (default: $DATABASE_URL, then PG* variables).", valueName: "url"))
+    @Option(
+        name: .customLong("database-url"),
+        help: ArgumentHelp("libpq URI or conninfo (default: $DATABASE_URL, then PG* variables).", valueName: "url"))
     var databaseURL: String?
 
     @Option(name: .long, help: "Output of --plan and --check: text (default), sql, json or markdown.")
     var format: Format = .text
 
-    @Flag(name: .customLong("allow-destructive"),
-          help: "Also drop tables, columns, constraints and indexes the file does not declare, and allow lossy type changes.")
+    @Flag(
+        name: .customLong("allow-destructive"),
+        help:
+            "Also drop tables, columns, constraints and indexes the file does not declare, and allow lossy type changes."
+    )
     var allowDestructive = false
 
-    @Option(name: .customLong("include"), parsing: .singleValue,
-            help: ArgumentHelp("Manage (or --export) only tables matching this pattern (schema.table or table; * and ?). "
-                               + "Repeatable.", valueName: "pattern"))
+    @Option(
+        name: .customLong("include"), parsing: .singleValue,
+        help: ArgumentHelp(
+            "Manage (or --export) only tables matching this pattern (schema.table or table; * and ?). "
+                + "Repeatable.", valueName: "pattern"))
     var include: [String] = []
 
-    @Option(name: .customLong("exclude"), parsing: .singleValue,
-            help: ArgumentHelp("Never touch (or --export) tables matching this pattern, even with --allow-destructive. "
-                               + "Repeatable.", valueName: "pattern"))
+    @Option(
+        name: .customLong("exclude"), parsing: .singleValue,
+        help: ArgumentHelp(
+            "Never touch (or --export) tables matching this pattern, even with --allow-destructive. "
+                + "Repeatable.", valueName: "pattern"))
     var exclude: [String] = []
 
-    @Option(name: .customLong("out"), help: ArgumentHelp("--plan: also save the plan, with the state it was made from, as JSON.", valueName: "file"))
+    @Option(
+        name: .customLong("out"),
+        help: ArgumentHelp("--plan: also save the plan, with the state it was made from, as JSON.", valueName: "file"))
     var out: String?
 
-    @Option(name: .customLong("plan-file"), help: ArgumentHelp("--apply: execute exactly this saved plan, or refuse if it is stale.", valueName: "file"))
+    @Option(
+        name: .customLong("plan-file"),
+        help: ArgumentHelp("--apply: execute exactly this saved plan, or refuse if it is stale.", valueName: "file"))
     var planFile: String?
 
     @Flag(name: .long, help: "--plan: plan against an empty database without connecting to one.")
     var offline = false
 
-    @Option(name: .customLong("lock-timeout"),
-            help: ArgumentHelp("How long a step, or a read of --plan, --check or --export, may wait for a table lock (e.g. 5s, 500ms; 0: no bound).",
-                             valueName: "duration"),
-            transform: DurationText.seconds)
+    @Option(
+        name: .customLong("lock-timeout"),
+        help: ArgumentHelp(
+            "How long a step, or a read of --plan, --check or --export, may wait for a table lock (e.g. 5s, 500ms; 0: no bound).",
+            valueName: "duration"),
+        transform: DurationText.seconds)
     var lockTimeout: Double = 5
 
-    @Option(name: .customLong("statement-timeout"),
-            help: ArgumentHelp("How long one statement may run; 0 means no limit.", valueName: "duration"),
-            transform: DurationText.seconds)
+    @Option(
+        name: .customLong("statement-timeout"),
+        help: ArgumentHelp("How long one statement may run; 0 means no limit.", valueName: "duration"),
+        transform: DurationText.seconds)
     var statementTimeout: Double = 0
 
-    @Option(name: .customLong("lock-wait"),
-            help: ArgumentHelp("How long to wait for another reconcile --apply on the same database.", valueName: "duration"),
-            transform: DurationText.seconds)
+    @Option(
+        name: .customLong("lock-wait"),
+        help: ArgumentHelp(
+            "How long to wait for another reconcile --apply on the same database.", valueName: "duration"),
+        transform: DurationText.seconds)
     var lockWait: Double = 120
 
-    @Option(name: .long, help: ArgumentHelp("--apply: start over up to N times after a lock timeout, deadlock or serialization failure, with backoff.", valueName: "n"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "--apply: start over up to N times after a lock timeout, deadlock or serialization failure, with backoff.",
+            valueName: "n"))
     var retries: Int = 0
 
-    @Option(name: .long, help: ArgumentHelp("Give up after this long in all (e.g. 10m); the running statement is cancelled, nothing changes.", valueName: "duration"),
-            transform: DurationText.seconds)
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Give up after this long in all (e.g. 10m); the running statement is cancelled, nothing changes.",
+            valueName: "duration"),
+        transform: DurationText.seconds)
     var timeout: Double = 0
 
-    @Option(name: .long, parsing: .singleValue,
-            help: ArgumentHelp("--export: schemas to export, comma-separated (default: every user schema).", valueName: "names"),
-            transform: CommaList.split)
+    @Option(
+        name: .long, parsing: .singleValue,
+        help: ArgumentHelp(
+            "--export: schemas to export, comma-separated (default: every user schema).", valueName: "names"),
+        transform: CommaList.split)
     var schemas: [[String]] = []
 
-    @Option(name: .customLong("seed-tables"), parsing: .singleValue,
-            help: ArgumentHelp("--export: also write these tables' rows as seeded rows ([schema.]table, comma-separated).", valueName: "tables"),
-            transform: CommaList.split)
+    @Option(
+        name: .customLong("seed-tables"), parsing: .singleValue,
+        help: ArgumentHelp(
+            "--export: also write these tables' rows as seeded rows ([schema.]table, comma-separated).",
+            valueName: "tables"),
+        transform: CommaList.split)
     var seedTables: [[String]] = []
 
     @Flag(name: .long, help: "Print the number of statements sent to the server and the elapsed time to stderr.")
     var stats = false
 
-    @Option(name: .long, help: ArgumentHelp("--export: write a schema folder, one file per table, instead of "
-                                            + "printing one file.", valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "--export: write a schema folder, one file per table, instead of "
+                + "printing one file.", valueName: "dir"))
     var split: String?
 
-    @Flag(name: .customLong("print-json-schema"),
-          help: "Print the JSON Schema of the schema file (for editors) and exit.")
+    @Flag(
+        name: .customLong("print-json-schema"),
+        help: "Print the JSON Schema of the schema file (for editors) and exit.")
     var printJSONSchema = false
 
     func validate() throws {
         if out != nil && mode != .plan { throw ValidationError("--out goes with --plan") }
         if planFile != nil && mode != .apply { throw ValidationError("--plan-file goes with --apply") }
         if offline && mode != .plan { throw ValidationError("--offline goes with --plan") }
-        if offline && out != nil { throw ValidationError("--offline plans cannot be saved: they know no database state") }
+        if offline && out != nil {
+            throw ValidationError("--offline plans cannot be saved: they know no database state")
+        }
         if retries < 0 { throw ValidationError("--retries must be 0 or more") }
         if split != nil && mode != .export { throw ValidationError("--split goes with --export") }
     }
@@ -173,15 +212,18 @@ struct ReconcileCommand: ParsableCommand {
                 let schemas = names.isEmpty ? nil : names
                 if let split {
                     let files = try reconciler.export(schemas: schemas, seedTables: tables, splitInto: split)
-                    Output.out("Exported \(files.count - 1) table\(files.count == 2 ? "" : "s") into \(split) "
-                               + "(\(files.count) files); load it with --schema \(split).\n")
+                    Output.out(
+                        "Exported \(files.count - 1) table\(files.count == 2 ? "" : "s") into \(split) "
+                            + "(\(files.count) files); load it with --schema \(split).\n")
                 } else {
                     Output.out(try reconciler.export(schemas: schemas, seedTables: tables))
                 }
             case .validate:
                 let schema = try reconciler.loadSchema()
                 let seeded = schema.tables.filter { $0.seed != nil }.count
-                Output.out("\(self.schema): valid (\(schema.tables.count) table\(schema.tables.count == 1 ? "" : "s"), \(seeded) seeded)\n")
+                Output.out(
+                    "\(self.schema): valid (\(schema.tables.count) table\(schema.tables.count == 1 ? "" : "s"), \(seeded) seeded)\n"
+                )
             }
         } catch ReconcileError.invalidSchema(let error) {
             // Diagnostics are already `file:line:column: error: message`, as compilers print them.
@@ -200,7 +242,8 @@ struct ReconcileCommand: ParsableCommand {
         }
         let result = try reconciler.plan(recordingState: out != nil)
         if let out {
-            let document = PlanDocument(plan: result.plan, mode: "plan", timeouts: reconciler.options.timeouts, state: result.state)
+            let document = PlanDocument(
+                plan: result.plan, mode: "plan", timeouts: reconciler.options.timeouts, state: result.state)
             do {
                 try document.json().write(toFile: out, atomically: true, encoding: .utf8)
             } catch {
@@ -226,11 +269,14 @@ struct ReconcileCommand: ParsableCommand {
         case .text:
             Output.out(PlanTextRenderer.renderDrift(result.drift, style: Output.style))
         case .sql:
-            let plan = Plan(steps: result.drift.filter { !$0.change.needsManualAction }, blocked: [], unmanagedTables: [])
+            let plan = Plan(
+                steps: result.drift.filter { !$0.change.needsManualAction }, blocked: [], unmanagedTables: [])
             Output.out(PlanSQLRenderer.render(plan))
         case .json:
             let plan = Plan(steps: result.drift, blocked: [], unmanagedTables: result.unmanagedTables)
-            Output.out(PlanDocument(plan: plan, mode: "check", timeouts: reconciler.options.timeouts, drift: result.drift).json())
+            Output.out(
+                PlanDocument(plan: plan, mode: "check", timeouts: reconciler.options.timeouts, drift: result.drift)
+                    .json())
         case .markdown:
             Output.out(PlanMarkdownRenderer.renderDrift(result.drift))
         }
@@ -267,7 +313,9 @@ final class ApplyProgress {
         if result.executed.isEmpty {
             Output.out("No changes. The database matches the schema file.\n")
         } else {
-            Output.out("Applied \(result.executed.count) step\(result.executed.count == 1 ? "" : "s") in one transaction; the database now matches the schema file.\n")
+            Output.out(
+                "Applied \(result.executed.count) step\(result.executed.count == 1 ? "" : "s") in one transaction; the database now matches the schema file.\n"
+            )
         }
     }
 
@@ -281,9 +329,13 @@ final class ApplyProgress {
         case .retrying(let attempt, let total, let delay, let reason):
             if !finished.isEmpty || !planned.isEmpty { Output.out("FAILED\n") }
             finished = []
-            Output.out("Rolled back: \(reason). Retrying in \(String(format: "%.1f", delay)) s (retry \(attempt) of \(total))...\n")
+            Output.out(
+                "Rolled back: \(reason). Retrying in \(String(format: "%.1f", delay)) s (retry \(attempt) of \(total))...\n"
+            )
         case .stepStarted(let step):
-            Output.out("\(Output.style.marker(step.change.marker)) \(step.number). \(step.change.table.map { "\($0): " } ?? "")\(step.summary) ... ")
+            Output.out(
+                "\(Output.style.marker(step.change.marker)) \(step.number). \(step.change.table.map { "\($0): " } ?? "")\(step.summary) ... "
+            )
         case .stepFinished(let step, let seconds):
             finished.append(step)
             Output.out("done (\(Int((seconds * 1000).rounded())) ms)\n")
@@ -302,8 +354,10 @@ final class ApplyProgress {
 
 enum Output {
     /// Colours only on a terminal, and never when NO_COLOR is set (https://no-color.org).
-    static let style = PlanTextRenderer.Style(colors: isatty(STDOUT_FILENO) == 1
-        && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && ProcessInfo.processInfo.environment["TERM"] != "dumb")
+    static let style = PlanTextRenderer.Style(
+        colors: isatty(STDOUT_FILENO) == 1
+            && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            && ProcessInfo.processInfo.environment["TERM"] != "dumb")
 
     static func out(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))

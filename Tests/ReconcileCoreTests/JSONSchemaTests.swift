@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ReconcileCore
 
 /// The committed JSON Schema is the generated one, and the generator covers every key the loader reads.
@@ -8,8 +9,9 @@ final class JSONSchemaTests: XCTestCase {
     func testTheCommittedJSONSchemaIsTheGeneratedOne() throws {
         let path = Fixture.repoRoot.appendingPathComponent("schema/reconcile.schema.json").path
         let committed = try String(contentsOfFile: path, encoding: .utf8)
-        XCTAssertEqual(committed, SchemaFileJSONSchema.text,
-                       "schema/reconcile.schema.json is stale: swift run reconcile --print-json-schema > \(path)")
+        XCTAssertEqual(
+            committed, SchemaFileJSONSchema.text,
+            "schema/reconcile.schema.json is stale: swift run reconcile --print-json-schema > \(path)")
     }
 
     func testTheSchemaIsJSONThatListsTheLoadersTableAndColumnKeys() throws {

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import ReconcileCore
 
 /// Ordering changes into phases, holding back destructive steps, numbering, and hazards.
@@ -7,9 +8,10 @@ final class PlannerTests: XCTestCase {
     private let u = QualifiedName(name: "u")
 
     private var table: Table {
-        Table(name: t, columns: [Column(name: "id", type: "integer", isNullable: false)],
-              primaryKey: PrimaryKey(name: "t_pkey", columns: ["id"]),
-              seed: Seed(key: ["id"], rows: [SeedRow(values: [("id", .number("1"))])]))
+        Table(
+            name: t, columns: [Column(name: "id", type: "integer", isNullable: false)],
+            primaryKey: PrimaryKey(name: "t_pkey", columns: ["id"]),
+            seed: Seed(key: ["id"], rows: [SeedRow(values: [("id", .number("1"))])]))
     }
 
     private var fk: ForeignKey {
@@ -34,8 +36,12 @@ final class PlannerTests: XCTestCase {
 
     func testPhasesRunInFixedOrder() {
         let plan = Planner.plan(everyPhaseReversed.map { Change($0) }, allowDestructive: true)
-        XCTAssertEqual(plan.steps.map(\.change.phase), [.schemas, .types, .tables, .columns, .columnChanges, .constraints,
-                                                        .indexes, .foreignKeys, .seeds, .destructive])
+        XCTAssertEqual(
+            plan.steps.map(\.change.phase),
+            [
+                .schemas, .types, .tables, .columns, .columnChanges, .constraints,
+                .indexes, .foreignKeys, .seeds, .destructive,
+            ])
         XCTAssertEqual(plan.steps.map(\.change.kind), everyPhaseReversed.reversed())
         XCTAssertEqual(plan.steps.map(\.number), Array(1...10))
         XCTAssertEqual(plan.blocked, [])
@@ -57,8 +63,10 @@ final class PlannerTests: XCTestCase {
             (.constraint(.addPrimaryKey(t, PrimaryKey(name: "p", columns: ["id"]))), .constraints),
             (.constraint(.addUnique(t, UniqueConstraint(name: "k", columns: ["id"]))), .constraints),
             (.constraint(.addCheck(t, CheckConstraint(name: "c", expression: "id > 0"))), .constraints),
-            (.constraint(.addExclusion(t, ExclusionConstraint(name: "x", definition: "USING gist (r WITH &&)"))),
-             .constraints),
+            (
+                .constraint(.addExclusion(t, ExclusionConstraint(name: "x", definition: "USING gist (r WITH &&)"))),
+                .constraints
+            ),
             (.constraint(.renameConstraint(t, from: "a", to: "b")), .constraints),
             (.constraint(.dropConstraint(t, name: "c", replaced: true)), .drops),
             (.constraint(.dropConstraint(t, name: "c", replaced: false)), .drops),
@@ -72,8 +80,11 @@ final class PlannerTests: XCTestCase {
             (.table(.dropTable(t)), .destructive),
         ]
         // Drops that lose something need --allow-destructive; a replaced constraint or index loses nothing.
-        let destructive: [Change.Kind] = [.constraint(.dropConstraint(t, name: "c", replaced: false)), .index(.dropIndex(t, name: "i", replaced: false)),
-                                          .column(.dropColumn(t, column: "x")), .table(.dropTable(t))]
+        let destructive: [Change.Kind] = [
+            .constraint(.dropConstraint(t, name: "c", replaced: false)),
+            .index(.dropIndex(t, name: "i", replaced: false)),
+            .column(.dropColumn(t, column: "x")), .table(.dropTable(t)),
+        ]
         for (kind, phase) in expected {
             XCTAssertEqual(Change(kind).phase, phase, "\(kind)")
             XCTAssertEqual(Change(kind).isDestructive, destructive.contains(kind), "\(kind)")
@@ -83,14 +94,20 @@ final class PlannerTests: XCTestCase {
     func testMarkers() {
         let expected: [(Change.Kind, Change.Marker)] = [
             (.schema(.createSchema("s")), .add), (.table(.createTable(table, inlineForeignKeys: [])), .add),
-            (.column(.addColumn(t, Column(name: "x", type: "integer"))), .add), (.column(.addIdentity(t, column: "x", .always)), .add),
-            (.constraint(.addPrimaryKey(t, PrimaryKey(name: "p", columns: ["id"]))), .add), (.constraint(.addForeignKey(t, fk)), .add),
+            (.column(.addColumn(t, Column(name: "x", type: "integer"))), .add),
+            (.column(.addIdentity(t, column: "x", .always)), .add),
+            (.constraint(.addPrimaryKey(t, PrimaryKey(name: "p", columns: ["id"]))), .add),
+            (.constraint(.addForeignKey(t, fk)), .add),
             (.index(.createIndex(t, Index(name: "i", keys: [.column("id")]))), .add),
-            (.seed(.seedRows(table, rows: [], mode: .insertMissing)), .add), (.seed(.seedRows(table, rows: [], mode: .enforce)), .change),
+            (.seed(.seedRows(table, rows: [], mode: .insertMissing)), .add),
+            (.seed(.seedRows(table, rows: [], mode: .enforce)), .change),
             (alterTypeKind(t, "x", from: "a", to: "b"), .change), (setNotNullKind(t, "x", type: "integer"), .change),
-            (.constraint(.renameConstraint(t, from: "a", to: "b")), .change), (.index(.renameIndex(t, from: "a", to: "b")), .change),
-            (.constraint(.dropConstraint(t, name: "c", replaced: true)), .change), (.index(.dropIndex(t, name: "i", replaced: true)), .change),
-            (.constraint(.dropConstraint(t, name: "c", replaced: false)), .remove), (.index(.dropIndex(t, name: "i", replaced: false)), .remove),
+            (.constraint(.renameConstraint(t, from: "a", to: "b")), .change),
+            (.index(.renameIndex(t, from: "a", to: "b")), .change),
+            (.constraint(.dropConstraint(t, name: "c", replaced: true)), .change),
+            (.index(.dropIndex(t, name: "i", replaced: true)), .change),
+            (.constraint(.dropConstraint(t, name: "c", replaced: false)), .remove),
+            (.index(.dropIndex(t, name: "i", replaced: false)), .remove),
             (.column(.dropColumn(t, column: "x")), .remove), (.table(.dropTable(t)), .remove),
         ]
         for (kind, marker) in expected { XCTAssertEqual(Change(kind).marker, marker, "\(kind)") }
@@ -154,16 +171,20 @@ final class PlannerTests: XCTestCase {
         ]
         let plan = Planner.plan(kinds.map { Change($0) }, allowDestructive: false)
         XCTAssertEqual(plan.steps.map(\.change.kind), [kinds[1], kinds[0], kinds[2]])
-        XCTAssertEqual(plan.steps.flatMap(\.statements), [
-            "DROP INDEX IF EXISTS \"public\".\"t_x_idx\"",
-            "CREATE INDEX IF NOT EXISTS \"t_a_idx\" ON \"public\".\"t\" USING btree (\"a\")",
-            "CREATE INDEX IF NOT EXISTS \"t_x_idx\" ON \"public\".\"t\" USING btree (\"x\") WHERE (x > 0)",
-        ])
+        XCTAssertEqual(
+            plan.steps.flatMap(\.statements),
+            [
+                "DROP INDEX IF EXISTS \"public\".\"t_x_idx\"",
+                "CREATE INDEX IF NOT EXISTS \"t_a_idx\" ON \"public\".\"t\" USING btree (\"a\")",
+                "CREATE INDEX IF NOT EXISTS \"t_x_idx\" ON \"public\".\"t\" USING btree (\"x\") WHERE (x > 0)",
+            ])
     }
 
     func testReplacedConstraintIsDroppedBeforeItIsReAdded() {
         let check = CheckConstraint(name: "t_x_check", expression: "x > 1")
-        let kinds: [Change.Kind] = [.constraint(.dropConstraint(t, name: "t_x_check", replaced: true)), .constraint(.addCheck(t, check))]
+        let kinds: [Change.Kind] = [
+            .constraint(.dropConstraint(t, name: "t_x_check", replaced: true)), .constraint(.addCheck(t, check)),
+        ]
         let plan = Planner.plan(kinds.map { Change($0) }, allowDestructive: false)
         XCTAssertEqual(plan.steps.map(\.change.kind), kinds)
         XCTAssertEqual(plan.blocked, [])
@@ -172,9 +193,14 @@ final class PlannerTests: XCTestCase {
     func testStepsCarryTheRenderedStatementsAndSummary() {
         let change = Change(.column(.addColumn(t, Column(name: "x", type: "integer"))))
         let plan = Planner.plan([change], allowDestructive: false)
-        XCTAssertEqual(plan.steps, [PlanStep(number: 1, change: change,
-                                             statements: ["ALTER TABLE \"public\".\"t\" ADD COLUMN IF NOT EXISTS \"x\" integer"],
-                                             hazards: [.accessExclusiveLock], lock: .accessExclusive)])
+        XCTAssertEqual(
+            plan.steps,
+            [
+                PlanStep(
+                    number: 1, change: change,
+                    statements: ["ALTER TABLE \"public\".\"t\" ADD COLUMN IF NOT EXISTS \"x\" integer"],
+                    hazards: [.accessExclusiveLock], lock: .accessExclusive)
+            ])
         XCTAssertEqual(plan.steps[0].summary, "add column x integer")
         XCTAssertTrue(plan.steps[0].takesHeavyLock)
     }
@@ -184,21 +210,41 @@ final class PlannerTests: XCTestCase {
             (.schema(.createSchema("s")), []),
             (.table(.createTable(table, inlineForeignKeys: [])), []),
             (.column(.addColumn(t, Column(name: "x", type: "integer"))), [.accessExclusiveLock]),
-            (.column(.addColumn(t, Column(name: "x", type: "integer", defaultValue: .literal(.number("0"))))), [.accessExclusiveLock]),
-            (.column(.addColumn(t, Column(name: "x", type: "timestamptz", defaultValue: .expression("now()")))),
-             [.accessExclusiveLock, .rewritesTable]),
-            (.column(.addColumn(t, Column(name: "x", type: "integer", isNullable: false))), [.accessExclusiveLock, .mayFailOnExistingRows]),
-            (.column(.addColumn(t, Column(name: "x", type: "integer", isNullable: false, backfill: .number("0")))),
-             [.accessExclusiveLock, .rewritesTable]),
-            (.column(.addColumn(t, Column(name: "x", type: "integer", isNullable: false, defaultValue: .literal(.number("0"))))),
-             [.accessExclusiveLock]),
-            (.column(.addColumn(t, Column(name: "x", type: "bigint", isNullable: false, identity: .always))),
-             [.accessExclusiveLock, .rewritesTable]),
-            (.column(.addColumn(t, Column(name: "x", type: "integer", isNullable: false, isSerial: true))),
-             [.accessExclusiveLock, .rewritesTable]),
+            (
+                .column(.addColumn(t, Column(name: "x", type: "integer", defaultValue: .literal(.number("0"))))),
+                [.accessExclusiveLock]
+            ),
+            (
+                .column(.addColumn(t, Column(name: "x", type: "timestamptz", defaultValue: .expression("now()")))),
+                [.accessExclusiveLock, .rewritesTable]
+            ),
+            (
+                .column(.addColumn(t, Column(name: "x", type: "integer", isNullable: false))),
+                [.accessExclusiveLock, .mayFailOnExistingRows]
+            ),
+            (
+                .column(.addColumn(t, Column(name: "x", type: "integer", isNullable: false, backfill: .number("0")))),
+                [.accessExclusiveLock, .rewritesTable]
+            ),
+            (
+                .column(
+                    .addColumn(
+                        t, Column(name: "x", type: "integer", isNullable: false, defaultValue: .literal(.number("0"))))),
+                [.accessExclusiveLock]
+            ),
+            (
+                .column(.addColumn(t, Column(name: "x", type: "bigint", isNullable: false, identity: .always))),
+                [.accessExclusiveLock, .rewritesTable]
+            ),
+            (
+                .column(.addColumn(t, Column(name: "x", type: "integer", isNullable: false, isSerial: true))),
+                [.accessExclusiveLock, .rewritesTable]
+            ),
             (alterTypeKind(t, "x", from: "integer", to: "bigint"), [.accessExclusiveLock, .rewritesTable]),
-            (alterTypeKind(t, "x", from: "bigint", to: "integer"),
-             [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows, .deletesData]),
+            (
+                alterTypeKind(t, "x", from: "bigint", to: "integer"),
+                [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows, .deletesData]
+            ),
             (.column(.setDefault(t, column: "x", .literal(.number("1")))), [.accessExclusiveLock]),
             (.column(.dropDefault(t, column: "x")), [.accessExclusiveLock]),
             (setNotNullKind(t, "x", type: "integer"), [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows]),
@@ -206,18 +252,33 @@ final class PlannerTests: XCTestCase {
             (.column(.addIdentity(t, column: "x", .always)), [.accessExclusiveLock, .mayFailOnExistingRows]),
             (.column(.setIdentity(t, column: "x", .always)), [.accessExclusiveLock]),
             (.column(.dropIdentity(t, column: "x")), [.accessExclusiveLock]),
-            (.constraint(.addPrimaryKey(t, PrimaryKey(name: "p", columns: ["id"]))), [.accessExclusiveLock, .mayFailOnExistingRows]),
-            (.constraint(.addUnique(t, UniqueConstraint(name: "k", columns: ["id"]))), [.accessExclusiveLock, .mayFailOnExistingRows]),
-            (.constraint(.addCheck(t, CheckConstraint(name: "c", expression: "id > 0"))), [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows]),
-            (.constraint(.addExclusion(t, ExclusionConstraint(name: "x", definition: "USING gist (during WITH &&)"))),
-             [.accessExclusiveLock, .mayFailOnExistingRows]),
+            (
+                .constraint(.addPrimaryKey(t, PrimaryKey(name: "p", columns: ["id"]))),
+                [.accessExclusiveLock, .mayFailOnExistingRows]
+            ),
+            (
+                .constraint(.addUnique(t, UniqueConstraint(name: "k", columns: ["id"]))),
+                [.accessExclusiveLock, .mayFailOnExistingRows]
+            ),
+            (
+                .constraint(.addCheck(t, CheckConstraint(name: "c", expression: "id > 0"))),
+                [.accessExclusiveLock, .rewritesTable, .mayFailOnExistingRows]
+            ),
+            (
+                .constraint(
+                    .addExclusion(t, ExclusionConstraint(name: "x", definition: "USING gist (during WITH &&)"))),
+                [.accessExclusiveLock, .mayFailOnExistingRows]
+            ),
             // SHARE ROW EXCLUSIVE on both tables: writes wait while the rows are checked.
             (.constraint(.addForeignKey(t, fk)), [.blocksWrites, .rewritesTable, .mayFailOnExistingRows]),
             (.constraint(.renameConstraint(t, from: "a", to: "b")), [.accessExclusiveLock]),
             (.constraint(.dropConstraint(t, name: "c", replaced: true)), [.accessExclusiveLock]),
             (.constraint(.dropConstraint(t, name: "c", replaced: false)), [.accessExclusiveLock, .deletesData]),
             (.index(.createIndex(t, Index(name: "i", keys: [.column("id")]))), [.blocksWrites]),
-            (.index(.createIndex(t, Index(name: "i", keys: [.column("id")], isUnique: true))), [.blocksWrites, .mayFailOnExistingRows]),
+            (
+                .index(.createIndex(t, Index(name: "i", keys: [.column("id")], isUnique: true))),
+                [.blocksWrites, .mayFailOnExistingRows]
+            ),
             (.index(.renameIndex(t, from: "a", to: "b")), []),
             (.index(.dropIndex(t, name: "i", replaced: true)), [.accessExclusiveLock]),
             (.index(.dropIndex(t, name: "i", replaced: false)), [.accessExclusiveLock, .deletesData]),
@@ -236,32 +297,45 @@ final class PlannerTests: XCTestCase {
     /// table's foreign key to it) does.
     func testLocksOfStepsOnNewAndExistingTables() {
         let parent = Table(name: QualifiedName(name: "parent"), columns: [Column(name: "id", type: "integer")])
-        let key = ForeignKey(name: "child_parent_id_fkey", columns: ["parent_id"], referencedTable: parent.name,
-                             referencedColumns: ["id"])
+        let key = ForeignKey(
+            name: "child_parent_id_fkey", columns: ["parent_id"], referencedTable: parent.name,
+            referencedColumns: ["id"])
         let child = Table(name: QualifiedName(name: "child"), columns: [Column(name: "parent_id", type: "integer")])
         let index = Index(name: "child_parent_id_idx", keys: [.column("parent_id")])
-        let changes = [Change(.table(.createTable(child, inlineForeignKeys: []))),
-                       Change(.constraint(.addForeignKey(child.name, key))),
-                       Change(.index(.createIndex(child.name, index))),
-                       Change(.index(.createIndex(parent.name, index)))]
+        let changes = [
+            Change(.table(.createTable(child, inlineForeignKeys: []))),
+            Change(.constraint(.addForeignKey(child.name, key))),
+            Change(.index(.createIndex(child.name, index))),
+            Change(.index(.createIndex(parent.name, index))),
+        ]
         let steps = Planner.plan(changes, allowDestructive: false).steps
         // Foreign keys come after indexes.
         XCTAssertEqual(steps.map(\.change.kind), [changes[0].kind, changes[2].kind, changes[3].kind, changes[1].kind])
         XCTAssertEqual(steps.map(\.lock), [.none, .none, .share, .shareRowExclusive])
-        XCTAssertEqual(steps.map(\.lock.description), [nil, nil, "SHARE lock: blocks writes",
-                                                       "SHARE ROW EXCLUSIVE lock: blocks writes"])
+        XCTAssertEqual(
+            steps.map(\.lock.description),
+            [
+                nil, nil, "SHARE lock: blocks writes",
+                "SHARE ROW EXCLUSIVE lock: blocks writes",
+            ])
         XCTAssertEqual(TableLock(pgLocksMode: "ShareUpdateExclusiveLock"), .shareUpdateExclusive)
         XCTAssertTrue(TableLock.accessExclusive.blocksReads && TableLock.share.blocksWrites)
         XCTAssertFalse(TableLock.shareUpdateExclusive.blocksWrites)
     }
 
     func testHazardRawValuesAndExplanations() {
-        XCTAssertEqual(Hazard.allCases.map(\.rawValue), ["access-exclusive-lock", "rewrites-table", "blocks-writes",
-                                                         "deletes-data", "may-fail-on-existing-rows"])
-        XCTAssertEqual(Hazard.allCases.map(\.explanation), [
-            "takes an ACCESS EXCLUSIVE lock on the table", "rewrites or scans the whole table",
-            "builds an index while blocking writes", "deletes data", "may fail on existing rows",
-        ])
+        XCTAssertEqual(
+            Hazard.allCases.map(\.rawValue),
+            [
+                "access-exclusive-lock", "rewrites-table", "blocks-writes",
+                "deletes-data", "may-fail-on-existing-rows",
+            ])
+        XCTAssertEqual(
+            Hazard.allCases.map(\.explanation),
+            [
+                "takes an ACCESS EXCLUSIVE lock on the table", "rewrites or scans the whole table",
+                "builds an index while blocking writes", "deletes data", "may fail on existing rows",
+            ])
     }
 
     func testTakesHeavyLock() {
@@ -276,7 +350,9 @@ final class PlannerTests: XCTestCase {
 
     func testIsInSync() {
         XCTAssertTrue(Planner.plan([], allowDestructive: false).isInSync)
-        XCTAssertTrue(Plan(steps: [], blocked: [], unmanagedTables: [u]).isInSync, "unmanaged tables alone are not drift to apply")
+        XCTAssertTrue(
+            Plan(steps: [], blocked: [], unmanagedTables: [u]).isInSync, "unmanaged tables alone are not drift to apply"
+        )
         XCTAssertFalse(Planner.plan([Change(.schema(.createSchema("s")))], allowDestructive: false).isInSync)
         let onlyBlocked = Planner.plan([Change(.table(.dropTable(u)))], allowDestructive: false)
         XCTAssertEqual(onlyBlocked.steps, [])
@@ -286,7 +362,10 @@ final class PlannerTests: XCTestCase {
 
     func testUnmanagedTablesAreListedSortedWhetherBlockedOrNot() {
         let a = QualifiedName(schema: "public", name: "a"), z = QualifiedName(schema: "billing", name: "z")
-        let changes = [Change(.table(.dropTable(u))), Change(.column(.dropColumn(t, column: "x"))), Change(.table(.dropTable(a))), Change(.table(.dropTable(z)))]
+        let changes = [
+            Change(.table(.dropTable(u))), Change(.column(.dropColumn(t, column: "x"))), Change(.table(.dropTable(a))),
+            Change(.table(.dropTable(z))),
+        ]
         XCTAssertEqual(Planner.plan(changes, allowDestructive: false).unmanagedTables, [z, a, u])
         XCTAssertEqual(Planner.plan(changes, allowDestructive: true).unmanagedTables, [z, a, u])
     }
@@ -300,8 +379,12 @@ final class PlannerTests: XCTestCase {
     }
 
     func testPhaseComparable() {
-        XCTAssertEqual(Change.Phase.allCases.sorted(), [.schemas, .types, .tables, .columns, .drops, .columnChanges, .constraints,
-                                                        .indexes, .foreignKeys, .seeds, .destructive])
+        XCTAssertEqual(
+            Change.Phase.allCases.sorted(),
+            [
+                .schemas, .types, .tables, .columns, .drops, .columnChanges, .constraints,
+                .indexes, .foreignKeys, .seeds, .destructive,
+            ])
         XCTAssertLessThan(Change.Phase.seeds, Change.Phase.destructive)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ReconcileCore
 
 /// `--schema DIR`: a folder of schema files read as one schema, and `--export --split`'s writer.
@@ -32,9 +33,13 @@ final class SchemaFolderTests: XCTestCase {
     }
 
     func testFilesAreReadRecursivelyInPathOrderAndMergedIntoOneSchema() throws {
-        try write("types.yml", "version: 1\nextensions: [citext]\nenums: { billing.state: [open, paid] }\n"
-                  + "sequences: { billing.numbers: { start: 100 } }\ntables: {}\n")
-        try write("billing/invoices.yaml", """
+        try write(
+            "types.yml",
+            "version: 1\nextensions: [citext]\nenums: { billing.state: [open, paid] }\n"
+                + "sequences: { billing.numbers: { start: 100 } }\ntables: {}\n")
+        try write(
+            "billing/invoices.yaml",
+            """
             version: 1
             extensions: [citext]
             tables:
@@ -44,40 +49,47 @@ final class SchemaFolderTests: XCTestCase {
                   user_id: { type: bigint, references: users }
                   state: billing.state
             """)
-        try write("users.yaml", "version: 1\nschemas: [audit]\ntables:\n  users: { columns: { id: { type: bigint, "
-                  + "primary_key: true }, email: citext } }\n")
+        try write(
+            "users.yaml",
+            "version: 1\nschemas: [audit]\ntables:\n  users: { columns: { id: { type: bigint, "
+                + "primary_key: true }, email: citext } }\n")
         try write(".hidden/ignored.yaml", "not: a schema file")
         try write("README.md", "not read")
         XCTAssertEqual(SchemaFolder.files(in: folder.path), ["billing/invoices.yaml", "types.yml", "users.yaml"])
 
         let schema = try SchemaLoader.load(path: folder.path)
-        let single = try SchemaLoader.load(yaml: """
-            version: 1
-            schemas: [audit]
-            extensions: [citext]
-            enums: { billing.state: [open, paid] }
-            sequences: { billing.numbers: { start: 100 } }
-            tables:
-              users: { columns: { id: { type: bigint, primary_key: true }, email: citext } }
-              billing.invoices:
-                columns:
-                  id: { type: bigint, primary_key: true }
-                  user_id: { type: bigint, references: users }
-                  state: billing.state
-            """)
+        let single = try SchemaLoader.load(
+            yaml: """
+                version: 1
+                schemas: [audit]
+                extensions: [citext]
+                enums: { billing.state: [open, paid] }
+                sequences: { billing.numbers: { start: 100 } }
+                tables:
+                  users: { columns: { id: { type: bigint, primary_key: true }, email: citext } }
+                  billing.invoices:
+                    columns:
+                      id: { type: bigint, primary_key: true }
+                      user_id: { type: bigint, references: users }
+                      state: billing.state
+                """)
         XCTAssertEqual(schema, single)
         XCTAssertEqual(schema.tables.first { $0.name.name == "invoices" }?.foreignKeys.first?.referencedColumns, ["id"])
     }
 
     func testAnObjectDeclaredInTwoFilesNamesBothPlaces() throws {
-        try write("a.yaml", """
+        try write(
+            "a.yaml",
+            """
             version: 1
             enums: { mood: [happy] }
             sequences: { numbers: {} }
             tables:
               users: { columns: { id: bigint } }
             """)
-        try write("b/c.yaml", """
+        try write(
+            "b/c.yaml",
+            """
             version: 1
             enums: { public.mood: [sad] }
             sequences:
@@ -86,37 +98,46 @@ final class SchemaFolderTests: XCTestCase {
               public.users: { columns: { id: bigint } }
             """)
         let a = folder.appendingPathComponent("a.yaml").path, c = folder.appendingPathComponent("b/c.yaml").path
-        XCTAssertEqual(errors(), [
-            "\(c):2:10: error: enum public.mood is declared twice: also at \(a):2:10",
-            "\(c):4:3: error: sequence public.numbers is declared twice: also at \(a):3:14",
-            "\(c):6:3: error: table public.users is declared twice: also at \(a):5:3",
-        ])
+        XCTAssertEqual(
+            errors(),
+            [
+                "\(c):2:10: error: enum public.mood is declared twice: also at \(a):2:10",
+                "\(c):4:3: error: sequence public.numbers is declared twice: also at \(a):3:14",
+                "\(c):6:3: error: table public.users is declared twice: also at \(a):5:3",
+            ])
     }
 
     func testAnEnumOrSequenceDeclaredTwiceInOneFileIsAnError() throws {
-        let errors = loadErrors("""
+        let errors = loadErrors(
+            """
             version: 1
             enums: { mood: [happy], public.mood: [sad] }
             sequences: { n: {}, public.n: {} }
             tables: {}
             """)
-        XCTAssertEqual(errors, [
-            "schema.yaml:2:25: error: enum public.mood is declared twice: also at schema.yaml:2:10",
-            "schema.yaml:3:21: error: sequence public.n is declared twice: also at schema.yaml:3:14",
-        ])
+        XCTAssertEqual(
+            errors,
+            [
+                "schema.yaml:2:25: error: enum public.mood is declared twice: also at schema.yaml:2:10",
+                "schema.yaml:3:21: error: sequence public.n is declared twice: also at schema.yaml:3:14",
+            ])
     }
 
     func testEveryFilesProblemsAreReportedAndReferencesSpanTheFolder() throws {
-        try write("a.yaml", "version: 1\ntables:\n"
-                  + "  a: { columns: { id: bigint, b_id: { type: bigint, references: b } } }\n")
+        try write(
+            "a.yaml",
+            "version: 1\ntables:\n"
+                + "  a: { columns: { id: bigint, b_id: { type: bigint, references: b } } }\n")
         try write("b.yaml", "version: 1\ntables:\n  c: { colums: {} }\n")
         let a = folder.appendingPathComponent("a.yaml").path, b = folder.appendingPathComponent("b.yaml").path
-        XCTAssertEqual(errors(), [
-            "\(b):3:8: error: unknown key 'colums' in table public.c (did you mean 'columns'?)",
-            "\(b):3:3: error: table public.c has no 'columns'",
-            "\(a):3:65: error: foreign key a_b_id_fkey of public.a references public.b, which is not declared in "
-                + "the schema folder (did you mean 'public.a'?); declare it (a minimal table is enough)",
-        ])
+        XCTAssertEqual(
+            errors(),
+            [
+                "\(b):3:8: error: unknown key 'colums' in table public.c (did you mean 'columns'?)",
+                "\(b):3:3: error: table public.c has no 'columns'",
+                "\(a):3:65: error: foreign key a_b_id_fkey of public.a references public.b, which is not declared in "
+                    + "the schema folder (did you mean 'public.a'?); declare it (a minimal table is enough)",
+            ])
         try write("a.yaml", "version: 1\ntables: [\n")
         try write("b.yaml", "version: 1\ntables: {\n")
         XCTAssertEqual(errors().map { $0.components(separatedBy: ":").first ?? "" }, [a, b])
@@ -134,8 +155,9 @@ final class SchemaFolderTests: XCTestCase {
         try write("b.yaml", "version: 1\ntables: {}\n")
         let second = try SchemaLoader.fingerprint(path: folder.path)
         XCTAssertNotEqual(second, first)
-        try FileManager.default.moveItem(at: folder.appendingPathComponent("b.yaml"),
-                                         to: folder.appendingPathComponent("c.yaml"))
+        try FileManager.default.moveItem(
+            at: folder.appendingPathComponent("b.yaml"),
+            to: folder.appendingPathComponent("c.yaml"))
         XCTAssertNotEqual(try SchemaLoader.fingerprint(path: folder.path), second)
     }
 
@@ -169,8 +191,11 @@ final class SchemaFolderTests: XCTestCase {
     func testWritingIntoAFolderWithOtherSchemaFilesIsRefusedAndWritesNothing() throws {
         let schema = try SchemaLoader.load(yaml: "version: 1\ntables: { users: { columns: { id: bigint } } }\n")
         try write("public/dropped_table.yaml", "version: 1\ntables: {}\n")
-        XCTAssertThrowsError(try SchemaFolderWriter.write(SchemaFolderWriter.files(schema, header: nil),
-                                                          to: folder.path)) { error in
+        XCTAssertThrowsError(
+            try SchemaFolderWriter.write(
+                SchemaFolderWriter.files(schema, header: nil),
+                to: folder.path)
+        ) { error in
             XCTAssertTrue("\(error)".contains("public/dropped_table.yaml"), "\(error)")
         }
         XCTAssertEqual(SchemaFolder.files(in: folder.path), ["public/dropped_table.yaml"])

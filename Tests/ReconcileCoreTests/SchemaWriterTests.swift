@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ReconcileCore
 
 /// `SchemaWriter` (used by --export) writes a schema file that `SchemaLoader` reads back to the same schema.
@@ -17,12 +18,16 @@ final class SchemaWriterTests: XCTestCase {
         return schema
     }
 
-    private func assertRoundTrips(_ schema: Schema, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+    private func assertRoundTrips(_ schema: Schema, _ what: String, file: StaticString = #filePath, line: UInt = #line)
+    {
         let text = SchemaWriter.yaml(schema)
         do {
             let reloaded = try SchemaLoader.load(yaml: text, file: what)
-            XCTAssertEqual(normalized(reloaded), normalized(schema), "\(what) changed on the way back:\n\(text)", file: file, line: line)
-            XCTAssertEqual(SchemaWriter.yaml(reloaded), text, "\(what): a second export differs", file: file, line: line)
+            XCTAssertEqual(
+                normalized(reloaded), normalized(schema), "\(what) changed on the way back:\n\(text)", file: file,
+                line: line)
+            XCTAssertEqual(
+                SchemaWriter.yaml(reloaded), text, "\(what): a second export differs", file: file, line: line)
         } catch {
             XCTFail("\(what): the exported file does not load:\n\(error)\n\(text)", file: file, line: line)
         }
@@ -34,7 +39,8 @@ final class SchemaWriterTests: XCTestCase {
 
     func testExamplesRoundTrip() throws {
         let directory = Fixture.repoRoot.appendingPathComponent("examples")
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yaml") }
+            .sorted()
         XCTAssertFalse(files.isEmpty, "no examples found in \(directory.path)")
         for file in files {
             let schema = try SchemaLoader.load(path: directory.appendingPathComponent(file).path)
@@ -47,131 +53,143 @@ final class SchemaWriterTests: XCTestCase {
     /// An extension outside `public` keeps its schema, so the types it brings (`extensions.citext`) exist where
     /// the columns say; a name and schema missing is a located error.
     func testExtensionSchemasRoundTrip() throws {
-        let schema = try SchemaLoader.load(yaml: """
-            version: 1
-            extensions: [pg_trgm, { name: citext, schema: extensions }, { name: hstore, schema: public }]
-            tables:
-              profiles:
-                columns:
-                  name: extensions.citext
-            """)
+        let schema = try SchemaLoader.load(
+            yaml: """
+                version: 1
+                extensions: [pg_trgm, { name: citext, schema: extensions }, { name: hstore, schema: public }]
+                tables:
+                  profiles:
+                    columns:
+                      name: extensions.citext
+                """)
         XCTAssertEqual(schema.extensions, ["citext", "hstore", "pg_trgm"])
         XCTAssertEqual(schema.extensionSchemas, ["citext": "extensions"])
-        XCTAssertTrue(SchemaWriter.yaml(schema).contains(
-            "extensions: [{ name: citext, schema: extensions }, hstore, pg_trgm]\n"), SchemaWriter.yaml(schema))
+        XCTAssertTrue(
+            SchemaWriter.yaml(schema).contains(
+                "extensions: [{ name: citext, schema: extensions }, hstore, pg_trgm]\n"), SchemaWriter.yaml(schema))
         assertRoundTrips(schema, "extension schemas")
         let changes = Differ(desired: schema, live: Schema()).prerequisiteChanges().flatMap(\.statements)
-        XCTAssertTrue(changes.contains("CREATE EXTENSION IF NOT EXISTS \"citext\" WITH SCHEMA \"extensions\""), "\(changes)")
-        XCTAssertThrowsError(try SchemaLoader.load(yaml: "version: 1\nextensions: [{ schema: x }]\ntables: {}\n")) { error in
+        XCTAssertTrue(
+            changes.contains("CREATE EXTENSION IF NOT EXISTS \"citext\" WITH SCHEMA \"extensions\""), "\(changes)")
+        XCTAssertThrowsError(try SchemaLoader.load(yaml: "version: 1\nextensions: [{ schema: x }]\ntables: {}\n")) {
+            error in
             XCTAssertTrue("\(error)".contains("2:14: error: an extension needs 'name'"), "\(error)")
         }
     }
 
     func testTableWithoutColumnsRoundTrips() throws {
-        let schema = Schema(tables: [Table(name: Fixture.name("marker"), comment: "no columns"),
-                                     Table(name: Fixture.name("t"), columns: [Column(name: "id", type: "integer")])])
-        XCTAssertTrue(SchemaWriter.yaml(schema).contains("  marker:\n    comment: no columns\n    columns: {}\n"),
-                      SchemaWriter.yaml(schema))
+        let schema = Schema(tables: [
+            Table(name: Fixture.name("marker"), comment: "no columns"),
+            Table(name: Fixture.name("t"), columns: [Column(name: "id", type: "integer")]),
+        ])
+        XCTAssertTrue(
+            SchemaWriter.yaml(schema).contains("  marker:\n    comment: no columns\n    columns: {}\n"),
+            SchemaWriter.yaml(schema))
         assertRoundTrips(schema, "empty-table.yaml")
     }
 
     /// A foreign key between two tables of the same non-public schema is written schema-qualified: the
     /// loader reads unqualified references as `public` (as the README documents).
     func testReferenceWithinANonPublicSchemaRoundTrips() throws {
-        let schema = try loadValid("""
-        version: 1
-        tables:
-          billing.cases:
-            columns:
-              id: { type: bigint, primary_key: true }
-          billing.invoices:
-            columns:
-              case_id: { type: bigint, references: billing.cases(id) }
-        """)
+        let schema = try loadValid(
+            """
+            version: 1
+            tables:
+              billing.cases:
+                columns:
+                  id: { type: bigint, primary_key: true }
+              billing.invoices:
+                columns:
+                  case_id: { type: bigint, references: billing.cases(id) }
+            """)
         XCTAssertTrue(SchemaWriter.yaml(schema).contains("references: billing.cases(id)"), SchemaWriter.yaml(schema))
         assertRoundTrips(schema, "billing.yaml")
     }
 
     func testHostileNamesAndValuesRoundTrip() throws {
-        let schema = try loadValid("""
-        version: 1
-        schemas: [extra]
-        extensions: [citext]
-        enums:
-          state: [open, "it's closed", "null", "12"]
-        tables:
-          cases:
-            columns:
-              id: { type: bigserial, primary_key: true }
-          invoices:
-            comment: "Invoices: one per case"
-            columns:
-              id: { type: integer, primary_key: true }
-              case_id: { type: bigint, references: cases, on_delete: set null }
-              state: { type: state, default: open }
-              note: { type: text, default: "null", comment: "multi\\nline\\ttab \\"quoted\\"" }
-              flag: { type: boolean, default: false }
-              code: { type: text, default: '0012' }
-              ratio: { type: "numeric(3,2)", default: -0.5 }
-              at: { type: timestamptz, default_sql: "now() + interval '1 day'" }
-            checks:
-              invoices_code_check: "code <> 'x: y # z'"
-          '"odd.schema"."Mixed Case"':
-            columns:
-              'Weird "Col"': text
-              'with space': { type: int, primary_key: true }
-              'yes': { type: text, unique: true }
-            indexes:
-              - { columns: ['Weird "Col"', { expression: "lower(\\"yes\\")" }], where: "\\"Weird \\"\\"Col\\"\\"\\" <> ''", using: btree }
-              - { name: "odd idx", columns: ['with space'], unique: true, using: hash }
-            seed:
-              mode: enforce
-              rows:
-                - { 'with space': 1, 'Weird "Col"': "yes", 'yes': true }
-                - { 'with space': 2, 'Weird "Col"': ~ }
-                - { 'with space': 3, 'Weird "Col"': "12" }
-                - { 'with space': 4, 'Weird "Col"': "", 'yes': "- item" }
-        """)
+        let schema = try loadValid(
+            """
+            version: 1
+            schemas: [extra]
+            extensions: [citext]
+            enums:
+              state: [open, "it's closed", "null", "12"]
+            tables:
+              cases:
+                columns:
+                  id: { type: bigserial, primary_key: true }
+              invoices:
+                comment: "Invoices: one per case"
+                columns:
+                  id: { type: integer, primary_key: true }
+                  case_id: { type: bigint, references: cases, on_delete: set null }
+                  state: { type: state, default: open }
+                  note: { type: text, default: "null", comment: "multi\\nline\\ttab \\"quoted\\"" }
+                  flag: { type: boolean, default: false }
+                  code: { type: text, default: '0012' }
+                  ratio: { type: "numeric(3,2)", default: -0.5 }
+                  at: { type: timestamptz, default_sql: "now() + interval '1 day'" }
+                checks:
+                  invoices_code_check: "code <> 'x: y # z'"
+              '"odd.schema"."Mixed Case"':
+                columns:
+                  'Weird "Col"': text
+                  'with space': { type: int, primary_key: true }
+                  'yes': { type: text, unique: true }
+                indexes:
+                  - { columns: ['Weird "Col"', { expression: "lower(\\"yes\\")" }], where: "\\"Weird \\"\\"Col\\"\\"\\" <> ''", using: btree }
+                  - { name: "odd idx", columns: ['with space'], unique: true, using: hash }
+                seed:
+                  mode: enforce
+                  rows:
+                    - { 'with space': 1, 'Weird "Col"': "yes", 'yes': true }
+                    - { 'with space': 2, 'Weird "Col"': ~ }
+                    - { 'with space': 3, 'Weird "Col"': "12" }
+                    - { 'with space': 4, 'Weird "Col"': "", 'yes': "- item" }
+            """)
         assertRoundTrips(schema, "hostile.yaml")
     }
 
     func testGoldenExport() throws {
-        let schema = try loadValid("""
-        version: 1
-        schemas: [empty]
-        tables:
-          orders:
-            columns:
-              id: { type: bigint, identity: by_default, primary_key: true }
-              email: { type: text, nullable: false, unique: true }
-              total: { type: "numeric(12,2)", nullable: false, default: 0, check: total >= 0 }
-              placed_at: { type: timestamptz, default_sql: now() }
-            indexes:
-              - columns: [placed_at]
-              - { name: orders_recent, columns: [placed_at], where: "placed_at > '2024-01-01'" }
-        """)
-        XCTAssertEqual(SchemaWriter.yaml(schema, header: "Exported from db\nDo not edit"), """
-        # Exported from db
-        # Do not edit
-        version: 1
-        schemas: [empty]
-        tables:
-          orders:
-            columns:
-              id: { type: bigint, identity: by_default }
-              email: { type: text, nullable: false }
-              total: { type: "numeric(12,2)", nullable: false, default: 0 }
-              placed_at: { type: timestamptz, default_sql: "now()" }
-            primary_key: [id]
-            unique:
-              - [email]
-            checks:
-              orders_total_check: "total >= 0"
-            indexes:
-              - { columns: [placed_at] }
-              - { name: orders_recent, columns: [placed_at], where: "placed_at > '2024-01-01'" }
+        let schema = try loadValid(
+            """
+            version: 1
+            schemas: [empty]
+            tables:
+              orders:
+                columns:
+                  id: { type: bigint, identity: by_default, primary_key: true }
+                  email: { type: text, nullable: false, unique: true }
+                  total: { type: "numeric(12,2)", nullable: false, default: 0, check: total >= 0 }
+                  placed_at: { type: timestamptz, default_sql: now() }
+                indexes:
+                  - columns: [placed_at]
+                  - { name: orders_recent, columns: [placed_at], where: "placed_at > '2024-01-01'" }
+            """)
+        XCTAssertEqual(
+            SchemaWriter.yaml(schema, header: "Exported from db\nDo not edit"),
+            """
+            # Exported from db
+            # Do not edit
+            version: 1
+            schemas: [empty]
+            tables:
+              orders:
+                columns:
+                  id: { type: bigint, identity: by_default }
+                  email: { type: text, nullable: false }
+                  total: { type: "numeric(12,2)", nullable: false, default: 0 }
+                  placed_at: { type: timestamptz, default_sql: "now()" }
+                primary_key: [id]
+                unique:
+                  - [email]
+                checks:
+                  orders_total_check: "total >= 0"
+                indexes:
+                  - { columns: [placed_at] }
+                  - { name: orders_recent, columns: [placed_at], where: "placed_at > '2024-01-01'" }
 
-        """)
+            """)
     }
 
     func testEmptySchema() {
@@ -204,7 +222,8 @@ final class SchemaWriterTests: XCTestCase {
     func testNameSyntaxForExport() {
         XCTAssertEqual(SchemaWriter.name(QualifiedName(schema: "public", name: "t")), "t")
         XCTAssertEqual(SchemaWriter.name(QualifiedName(schema: "s", name: "t")), "s.t")
-        XCTAssertEqual(SchemaWriter.name(QualifiedName(schema: "odd.schema", name: "Mixed Case")), "\"odd.schema\".\"Mixed Case\"")
+        XCTAssertEqual(
+            SchemaWriter.name(QualifiedName(schema: "odd.schema", name: "Mixed Case")), "\"odd.schema\".\"Mixed Case\"")
         XCTAssertEqual(SchemaWriter.nameSyntax("a\"b"), "\"a\"\"b\"")
         XCTAssertEqual(SchemaWriter.nameSyntax("Mixed"), "Mixed")
     }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import ReconcileCore
 
 /// The saved-plan fingerprint is a hash of a canonical encoding: the same state always gives the same
@@ -6,10 +7,15 @@ import XCTest
 final class StateFingerprintTests: XCTestCase {
     private let state = Schema(
         schemaNames: ["public"],
-        tables: [Table(name: QualifiedName(name: "admin_settings"),
-                       columns: [Column(name: "id", type: "integer", isNullable: false),
-                                 Column(name: "cap", type: "numeric(10,2)", defaultValue: .literal(.null))],
-                       primaryKey: PrimaryKey(name: "admin_settings_pkey", columns: ["id"]))],
+        tables: [
+            Table(
+                name: QualifiedName(name: "admin_settings"),
+                columns: [
+                    Column(name: "id", type: "integer", isNullable: false),
+                    Column(name: "cap", type: "numeric(10,2)", defaultValue: .literal(.null)),
+                ],
+                primaryKey: PrimaryKey(name: "admin_settings_pkey", columns: ["id"]))
+        ],
         sequences: [StandaloneSequence(name: QualifiedName(name: "numbers"), options: SequenceOptions(start: 5))])
     private let seeds: [QualifiedName: [SeedRowState]] = [QualifiedName(name: "admin_settings"): [.missing]]
 
@@ -17,8 +23,9 @@ final class StateFingerprintTests: XCTestCase {
     /// the model gained something a plan must cover (bump `StateFingerprint.version` if only the meaning
     /// changed), and a bug otherwise.
     func testTheFingerprintOfAFixedStateIsPinned() {
-        XCTAssertEqual(StateFingerprint.of(state, seeds: seeds),
-                       "4bc562f55c116a89c8a82fafe10a8f49d4babacc312ed792bd17c1eca7fa8863")
+        XCTAssertEqual(
+            StateFingerprint.of(state, seeds: seeds),
+            "4bc562f55c116a89c8a82fafe10a8f49d4babacc312ed792bd17c1eca7fa8863")
     }
 
     func testEveryDifferenceChangesIt() {

@@ -1,12 +1,14 @@
 import Foundation
 import XCTest
+
 @testable import ReconcileCore
 
 /// Shared helpers for the ReconcileCore unit tests. Nothing here touches a database or the network.
 enum Fixture {
     /// The repository root, found from this file's location (Tests/ReconcileCoreTests/Support.swift).
     static var repoRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
     static var rootSchemaPath: String { repoRoot.appendingPathComponent("schema.yaml").path }
@@ -27,8 +29,10 @@ func loadValid(_ yaml: String, file: StaticString = #filePath, line: UInt = #lin
 }
 
 /// Loads YAML that must be invalid and returns each diagnostic's `description`, in order.
-func loadErrors(_ yaml: String, fileName: String = "schema.yaml",
-                file: StaticString = #filePath, line: UInt = #line) -> [String] {
+func loadErrors(
+    _ yaml: String, fileName: String = "schema.yaml",
+    file: StaticString = #filePath, line: UInt = #line
+) -> [String] {
     do {
         _ = try SchemaLoader.load(yaml: yaml, file: fileName)
         XCTFail("expected the YAML to be rejected", file: file, line: line)
@@ -42,10 +46,13 @@ func loadErrors(_ yaml: String, fileName: String = "schema.yaml",
 }
 
 /// Runs the differ and returns just the change kinds, which are Equatable and print readably.
-func diffKinds(desired: [Table], live: [Table], desiredSchemas: [String] = [], liveSchemas: [String] = ["public"],
-               canonical: Schema? = nil, seedStates: [QualifiedName: [SeedRowState]] = [:]) -> [Change.Kind] {
-    let differ = Differ(desired: Schema(schemaNames: desiredSchemas, tables: desired), canonical: canonical,
-                        live: Schema(schemaNames: liveSchemas, tables: live), seedStates: seedStates)
+func diffKinds(
+    desired: [Table], live: [Table], desiredSchemas: [String] = [], liveSchemas: [String] = ["public"],
+    canonical: Schema? = nil, seedStates: [QualifiedName: [SeedRowState]] = [:]
+) -> [Change.Kind] {
+    let differ = Differ(
+        desired: Schema(schemaNames: desiredSchemas, tables: desired), canonical: canonical,
+        live: Schema(schemaNames: liveSchemas, tables: live), seedStates: seedStates)
     return differ.changes().map(\.kind)
 }
 
@@ -105,14 +112,16 @@ func unquoteLiteral(_ text: String) -> String? {
 
 /// The `.column(.setNotNull)` change for making `column` (of SQL type `type`) NOT NULL, with no backfill.
 func setNotNullKind(_ table: QualifiedName, _ column: String, type: String) -> Change.Kind {
-    onlyChange(desired: Table(name: table, columns: [Column(name: column, type: type, isNullable: false)]),
-               live: Table(name: table, columns: [Column(name: column, type: type, isNullable: true)]))
+    onlyChange(
+        desired: Table(name: table, columns: [Column(name: column, type: type, isNullable: false)]),
+        live: Table(name: table, columns: [Column(name: column, type: type, isNullable: true)]))
 }
 
 /// The `.column(.alterColumnType)` change from `from` to `to`.
 func alterTypeKind(_ table: QualifiedName, _ column: String, from: String, to: String) -> Change.Kind {
-    onlyChange(desired: Table(name: table, columns: [Column(name: column, type: to)]),
-               live: Table(name: table, columns: [Column(name: column, type: from)]))
+    onlyChange(
+        desired: Table(name: table, columns: [Column(name: column, type: to)]),
+        live: Table(name: table, columns: [Column(name: column, type: from)]))
 }
 
 private func onlyChange(desired: Table, live: Table) -> Change.Kind {
@@ -126,7 +135,8 @@ private func onlyChange(desired: Table, live: Table) -> Change.Kind {
 func caseFields(_ kind: Change.Kind) -> (name: String, fields: [String: String]) {
     // The kind wraps its family's case (`.column(.setNotNull(...))`): read the inner case.
     guard let family = Mirror(reflecting: kind).children.first?.value,
-          let child = Mirror(reflecting: family).children.first, let name = child.label else { return ("\(kind)", [:]) }
+        let child = Mirror(reflecting: family).children.first, let name = child.label
+    else { return ("\(kind)", [:]) }
     var fields: [String: String] = [:]
     let payload = Mirror(reflecting: child.value)
     if payload.displayStyle == .tuple {

@@ -103,7 +103,8 @@ final class ChangeKindCaseTests: XCTestCase {
             return "the server has no \(name) extension"
         }
         if let major = testCase.requiresServer,
-           let version = try database.scalar("SHOW server_version_num").flatMap({ Int($0) }), version < major * 10000 {
+            let version = try database.scalar("SHOW server_version_num").flatMap({ Int($0) }), version < major * 10000
+        {
             return "it needs PostgreSQL \(major); the server is \(version)"
         }
         if !testCase.current.isEmpty { try database.execute(testCase.current) }
@@ -115,7 +116,9 @@ final class ChangeKindCaseTests: XCTestCase {
             // Pre-flight failures: --apply refuses and changes nothing.
             let before = try database.fingerprint()
             XCTAssertThrowsError(try database.reconciler(schema).apply(), label) { error in
-                guard case ReconcileError.preflightFailed(let steps) = error else { return XCTFail("\(label): \(error)") }
+                guard case ReconcileError.preflightFailed(let steps) = error else {
+                    return XCTFail("\(label): \(error)")
+                }
                 XCTAssertEqual(steps.compactMap(\.preflightFailure), testCase.preflight, label)
             }
             XCTAssertEqual(try database.fingerprint(), before, "\(label): refused apply changed the database")
@@ -150,24 +153,30 @@ final class ChangeKindCaseTests: XCTestCase {
         let copy = try TestDatabase()
         if !current.isEmpty { _ = try copy.execute(current) }
         let session = try Connection(ConnectionInfo(copy.url))
-        let existing = try session.query("""
-            SELECT pg_catalog.array_agg(c.oid)::text FROM pg_catalog.pg_class c
-            WHERE c.relkind IN ('r', 'p')
-              AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
-            """).rows.first?.first ?? nil
+        let existing =
+            try session.query(
+                """
+                SELECT pg_catalog.array_agg(c.oid)::text FROM pg_catalog.pg_class c
+                WHERE c.relkind IN ('r', 'p')
+                  AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
+                """
+            ).rows.first?.first ?? nil
         for step in plan.steps {
             try session.query("BEGIN")
             for statement in step.statements { try session.query(statement) }
-            let held = try session.query("""
+            let held = try session.query(
+                """
                 SELECT l.mode || ' on ' || l.relation::regclass::text FROM pg_catalog.pg_locks l
                 WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation'
                   AND l.relation = ANY ($1::oid[])
                 ORDER BY 1
-                """, [existing ?? "{}"]).rows.compactMap { $0.first ?? nil }
+                """, [existing ?? "{}"]
+            ).rows.compactMap { $0.first ?? nil }
             try session.query("COMMIT")
             let observed = held.compactMap { TableLock(pgLocksMode: String($0.prefix { $0 != " " })) }.max() ?? .none
-            XCTAssertEqual(observed.mode ?? "no lock", step.lock.mode ?? "no lock",
-                           "\(label): step \(step.number), \(step.summary), holds \(held)")
+            XCTAssertEqual(
+                observed.mode ?? "no lock", step.lock.mode ?? "no lock",
+                "\(label): step \(step.number), \(step.summary), holds \(held)")
         }
     }
 
@@ -197,7 +206,8 @@ final class ChangeKindCaseTests: XCTestCase {
             }
             guard case .mapping(let fields) = value else { throw fail("must be a mapping") }
             for fieldKey in fields.keys where !caseKeys.contains(fieldKey.string ?? "") {
-                throw fail("unknown key '\(fieldKey.string ?? "?")' (known: \(caseKeys.sorted().joined(separator: ", ")))")
+                throw fail(
+                    "unknown key '\(fieldKey.string ?? "?")' (known: \(caseKeys.sorted().joined(separator: ", ")))")
             }
             func field(_ key: String) -> Node? { fields[Node(key)] }
             func text(_ key: String) throws -> String? {
@@ -219,7 +229,8 @@ final class ChangeKindCaseTests: XCTestCase {
                 guard let mapping = node.mapping else { throw fail("'rows' must map queries to lists of texts") }
                 for (query, expected) in mapping {
                     guard let query = query.string, let items = expected.sequence?.map(\.string),
-                          !items.contains(nil) else { throw fail("'rows' must map queries to lists of texts") }
+                        !items.contains(nil)
+                    else { throw fail("'rows' must map queries to lists of texts") }
                     rows.append((query, items.compactMap { $0 }))
                 }
             }
@@ -232,10 +243,11 @@ final class ChangeKindCaseTests: XCTestCase {
                 guard let major = node.int else { throw fail("'requires_server' must be a major version") }
                 return major
             }
-            return Case(name: name, current: try text("current") ?? "", desired: desired, plan: try texts("plan"),
-                        blocked: try texts("blocked"), preflight: try texts("preflight"),
-                        allowDestructive: try flag("allow_destructive"), rows: rows,
-                        requiresExtension: try text("requires_extension"), requiresServer: requiresServer)
+            return Case(
+                name: name, current: try text("current") ?? "", desired: desired, plan: try texts("plan"),
+                blocked: try texts("blocked"), preflight: try texts("preflight"),
+                allowDestructive: try flag("allow_destructive"), rows: rows,
+                requiresExtension: try text("requires_extension"), requiresServer: requiresServer)
         }
     }
 }

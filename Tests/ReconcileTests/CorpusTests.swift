@@ -26,7 +26,8 @@ final class CorpusTests: XCTestCase {
                 + "inherits the table's names (page_views_id_not_null), while one attached after CREATE TABLE, as "
                 + "pg_dump restores it, has its own; reconcile declares the names of a table's NOT NULL constraints "
                 + "(not_null_name) but not of its partitions, whose columns the file does not list (issue 9)",
-            "CONSTRAINT page_views_id_not_null NOT NULL", 18),
+            "CONSTRAINT page_views_id_not_null NOT NULL", 18
+        )
     ]
 
     func testRailsApp() throws { try assertAdopts("rails-app.sql") }
@@ -101,8 +102,9 @@ final class CorpusTests: XCTestCase {
 
         let logged = source.replacingOccurrences(of: "CREATE UNLOGGED TABLE", with: "CREATE TABLE")
         XCTAssertNotEqual(Self.normalise(logged), Self.normalise(source))
-        let withoutKey = source.replacingOccurrences(of: "ADD CONSTRAINT t_pkey PRIMARY KEY (id);",
-                                                     with: "ADD CONSTRAINT t_pkey UNIQUE (id);")
+        let withoutKey = source.replacingOccurrences(
+            of: "ADD CONSTRAINT t_pkey PRIMARY KEY (id);",
+            with: "ADD CONSTRAINT t_pkey UNIQUE (id);")
         XCTAssertNotEqual(Self.normalise(withoutKey), Self.normalise(source))
         let renamed = source.replacingOccurrences(of: "old_id_seq", with: "t_id_seq")
         XCTAssertNotEqual(Self.normalise(renamed), Self.normalise(source), "a sequence's name is a difference")
@@ -125,10 +127,14 @@ final class CorpusTests: XCTestCase {
         }
 
         if let expected = Self.refusedByName[fileName] {
-            XCTAssertThrowsError(try source.reconciler("not-read.yaml").export(schemas: nil, seedTables: []),
-                                 file: file, line: line) { error in
-                XCTAssertTrue("\(error)".contains(expected), "\(fileName): expected a refusal naming \(expected), "
-                              + "got \(error)", file: file, line: line)
+            XCTAssertThrowsError(
+                try source.reconciler("not-read.yaml").export(schemas: nil, seedTables: []),
+                file: file, line: line
+            ) { error in
+                XCTAssertTrue(
+                    "\(error)".contains(expected),
+                    "\(fileName): expected a refusal naming \(expected), "
+                        + "got \(error)", file: file, line: line)
             }
             return
         }
@@ -146,8 +152,9 @@ final class CorpusTests: XCTestCase {
             }
             let version = try source.scalar("SHOW server_version_num").flatMap { Int($0) } ?? 0
             if problems.isEmpty && pgDumpMissing == nil && version >= fromServer * 10000 {
-                XCTFail("\(fileName) now adopts cleanly: remove it from CorpusTests.knownBugs (\(bug))",
-                        file: file, line: line)
+                XCTFail(
+                    "\(fileName) now adopts cleanly: remove it from CorpusTests.knownBugs (\(bug))",
+                    file: file, line: line)
             }
         }
         for problem in problems {
@@ -164,8 +171,9 @@ final class CorpusTests: XCTestCase {
 
         let check = try source.reconciler(path).check()
         if !check.drift.isEmpty || !check.unmanagedTables.isEmpty {
-            problems.append("--check of the export against its source: drift \(check.drift.map(\.summary)), "
-                            + "unmanaged \(check.unmanagedTables)\n\(yaml)")
+            problems.append(
+                "--check of the export against its source: drift \(check.drift.map(\.summary)), "
+                    + "unmanaged \(check.unmanagedTables)\n\(yaml)")
         }
 
         let copy = try TestDatabase()
@@ -176,13 +184,15 @@ final class CorpusTests: XCTestCase {
         }
         let again = try copy.reconciler("not-read.yaml").export(schemas: nil, seedTables: [])
         if again != yaml {
-            let firstDifference = zip(again.split(separator: "\n"), yaml.split(separator: "\n"))
+            let firstDifference =
+                zip(again.split(separator: "\n"), yaml.split(separator: "\n"))
                 .first { $0 != $1 }.map { "copy: \($0.0)\nsource: \($0.1)" } ?? "(lengths differ)"
             problems.append("the export of the copy differs from the first export:\n\(firstDifference)")
         }
 
         guard let bindir = ProcessInfo.processInfo.environment["RECONCILE_PG_BINDIR"], !bindir.isEmpty else {
-            pgDumpMissing = "RECONCILE_PG_BINDIR is not set, so pg_dump cannot judge the copy: run the tests "
+            pgDumpMissing =
+                "RECONCILE_PG_BINDIR is not set, so pg_dump cannot judge the copy: run the tests "
                 + "with scripts/test (scripts/throwaway-postgres run sets it to the server's bin directory)"
             return problems
         }
@@ -192,9 +202,10 @@ final class CorpusTests: XCTestCase {
         if sourceDump != copyDump {
             let sourceOnly = sourceDump.filter { !copyDump.contains($0) }
             let copyOnly = copyDump.filter { !sourceDump.contains($0) }
-            problems.append("pg_dump --schema-only differs\nonly in the source:\n  "
-                            + sourceOnly.joined(separator: "\n  ") + "\nonly in the copy:\n  "
-                            + copyOnly.joined(separator: "\n  "))
+            problems.append(
+                "pg_dump --schema-only differs\nonly in the source:\n  "
+                    + sourceOnly.joined(separator: "\n  ") + "\nonly in the copy:\n  "
+                    + copyOnly.joined(separator: "\n  "))
         }
         return problems
     }
@@ -236,8 +247,11 @@ final class CorpusTests: XCTestCase {
         var statements: [String] = []
         var current: [String] = []
         for line in dump.components(separatedBy: "\n") {
-            if current.isEmpty && (line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("--")
-                || line.hasPrefix("\\") || line.hasPrefix("SET ") || line.hasPrefix("SELECT pg_catalog.set_config(")) {
+            if current.isEmpty
+                && (line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("--")
+                    || line.hasPrefix("\\") || line.hasPrefix("SET ")
+                    || line.hasPrefix("SELECT pg_catalog.set_config("))
+            {
                 continue
             }
             current.append(line)

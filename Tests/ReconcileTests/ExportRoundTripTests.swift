@@ -22,19 +22,23 @@ final class ExportRoundTripTests: XCTestCase {
         // Base types (typtype 'b') of pg_catalog, without the array types that belong to them ("_int4" and
         // so on: they are some type's typarray). int2vector and oidvector are in the array category but are
         // their own types, so they stay. Pseudo-types (typtype 'p': unknown, record, any...) are not base types.
-        let candidates = try source.connection.query("""
+        let candidates = try source.connection.query(
+            """
             SELECT t.typname, pg_catalog.format_type(t.oid, NULL)
             FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
             WHERE n.nspname = 'pg_catalog' AND t.typtype = 'b'
               AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type owner WHERE owner.typarray = t.oid)
             ORDER BY t.typname
-            """).rows.map { (name: $0[0] ?? "", sqlType: $0[1] ?? "") }
+            """
+        ).rows.map { (name: $0[0] ?? "", sqlType: $0[1] ?? "") }
         let names = Set(candidates.map(\.name))
-        for expected in ["bool", "int2", "int4", "int8", "numeric", "float4", "float8", "money", "text", "varchar",
-                         "bpchar", "char", "name", "bytea", "date", "time", "timetz", "timestamp", "timestamptz",
-                         "interval", "uuid", "json", "jsonb", "jsonpath", "xml", "inet", "cidr", "macaddr",
-                         "macaddr8", "bit", "varbit", "point", "line", "lseg", "box", "path", "polygon", "circle",
-                         "tsvector", "tsquery", "pg_lsn", "oid", "regclass", "int2vector", "oidvector"] {
+        for expected in [
+            "bool", "int2", "int4", "int8", "numeric", "float4", "float8", "money", "text", "varchar",
+            "bpchar", "char", "name", "bytea", "date", "time", "timetz", "timestamp", "timestamptz",
+            "interval", "uuid", "json", "jsonb", "jsonpath", "xml", "inet", "cidr", "macaddr",
+            "macaddr8", "bit", "varbit", "point", "line", "lseg", "box", "path", "polygon", "circle",
+            "tsvector", "tsquery", "pg_lsn", "oid", "regclass", "int2vector", "oidvector",
+        ] {
             XCTAssertTrue(names.contains(expected), "the catalog query must find base type \(expected)")
         }
         XCTAssertFalse(names.contains("_int4"), "array types are not base types of their own")
@@ -45,14 +49,17 @@ final class ExportRoundTripTests: XCTestCase {
         for (position, candidate) in candidates.enumerated() {
             // One statement each, outside any transaction: a refusal cannot affect the next type.
             do {
-                try source.execute("CREATE TEMPORARY TABLE type_probe_\(position) (c \(candidate.sqlType)); DROP TABLE type_probe_\(position)")
+                try source.execute(
+                    "CREATE TEMPORARY TABLE type_probe_\(position) (c \(candidate.sqlType)); DROP TABLE type_probe_\(position)"
+                )
                 accepted.append(candidate)
             } catch is PostgresError {
                 skipped.append(candidate.name)
             }
         }
-        XCTAssertEqual(skipped, Self.typesTheServerRefusesAsColumns,
-                       "base types this server refuses as column types (server version \(source.connection.serverVersion))")
+        XCTAssertEqual(
+            skipped, Self.typesTheServerRefusesAsColumns,
+            "base types this server refuses as column types (server version \(source.connection.serverVersion))")
 
         // One column per accepted type, then modifiers, arrays, time zones, interval fields and ranges.
         let modified: [(String, String)] = [
@@ -72,7 +79,8 @@ final class ExportRoundTripTests: XCTestCase {
         ]
         let typeColumns = accepted.map { ("c_\($0.name)", $0.sqlType) }
         let allColumns = typeColumns + modified
-        try source.execute("""
+        try source.execute(
+            """
             CREATE TABLE all_types (
                 id integer PRIMARY KEY,
                 \(allColumns.map { "\(SQL.identifier($0.0)) \($0.1)" }.joined(separator: ",\n    "))
@@ -81,13 +89,16 @@ final class ExportRoundTripTests: XCTestCase {
 
         let result = try assertExportRoundTrips(source)
         // The export spells each type the way format_type does; a few exact spellings, for the record.
-        for line in ["      c_char: { type: \"\\\"char\\\"\" }", "      m_varchar: { type: character varying(20) }",
-                     "      m_numeric: { type: \"numeric(12,4)\" }", "      m_timestamp: { type: timestamp(3) without time zone }",
-                     "      m_timetz: { type: time with time zone }", "      m_bit: { type: bit(8) }",
-                     "      m_interval: { type: interval(2) }", "      m_char: { type: character(5) }",
-                     "      a_int: { type: \"integer[]\" }", "      a_text2: { type: \"text[]\" }",
-                     "      tz_timestamptz0: { type: timestamp(0) with time zone }",
-                     "      iv_day_second: { type: interval day to second(3) }"] {
+        for line in [
+            "      c_char: { type: \"\\\"char\\\"\" }", "      m_varchar: { type: character varying(20) }",
+            "      m_numeric: { type: \"numeric(12,4)\" }",
+            "      m_timestamp: { type: timestamp(3) without time zone }",
+            "      m_timetz: { type: time with time zone }", "      m_bit: { type: bit(8) }",
+            "      m_interval: { type: interval(2) }", "      m_char: { type: character(5) }",
+            "      a_int: { type: \"integer[]\" }", "      a_text2: { type: \"text[]\" }",
+            "      tz_timestamptz0: { type: timestamp(0) with time zone }",
+            "      iv_day_second: { type: interval day to second(3) }",
+        ] {
             XCTAssertTrue(result.yaml.contains(line + "\n"), "export should contain \(line)\n\(result.yaml)")
         }
 
@@ -100,15 +111,18 @@ final class ExportRoundTripTests: XCTestCase {
             targetColumns.append("\(SQL.identifier(column.0)) text")
             if position % 9 == 0 { targetColumns.append("extra_\(position) integer DEFAULT 7") }
         }
-        let differentModified = ["m_varchar varchar(10)", "m_numeric numeric(6,2)", "m_numeric_p numeric", "m_timestamp timestamp",
-                                 "m_timetz time", "m_bit bit(4)", "m_varbit varbit", "m_interval interval",
-                                 "m_char char(2) NOT NULL DEFAULT 'x'", "m_float double precision", "m_time time(6)",
-                                 "tz_timestamptz0 timestamp", "tz_timestamptz6 timestamptz(2)", "tz_timetz1 time",
-                                 "tz_time0 timetz", "iv_day_second interval", "iv_year_month interval day",
-                                 "iv_hour text", "a_int bigint[]", "a_text2 varchar[]", "a_int_dim text",
-                                 "a_uuid text[]", "a_numeric numeric[]", "a_varchar text[]", "a_tstz timestamp[]"]
+        let differentModified = [
+            "m_varchar varchar(10)", "m_numeric numeric(6,2)", "m_numeric_p numeric", "m_timestamp timestamp",
+            "m_timetz time", "m_bit bit(4)", "m_varbit varbit", "m_interval interval",
+            "m_char char(2) NOT NULL DEFAULT 'x'", "m_float double precision", "m_time time(6)",
+            "tz_timestamptz0 timestamp", "tz_timestamptz6 timestamptz(2)", "tz_timetz1 time",
+            "tz_time0 timetz", "iv_day_second interval", "iv_year_month interval day",
+            "iv_hour text", "a_int bigint[]", "a_text2 varchar[]", "a_int_dim text",
+            "a_uuid text[]", "a_numeric numeric[]", "a_varchar text[]", "a_tstz timestamp[]",
+        ]
         targetColumns += differentModified
-        try target.execute("""
+        try target.execute(
+            """
             CREATE TABLE all_types (\(targetColumns.joined(separator: ", ")), CONSTRAINT extra_check CHECK (id > 0));
             CREATE INDEX all_types_extra_idx ON all_types (m_varchar);
             CREATE TABLE leftover (id integer PRIMARY KEY, note text);
@@ -184,7 +198,7 @@ final class ExportRoundTripTests: XCTestCase {
         """
 
     private static let expectedDefaultValues = [
-        "42|-7|9000000000|-9000000000|-5|3.1415|-1.5|1000|2.5|-0.25|0.001|t|f|hello|''|it's|say \"hi\"|C:\\path\\n|two\nlines|0012|true|null|gpt-4|'ab'|2024-01-31|2024-01-31 12:34:56|2024-01-31 12:34:56|1 day 02:00:00|00000000-0000-0000-0000-000000000001|{\"a\": [1, 2], \"b\": \"x\"}|{\"a\":1}|\\xdeadbeef|10.0.0.1|{1,2,3}|{}|{a,b}|5|3|abc|NULL|x|t|t|t|t",
+        "42|-7|9000000000|-9000000000|-5|3.1415|-1.5|1000|2.5|-0.25|0.001|t|f|hello|''|it's|say \"hi\"|C:\\path\\n|two\nlines|0012|true|null|gpt-4|'ab'|2024-01-31|2024-01-31 12:34:56|2024-01-31 12:34:56|1 day 02:00:00|00000000-0000-0000-0000-000000000001|{\"a\": [1, 2], \"b\": \"x\"}|{\"a\":1}|\\xdeadbeef|10.0.0.1|{1,2,3}|{}|{a,b}|5|3|abc|NULL|x|t|t|t|t"
     ]
 
     func testDefaultsOfEveryFormRoundTrip() throws {
@@ -198,26 +212,29 @@ final class ExportRoundTripTests: XCTestCase {
             XCTAssertEqual(try database.column(Self.defaultValuesQuery), Self.expectedDefaultValues)
         }
         // Literals come out as plain YAML values, expressions as default_sql.
-        for line in ["      d_int: { type: integer, default: 42 }",
-                     "      d_text: { type: text, default: hello }",
-                     "      d_empty: { type: text, default: \"\" }",
-                     "      d_single_quote: { type: text, default: \"it's\" }",
-                     "      d_double_quote: { type: text, default: \"say \\\"hi\\\"\" }",
-                     "      d_backslash: { type: text, default: \"C:\\\\path\\\\n\" }",
-                     "      d_number_text: { type: text, default: \"0012\" }",
-                     "      d_true_text: { type: text, default: \"true\" }",
-                     "      d_true: { type: boolean, default: true }",
-                     "      d_now: { type: timestamp with time zone, default_sql: \"now()\" }",
-                     "      d_current_timestamp: { type: timestamp with time zone, default_sql: \"CURRENT_TIMESTAMP\" }",
-                     "      d_random_uuid: { type: uuid, default_sql: \"gen_random_uuid()\" }",
-                     "      d_cast: { type: integer, default: 5 }",
-                     "      d_explicit_null: { type: text }"] {
+        for line in [
+            "      d_int: { type: integer, default: 42 }",
+            "      d_text: { type: text, default: hello }",
+            "      d_empty: { type: text, default: \"\" }",
+            "      d_single_quote: { type: text, default: \"it's\" }",
+            "      d_double_quote: { type: text, default: \"say \\\"hi\\\"\" }",
+            "      d_backslash: { type: text, default: \"C:\\\\path\\\\n\" }",
+            "      d_number_text: { type: text, default: \"0012\" }",
+            "      d_true_text: { type: text, default: \"true\" }",
+            "      d_true: { type: boolean, default: true }",
+            "      d_now: { type: timestamp with time zone, default_sql: \"now()\" }",
+            "      d_current_timestamp: { type: timestamp with time zone, default_sql: \"CURRENT_TIMESTAMP\" }",
+            "      d_random_uuid: { type: uuid, default_sql: \"gen_random_uuid()\" }",
+            "      d_cast: { type: integer, default: 5 }",
+            "      d_explicit_null: { type: text }",
+        ] {
             XCTAssertTrue(result.yaml.contains(line + "\n"), "export should contain \(line)\n\(result.yaml)")
         }
 
         // (3) Same columns with other defaults (or none), other types, an extra column, and a stray table.
         let target = try TestDatabase()
-        try target.execute(#"""
+        try target.execute(
+            #"""
             CREATE TABLE defaults (
                 id bigint PRIMARY KEY,
                 d_int integer DEFAULT 41,
@@ -275,7 +292,8 @@ final class ExportRoundTripTests: XCTestCase {
     /// The spellings people write by hand (short type names, plain YAML numbers, `default_sql: now()`) applied
     /// to an empty database: no false drift afterwards, the defaults mean what they say, and the result exports.
     func testHandWrittenDefaultsAndTypeSpellingsShowNoDrift() throws {
-        let path = try writeSchema(#"""
+        let path = try writeSchema(
+            #"""
             version: 1
             tables:
               handwritten:
@@ -325,15 +343,18 @@ final class ExportRoundTripTests: XCTestCase {
         XCTAssertTrue(check.inSync)
 
         try db.execute("INSERT INTO handwritten (id) VALUES (1)")
-        XCTAssertEqual(try db.column("""
-            SELECT concat_ws('|', zero, minus_one, big, small, ratio, threshold, score, weight, thousand, active, archived,
-                             title, quoted, path, quote_literal(empty), padded, truth, model, quote_literal(code), day, at,
-                             at_tz AT TIME ZONE 'UTC', span, uid, doc, raw, bytes, address, numbers, words,
-                             created_at IS NOT NULL, updated_at IS NOT NULL, today = CURRENT_DATE, token IS NOT NULL,
-                             five, lowered)
-            FROM handwritten
-            """), [
-                "0|-1|9000000000|-3|-1.5000|0.8|2.5|-1.5|1000|t|f|it's|say \"hi\"|C:\\temp\\new|''|0012|true|gpt-4|'ab'|2024-01-31|2024-01-31 12:34:56|2024-01-31 12:34:56|1 day|00000000-0000-0000-0000-000000000001|{\"a\": [1, 2]}|{}|\\xdeadbeef|10.0.0.1|{1,2,3}|{}|t|t|t|t|5|abc",
+        XCTAssertEqual(
+            try db.column(
+                """
+                SELECT concat_ws('|', zero, minus_one, big, small, ratio, threshold, score, weight, thousand, active, archived,
+                                 title, quoted, path, quote_literal(empty), padded, truth, model, quote_literal(code), day, at,
+                                 at_tz AT TIME ZONE 'UTC', span, uid, doc, raw, bytes, address, numbers, words,
+                                 created_at IS NOT NULL, updated_at IS NOT NULL, today = CURRENT_DATE, token IS NOT NULL,
+                                 five, lowered)
+                FROM handwritten
+                """),
+            [
+                "0|-1|9000000000|-3|-1.5000|0.8|2.5|-1.5|1000|t|f|it's|say \"hi\"|C:\\temp\\new|''|0012|true|gpt-4|'ab'|2024-01-31|2024-01-31 12:34:56|2024-01-31 12:34:56|1 day|00000000-0000-0000-0000-000000000001|{\"a\": [1, 2]}|{}|\\xdeadbeef|10.0.0.1|{1,2,3}|{}|t|t|t|t|5|abc"
             ])
         try db.execute("DELETE FROM handwritten")
         // What reconcile itself created exports and round-trips too.
@@ -347,7 +368,8 @@ final class ExportRoundTripTests: XCTestCase {
     /// empty database. (Sequences of the exported schemas are declared under `sequences:`.)
     func testDefaultFromASequenceOutsideTheExportIsRefusedByName() throws {
         let source = try TestDatabase()
-        try source.execute("""
+        try source.execute(
+            """
             CREATE SCHEMA numbering;
             CREATE SEQUENCE numbering.invoice_numbers START 1000;
             CREATE TABLE invoices (id integer PRIMARY KEY,
@@ -355,7 +377,9 @@ final class ExportRoundTripTests: XCTestCase {
             """)
         let result = try CLI.run(["--export", "--schemas", "public", "--database-url", source.url])
         XCTAssertEqual(result.exitCode, 1)
-        XCTAssertEqual(result.stderr, """
+        XCTAssertEqual(
+            result.stderr,
+            """
             error: cannot export: 1 problem, listed below; nothing was written.
               public.invoices: column number takes its default from a sequence \
             (nextval('numbering.invoice_numbers'::regclass)) outside the exported schemas; add its schema to \
@@ -366,15 +390,17 @@ final class ExportRoundTripTests: XCTestCase {
         XCTAssertEqual(result.stdout, "")
         let everything = try CLI.run(["--export", "--database-url", source.url])
         XCTAssertEqual(everything.exitCode, 0, everything.stderr)
-        XCTAssertTrue(everything.stdout.contains("sequences:\n  numbering.invoice_numbers: { start: 1000 }\n"),
-                      everything.stdout)
+        XCTAssertTrue(
+            everything.stdout.contains("sequences:\n  numbering.invoice_numbers: { start: 1000 }\n"),
+            everything.stdout)
     }
 
     /// Bare numbers that the server casts to a non-numeric column type (money, oid): the catalog prints the
     /// default as `12.5`, without the cast.
     func testNumericDefaultsOfMoneyAndOidColumnsRoundTrip() throws {
         let source = try TestDatabase()
-        try source.execute("CREATE TABLE prices (id integer PRIMARY KEY, amount money DEFAULT 12.5, owner oid DEFAULT 5)")
+        try source.execute(
+            "CREATE TABLE prices (id integer PRIMARY KEY, amount money DEFAULT 12.5, owner oid DEFAULT 5)")
         try assertExportRoundTrips(source)
     }
 
@@ -382,7 +408,8 @@ final class ExportRoundTripTests: XCTestCase {
 
     func testChecksAndIndexesOfVariedFormsRoundTrip() throws {
         let source = try TestDatabase()
-        try source.execute(#"""
+        try source.execute(
+            #"""
             CREATE TABLE accounts (
                 id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
                 email text NOT NULL,
@@ -422,21 +449,24 @@ final class ExportRoundTripTests: XCTestCase {
             );
             """#)
         let result = try assertExportRoundTrips(source)
-        for line in ["      accounts_status_check: \"(status = ANY (ARRAY['active'::text, 'suspended'::text, 'closed'::text]))\"",
-                     "      - { columns: [{ expression: \"lower(email)\" }] }",
-                     "      - { name: accounts_email_active, columns: [email], unique: true, where: \"deleted_at IS NULL\" }",
-                     "      - { name: accounts_tenant_created, columns: [tenant, { expression: \"created_at DESC\" }] }",
-                     "      - { columns: [{ expression: \"data jsonb_path_ops\" }], using: gin }",
-                     "      - { columns: [tags], using: gin }",
-                     "      - { columns: [status], where: \"status <> 'closed'::text\" }",
-                     "      - { columns: [account_id], references: accounts(id), on_delete: cascade, on_update: restrict }"] {
+        for line in [
+            "      accounts_status_check: \"(status = ANY (ARRAY['active'::text, 'suspended'::text, 'closed'::text]))\"",
+            "      - { columns: [{ expression: \"lower(email)\" }] }",
+            "      - { name: accounts_email_active, columns: [email], unique: true, where: \"deleted_at IS NULL\" }",
+            "      - { name: accounts_tenant_created, columns: [tenant, { expression: \"created_at DESC\" }] }",
+            "      - { columns: [{ expression: \"data jsonb_path_ops\" }], using: gin }",
+            "      - { columns: [tags], using: gin }",
+            "      - { columns: [status], where: \"status <> 'closed'::text\" }",
+            "      - { columns: [account_id], references: accounts(id), on_delete: cascade, on_update: restrict }",
+        ] {
             XCTAssertTrue(result.yaml.contains(line + "\n"), "export should contain \(line)\n\(result.yaml)")
         }
 
         // (3) The same tables with other definitions under the same names, an index under another name, missing
         // and extra constraints and indexes, other referential actions.
         let target = try TestDatabase()
-        try target.execute("""
+        try target.execute(
+            """
             CREATE TABLE accounts (
                 id bigint PRIMARY KEY,
                 email varchar(200),
@@ -471,7 +501,8 @@ final class ExportRoundTripTests: XCTestCase {
 
     func testConstraintOptionsRoundTrip() throws {
         let source = try TestDatabase()
-        try source.execute("""
+        try source.execute(
+            """
             CREATE TABLE rooms (id integer PRIMARY KEY, code text, floor integer,
                                 CONSTRAINT rooms_code_key UNIQUE NULLS NOT DISTINCT (code) DEFERRABLE INITIALLY DEFERRED,
                                 CONSTRAINT rooms_code_floor_key UNIQUE (code, floor));
@@ -495,12 +526,14 @@ final class ExportRoundTripTests: XCTestCase {
             XCTAssertTrue(result.yaml.contains(line + "\n"), "export should contain \(line)\n\(result.yaml)")
         }
         // The copy is built by reconcile, the source by hand: the catalog says the same of both.
-        assertSameLines(try result.copy.fingerprint(), try source.fingerprint(), "constraints of the copy vs. the source")
+        assertSameLines(
+            try result.copy.fingerprint(), try source.fingerprint(), "constraints of the copy vs. the source")
     }
 
     func testIndexOptionsRoundTrip() throws {
         let source = try TestDatabase()
-        try source.execute("""
+        try source.execute(
+            """
             CREATE TABLE users (id integer PRIMARY KEY, email text, "Full Name" text, active boolean, team integer);
             CREATE INDEX users_email_idx ON users (email) INCLUDE ("Full Name", active) WITH (fillfactor = 70);
             CREATE INDEX users_active_email ON users (email) WHERE active;
@@ -523,7 +556,8 @@ final class ExportRoundTripTests: XCTestCase {
     /// differ (another predicate, deferral or name, one too many) converges to the source.
     func testExclusionConstraintsRoundTrip() throws {
         let source = try TestDatabase()
-        try source.execute("""
+        try source.execute(
+            """
             CREATE TABLE "Rooms" (id integer PRIMARY KEY, "Booked During" tsrange, during tsrange, note text,
                                   cancelled boolean);
             ALTER TABLE "Rooms" ADD CONSTRAINT "Rooms no overlap" EXCLUDE USING gist ("Booked During" WITH &&)
@@ -534,19 +568,23 @@ final class ExportRoundTripTests: XCTestCase {
             ALTER TABLE "Rooms" ADD CONSTRAINT rooms_later EXCLUDE USING gist (during WITH &&) DEFERRABLE;
             """)
         let result = try assertExportRoundTrips(source)
-        XCTAssertTrue(result.yaml.contains("""
-                exclusions:
-                  Rooms no overlap: "USING gist (\\"Booked During\\" WITH &&) WHERE ((NOT cancelled))"
-                  rooms_days: { definition: "USING gist (tsrange(lower(during), upper(during), '[]'::text) WITH &&) \
-            INCLUDE (note) WITH (fillfactor='80')", initially_deferred: true }
-                  rooms_later: { definition: "USING gist (during WITH &&)", deferrable: true }
+        XCTAssertTrue(
+            result.yaml.contains(
+                """
+                    exclusions:
+                      Rooms no overlap: "USING gist (\\"Booked During\\" WITH &&) WHERE ((NOT cancelled))"
+                      rooms_days: { definition: "USING gist (tsrange(lower(during), upper(during), '[]'::text) WITH &&) \
+                INCLUDE (note) WITH (fillfactor='80')", initially_deferred: true }
+                      rooms_later: { definition: "USING gist (during WITH &&)", deferrable: true }
 
-            """), result.yaml)
-        assertSameLines(try result.copy.fingerprint(), try source.fingerprint(),
-                        "constraints of the copy vs. the source")
+                """), result.yaml)
+        assertSameLines(
+            try result.copy.fingerprint(), try source.fingerprint(),
+            "constraints of the copy vs. the source")
 
         let target = try TestDatabase()
-        try target.execute("""
+        try target.execute(
+            """
             CREATE TABLE "Rooms" (id integer PRIMARY KEY, "Booked During" tsrange, during tsrange, note text,
                                   cancelled boolean);
             ALTER TABLE "Rooms" ADD CONSTRAINT "Rooms no overlap" EXCLUDE USING gist ("Booked During" WITH &&);
@@ -561,7 +599,8 @@ final class ExportRoundTripTests: XCTestCase {
 
     func testGeneratedColumnsRoundTrip() throws {
         let source = try TestDatabase()
-        try source.execute("""
+        try source.execute(
+            """
             CREATE TABLE orders (id integer PRIMARY KEY, price numeric(10,2) NOT NULL, quantity integer NOT NULL,
                                  total numeric(12,2) GENERATED ALWAYS AS (price * quantity) STORED NOT NULL,
                                  label text GENERATED ALWAYS AS ('order ' || id) STORED);
@@ -580,7 +619,8 @@ final class ExportRoundTripTests: XCTestCase {
 
     func testUnloggedTablesAndStorageParametersRoundTrip() throws {
         let source = try TestDatabase()
-        try source.execute("""
+        try source.execute(
+            """
             CREATE UNLOGGED TABLE cache (key text PRIMARY KEY, value jsonb)
                 WITH (fillfactor = 70, autovacuum_enabled = off, toast.autovacuum_enabled = off);
             CREATE TABLE events (id bigint PRIMARY KEY) WITH (autovacuum_vacuum_scale_factor = 0.01);
@@ -604,7 +644,8 @@ final class ExportRoundTripTests: XCTestCase {
 
     func testPartitionedTablesRoundTrip() throws {
         let source = try TestDatabase()
-        try source.execute("""
+        try source.execute(
+            """
             CREATE SCHEMA archive;
             CREATE TABLE events (id bigint NOT NULL, at date NOT NULL, kind text, PRIMARY KEY (id, at))
                 PARTITION BY RANGE (at);
@@ -636,7 +677,8 @@ final class ExportRoundTripTests: XCTestCase {
 
     func testStandaloneSequencesRoundTrip() throws {
         let source = try TestDatabase()
-        try source.execute("""
+        try source.execute(
+            """
             CREATE SCHEMA billing;
             CREATE SEQUENCE invoice_numbers START 1000 INCREMENT 5;
             CREATE SEQUENCE billing.codes AS integer MAXVALUE 99999 CYCLE;
@@ -644,8 +686,10 @@ final class ExportRoundTripTests: XCTestCase {
                                    code integer DEFAULT nextval('billing.codes'));
             """)
         let result = try assertExportRoundTrips(source)
-        for line in ["sequences:", "  billing.codes: { type: integer, max_value: 99999, cycle: true }",
-                     "  invoice_numbers: { start: 1000, increment: 5 }"] {
+        for line in [
+            "sequences:", "  billing.codes: { type: integer, max_value: 99999, cycle: true }",
+            "  invoice_numbers: { start: 1000, increment: 5 }",
+        ] {
             XCTAssertTrue(result.yaml.contains(line + "\n"), "export should contain \(line)\n\(result.yaml)")
         }
         let sequences = """
@@ -660,7 +704,8 @@ final class ExportRoundTripTests: XCTestCase {
 
     func testSeedTablesRowsComeBackIdentical() throws {
         let source = try TestDatabase()
-        try source.execute(#"""
+        try source.execute(
+            #"""
             CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
             CREATE TABLE settings (
                 id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -695,16 +740,21 @@ final class ExportRoundTripTests: XCTestCase {
             """#)
         let seedTables = [QualifiedName(name: "settings"), QualifiedName(name: "codes")]
         let result = try assertExportRoundTrips(source, seedTables: seedTables)
-        XCTAssertEqual(try result.copy.fingerprint(rowsOf: ["settings", "codes"]),
-                       try source.fingerprint(rowsOf: ["settings", "codes"]))
-        XCTAssertEqual(try result.copy.column("SELECT value FROM settings ORDER BY id"),
-                       ["hello", "it's \"quoted\" \\ back", "Größe ✓ 日本語 🎉", "", "line1\nline2\ttab\r", "null", "yes",
-                        "0012", "- dash", "# not a comment"])
+        XCTAssertEqual(
+            try result.copy.fingerprint(rowsOf: ["settings", "codes"]),
+            try source.fingerprint(rowsOf: ["settings", "codes"]))
+        XCTAssertEqual(
+            try result.copy.column("SELECT value FROM settings ORDER BY id"),
+            [
+                "hello", "it's \"quoted\" \\ back", "Größe ✓ 日本語 🎉", "", "line1\nline2\ttab\r", "null", "yes",
+                "0012", "- dash", "# not a comment",
+            ])
 
         // (3) The table exists with other types, an extra column, and only some of the rows (identical ones);
         // the export inserts the rest.
         let target = try TestDatabase()
-        try target.execute(#"""
+        try target.execute(
+            #"""
             CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
             CREATE TABLE settings (
                 id bigint PRIMARY KEY,
@@ -735,7 +785,8 @@ final class ExportRoundTripTests: XCTestCase {
     /// and then the row. Planning must not evaluate the new value before it exists.
     func testSeededRowsUsingAnEnumValueTheTargetLacks() throws {
         let source = try TestDatabase()
-        try source.execute("""
+        try source.execute(
+            """
             CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
             CREATE TABLE feelings (id integer PRIMARY KEY, mood mood NOT NULL);
             INSERT INTO feelings VALUES (1, 'ok'), (2, 'happy');
@@ -744,7 +795,8 @@ final class ExportRoundTripTests: XCTestCase {
         XCTAssertTrue(result.yaml.contains("  mood: [sad, ok, happy]\n"), result.yaml)
 
         let target = try TestDatabase()
-        try target.execute("""
+        try target.execute(
+            """
             CREATE TYPE mood AS ENUM ('sad', 'ok');
             CREATE TABLE feelings (id integer PRIMARY KEY, mood mood NOT NULL);
             INSERT INTO feelings VALUES (1, 'ok');
@@ -781,18 +833,21 @@ final class ExportRoundTripTests: XCTestCase {
         let source = try TestDatabase()
         try source.execute(Self.multiSchemaDatabase)
         let result = try assertExportRoundTrips(source)
-        for line in ["extensions: [citext]\n", "schemas: [empty_one]\n", "  billing.plan_kind: [free, pro, enterprise]\n",
-                     "  color: [red, green, \"it's blue\"]\n",
-                     "    comment: \"People who log in; it's \\\"important\\\"\"\n",
-                     "      plan: { type: billing.plan_kind, nullable: false, default: free, comment: \"Plan\" }\n",
-                     "      - { columns: [user_id], references: users(id) }\n"] {
+        for line in [
+            "extensions: [citext]\n", "schemas: [empty_one]\n", "  billing.plan_kind: [free, pro, enterprise]\n",
+            "  color: [red, green, \"it's blue\"]\n",
+            "    comment: \"People who log in; it's \\\"important\\\"\"\n",
+            "      plan: { type: billing.plan_kind, nullable: false, default: free, comment: \"Plan\" }\n",
+            "      - { columns: [user_id], references: users(id) }\n",
+        ] {
             XCTAssertTrue(result.yaml.contains(line), "export should contain \(line)\(result.yaml)")
         }
 
         // (3) Some schemas missing, the enum short of a value, other comments, email as text (no citext yet),
         // a stray table and enum in a managed schema.
         let target = try TestDatabase()
-        try target.execute("""
+        try target.execute(
+            """
             CREATE SCHEMA billing;
             CREATE SCHEMA "Odd.Schema";
             CREATE TYPE billing.plan_kind AS ENUM ('free', 'pro');
@@ -843,11 +898,15 @@ final class ExportRoundTripTests: XCTestCase {
         try source.execute(Self.multiSchemaDatabase)
         XCTAssertThrowsError(try export(source, schemas: ["audit"])) { error in
             guard case ReconcileError.cannotExport(let refusals) = error else { return XCTFail("\(error)") }
-            XCTAssertEqual(refusals, [ExportRefusal(
-                table: QualifiedName(schema: "audit", name: "log"),
-                problem: "foreign key log_account_id_fkey references billing.accounts, which is not exported: "
-                    + "its schema billing is not in --schemas",
-                remedy: "add billing to --schemas, or leave audit.log out: --exclude audit.log")])
+            XCTAssertEqual(
+                refusals,
+                [
+                    ExportRefusal(
+                        table: QualifiedName(schema: "audit", name: "log"),
+                        problem: "foreign key log_account_id_fkey references billing.accounts, which is not exported: "
+                            + "its schema billing is not in --schemas",
+                        remedy: "add billing to --schemas, or leave audit.log out: --exclude audit.log")
+                ])
         }
         // Either fix works: the referenced schema too, or the referencing table left out.
         XCTAssertTrue(try export(source, schemas: ["audit", "billing", "public"]).contains("  audit.log:\n"))
@@ -864,7 +923,8 @@ final class ExportRoundTripTests: XCTestCase {
     func testExportDoesNotDependOnTheSessionTimeZone() throws {
         let source = try TestDatabase()
         try source.execute("ALTER DATABASE \(SQL.identifier(source.name)) SET timezone = 'America/New_York'")
-        try source.execute("""
+        try source.execute(
+            """
             CREATE TABLE events (
                 id integer PRIMARY KEY,
                 at timestamptz DEFAULT '2024-01-31 12:00:00+00',
@@ -891,17 +951,21 @@ final class ExportRoundTripTests: XCTestCase {
     /// which loads, applies (as `CREATE TABLE ... ()`), exports again byte for byte and checks in sync.
     func testTableWithoutColumnsRoundTrips() throws {
         let source = try TestDatabase()
-        try source.execute("""
+        try source.execute(
+            """
             CREATE TABLE marker ();
             COMMENT ON TABLE marker IS 'present or not';
             CREATE TABLE t (id integer PRIMARY KEY);
             """)
         let result = try assertExportRoundTrips(source)
-        XCTAssertTrue(result.yaml.contains("  marker:\n    comment: present or not\n    columns: {}\n  t:\n"),
-                      result.yaml)
-        XCTAssertEqual(try result.copy.column("""
-            SELECT count(*)::text FROM pg_catalog.pg_attribute WHERE attrelid = 'marker'::regclass AND attnum > 0
-            """), ["0"])
+        XCTAssertTrue(
+            result.yaml.contains("  marker:\n    comment: present or not\n    columns: {}\n  t:\n"),
+            result.yaml)
+        XCTAssertEqual(
+            try result.copy.column(
+                """
+                SELECT count(*)::text FROM pg_catalog.pg_attribute WHERE attrelid = 'marker'::regclass AND attnum > 0
+                """), ["0"])
         for database in [source, result.copy] {
             let check = try CLI.run(["--check", "--schema", result.path, "--database-url", database.url])
             XCTAssertEqual(check.exitCode, 0, check.stdout + check.stderr)
@@ -911,7 +975,8 @@ final class ExportRoundTripTests: XCTestCase {
 
         // (3) The same table with columns (dropped with --allow-destructive) and without its comment.
         let target = try TestDatabase()
-        try target.execute("""
+        try target.execute(
+            """
             CREATE TABLE marker (a integer, b text DEFAULT 'x');
             CREATE TABLE t (id integer PRIMARY KEY);
             """)
@@ -924,7 +989,8 @@ final class ExportRoundTripTests: XCTestCase {
     /// pg_dump equals the source's.
     func testDefaultNullIsNoDefault() throws {
         let source = try TestDatabase()
-        try source.execute("""
+        try source.execute(
+            """
             CREATE TABLE people (
                 id integer PRIMARY KEY,
                 name varchar(20) DEFAULT NULL,
@@ -938,13 +1004,19 @@ final class ExportRoundTripTests: XCTestCase {
             ALTER TABLE people ADD COLUMN email varchar(100) DEFAULT NULL::character varying;
             """)
         // The catalog does hold these defaults: without this, the test would prove nothing.
-        XCTAssertEqual(try source.column("""
-            SELECT a.attname || ' ' || pg_catalog.pg_get_expr(d.adbin, d.adrelid)
-            FROM pg_catalog.pg_attrdef d JOIN pg_catalog.pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
-            WHERE d.adrelid = 'people'::regclass ORDER BY a.attnum
-            """), ["name NULL::character varying", "code NULL::bpchar", "label NULL::text", "score NULL::numeric",
-                   "seen NULL::timestamp without time zone", "email NULL::character varying"])
-        let declared = try writeSchema("""
+        XCTAssertEqual(
+            try source.column(
+                """
+                SELECT a.attname || ' ' || pg_catalog.pg_get_expr(d.adbin, d.adrelid)
+                FROM pg_catalog.pg_attrdef d JOIN pg_catalog.pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+                WHERE d.adrelid = 'people'::regclass ORDER BY a.attnum
+                """),
+            [
+                "name NULL::character varying", "code NULL::bpchar", "label NULL::text", "score NULL::numeric",
+                "seen NULL::timestamp without time zone", "email NULL::character varying",
+            ])
+        let declared = try writeSchema(
+            """
             version: 1
             tables:
               people:
@@ -965,11 +1037,13 @@ final class ExportRoundTripTests: XCTestCase {
         XCTAssertEqual(try source.reconciler(declared).apply().executed.map(\.summary), [])
 
         let result = try assertExportRoundTrips(source)
-        for line in ["      name: { type: character varying(20), default_sql: \"NULL::character varying\" }",
-                     "      code: { type: character(3), default_sql: \"NULL::bpchar\" }",
-                     "      label: { type: character varying, default_sql: \"NULL::text\" }",
-                     "      score: { type: \"numeric(10,2)\", default_sql: \"NULL::numeric\" }",
-                     "      email: { type: character varying(100), default_sql: \"NULL::character varying\" }"] {
+        for line in [
+            "      name: { type: character varying(20), default_sql: \"NULL::character varying\" }",
+            "      code: { type: character(3), default_sql: \"NULL::bpchar\" }",
+            "      label: { type: character varying, default_sql: \"NULL::text\" }",
+            "      score: { type: \"numeric(10,2)\", default_sql: \"NULL::numeric\" }",
+            "      email: { type: character varying(100), default_sql: \"NULL::character varying\" }",
+        ] {
             XCTAssertTrue(result.yaml.contains(line + "\n"), "export should contain \(line)\n\(result.yaml)")
         }
         let defaults = "SELECT adnum || ' ' || pg_get_expr(adbin, adrelid) FROM pg_attrdef ORDER BY 1"
@@ -980,7 +1054,8 @@ final class ExportRoundTripTests: XCTestCase {
 
     func testCLIExportToStdout() throws {
         let db = try TestDatabase()
-        try db.execute("""
+        try db.execute(
+            """
             CREATE TABLE t (id integer PRIMARY KEY, name text NOT NULL DEFAULT 'x', note text);
             INSERT INTO t VALUES (2, 'two', NULL), (1, 'it''s one', 'n');
             CREATE TABLE other (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, t_id integer REFERENCES t);
@@ -989,7 +1064,9 @@ final class ExportRoundTripTests: XCTestCase {
         let run = try CLI.run(["--export", "--schemas", "public", "--seed-tables", "t", "--database-url", db.url])
         XCTAssertEqual(run.exitCode, 0, run.stderr)
         XCTAssertEqual(run.stderr, "")
-        XCTAssertEqual(run.stdout, """
+        XCTAssertEqual(
+            run.stdout,
+            """
             # Exported by reconcile --export. This file now declares the database:
             # edit it, review changes with --plan, deploy them with --apply.
             version: 1
@@ -1029,7 +1106,8 @@ final class ExportRoundTripTests: XCTestCase {
 
     // MARK: - Helpers
 
-    private func export(_ db: TestDatabase, schemas: [String]? = nil, seedTables: [QualifiedName] = []) throws -> String {
+    private func export(_ db: TestDatabase, schemas: [String]? = nil, seedTables: [QualifiedName] = []) throws -> String
+    {
         try db.reconciler("not-read.yaml").export(schemas: schemas, seedTables: seedTables)
     }
 
@@ -1044,38 +1122,50 @@ final class ExportRoundTripTests: XCTestCase {
 
     /// Guarantees (1) and (2).
     @discardableResult
-    private func assertExportRoundTrips(_ source: TestDatabase, schemas: [String]? = nil, seedTables: [QualifiedName] = [],
-                                        file: StaticString = #filePath, line: UInt = #line) throws -> RoundTrip {
+    private func assertExportRoundTrips(
+        _ source: TestDatabase, schemas: [String]? = nil, seedTables: [QualifiedName] = [],
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws -> RoundTrip {
         let yaml = try export(source, schemas: schemas, seedTables: seedTables)
         let path = try writeSchema(yaml)
         let check = try source.reconciler(path).check()
-        XCTAssertEqual(check.drift.map(\.summary), [], "(1) --check of the export against its source\n\(yaml)", file: file, line: line)
+        XCTAssertEqual(
+            check.drift.map(\.summary), [], "(1) --check of the export against its source\n\(yaml)", file: file,
+            line: line)
         XCTAssertEqual(check.unmanagedTables, [], "(1) the export declares every table", file: file, line: line)
 
         let copy = try TestDatabase()
         try copy.applyAndAssertConverged(path, file: file, line: line)
         let again = try export(copy, schemas: schemas, seedTables: seedTables)
-        assertSameLines(again, yaml, "(2) export of an empty database the export was applied to", file: file, line: line)
+        assertSameLines(
+            again, yaml, "(2) export of an empty database the export was applied to", file: file, line: line)
         return RoundTrip(yaml: yaml, path: path, copy: copy, schemas: schemas, seedTables: seedTables)
     }
 
     /// Guarantee (3): the export applied with --allow-destructive to a database prepared to differ makes it equal
     /// to the source, by fingerprint and by export.
-    private func assertConverges(_ target: TestDatabase, to roundTrip: RoundTrip, source: TestDatabase, rowsOf: [String] = [],
-                                 file: StaticString = #filePath, line: UInt = #line) throws {
+    private func assertConverges(
+        _ target: TestDatabase, to roundTrip: RoundTrip, source: TestDatabase, rowsOf: [String] = [],
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let plan = try target.reconciler(roundTrip.path, allowDestructive: true).plan().plan
-        XCTAssertFalse(plan.steps.isEmpty, "(3) the prepared database must differ from the source", file: file, line: line)
+        XCTAssertFalse(
+            plan.steps.isEmpty, "(3) the prepared database must differ from the source", file: file, line: line)
         XCTAssertEqual(plan.failingSteps.map(\.summary), [], "(3) no pre-flight failure", file: file, line: line)
         try target.applyAndAssertConverged(roundTrip.path, allowDestructive: true, file: file, line: line)
-        assertSameLines(try target.fingerprint(rowsOf: rowsOf), try source.fingerprint(rowsOf: rowsOf),
-                        "(3) fingerprint of the reconciled database vs. the source", file: file, line: line)
-        assertSameLines(try export(target, schemas: roundTrip.schemas, seedTables: roundTrip.seedTables), roundTrip.yaml,
-                        "(3) export of the reconciled database", file: file, line: line)
+        assertSameLines(
+            try target.fingerprint(rowsOf: rowsOf), try source.fingerprint(rowsOf: rowsOf),
+            "(3) fingerprint of the reconciled database vs. the source", file: file, line: line)
+        assertSameLines(
+            try export(target, schemas: roundTrip.schemas, seedTables: roundTrip.seedTables), roundTrip.yaml,
+            "(3) export of the reconciled database", file: file, line: line)
     }
 
     /// Equality of two long texts, reporting only the lines that differ.
-    private func assertSameLines(_ actual: String, _ expected: String, _ message: String,
-                                 file: StaticString = #filePath, line: UInt = #line) {
+    private func assertSameLines(
+        _ actual: String, _ expected: String, _ message: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         guard actual != expected else { return }
         let actualLines = actual.components(separatedBy: "\n"), expectedLines = expected.components(separatedBy: "\n")
         var report: [String] = []

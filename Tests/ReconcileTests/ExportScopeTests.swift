@@ -31,7 +31,9 @@ final class ExportScopeTests: XCTestCase {
         let refused = try CLI.run(["--export", "--schemas", "public", "--database-url", source.url])
         XCTAssertEqual(refused.exitCode, 1)
         XCTAssertEqual(refused.stdout, "")
-        XCTAssertEqual(refused.stderr, """
+        XCTAssertEqual(
+            refused.stderr,
+            """
             error: cannot export: 4 problems, listed below; nothing was written.
               public."Odd.Parents": column id has type positive, a domain, composite or range type, which the \
             schema file cannot declare yet; leave the table out: --exclude 'public.Odd?Parents'
@@ -48,35 +50,39 @@ final class ExportScopeTests: XCTestCase {
             """)
 
         // The suggested flags, as a shell would pass them, are all the second run needs.
-        let excludes = ["--schemas", "public", "--exclude", "public.Odd?Parents", "--exclude", "public.invoice_lines",
-                        "--exclude", "public.invoices", "--exclude", "public.line_notes"]
+        let excludes = [
+            "--schemas", "public", "--exclude", "public.Odd?Parents", "--exclude", "public.invoice_lines",
+            "--exclude", "public.invoices", "--exclude", "public.line_notes",
+        ]
         let exported = try CLI.run(["--export", "--database-url", source.url] + excludes)
         XCTAssertEqual(exported.exitCode, 0, exported.stderr)
         XCTAssertEqual(exported.stderr, "")
-        XCTAssertTrue(exported.stdout.hasSuffix("""
-            version: 1
-            tables:
-              covered:
-                columns:
-                  id: { type: integer, nullable: false }
-                  during: { type: tsrange }
-                primary_key: [id]
-                exclusions:
-                  covered_during_excl: "USING gist (during WITH &&)"
-              customers:
-                columns:
-                  id: { type: integer, nullable: false }
-                  name: { type: text, nullable: false }
-                primary_key: [id]
-              orders:
-                columns:
-                  id: { type: integer, nullable: false }
-                  customer_id: { type: integer, nullable: false }
-                primary_key: [id]
-                foreign_keys:
-                  - { columns: [customer_id], references: customers(id) }
+        XCTAssertTrue(
+            exported.stdout.hasSuffix(
+                """
+                version: 1
+                tables:
+                  covered:
+                    columns:
+                      id: { type: integer, nullable: false }
+                      during: { type: tsrange }
+                    primary_key: [id]
+                    exclusions:
+                      covered_during_excl: "USING gist (during WITH &&)"
+                  customers:
+                    columns:
+                      id: { type: integer, nullable: false }
+                      name: { type: text, nullable: false }
+                    primary_key: [id]
+                  orders:
+                    columns:
+                      id: { type: integer, nullable: false }
+                      customer_id: { type: integer, nullable: false }
+                    primary_key: [id]
+                    foreign_keys:
+                      - { columns: [customer_id], references: customers(id) }
 
-            """), exported.stdout)
+                """), exported.stdout)
         let path = try writeSchema(exported.stdout)
         let check = try CLI.run(["--check", "--schema", path, "--database-url", source.url] + excludes)
         XCTAssertEqual(check.stdout, "In sync: the database matches the schema file.\n", check.stderr)
@@ -93,7 +99,8 @@ final class ExportScopeTests: XCTestCase {
     /// pattern of temporary tables), `--include` keeps only matches, `--schemas` chooses schemas.
     func testIncludeExcludeAndSchemasScopeTheExport() throws {
         let source = try TestDatabase()
-        try source.execute("""
+        try source.execute(
+            """
             CREATE SCHEMA billing;
             CREATE TABLE users (id integer PRIMARY KEY, email text);
             CREATE TABLE schema_migrations (version text PRIMARY KEY);
@@ -104,7 +111,8 @@ final class ExportScopeTests: XCTestCase {
             INSERT INTO billing.plans VALUES ('free'), ('pro');
             """)
         let scope = ["--exclude", "schema_migrations", "--exclude", "billing.tmp_*"]
-        let excluded = try CLI.run(["--export", "--seed-tables", "billing.plans", "--database-url", source.url] + scope)
+        let excluded = try CLI.run(
+            ["--export", "--seed-tables", "billing.plans", "--database-url", source.url] + scope)
         XCTAssertEqual(excluded.exitCode, 0, excluded.stderr)
         XCTAssertEqual(try tablesDeclared(excluded.stdout), ["billing.accounts", "billing.plans", "users"])
         XCTAssertTrue(excluded.stdout.contains("        - { code: free }\n"), excluded.stdout)
@@ -116,10 +124,14 @@ final class ExportScopeTests: XCTestCase {
         XCTAssertEqual(try copy.tableNames(), ["billing.accounts", "billing.plans", "public.users"])
 
         // --include: only matching tables; a foreign key to a table it leaves out is refused with both remedies.
-        let onlyBilling = try CLI.run(["--export", "--include", "billing.*", "--exclude", "billing.tmp_*",
-                                       "--database-url", source.url])
+        let onlyBilling = try CLI.run([
+            "--export", "--include", "billing.*", "--exclude", "billing.tmp_*",
+            "--database-url", source.url,
+        ])
         XCTAssertEqual(onlyBilling.exitCode, 1)
-        XCTAssertEqual(onlyBilling.stderr, """
+        XCTAssertEqual(
+            onlyBilling.stderr,
+            """
             error: cannot export: 1 problem, listed below; nothing was written.
               billing.accounts: foreign key accounts_user_id_fkey references public.users, which is not exported: \
             it matches no --include; export it too (add --include public.users), or leave billing.accounts out: \
@@ -127,28 +139,37 @@ final class ExportScopeTests: XCTestCase {
             To leave every refused table out, add: --exclude billing.accounts
 
             """)
-        let withUsers = try CLI.run(["--export", "--include", "billing.*", "--exclude", "billing.tmp_*",
-                                     "--include", "public.users", "--database-url", source.url])
+        let withUsers = try CLI.run([
+            "--export", "--include", "billing.*", "--exclude", "billing.tmp_*",
+            "--include", "public.users", "--database-url", source.url,
+        ])
         XCTAssertEqual(withUsers.exitCode, 0, withUsers.stderr)
         XCTAssertEqual(try tablesDeclared(withUsers.stdout), ["billing.accounts", "billing.plans", "users"])
 
         // --exclude of a referenced table, and --schemas without the referenced schema.
         let withoutUsers = try CLI.run(["--export", "--exclude", "users", "--database-url", source.url] + scope)
         XCTAssertEqual(withoutUsers.exitCode, 1)
-        XCTAssertTrue(withoutUsers.stderr.contains("""
-              billing.accounts: foreign key accounts_user_id_fkey references public.users, which is not exported: \
-            --exclude users leaves it out; export it too (narrow --exclude users), or leave billing.accounts out: \
-            --exclude billing.accounts
+        XCTAssertTrue(
+            withoutUsers.stderr.contains(
+                """
+                  billing.accounts: foreign key accounts_user_id_fkey references public.users, which is not exported: \
+                --exclude users leaves it out; export it too (narrow --exclude users), or leave billing.accounts out: \
+                --exclude billing.accounts
 
-            """), withoutUsers.stderr)
+                """), withoutUsers.stderr)
         let billingOnly = try CLI.run(["--export", "--schemas", "billing", "--database-url", source.url] + scope)
         XCTAssertEqual(billingOnly.exitCode, 1)
-        XCTAssertTrue(billingOnly.stderr.contains("""
-            which is not exported: its schema public is not in --schemas; add public to --schemas, or leave \
-            billing.accounts out: --exclude billing.accounts
-            """), billingOnly.stderr)
-        let billingAlone = try CLI.run(["--export", "--schemas", "billing", "--exclude", "billing.accounts",
-                                        "--database-url", source.url] + scope)
+        XCTAssertTrue(
+            billingOnly.stderr.contains(
+                """
+                which is not exported: its schema public is not in --schemas; add public to --schemas, or leave \
+                billing.accounts out: --exclude billing.accounts
+                """), billingOnly.stderr)
+        let billingAlone = try CLI.run(
+            [
+                "--export", "--schemas", "billing", "--exclude", "billing.accounts",
+                "--database-url", source.url,
+            ] + scope)
         XCTAssertEqual(billingAlone.exitCode, 0, billingAlone.stderr)
         XCTAssertEqual(try tablesDeclared(billingAlone.stdout), ["billing.plans"])
     }
@@ -156,25 +177,30 @@ final class ExportScopeTests: XCTestCase {
     /// `--seed-tables` naming a table the export leaves out, cannot export, or cannot seed: all in one report.
     func testSeedTablesOutOfScopeAreRefusedTogether() throws {
         let source = try TestDatabase()
-        try source.execute(Self.partlyExpressible + """
-            CREATE TABLE schema_migrations (version text PRIMARY KEY);
-            CREATE TABLE log (line text);
-            """)
-        let run = try CLI.run(["--export", "--seed-tables", "schema_migrations,invoices,log,nope", "--schemas", "public",
-                               "--exclude", "schema_migrations", "--database-url", source.url])
+        try source.execute(
+            Self.partlyExpressible + """
+                CREATE TABLE schema_migrations (version text PRIMARY KEY);
+                CREATE TABLE log (line text);
+                """)
+        let run = try CLI.run([
+            "--export", "--seed-tables", "schema_migrations,invoices,log,nope", "--schemas", "public",
+            "--exclude", "schema_migrations", "--database-url", source.url,
+        ])
         XCTAssertEqual(run.exitCode, 1)
         XCTAssertEqual(run.stdout, "")
         let lines = run.stderr.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.first, "error: cannot export: 8 problems, listed below; nothing was written.")
-        XCTAssertEqual(Array(lines.dropFirst(5).prefix(4)), [
-            "  --seed-tables: public.schema_migrations is not exported: --exclude schema_migrations leaves it out; "
-                + "drop it from --seed-tables",
-            "  --seed-tables: public.invoices cannot be exported (see above); drop it from --seed-tables when you "
-                + "leave the table out",
-            "  --seed-tables: public.log has no primary key, so its rows cannot be seeded; drop it from --seed-tables",
-            "  --seed-tables: public.nope is not exported: there is no such table (or it is a partition, or an "
-                + "extension's); drop it from --seed-tables",
-        ], run.stderr)
+        XCTAssertEqual(
+            Array(lines.dropFirst(5).prefix(4)),
+            [
+                "  --seed-tables: public.schema_migrations is not exported: --exclude schema_migrations leaves it out; "
+                    + "drop it from --seed-tables",
+                "  --seed-tables: public.invoices cannot be exported (see above); drop it from --seed-tables when you "
+                    + "leave the table out",
+                "  --seed-tables: public.log has no primary key, so its rows cannot be seeded; drop it from --seed-tables",
+                "  --seed-tables: public.nope is not exported: there is no such table (or it is a partition, or an "
+                    + "extension's); drop it from --seed-tables",
+            ], run.stderr)
     }
 
     /// Features that introspection does not model would be lost without a word: an inheriting table read as a
@@ -183,7 +209,8 @@ final class ExportScopeTests: XCTestCase {
     /// constraints, UNLOGGED and partitioned tables, collations of pg_catalog) exports and round-trips.
     func testFeaturesTheFormatLacksAreRefusedInsteadOfLost() throws {
         let source = try TestDatabase()
-        try source.execute("""
+        try source.execute(
+            """
             CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
             CREATE TYPE pair AS (a integer, b integer);
             CREATE TABLE computed (id integer PRIMARY KEY, a integer, twice integer GENERATED ALWAYS AS (a * 2) STORED);
@@ -206,25 +233,30 @@ final class ExportScopeTests: XCTestCase {
         XCTAssertEqual(refused.exitCode, 1)
         XCTAssertEqual(refused.stdout, "")
         let yet = "which the schema file cannot declare yet"
-        XCTAssertEqual(refused.stderr.split(separator: "\n").map(String.init), [
-            "error: cannot export: 4 problems, listed below; nothing was written.",
-            "  public.derived: the table inherits from public.base, \(yet); leave the table out: "
-                + "--exclude public.derived",
-            "  public.typed: column amount has type positive, a domain, composite or range type, \(yet); "
-                + "leave the table out: --exclude public.typed",
-            "  public.typed: column amounts has type positive[], a domain, composite or range type, \(yet); "
-                + "leave the table out: --exclude public.typed",
-            "  public.typed: column pairs has type pair, a domain, composite or range type, \(yet); "
-                + "leave the table out: --exclude public.typed",
-            "To leave every refused table out, add: --exclude public.derived --exclude public.typed",
-        ])
+        XCTAssertEqual(
+            refused.stderr.split(separator: "\n").map(String.init),
+            [
+                "error: cannot export: 4 problems, listed below; nothing was written.",
+                "  public.derived: the table inherits from public.base, \(yet); leave the table out: "
+                    + "--exclude public.derived",
+                "  public.typed: column amount has type positive, a domain, composite or range type, \(yet); "
+                    + "leave the table out: --exclude public.typed",
+                "  public.typed: column amounts has type positive[], a domain, composite or range type, \(yet); "
+                    + "leave the table out: --exclude public.typed",
+                "  public.typed: column pairs has type pair, a domain, composite or range type, \(yet); "
+                    + "leave the table out: --exclude public.typed",
+                "To leave every refused table out, add: --exclude public.derived --exclude public.typed",
+            ])
 
         let excludes = ["derived", "typed"].flatMap { ["--exclude", $0] }
         let exported = try CLI.run(["--export", "--database-url", source.url] + excludes)
         XCTAssertEqual(exported.exitCode, 0, exported.stderr)
-        XCTAssertEqual(try tablesDeclared(exported.stdout),
-                       ["base", "bookings", "cache", "collated", "computed", "events", "full_match", "nulls_equal",
-                        "pairs", "plain", "positions"])
+        XCTAssertEqual(
+            try tablesDeclared(exported.stdout),
+            [
+                "base", "bookings", "cache", "collated", "computed", "events", "full_match", "nulls_equal",
+                "pairs", "plain", "positions",
+            ])
         let copy = try TestDatabase()
         try copy.applyAndAssertConverged(try writeSchema(exported.stdout))
         XCTAssertEqual(try CLI.run(["--export", "--database-url", copy.url]).stdout, exported.stdout)
@@ -242,18 +274,21 @@ final class ExportScopeTests: XCTestCase {
             _ = try? source.execute("DROP TABLE IF EXISTS archived")
             _ = try? source.execute("DROP TABLESPACE IF EXISTS \(tablespace)")
         }
-        try source.execute("""
+        try source.execute(
+            """
             CREATE TABLE archived (id integer PRIMARY KEY) TABLESPACE \(tablespace);
             CREATE TABLE current (id integer PRIMARY KEY);
             """)
         let refused = try CLI.run(["--export", "--database-url", source.url])
         XCTAssertEqual(refused.exitCode, 1)
-        XCTAssertEqual(refused.stderr.split(separator: "\n").map(String.init), [
-            "error: cannot export: 1 problem, listed below; nothing was written.",
-            "  public.archived: the table is stored in tablespace \(tablespace), which the schema file cannot "
-                + "declare yet; leave the table out: --exclude public.archived",
-            "To leave every refused table out, add: --exclude public.archived",
-        ])
+        XCTAssertEqual(
+            refused.stderr.split(separator: "\n").map(String.init),
+            [
+                "error: cannot export: 1 problem, listed below; nothing was written.",
+                "  public.archived: the table is stored in tablespace \(tablespace), which the schema file cannot "
+                    + "declare yet; leave the table out: --exclude public.archived",
+                "To leave every refused table out, add: --exclude public.archived",
+            ])
         let exported = try CLI.run(["--export", "--database-url", source.url, "--exclude", "archived"])
         XCTAssertEqual(exported.exitCode, 0, exported.stderr)
         XCTAssertEqual(try tablesDeclared(exported.stdout), ["current"])
@@ -263,15 +298,18 @@ final class ExportScopeTests: XCTestCase {
     /// sequence outside the exported schemas, which it is not).
     func testASerialSequenceSharedWithAnotherTableIsRefusedNamingItsColumn() throws {
         let source = try TestDatabase()
-        try source.execute("""
+        try source.execute(
+            """
             CREATE TABLE versions (id bigserial PRIMARY KEY);
             CREATE TABLE versions_archive (id bigint DEFAULT nextval('versions_id_seq') PRIMARY KEY);
             """)
         let refused = try CLI.run(["--export", "--database-url", source.url])
         XCTAssertEqual(refused.exitCode, 1)
-        XCTAssertTrue(refused.stderr.contains("  public.versions_archive: column id takes its default from "
-            + "public.versions_id_seq, the sequence of column public.versions.id, which the schema file cannot "
-            + "share with another column yet"), refused.stderr)
+        XCTAssertTrue(
+            refused.stderr.contains(
+                "  public.versions_archive: column id takes its default from "
+                    + "public.versions_id_seq, the sequence of column public.versions.id, which the schema file cannot "
+                    + "share with another column yet"), refused.stderr)
         let exported = try CLI.run(["--export", "--database-url", source.url, "--exclude", "versions_archive"])
         XCTAssertEqual(exported.exitCode, 0, exported.stderr)
     }

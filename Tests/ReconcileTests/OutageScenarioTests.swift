@@ -10,7 +10,8 @@ final class OutageScenarioTests: XCTestCase {
         database = try TestDatabase()
         schemaPath = repositoryRoot.appendingPathComponent("schema.yaml").path
         // Production before the deploy: only `cases` exists, created by an earlier hand-written migration.
-        try database.execute("""
+        try database.execute(
+            """
             CREATE TABLE cases (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text NOT NULL,
                                 created_at timestamptz NOT NULL DEFAULT now());
             INSERT INTO cases (title) VALUES ('Smith v. Jones');
@@ -25,11 +26,16 @@ final class OutageScenarioTests: XCTestCase {
         let apply = try CLI.run(["--apply", "--schema", schemaPath, "--database-url", database.url])
         XCTAssertEqual(apply.exitCode, 0, apply.stdout + apply.stderr)
         XCTAssertEqual(try database.tableNames(), ["public.admin_settings", "public.ai_usage_logs", "public.cases"])
-        XCTAssertEqual(try database.column("SELECT id || ',' || coalesce(monthly_spending_cap::text, 'NULL') || ',' || cap_warning_threshold FROM admin_settings"),
-                       ["1,NULL,0.80"])
+        XCTAssertEqual(
+            try database.column(
+                "SELECT id || ',' || coalesce(monthly_spending_cap::text, 'NULL') || ',' || cap_warning_threshold FROM admin_settings"
+            ),
+            ["1,NULL,0.80"])
 
         // The feature's insert now works, with the declared defaults.
-        try database.execute("INSERT INTO ai_usage_logs (case_id, analysis_type, tokens_used, estimated_cost) VALUES (1, 'comprehensive', 1200, 0.036)")
+        try database.execute(
+            "INSERT INTO ai_usage_logs (case_id, analysis_type, tokens_used, estimated_cost) VALUES (1, 'comprehensive', 1200, 0.036)"
+        )
         XCTAssertEqual(try database.scalar("SELECT model_used FROM ai_usage_logs"), "gpt-4")
 
         let recheck = try CLI.run(["--check", "--schema", schemaPath, "--database-url", database.url])
@@ -48,7 +54,9 @@ final class OutageScenarioTests: XCTestCase {
         // insert-missing: the admin's values are theirs to keep.
         let keep = try database.reconciler(schemaPath).apply()
         XCTAssertEqual(keep.executed.map(\.summary), [])
-        XCTAssertEqual(try database.scalar("SELECT cap_warning_threshold || '/' || monthly_spending_cap FROM admin_settings"), "0.90/500.00")
+        XCTAssertEqual(
+            try database.scalar("SELECT cap_warning_threshold || '/' || monthly_spending_cap FROM admin_settings"),
+            "0.90/500.00")
 
         // enforce: the declaration wins, and only the differing row is touched.
         let yaml = try String(contentsOfFile: schemaPath, encoding: .utf8)
@@ -57,7 +65,10 @@ final class OutageScenarioTests: XCTestCase {
         let plan = try database.reconciler(enforced).plan().plan
         XCTAssertEqual(plan.steps.map(\.summary), ["insert or restore seeded row id=1"])
         try database.applyAndAssertConverged(enforced)
-        XCTAssertEqual(try database.scalar("SELECT cap_warning_threshold || '/' || coalesce(monthly_spending_cap::text, 'NULL') FROM admin_settings"), "0.80/NULL")
+        XCTAssertEqual(
+            try database.scalar(
+                "SELECT cap_warning_threshold || '/' || coalesce(monthly_spending_cap::text, 'NULL') FROM admin_settings"
+            ), "0.80/NULL")
     }
 
     func testADeletedSettingsRowIsSeededAgain() throws {

@@ -9,12 +9,14 @@ final class PreflightProjectionTests: XCTestCase {
     /// on every --plan, and the rows would get other numbers than a plain ALTER TABLE gives them.
     func testPlanDoesNotEvaluateANewColumnsDefaultExpression() throws {
         let database = try TestDatabase()
-        try database.execute("""
+        try database.execute(
+            """
             CREATE SEQUENCE ticket_numbers;
             CREATE TABLE tickets (id integer PRIMARY KEY);
             INSERT INTO tickets VALUES (1), (2);
             """)
-        let schema = try writeSchema("""
+        let schema = try writeSchema(
+            """
             version: 1
             sequences:
               ticket_numbers: {}
@@ -30,8 +32,9 @@ final class PreflightProjectionTests: XCTestCase {
             """)
         let plan = try database.reconciler(schema).plan().plan
         XCTAssertEqual(plan.steps.map(\.summary), ["add column number bigint", "add check tickets_number_check"])
-        XCTAssertEqual(try database.scalar("SELECT is_called::text FROM ticket_numbers"), "false",
-                       "--plan used up a sequence value")
+        XCTAssertEqual(
+            try database.scalar("SELECT is_called::text FROM ticket_numbers"), "false",
+            "--plan used up a sequence value")
 
         _ = try database.reconciler(schema).apply()
         XCTAssertEqual(try database.column("SELECT id || '=' || number FROM tickets ORDER BY id"), ["1=1", "2=2"])

@@ -37,35 +37,44 @@ final class RandomizedConvergenceTests: XCTestCase {
         let positive = "a whole number above 0", count = "a whole number (0 or more)"
         let seed = "a decimal number or 0x followed by up to 16 hex digits"
         func atLeast(_ minimum: Int) -> (String) -> Int? { { Int($0).flatMap { $0 >= minimum ? $0 : nil } } }
-        let iterations = try Self.setting("RECONCILE_RANDOM_ITERATIONS", environment, positive, parse: atLeast(1))
+        let iterations =
+            try Self.setting("RECONCILE_RANDOM_ITERATIONS", environment, positive, parse: atLeast(1))
             ?? Self.iterations
-        let detailedFailures = try Self.setting("RECONCILE_RANDOM_DETAILED_FAILURES", environment, count,
-                                                parse: atLeast(0)) ?? Self.detailedFailures
+        let detailedFailures =
+            try Self.setting(
+                "RECONCILE_RANDOM_DETAILED_FAILURES", environment, count,
+                parse: atLeast(0)) ?? Self.detailedFailures
         let progressEvery = try Self.setting("RECONCILE_RANDOM_PROGRESS", environment, count, parse: atLeast(0)) ?? 0
-        var seeds = [try Self.setting("RECONCILE_RANDOM_SEED", environment, seed, parse: Self.parseSeed)
-                     ?? Self.defaultSeed]
+        var seeds = [
+            try Self.setting("RECONCILE_RANDOM_SEED", environment, seed, parse: Self.parseSeed)
+                ?? Self.defaultSeed
+        ]
         if let extra = try Self.setting("RECONCILE_RANDOM_EXTRA_SEED", environment, seed, parse: Self.parseSeed) {
             seeds.append(extra)
         }
         let serverVersion = try TestDatabase().connection.serverVersion
         for baseSeed in seeds {
-            runSeed(baseSeed, iterations: iterations, detailedFailures: detailedFailures, progressEvery: progressEvery,
-                    virtualGenerated: serverVersion >= 180000)
+            runSeed(
+                baseSeed, iterations: iterations, detailedFailures: detailedFailures, progressEvery: progressEvery,
+                virtualGenerated: serverVersion >= 180000)
         }
     }
 
     /// `virtualGenerated`: the server has VIRTUAL generated columns, so the schemas may have them (a seed draws
     /// other schemas there than on older servers).
-    private func runSeed(_ baseSeed: UInt64, iterations: Int, detailedFailures: Int, progressEvery: Int,
-                         virtualGenerated: Bool) {
+    private func runSeed(
+        _ baseSeed: UInt64, iterations: Int, detailedFailures: Int, progressEvery: Int,
+        virtualGenerated: Bool
+    ) {
         let base = Self.hex(baseSeed)
         var detailed = 0
         var failed: [String] = []
         let started = Date()
         // Printed first, so that a run that crashes or hangs can still be replayed.
-        Self.report("RandomizedConvergenceTests: base seed \(base), \(iterations) iterations"
-                    + (virtualGenerated ? " (virtual generated columns on)" : "") + "; replay one with "
-                    + "RECONCILE_RANDOM_SEED=<iteration seed> RECONCILE_RANDOM_ITERATIONS=1")
+        Self.report(
+            "RandomizedConvergenceTests: base seed \(base), \(iterations) iterations"
+                + (virtualGenerated ? " (virtual generated columns on)" : "") + "; replay one with "
+                + "RECONCILE_RANDOM_SEED=<iteration seed> RECONCILE_RANDOM_ITERATIONS=1")
         for iteration in 0..<iterations {
             let seed = Self.iterationSeed(baseSeed, iteration)
             var random = SplitMix64(scrambling: seed)
@@ -79,14 +88,17 @@ final class RandomizedConvergenceTests: XCTestCase {
                 problems = ["\(error)"]
             }
             if progressEvery > 0, (iteration + 1) % progressEvery == 0 || iteration + 1 == iterations {
-                Self.report("RandomizedConvergenceTests: progress: base seed \(base): \(iteration + 1)/\(iterations), "
-                            + "\(failed.count + (problems.isEmpty ? 0 : 1)) failed, "
-                            + "\(String(format: "%.0f", Date().timeIntervalSince(started))) s")
+                Self.report(
+                    "RandomizedConvergenceTests: progress: base seed \(base): \(iteration + 1)/\(iterations), "
+                        + "\(failed.count + (problems.isEmpty ? 0 : 1)) failed, "
+                        + "\(String(format: "%.0f", Date().timeIntervalSince(started))) s")
             }
             guard !problems.isEmpty else { continue }
-            failed.append("iteration \(iteration) (iteration seed \(Self.hex(seed))): "
-                          + (problems.first?.split(separator: "\n").first.map(String.init) ?? ""))
-            var message = "iteration \(iteration) of base seed \(base) (iteration seed \(Self.hex(seed))):\n"
+            failed.append(
+                "iteration \(iteration) (iteration seed \(Self.hex(seed))): "
+                    + (problems.first?.split(separator: "\n").first.map(String.init) ?? ""))
+            var message =
+                "iteration \(iteration) of base seed \(base) (iteration seed \(Self.hex(seed))):\n"
                 + problems.joined(separator: "\n")
             if detailed < detailedFailures {
                 detailed += 1
@@ -95,10 +107,12 @@ final class RandomizedConvergenceTests: XCTestCase {
             XCTFail(message)
         }
         let seconds = Date().timeIntervalSince(started)
-        Self.report("RandomizedConvergenceTests: \(iterations) iterations in \(String(format: "%.1f", seconds)) s, "
-                    + "base seed \(base), \(failed.count) failed")
+        Self.report(
+            "RandomizedConvergenceTests: \(iterations) iterations in \(String(format: "%.1f", seconds)) s, "
+                + "base seed \(base), \(failed.count) failed")
         if !failed.isEmpty {
-            XCTFail("\(failed.count) of \(iterations) iterations failed (base seed \(base)):\n"
+            XCTFail(
+                "\(failed.count) of \(iterations) iterations failed (base seed \(base)):\n"
                     + failed.joined(separator: "\n"))
         }
     }
@@ -116,8 +130,10 @@ final class RandomizedConvergenceTests: XCTestCase {
     }
 
     /// A test setting from the environment: nil when unset or empty, an error naming it when it does not parse.
-    static func setting<T>(_ name: String, _ environment: [String: String], _ expected: String,
-                           parse: (String) -> T?) throws -> T? {
+    static func setting<T>(
+        _ name: String, _ environment: [String: String], _ expected: String,
+        parse: (String) -> T?
+    ) throws -> T? {
         guard let text = environment[name], !text.isEmpty else { return nil }
         guard let value = parse(text) else { throw SettingError(description: "\(name)=\(text): expected \(expected)") }
         return value
@@ -135,8 +151,9 @@ final class RandomizedConvergenceTests: XCTestCase {
         var first = SplitMix64(scrambling: Self.defaultSeed), second = SplitMix64(scrambling: Self.defaultSeed)
         let a1 = ConvergenceGenerator.schemaA(&first), a2 = ConvergenceGenerator.schemaA(&second)
         XCTAssertEqual(ConvergenceGenerator.yaml(a1), ConvergenceGenerator.yaml(a2))
-        XCTAssertEqual(ConvergenceGenerator.yaml(ConvergenceGenerator.mutate(a1, &first)),
-                       ConvergenceGenerator.yaml(ConvergenceGenerator.mutate(a2, &second)))
+        XCTAssertEqual(
+            ConvergenceGenerator.yaml(ConvergenceGenerator.mutate(a1, &first)),
+            ConvergenceGenerator.yaml(ConvergenceGenerator.mutate(a2, &second)))
     }
 
     /// Many more generated pairs than the database test runs, loaded without a database: every one must be a
@@ -153,7 +170,8 @@ final class RandomizedConvergenceTests: XCTestCase {
                     _ = try SchemaLoader.load(yaml: yaml)
                 } catch {
                     failures += 1
-                    XCTFail("schema \(label) of seed \(String(format: "0x%016llX", seed)) does not load: \(error)\n\(yaml)")
+                    XCTFail(
+                        "schema \(label) of seed \(String(format: "0x%016llX", seed)) does not load: \(error)\n\(yaml)")
                 }
             }
         }
@@ -220,7 +238,8 @@ final class RandomizedConvergenceTests: XCTestCase {
         for column in preserved {
             let after = try db.column(column.query(table: column.tableB, column: column.columnB))
             if after != before[column.label] {
-                problems.append("after B, \(column.label) changed: before \(before[column.label] ?? []), after \(after)")
+                problems.append(
+                    "after B, \(column.label) changed: before \(before[column.label] ?? []), after \(after)")
             }
         }
         return problems + (try idsThatWouldCollide(db, a: a, b: b))
@@ -233,15 +252,17 @@ final class RandomizedConvergenceTests: XCTestCase {
         var problems: [String] = []
         for table in b.tables where table.idStyle.hasSequence {
             guard let old = a.table(table.key), old.idStyle.source != table.idStyle.source,
-                  let highest = old.rowsAfterA.max() else {
+                let highest = old.rowsAfterA.max()
+            else {
                 continue
             }
             let name = ConvergenceGenerator.sqlLiteral(SQL.identifier(table.name))
             let next = try db.scalar("SELECT nextval(pg_get_serial_sequence(\(name), 'id'))").flatMap { Int($0) }
             if next.map({ $0 <= highest }) ?? true {
                 let value = next.map(String.init) ?? "none"
-                problems.append("after B, the next id of \(table.name) would collide: next value \(value), "
-                                + "A's highest id \(highest)")
+                problems.append(
+                    "after B, the next id of \(table.name) would collide: next value \(value), "
+                        + "A's highest id \(highest)")
             }
         }
         return problems
@@ -249,7 +270,8 @@ final class RandomizedConvergenceTests: XCTestCase {
 
     /// Apply, then: --check is in sync (destructive differences included), no unmanaged table is left when
     /// destructive steps are allowed, and a second apply executes nothing.
-    private func converge(_ db: TestDatabase, _ path: String, allowDestructive: Bool, phase: String) throws -> [String] {
+    private func converge(_ db: TestDatabase, _ path: String, allowDestructive: Bool, phase: String) throws -> [String]
+    {
         do {
             _ = try db.reconciler(path, allowDestructive: allowDestructive).apply()
         } catch {
@@ -310,23 +332,38 @@ private struct SplitMix64 {
 private enum Domain: CaseIterable {
     case integer, text, status, boolean, date, json, uuid, array, range, period, reference
 
-    static let generated: [Domain] = [.integer, .integer, .text, .text, .status, .boolean, .date, .json, .uuid, .array,
-                                      .range, .period]
+    static let generated: [Domain] = [
+        .integer, .integer, .text, .text, .status, .boolean, .date, .json, .uuid, .array,
+        .range, .period,
+    ]
 
     var types: [GType] {
         switch self {
         case .integer:
-            return [GType("smallint", .int), GType("int", .int), GType("bigint", .int), GType("numeric(8,2)", .decimal),
-                    GType("numeric(12,2)", .decimal), GType("float8", .float), GType("text", .text),
-                    GType("varchar(10)", .text), GType("varchar(20)", .text)]
-        case .text: return [GType("text", .text), GType("varchar(20)", .text), GType("varchar(40)", .text), GType("varchar(10)", .text)]
+            return [
+                GType("smallint", .int), GType("int", .int), GType("bigint", .int), GType("numeric(8,2)", .decimal),
+                GType("numeric(12,2)", .decimal), GType("float8", .float), GType("text", .text),
+                GType("varchar(10)", .text), GType("varchar(20)", .text),
+            ]
+        case .text:
+            return [
+                GType("text", .text), GType("varchar(20)", .text), GType("varchar(40)", .text),
+                GType("varchar(10)", .text),
+            ]
         case .status: return [GType("text", .text), GType("varchar(20)", .text)]
         case .boolean: return [GType("boolean", .bool), GType("bool", .bool), GType("text", .text)]
-        case .date: return [GType("date", .date), GType("timestamptz", .timestamptz), GType("timestamp", .timestamp), GType("text", .text)]
+        case .date:
+            return [
+                GType("date", .date), GType("timestamptz", .timestamptz), GType("timestamp", .timestamp),
+                GType("text", .text),
+            ]
         case .json: return [GType("jsonb", .jsonb), GType("json", .json), GType("text", .text)]
         case .uuid: return [GType("uuid", .uuid), GType("text", .text)]
-        case .array: return [GType("text[]", .textArray), GType("int[]", .intArray), GType("bigint[]", .intArray),
-                             GType("varchar(20)[]", .textArray)]
+        case .array:
+            return [
+                GType("text[]", .textArray), GType("int[]", .intArray), GType("bigint[]", .intArray),
+                GType("varchar(20)[]", .textArray),
+            ]
         // No cast joins two range types, so each range domain changes only to and from text.
         case .range: return [GType("int4range", .intRange), GType("int4range", .intRange), GType("text", .text)]
         case .period: return [GType("tstzrange", .tstzRange), GType("tstzrange", .tstzRange), GType("text", .text)]
@@ -419,7 +456,9 @@ private enum IdStyle: CaseIterable {
     /// type of a partition key column cannot change, so its transitions stay within integer.
     static let partitioned: [IdStyle] = [.plainInt, .serial]
 
-    var referenceType: GType { self == .identityAlways || self == .bigserial ? GType("bigint", .int) : GType("int", .int) }
+    var referenceType: GType {
+        self == .identityAlways || self == .bigserial ? GType("bigint", .int) : GType("int", .int)
+    }
     var hasSequence: Bool { self != .plainInt }
     /// What gives the id its values: a transition between two of these creates a new sequence.
     var source: String { self == .plainInt ? "none" : self == .bigserial || self == .serial ? "serial" : "identity" }
@@ -585,8 +624,10 @@ private enum ConvergenceGenerator {
 
     /// The text of a value of `column` in row `row`; nil is NULL. Every type of the column's domain reads it.
     /// `seed`: the row is a seeded row of `schema` (in A, only the parents' seeded rows exist when it is inserted).
-    static func value(_ column: GColumn, row: Int, variant: Int, nullable: Bool, schema: GSchema, tableKey: Int,
-                      seed: Bool) -> String? {
+    static func value(
+        _ column: GColumn, row: Int, variant: Int, nullable: Bool, schema: GSchema, tableKey: Int,
+        seed: Bool
+    ) -> String? {
         if column.hasNulls && nullable && row % 2 == 0 { return nil }
         let r = row + 30 * variant
         let s = column.salt
@@ -627,14 +668,20 @@ private enum ConvergenceGenerator {
     static func defaults(_ domain: Domain, _ type: GType) -> [GDefault] {
         switch (domain, type.family) {
         case (.integer, .int): return [.plain("0"), .plain("7"), .plain("-1"), .sql("'5'::integer")]
-        case (.integer, .decimal), (.integer, .float): return [.plain("0"), .plain("2.5"), .plain("-1.5"), .plain("1e3")]
+        case (.integer, .decimal), (.integer, .float):
+            return [.plain("0"), .plain("2.5"), .plain("-1.5"), .plain("1e3")]
         case (.integer, .text): return [.quoted("0"), .quoted("12")]
-        case (.text, _): return [.quoted(""), .quoted("it's"), .quoted("say \"hi\""), .quoted("back\\slash"), .plain("hello"), .quoted("0012")]
+        case (.text, _):
+            return [
+                .quoted(""), .quoted("it's"), .quoted("say \"hi\""), .quoted("back\\slash"), .plain("hello"),
+                .quoted("0012"),
+            ]
         case (.status, _): return [.plain("active"), .plain("closed")]
         case (.boolean, .bool): return [.plain("true"), .plain("false")]
         case (.boolean, _): return [.quoted("true")]
         case (.date, .date): return [.sql("CURRENT_DATE"), .quoted("2024-01-31")]
-        case (.date, .timestamptz): return [.sql("now()"), .sql("CURRENT_TIMESTAMP"), .quoted("2024-01-31 12:00:00+00")]
+        case (.date, .timestamptz):
+            return [.sql("now()"), .sql("CURRENT_TIMESTAMP"), .quoted("2024-01-31 12:00:00+00")]
         case (.date, .timestamp): return [.quoted("2024-01-31 12:00:00"), .sql("LOCALTIMESTAMP")]
         case (.date, _): return [.quoted("2024-01-31")]
         case (.json, .jsonb): return [.quoted("{}"), .quoted("{\"a\": 1}"), .sql("'{}'::jsonb")]
@@ -654,7 +701,8 @@ private enum ConvergenceGenerator {
         case (.integer, .text): return ["length({c}) <= 12"]
         case (.integer, _): return ["{c} >= -100", "{c} < 100000", "{c} BETWEEN -100 AND 100000"]
         case (.text, _): return ["length({c}) <= 40", "{c} <> 'forbidden'", "{c} NOT LIKE 'zz%'"]
-        case (.status, _): return ["{c} IN ('active', 'suspended', 'closed')", "{c} IN ('active', 'suspended', 'closed', 'archived')"]
+        case (.status, _):
+            return ["{c} IN ('active', 'suspended', 'closed')", "{c} IN ('active', 'suspended', 'closed', 'archived')"]
         case (.date, _): return ["{c} > '2000-01-01'"]
         case (.json, .jsonb): return ["jsonb_typeof({c}) = 'object'"]
         case (.json, .json): return ["json_typeof({c}) = 'object'"]
@@ -704,9 +752,10 @@ private enum ConvergenceGenerator {
     static func newTable(_ schema: inout GSchema, _ random: inout SplitMix64, isNew: Bool) -> GTable {
         let key = schema.counter + 1
         let name = schema.fresh("t")
-        var table = GTable(key: key, name: name, idStyle: random.pick(IdStyle.allCases),
-                           primaryKeyName: random.chance(15) ? schema.fresh("pk") : nil,
-                           primaryKeyAtTableLevel: random.chance(30), columns: [])
+        var table = GTable(
+            key: key, name: name, idStyle: random.pick(IdStyle.allCases),
+            primaryKeyName: random.chance(15) ? schema.fresh("pk") : nil,
+            primaryKeyAtTableLevel: random.chance(30), columns: [])
         table.isNew = isNew
         if random.chance(15) {
             table.idStyle = random.pick(IdStyle.partitioned)
@@ -744,7 +793,8 @@ private enum ConvergenceGenerator {
         }
         addConstraintsAndIndexes(&table, &schema, &random, isB: false)
         if seeded {
-            table.seed = GSeed(enforce: random.chance(30), rows: [GSeedRow(id: 1, variant: 0), GSeedRow(id: 2, variant: 0)])
+            table.seed = GSeed(
+                enforce: random.chance(30), rows: [GSeedRow(id: 1, variant: 0), GSeedRow(id: 2, variant: 0)])
             table.insertedIds = isNew ? [] : [3, 4]
         } else {
             table.insertedIds = isNew ? [] : [1, 2, 3, 4]
@@ -756,12 +806,17 @@ private enum ConvergenceGenerator {
     static func newColumn(_ schema: inout GSchema, _ random: inout SplitMix64, table: GTable, isNew: Bool) -> GColumn {
         let domain = random.pick(Domain.generated)
         let type = random.pick(domain.types)
-        var column = GColumn(key: schema.counter + 1, name: schema.fresh("c"), domain: domain, type: type,
-                             salt: random.below(1000), nullable: random.chance(60), isNew: isNew)
+        var column = GColumn(
+            key: schema.counter + 1, name: schema.fresh("c"), domain: domain, type: type,
+            salt: random.below(1000), nullable: random.chance(60), isNew: isNew)
         if column.nullable && !isNew { column.hasNulls = random.chance(50) }
         let defaults = defaults(domain, type)
-        if !defaults.isEmpty, random.chance(isNew && !column.nullable ? 70 : 35) { column.defaultValue = random.pick(defaults) }
-        if isNew && !column.nullable && column.defaultValue == nil { column.backfill = backfill(column, schema: schema) }
+        if !defaults.isEmpty, random.chance(isNew && !column.nullable ? 70 : 35) {
+            column.defaultValue = random.pick(defaults)
+        }
+        if isNew && !column.nullable && column.defaultValue == nil {
+            column.backfill = backfill(column, schema: schema)
+        }
         let checks = checks(domain, type)
         if !checks.isEmpty, random.chance(25) { column.check = random.pick(checks) }
         if random.chance(10) { column.comment = random.pick(["a column", "it's", "ünïcödé"]) }
@@ -769,10 +824,13 @@ private enum ConvergenceGenerator {
     }
 
     /// A generated column over an integer column of the table, or over the id.
-    static func generatedColumn(_ schema: inout GSchema, _ random: inout SplitMix64, table: GTable,
-                                isNew: Bool) -> GColumn {
-        var column = GColumn(key: schema.counter + 1, name: schema.fresh("g"), domain: .integer,
-                             type: random.pick(GGenerated.types), salt: 0, nullable: random.chance(70), isNew: isNew)
+    static func generatedColumn(
+        _ schema: inout GSchema, _ random: inout SplitMix64, table: GTable,
+        isNew: Bool
+    ) -> GColumn {
+        var column = GColumn(
+            key: schema.counter + 1, name: schema.fresh("g"), domain: .integer,
+            type: random.pick(GGenerated.types), salt: 0, nullable: random.chance(70), isNew: isNew)
         column.generated = newGenerated(table, &random, virtualAllowed: schema.virtualGenerated)
         if random.chance(20) { column.check = random.pick(checks(.integer, column.type)) }
         return column
@@ -811,8 +869,10 @@ private enum ConvergenceGenerator {
             }
             return GPartitioning(byHash: true, partitions: partitions)
         }
-        var partitions = [GPartition(name: schema.fresh("p"), bound: .range(from: nil, to: random.pick([5, 10]))),
-                          GPartition(name: schema.fresh("p"), bound: .range(from: 10, to: random.pick([100, 1000])))]
+        var partitions = [
+            GPartition(name: schema.fresh("p"), bound: .range(from: nil, to: random.pick([5, 10]))),
+            GPartition(name: schema.fresh("p"), bound: .range(from: 10, to: random.pick([100, 1000]))),
+        ]
         if random.chance(40) { partitions.append(GPartition(name: schema.fresh("p"), bound: farPartition)) }
         if random.chance(40) { partitions.append(GPartition(name: schema.fresh("p"), bound: .default)) }
         return GPartitioning(byHash: false, partitions: partitions)
@@ -821,42 +881,58 @@ private enum ConvergenceGenerator {
     /// Never holds a row: it may be added, and dropped, whatever rows the table has.
     static let farPartition = GBound.range(from: 1000, to: 2000)
 
-    static func referenceColumn(_ schema: inout GSchema, _ random: inout SplitMix64, to parent: GTable, tableKey: Int) -> GColumn {
-        var column = GColumn(key: schema.counter + 1, name: schema.fresh("ref"), domain: .reference, type: parent.idStyle.referenceType,
-                             salt: random.below(1000), nullable: random.chance(60), target: parent.key)
+    static func referenceColumn(
+        _ schema: inout GSchema, _ random: inout SplitMix64, to parent: GTable, tableKey: Int
+    ) -> GColumn {
+        var column = GColumn(
+            key: schema.counter + 1, name: schema.fresh("ref"), domain: .reference, type: parent.idStyle.referenceType,
+            salt: random.below(1000), nullable: random.chance(60), target: parent.key)
         if column.nullable { column.hasNulls = random.chance(50) }
         if random.chance(15) { column.check = "{c} > 0" }
         return column
     }
 
-    static func newForeignKey(_ schema: inout GSchema, _ random: inout SplitMix64, column: GColumn, target: Int) -> GForeignKey {
+    static func newForeignKey(
+        _ schema: inout GSchema, _ random: inout SplitMix64, column: GColumn, target: Int
+    ) -> GForeignKey {
         let inline = random.chance(50)
-        return GForeignKey(name: !inline && random.chance(25) ? schema.fresh("fk") : nil, column: column.key, target: target,
-                           onDelete: random.pick(referentialActions), onUpdate: random.chance(20) ? "cascade" : nil,
-                           inline: inline, deferral: randomDeferral(&random, percent: 20), notValid: random.chance(20))
+        return GForeignKey(
+            name: !inline && random.chance(25) ? schema.fresh("fk") : nil, column: column.key, target: target,
+            onDelete: random.pick(referentialActions), onUpdate: random.chance(20) ? "cascade" : nil,
+            inline: inline, deferral: randomDeferral(&random, percent: 20), notValid: random.chance(20))
     }
 
-    static func addConstraintsAndIndexes(_ table: inout GTable, _ schema: inout GSchema, _ random: inout SplitMix64, isB: Bool) {
+    static func addConstraintsAndIndexes(
+        _ table: inout GTable, _ schema: inout GSchema, _ random: inout SplitMix64, isB: Bool
+    ) {
         let columns = table.columns
         for column in columns where random.chance(isB ? 6 : 12) {
-            if let index = table.columns.firstIndex(where: { $0.key == column.key }) { table.columns[index].unique = true }
+            if let index = table.columns.firstIndex(where: { $0.key == column.key }) {
+                table.columns[index].unique = true
+            }
         }
         if random.chance(isB ? 12 : 25), let column = columns.randomElement(&random) {
             let second = random.chance(40) ? columns.randomElement(&random) : nil
-            table.uniques.append(GUnique(name: random.chance(30) ? schema.fresh("uq") : nil,
-                                         columns: [column.key] + (second.map { [$0.key] } ?? []),
-                                         deferral: randomDeferral(&random, percent: 25)))
+            table.uniques.append(
+                GUnique(
+                    name: random.chance(30) ? schema.fresh("uq") : nil,
+                    columns: [column.key] + (second.map { [$0.key] } ?? []),
+                    deferral: randomDeferral(&random, percent: 25)))
         }
         if random.chance(isB ? 12 : 30), let column = columns.randomElement(&random) {
             let templates = checks(column.domain, column.type)
             if !templates.isEmpty {
-                table.checks.append(GCheck(name: schema.fresh("ck"), column: column.key,
-                                           template: random.pick(templates), notValid: random.chance(25)))
+                table.checks.append(
+                    GCheck(
+                        name: schema.fresh("ck"), column: column.key,
+                        template: random.pick(templates), notValid: random.chance(25)))
             }
         }
         for column in columns where column.type.family.isRange && random.chance(isB ? 15 : 40) {
-            table.exclusions.append(GExclusion(name: schema.fresh("ex"), column: column.key, partial: random.chance(30),
-                                               deferral: randomDeferral(&random, percent: 25)))
+            table.exclusions.append(
+                GExclusion(
+                    name: schema.fresh("ex"), column: column.key, partial: random.chance(30),
+                    deferral: randomDeferral(&random, percent: 25)))
         }
         for _ in 0..<random.below(isB ? 2 : 4) {
             if let index = newIndex(table, &schema, &random) { table.indexes.append(index) }
@@ -874,7 +950,9 @@ private enum ConvergenceGenerator {
         case 0: index.keys = [.descending(column.key)]
         case 1: index.keys = [.lower(column.key)]
         case 2:
-            if let other = table.columns.randomElement(&random), other.key != column.key { index.keys.append(.column(other.key)) }
+            if let other = table.columns.randomElement(&random), other.key != column.key {
+                index.keys.append(.column(other.key))
+            }
         case 3: index.unique = true
         case 4:
             index.gin = true
@@ -914,7 +992,7 @@ private enum ConvergenceGenerator {
             mutateIdentity(&table, &b, &random)
             var kept: [GColumn] = []
             for var column in table.columns {
-                if random.chance(10) { continue } // dropped
+                if random.chance(10) { continue }  // dropped
                 if random.chance(10) {
                     column.renamedFrom = column.name
                     column.name = b.fresh("c")
@@ -941,7 +1019,8 @@ private enum ConvergenceGenerator {
                 }
                 if random.chance(20) {
                     let valid = defaults(column.domain, column.type)
-                    column.defaultValue = column.defaultValue != nil && random.chance(40) ? nil : valid.randomElement(&random)
+                    column.defaultValue =
+                        column.defaultValue != nil && random.chance(40) ? nil : valid.randomElement(&random)
                 }
                 if random.chance(12) {
                     let valid = checks(column.domain, column.type)
@@ -979,14 +1058,18 @@ private enum ConvergenceGenerator {
                     if let template = others.randomElement(&random) { table.checks[position].template = template }
                 }
             }
-            if !table.foreignKeys.isEmpty, random.chance(15) { table.foreignKeys.remove(at: random.below(table.foreignKeys.count)) }
+            if !table.foreignKeys.isEmpty, random.chance(15) {
+                table.foreignKeys.remove(at: random.below(table.foreignKeys.count))
+            }
             if !table.foreignKeys.isEmpty, random.chance(15) {
                 let position = random.below(table.foreignKeys.count)
                 let current = table.foreignKeys[position].onDelete
-                table.foreignKeys[position].onDelete = referentialActions.filter { $0 != current }.randomElement(&random) ?? nil
+                table.foreignKeys[position].onDelete =
+                    referentialActions.filter { $0 != current }.randomElement(&random) ?? nil
             }
             // A reference column without a foreign key gains one.
-            for column in table.columns where column.domain == .reference && !table.foreignKeys.contains(where: { $0.column == column.key }) {
+            for column in table.columns
+            where column.domain == .reference && !table.foreignKeys.contains(where: { $0.column == column.key }) {
                 if let target = column.target, random.chance(30) {
                     table.foreignKeys.append(newForeignKey(&b, &random, column: column, target: target))
                 }
@@ -1015,11 +1098,13 @@ private enum ConvergenceGenerator {
                 if random.chance(20) { seed.enforce = false }
                 table.seed = random.chance(10) ? nil : seed
             } else if random.chance(10) {
-                table.seed = GSeed(enforce: random.chance(50), rows: [GSeedRow(id: 60, variant: 0), GSeedRow(id: 61, variant: 1)])
+                table.seed = GSeed(
+                    enforce: random.chance(50), rows: [GSeedRow(id: 60, variant: 0), GSeedRow(id: 61, variant: 1)])
             }
             if var seed = table.seed {
                 for row in seed.rows.indices {
-                    for column in table.columns where random.chance(15) && (column.nullable || column.defaultValue != nil) {
+                    for column in table.columns
+                    where random.chance(15) && (column.nullable || column.defaultValue != nil) {
                         seed.rows[row].omitted.insert(column.key)
                     }
                 }
@@ -1049,8 +1134,10 @@ private enum ConvergenceGenerator {
     }
 
     /// Generated → plain (keeps the values), another expression (rebuilt), plain → generated (values replaced).
-    static func mutateGenerated(_ column: inout GColumn, _ table: GTable, _ random: inout SplitMix64,
-                                virtualAllowed: Bool) {
+    static func mutateGenerated(
+        _ column: inout GColumn, _ table: GTable, _ random: inout SplitMix64,
+        virtualAllowed: Bool
+    ) {
         if column.generated != nil {
             if random.chance(15) {
                 column.generated = nil
@@ -1118,7 +1205,8 @@ private enum ConvergenceGenerator {
         let referenced = Set((a.tables + b.tables).flatMap { $0.foreignKeys.map(\.target) })
         for position in b.tables.indices where referenced.contains(b.tables[position].key) {
             guard var partitioning = b.tables[position].partitioning,
-                  let old = a.table(b.tables[position].key)?.partitioning else { continue }
+                let old = a.table(b.tables[position].key)?.partitioning
+            else { continue }
             for p in partitioning.partitions.indices {
                 if let bound = old.partitions.first(where: { $0.name == partitioning.partitions[p].name })?.bound {
                     partitioning.partitions[p].bound = bound
@@ -1162,7 +1250,9 @@ private enum ConvergenceGenerator {
                 var unique = unique
                 var seen = Set<Int>()
                 unique.columns = unique.columns.filter { keys.contains($0) && seen.insert($0).inserted }
-                guard !unique.columns.isEmpty, unique.columns.allSatisfy(uniqueable), uniqueSets.insert(unique.columns).inserted else { return nil }
+                guard !unique.columns.isEmpty, unique.columns.allSatisfy(uniqueable),
+                    uniqueSets.insert(unique.columns).inserted
+                else { return nil }
                 return unique
             }
             table.checks = table.checks.compactMap { check in
@@ -1174,8 +1264,10 @@ private enum ConvergenceGenerator {
             }
             var referencing = Set<Int>()
             table.foreignKeys = table.foreignKeys.compactMap { key in
-                guard let column = table.column(key.column), tableKeys.contains(key.target), column.target == key.target,
-                      referencing.insert(key.column).inserted else { return nil }
+                guard let column = table.column(key.column), tableKeys.contains(key.target),
+                    column.target == key.target,
+                    referencing.insert(key.column).inserted
+                else { return nil }
                 var key = key
                 if key.onDelete == "set null" && !column.nullable { key.onDelete = "cascade" }
                 return key
@@ -1209,7 +1301,11 @@ private enum ConvergenceGenerator {
                     }
                 }
                 if index.gin && (index.unique || index.keys.count > 1) { return nil }
-                if index.unique && !index.keys.allSatisfy({ if case .column(let key) = $0 { return uniqueable(key) }; return false }) {
+                if index.unique
+                    && !index.keys.allSatisfy({
+                        if case .column(let key) = $0 { return uniqueable(key) }; return false
+                    })
+                {
                     return nil
                 }
                 let signature = "\(index.keys)|\(index.unique)|\(index.gin)|\(String(describing: index.partial))"
@@ -1288,7 +1384,7 @@ private enum ConvergenceGenerator {
             for c in table.columns.indices { table.columns[c].unique = false }
         }
         for f in table.foreignKeys.indices
-            where table.partitioning != nil || partitioned.contains(table.foreignKeys[f].target) {
+        where table.partitioning != nil || partitioned.contains(table.foreignKeys[f].target) {
             table.foreignKeys[f].notValid = false
         }
     }
@@ -1320,7 +1416,8 @@ private enum ConvergenceGenerator {
     // MARK: YAML
 
     static func quoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        "\""
+            + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n") + "\""
     }
 
@@ -1364,7 +1461,8 @@ private enum ConvergenceGenerator {
             if let check = column.check { fields.append("check: \(quoted(expression(check, column.name)))") }
             if column.unique { fields.append("unique: true") }
             if let key = table.foreignKeys.first(where: { $0.isInline && $0.column == column.key }),
-               let target = schema.table(key.target) {
+                let target = schema.table(key.target)
+            {
                 fields.append("references: \(target.name)\(table.key % 2 == 0 ? "(id)" : "")")
                 if let action = key.onDelete { fields.append("on_delete: \(action)") }
                 if let action = key.onUpdate { fields.append("on_update: \(action)") }
@@ -1430,7 +1528,9 @@ private enum ConvergenceGenerator {
                 fields.append("columns: [\(keys.joined(separator: ", "))]")
                 if index.unique { fields.append("unique: true") }
                 if index.gin { fields.append("using: gin") }
-                if let partial = index.partial { fields.append("where: \(quoted("\(table.columnName(partial)) IS NOT NULL"))") }
+                if let partial = index.partial {
+                    fields.append("where: \(quoted("\(table.columnName(partial)) IS NOT NULL"))")
+                }
                 out += "      - { \(fields.joined(separator: ", ")) }\n"
             }
         }
@@ -1442,8 +1542,9 @@ private enum ConvergenceGenerator {
             for row in seed.rows {
                 var values = ["id: \(row.id)"]
                 for column in table.columns where !row.omitted.contains(column.key) && column.generated == nil {
-                    let text = value(column, row: row.id, variant: row.variant, nullable: column.nullable, schema: schema,
-                                     tableKey: table.key, seed: true)
+                    let text = value(
+                        column, row: row.id, variant: row.variant, nullable: column.nullable, schema: schema,
+                        tableKey: table.key, seed: true)
                     values.append("\(column.name): \(seedScalar(text, column))")
                 }
                 out += "        - { \(values.joined(separator: ", ")) }\n"
@@ -1453,14 +1554,17 @@ private enum ConvergenceGenerator {
     }
 
     static func yaml(_ sequence: GSequence) -> String {
-        let fields = [sequence.name.map { "name: \($0)" }, sequence.start.map { "start: \($0)" },
-                      sequence.increment.map { "increment: \($0)" }, sequence.cache.map { "cache: \($0)" }]
+        let fields = [
+            sequence.name.map { "name: \($0)" }, sequence.start.map { "start: \($0)" },
+            sequence.increment.map { "increment: \($0)" }, sequence.cache.map { "cache: \($0)" },
+        ]
         return "{ \(fields.compactMap { $0 }.joined(separator: ", ")) }"
     }
 
     static func yaml(_ generated: GGenerated, _ table: GTable) -> String {
-        let text = quoted(expression(generated.template, "id")
-            .replacingOccurrences(of: "{b}", with: generated.base.map(table.columnName) ?? "id"))
+        let text = quoted(
+            expression(generated.template, "id")
+                .replacingOccurrences(of: "{b}", with: generated.base.map(table.columnName) ?? "id"))
         return generated.virtual ? "{ expression: \(text), virtual: true }" : text
     }
 
@@ -1468,8 +1572,9 @@ private enum ConvergenceGenerator {
         guard !table.exclusions.isEmpty else { return "" }
         var out = "    exclusions:\n"
         for exclusion in table.exclusions {
-            let definition = quoted("USING gist (\(table.columnName(exclusion.column)) WITH &&)"
-                                    + (exclusion.partial ? " WHERE (id > 0)" : ""))
+            let definition = quoted(
+                "USING gist (\(table.columnName(exclusion.column)) WITH &&)"
+                    + (exclusion.partial ? " WHERE (id > 0)" : ""))
             out += "      \(exclusion.name): "
             out += exclusion.deferral.map { "{ definition: \(definition), \($0.yamlField) }\n" } ?? "\(definition)\n"
         }
@@ -1504,9 +1609,14 @@ private enum ConvergenceGenerator {
             let written = table.columns.filter { $0.generated == nil }
             let columns = ["id"] + written.map(\.name)
             let rows = table.insertedIds.map { id -> String in
-                let values = [String(id)] + written.map { column in
-                    sqlLiteral(value(column, row: id, variant: 0, nullable: column.nullable, schema: a, tableKey: table.key, seed: false))
-                }
+                let values =
+                    [String(id)]
+                    + written.map { column in
+                        sqlLiteral(
+                            value(
+                                column, row: id, variant: 0, nullable: column.nullable, schema: a, tableKey: table.key,
+                                seed: false))
+                    }
                 return "(" + values.joined(separator: ", ") + ")"
             }
             return "INSERT INTO \(SQL.identifier(table.name)) (\(columns.map(SQL.identifier).joined(separator: ", "))) "
@@ -1528,7 +1638,7 @@ private enum ConvergenceGenerator {
             guard let tableA = a.table(tableB.key) else { continue }
             // A generated column computes its values: none is left NULL.
             for columnB in tableB.columns
-                where !columnB.nullable && columnB.backfill == nil && columnB.generated == nil {
+            where !columnB.nullable && columnB.backfill == nil && columnB.generated == nil {
                 guard let columnA = tableA.column(columnB.key) else { continue }
                 for id in tableA.rowsAfterA where valueAfterA(columnA, row: id, table: tableA, a: a) == nil {
                     found.append("\(tableB.name).\(columnB.name): row \(id)")
@@ -1542,12 +1652,14 @@ private enum ConvergenceGenerator {
     static func valueAfterA(_ column: GColumn, row: Int, table: GTable, a: GSchema) -> String? {
         if column.generated != nil { return "<generated>" }
         guard let seeded = table.seed?.rows.first(where: { $0.id == row }) else {
-            return value(column, row: row, variant: 0, nullable: column.nullable, schema: a, tableKey: table.key,
-                         seed: false)
+            return value(
+                column, row: row, variant: 0, nullable: column.nullable, schema: a, tableKey: table.key,
+                seed: false)
         }
         if seeded.omitted.contains(column.key) { return column.defaultValue == nil ? nil : "<default>" }
-        return value(column, row: row, variant: seeded.variant, nullable: column.nullable, schema: a,
-                     tableKey: table.key, seed: true)
+        return value(
+            column, row: row, variant: seeded.variant, nullable: column.nullable, schema: a,
+            tableKey: table.key, seed: true)
     }
 
     /// Columns whose type, and thus values, B keeps (backfilled columns and enforced rows aside).
@@ -1561,9 +1673,12 @@ private enum ConvergenceGenerator {
             for columnB in tableB.columns {
                 // A generated column turned plain keeps its values; one generated in B computes them anew.
                 guard let columnA = tableA.column(columnB.key), columnA.type == columnB.type, columnB.backfill == nil,
-                      columnB.generated == nil else { continue }
-                result.append(PreservedColumn(tableA: tableA.name, columnA: columnA.name, tableB: tableB.name,
-                                              columnB: columnB.name, ids: ids))
+                    columnB.generated == nil
+                else { continue }
+                result.append(
+                    PreservedColumn(
+                        tableA: tableA.name, columnA: columnA.name, tableB: tableB.name,
+                        columnB: columnB.name, ids: ids))
             }
         }
         return result

@@ -31,8 +31,9 @@ extension RecipeTests {
         XCTAssertEqual(database["fromDatabase"]?["name"]?.string, blueprint["databases"]?[0]?["name"]?.string)
         XCTAssertEqual(environment["RECONCILE"], ".reconcile/bin/reconcile")
         XCTAssertEqual(environment["RECONCILE_SCHEMA"], "schema.yaml")
-        XCTAssertEqual(environment["RECONCILE_URL"].flatMap { URL(string: $0)?.lastPathComponent },
-                       "reconcile-\(try releaseVersion())-linux-x86_64.tar.gz", "the URL names this version's tarball")
+        XCTAssertEqual(
+            environment["RECONCILE_URL"].flatMap { URL(string: $0)?.lastPathComponent },
+            "reconcile-\(try releaseVersion())-linux-x86_64.tar.gz", "the URL names this version's tarball")
 
         let app = try applicationRepository()
         let npm = try fakeTool("npm")
@@ -42,8 +43,11 @@ extension RecipeTests {
         let asWritten = environment.merging(["RECONCILE_URL": tarball.url]) { $1 }
         var build = try bash(buildCommand, in: app, environment: asWritten, path: npm.bin)
         XCTAssertEqual(build.exitCode, 1, build.stdout)
-        XCTAssertTrue(build.stderr.contains("install-reconcile: SHA-256 mismatch for \(tarball.url): expected "
-            + "SHA256-OF-THE-TARBALL-FROM-SHA256SUMS, got \(tarball.sha256); nothing installed\n"), build.stderr)
+        XCTAssertTrue(
+            build.stderr.contains(
+                "install-reconcile: SHA-256 mismatch for \(tarball.url): expected "
+                    + "SHA256-OF-THE-TARBALL-FROM-SHA256SUMS, got \(tarball.sha256); nothing installed\n"), build.stderr
+        )
         XCTAssertFalse(FileManager.default.fileExists(atPath: app.appendingPathComponent(".reconcile").path))
 
         // Filled in: npm's steps, then reconcile in .reconcile/, then the pre-deploy command applies the schema.
@@ -59,8 +63,9 @@ extension RecipeTests {
         environment["DATABASE_URL"] = production.url
         let release = try bash(preDeploy, in: app, environment: environment)
         XCTAssertEqual(release.exitCode, 0, release.stderr)
-        XCTAssertTrue(release.stdout.hasSuffix(
-            "Applied 6 steps in one transaction; the database now matches the schema file.\n"), release.stdout)
+        XCTAssertTrue(
+            release.stdout.hasSuffix(
+                "Applied 6 steps in one transaction; the database now matches the schema file.\n"), release.stdout)
         XCTAssertEqual(try production.tableNames(), ["public.admin_settings", "public.ai_usage_logs", "public.cases"])
         let again = try bash(preDeploy, in: app, environment: environment)
         XCTAssertEqual(again.stdout, "No changes. The database matches the schema file.\n", again.stderr)
@@ -89,8 +94,9 @@ extension RecipeTests {
             XCTAssertEqual(pair.count, 2, String(configLine))
             environment[pair[0]] = pair[1]
         }
-        XCTAssertEqual(environment.keys.sorted(),
-                       ["RECONCILE", "RECONCILE_SCHEMA", "RECONCILE_SHA256", "RECONCILE_URL"])
+        XCTAssertEqual(
+            environment.keys.sorted(),
+            ["RECONCILE", "RECONCILE_SCHEMA", "RECONCILE_SHA256", "RECONCILE_URL"])
         XCTAssertEqual(environment["RECONCILE"], ".reconcile/bin/reconcile")
 
         let app = try applicationRepository()
@@ -113,16 +119,20 @@ extension RecipeTests {
     // MARK: - Fly.io and other image builds
 
     func testAppDockerfileInstallsWhereFlyTomlLooksForReconcile() throws {
-        let dockerfile = try String(contentsOf: deploy.appendingPathComponent("Dockerfile.app.example"),
-                                    encoding: .utf8)
-        let install = try XCTUnwrap(dockerfile.split(separator: "\n")
-            .first { $0.contains("/tmp/install-reconcile.sh &&") })
+        let dockerfile = try String(
+            contentsOf: deploy.appendingPathComponent("Dockerfile.app.example"),
+            encoding: .utf8)
+        let install = try XCTUnwrap(
+            dockerfile.split(separator: "\n")
+                .first { $0.contains("/tmp/install-reconcile.sh &&") })
         let destination = try XCTUnwrap(install.firstMatch(of: /RECONCILE_DEST=(\S+)/)?.1)
-        XCTAssertTrue(dockerfile.contains("COPY examples/deploy/install-reconcile.sh /tmp/install-reconcile.sh\n"),
-                      dockerfile)
+        XCTAssertTrue(
+            dockerfile.contains("COPY examples/deploy/install-reconcile.sh /tmp/install-reconcile.sh\n"),
+            dockerfile)
         XCTAssertTrue(dockerfile.contains("ARG RECONCILE_URL\nARG RECONCILE_SHA256\n"), dockerfile)
-        XCTAssertTrue(dockerfile.contains("apt-get install -y --no-install-recommends libpq5 curl ca-certificates"),
-                      dockerfile)
+        XCTAssertTrue(
+            dockerfile.contains("apt-get install -y --no-install-recommends libpq5 curl ca-certificates"),
+            dockerfile)
 
         let fly = try String(contentsOf: recipes.appendingPathComponent("fly.toml.example"), encoding: .utf8)
         XCTAssertTrue(fly.contains("\n  RECONCILE = \"\(destination)/bin/reconcile\"\n"), fly)
@@ -130,11 +140,13 @@ extension RecipeTests {
         // The image's install step, with its destination moved into the scratch directory (no Docker engine here).
         let tarball = try releaseTarball()
         let root = scratch.appendingPathComponent("image-root")
-        let run = try bash(#"RECONCILE_DEST="$ROOT$DEST" "$SCRIPT""#, in: scratch, environment: [
-            "ROOT": root.path, "DEST": String(destination),
-            "SCRIPT": deploy.appendingPathComponent("install-reconcile.sh").path,
-            "RECONCILE_URL": tarball.url, "RECONCILE_SHA256": tarball.sha256,
-        ])
+        let run = try bash(
+            #"RECONCILE_DEST="$ROOT$DEST" "$SCRIPT""#, in: scratch,
+            environment: [
+                "ROOT": root.path, "DEST": String(destination),
+                "SCRIPT": deploy.appendingPathComponent("install-reconcile.sh").path,
+                "RECONCILE_URL": tarball.url, "RECONCILE_SHA256": tarball.sha256,
+            ])
         XCTAssertEqual(run.exitCode, 0, run.stderr)
         let installed = root.appendingPathComponent(String(destination.dropFirst()))
             .appendingPathComponent("bin/reconcile")
@@ -156,16 +168,19 @@ extension RecipeTests {
         let steps = try XCTUnwrap(job["steps"]?.sequence)
         XCTAssertEqual(steps.first?["uses"]?.string, "actions/checkout@v4")
         let runSteps = steps.dropFirst()
-        XCTAssertEqual(runSteps.map { $0["name"]?.string ?? "" },
-                       ["Install reconcile from the release tarball", "The plan reviewed in the pull request", "Apply"])
+        XCTAssertEqual(
+            runSteps.map { $0["name"]?.string ?? "" },
+            ["Install reconcile from the release tarball", "The plan reviewed in the pull request", "Apply"])
 
         // The reviewed plan: made against a database in the base branch's state (cases only), as the plan job does.
         let base = try TestDatabase()
         try base.execute(Self.casesSQL)
         let reviewed = scratch.appendingPathComponent("artifact")
         try FileManager.default.createDirectory(at: reviewed, withIntermediateDirectories: true)
-        let planned = try CLI.run(["--plan", "--schema", schemaPath, "--database-url", base.url,
-                                   "--out", reviewed.appendingPathComponent("plan.json").path])
+        let planned = try CLI.run([
+            "--plan", "--schema", schemaPath, "--database-url", base.url,
+            "--out", reviewed.appendingPathComponent("plan.json").path,
+        ])
         XCTAssertEqual(planned.exitCode, 0, planned.stderr)
 
         let production = try TestDatabase()
@@ -189,25 +204,33 @@ extension RecipeTests {
             XCTAssertEqual(result.exitCode, 0, "\(step["name"]?.string ?? command): \(result.stderr)")
             outputs.append(result.stderr)
         }
-        XCTAssertEqual(try gh.calls(), [
-            "api repos/acme/shop/commits/abc123merge/pulls --jq .[0].number // empty",
-            "api repos/acme/shop/pulls/42 --jq .head.sha",
-            "run list --repo acme/shop --workflow reconcile.yml --commit headsha42 --status success --limit 1 "
-                + "--json databaseId --jq .[0].databaseId // empty",
-            "run download 777 --repo acme/shop --name reconcile-plan-pr-42 --dir reviewed",
-        ])
-        XCTAssertEqual(outputs[1], "fetch-reviewed-plan: reviewed/plan.json is the plan reviewed in #42 "
-            + "(run 777 of reconcile.yml, head headsha42)\n")
+        XCTAssertEqual(
+            try gh.calls(),
+            [
+                "api repos/acme/shop/commits/abc123merge/pulls --jq .[0].number // empty",
+                "api repos/acme/shop/pulls/42 --jq .head.sha",
+                "run list --repo acme/shop --workflow reconcile.yml --commit headsha42 --status success --limit 1 "
+                    + "--json databaseId --jq .[0].databaseId // empty",
+                "run download 777 --repo acme/shop --name reconcile-plan-pr-42 --dir reviewed",
+            ])
+        XCTAssertEqual(
+            outputs[1],
+            "fetch-reviewed-plan: reviewed/plan.json is the plan reviewed in #42 "
+                + "(run 777 of reconcile.yml, head headsha42)\n")
         XCTAssertEqual(outputs[2], "release: applying the reviewed plan reviewed/plan.json to match schema.yaml\n")
         XCTAssertEqual(try production.tableNames(), ["public.admin_settings", "public.ai_usage_logs", "public.cases"])
 
         // A direct push (no pull request): no reviewed plan, and release.sh plans afresh.
-        let direct = try bash("examples/ci/fetch-reviewed-plan.sh elsewhere", in: app, environment: runner.merging([
-            "FAKE_GH_NO_PR": "1", "GH_TOKEN": "test-token",
-        ]) { $1 }, path: gh.bin)
+        let direct = try bash(
+            "examples/ci/fetch-reviewed-plan.sh elsewhere", in: app,
+            environment: runner.merging([
+                "FAKE_GH_NO_PR": "1", "GH_TOKEN": "test-token",
+            ]) { $1 }, path: gh.bin)
         XCTAssertEqual(direct.exitCode, 0, direct.stderr)
-        XCTAssertEqual(direct.stderr, "fetch-reviewed-plan: abc123merge came from no pull request; no reviewed plan "
-            + "(release.sh plans afresh)\n")
+        XCTAssertEqual(
+            direct.stderr,
+            "fetch-reviewed-plan: abc123merge came from no pull request; no reviewed plan "
+                + "(release.sh plans afresh)\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: app.appendingPathComponent("elsewhere/plan.json").path))
     }
 
@@ -217,15 +240,20 @@ extension RecipeTests {
             throw XCTSkip("check-jsonschema is not installed (pip install check-jsonschema); .ci/run installs it")
         }
         let workflow = recipes.appendingPathComponent("github-workflow.yml")
-        let valid = try bash(#""$1" --builtin-schema vendor.github-workflows "$2""#, in: scratch,
-                             arguments: [checker, workflow.path])
+        let valid = try bash(
+            #""$1" --builtin-schema vendor.github-workflows "$2""#, in: scratch,
+            arguments: [checker, workflow.path])
         XCTAssertEqual(valid.exitCode, 0, valid.stdout + valid.stderr)
         // The same checker refuses a misspelt key, so a pass above means something.
-        let broken = try file("broken.yml", try String(contentsOf: workflow, encoding: .utf8)
-            .replacingOccurrences(of: "    runs-on: ubuntu-24.04\n    # Holds",
-                                  with: "    runs_on: ubuntu-24.04\n    # Holds"))
-        let refused = try bash(#""$1" --builtin-schema vendor.github-workflows "$2""#, in: scratch,
-                               arguments: [checker, broken])
+        let broken = try file(
+            "broken.yml",
+            try String(contentsOf: workflow, encoding: .utf8)
+                .replacingOccurrences(
+                    of: "    runs-on: ubuntu-24.04\n    # Holds",
+                    with: "    runs_on: ubuntu-24.04\n    # Holds"))
+        let refused = try bash(
+            #""$1" --builtin-schema vendor.github-workflows "$2""#, in: scratch,
+            arguments: [checker, broken])
         XCTAssertNotEqual(refused.exitCode, 0, refused.stdout)
     }
 
@@ -243,15 +271,17 @@ extension RecipeTests {
 
         var argumentLists: [[String]] = []
         for (container, podSpec) in zip(containers, [job, deployment]) {
-            XCTAssertEqual(container["image"]?.string, "registry.example.com/reconcile:\(version)",
-                           "the image tag is this version")
+            XCTAssertEqual(
+                container["image"]?.string, "registry.example.com/reconcile:\(version)",
+                "the image tag is this version")
             XCTAssertNil(container["command"], "the image's ENTRYPOINT is reconcile; args follow it")
             let env = try XCTUnwrap(container["env"]?.sequence)
             XCTAssertEqual(env.map { $0["name"]?.string ?? "" }, ["DATABASE_URL"])
             XCTAssertEqual(env[0]["valueFrom"]?["secretKeyRef"]?["name"]?.string, "app-db")
             let mount = try XCTUnwrap(container["volumeMounts"]?[0])
-            let volume = try XCTUnwrap(podSpec?["volumes"]?.sequence?
-                .first { $0["name"]?.string == mount["name"]?.string })
+            let volume = try XCTUnwrap(
+                podSpec?["volumes"]?.sequence?
+                    .first { $0["name"]?.string == mount["name"]?.string })
             XCTAssertEqual(volume["configMap"]?["name"]?.string, "app-schema")
             let mountPath = try XCTUnwrap(mount["mountPath"]?.string)
             // `kubectl create configmap app-schema --from-file=schema.yaml` puts the file at MOUNT/schema.yaml.
@@ -263,9 +293,10 @@ extension RecipeTests {
             }
             let args = try XCTUnwrap(container["args"]?.sequence?.compactMap(\.string))
             XCTAssertTrue(args.contains("\(mountPath)/schema.yaml"), "\(args)")
-            argumentLists.append(args.map {
-                $0.hasPrefix(mountPath + "/") ? local.path + $0.dropFirst(mountPath.count) : $0
-            })
+            argumentLists.append(
+                args.map {
+                    $0.hasPrefix(mountPath + "/") ? local.path + $0.dropFirst(mountPath.count) : $0
+                })
         }
         XCTAssertEqual(argumentLists[0], argumentLists[1], "the Job and the initContainer run the same command")
 
@@ -309,8 +340,9 @@ extension RecipeTests {
         environment["DATABASE_URL"] = database.url
         environment["RECONCILE_ALERT_CMD"] = alert.command
         command = command.replacingOccurrences(of: "/srv/app/", with: repositoryRoot.path + "/")
-            .replacingOccurrences(of: "/tmp/reconcile-drift-check.lock",
-                                  with: scratch.appendingPathComponent("lock").path)
+            .replacingOccurrences(
+                of: "/tmp/reconcile-drift-check.lock",
+                with: scratch.appendingPathComponent("lock").path)
         XCTAssertTrue(command.hasPrefix("flock -n "), command)
 
         XCTAssertEqual(try CLI.run(["--apply", "--schema", schemaPath, "--database-url", database.url]).exitCode, 0)
@@ -330,8 +362,9 @@ extension RecipeTests {
 
     /// BuildInfo.version, read from the source, so the recipes' version numbers follow a release.
     func releaseVersion() throws -> String {
-        let source = try String(contentsOf: repositoryRoot.appendingPathComponent("Sources/reconcile/BuildInfo.swift"),
-                                encoding: .utf8)
+        let source = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("Sources/reconcile/BuildInfo.swift"),
+            encoding: .utf8)
         return String(try XCTUnwrap(source.firstMatch(of: /static let version = "([^"]+)"/)?.1))
     }
 
@@ -344,11 +377,13 @@ extension RecipeTests {
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         try? FileManager.default.removeItem(at: bin.appendingPathComponent("reconcile"))
         try FileManager.default.copyItem(at: CLI.executable, to: bin.appendingPathComponent("reconcile"))
-        try "reconcile test build\nglibc >= 2.35\n".write(to: stage.appendingPathComponent("\(name)/BUILD-INFO"),
-                                                          atomically: true, encoding: .utf8)
+        try "reconcile test build\nglibc >= 2.35\n".write(
+            to: stage.appendingPathComponent("\(name)/BUILD-INFO"),
+            atomically: true, encoding: .utf8)
         let tarball = scratch.appendingPathComponent("\(name).tar.gz")
-        let packed = try bash(#"tar -czf "$1" -C "$2" "$3" && sha256sum "$1" | cut -d' ' -f1"#, in: scratch,
-                              arguments: [tarball.path, stage.path, name])
+        let packed = try bash(
+            #"tar -czf "$1" -C "$2" "$3" && sha256sum "$1" | cut -d' ' -f1"#, in: scratch,
+            arguments: [tarball.path, stage.path, name])
         XCTAssertEqual(packed.exitCode, 0, packed.stderr)
         return ("file://" + tarball.path, packed.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
     }
@@ -356,11 +391,14 @@ extension RecipeTests {
     /// An application repository with the recipe files at the paths the recipes name, and schema.yaml.
     func applicationRepository() throws -> URL {
         let app = scratch.appendingPathComponent("app-\(UUID().uuidString.prefix(8))")
-        for path in ["examples/ci/release.sh", "examples/ci/fetch-reviewed-plan.sh",
-                     "examples/deploy/install-reconcile.sh", "schema.yaml"] {
+        for path in [
+            "examples/ci/release.sh", "examples/ci/fetch-reviewed-plan.sh",
+            "examples/deploy/install-reconcile.sh", "schema.yaml",
+        ] {
             let target = app.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(),
-                                                    withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: target.deletingLastPathComponent(),
+                withIntermediateDirectories: true)
             try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent(path), to: target)
         }
         return app
@@ -381,7 +419,9 @@ extension RecipeTests {
         let bin = scratch.appendingPathComponent("gh-bin").path
         let log = scratch.appendingPathComponent("gh.calls").path
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
-        try executable(bin + "/gh", """
+        try executable(
+            bin + "/gh",
+            """
             #!/usr/bin/env bash
             echo "$*" >> '\(log)'
             [[ $GH_TOKEN == test-token ]] || { echo "gh: no token" >&2; exit 4; }
@@ -418,8 +458,10 @@ extension RecipeTests {
 
     /// Runs COMMAND with SHELL -c in DIRECTORY, with the caller's environment minus the recipes' settings, plus
     /// `environment`, and PATH prefixed with `path` (stand-in tools). Extra `arguments` become $1, $2, ...
-    func bash(_ command: String, in directory: URL, environment: [String: String] = [:], path: String? = nil,
-              arguments: [String] = [], shell: String = "/bin/bash") throws -> ScriptResult {
+    func bash(
+        _ command: String, in directory: URL, environment: [String: String] = [:], path: String? = nil,
+        arguments: [String] = [], shell: String = "/bin/bash"
+    ) throws -> ScriptResult {
         var env = ProcessInfo.processInfo.environment.filter { key, _ in
             !(key == "DATABASE_URL" || key.hasPrefix("RECONCILE") || key.hasPrefix("GITHUB_") || key.hasPrefix("GH_")
                 || key.hasPrefix("FAKE_"))
@@ -430,12 +472,17 @@ extension RecipeTests {
         let id = UUID().uuidString
         let stdoutPath = scratch.appendingPathComponent("bash.\(id).stdout").path
         let stderrPath = scratch.appendingPathComponent("bash.\(id).stderr").path
-        let argv = ["/bin/bash", "-c", #"cd -- "$1" && shift && exec "$@""#, "bash", directory.path,
-                    shell, "-c", command, "sh"] + arguments
-        let exitCode = try Spawned.run(argv, environment: env, stdoutPath: stdoutPath, stderrPath: stderrPath,
-                                       timeout: 180)
+        let argv =
+            [
+                "/bin/bash", "-c", #"cd -- "$1" && shift && exec "$@""#, "bash", directory.path,
+                shell, "-c", command, "sh",
+            ] + arguments
+        let exitCode = try Spawned.run(
+            argv, environment: env, stdoutPath: stdoutPath, stderrPath: stderrPath,
+            timeout: 180)
         if exitCode == Spawned.timedOut { XCTFail("\(command) did not finish within 180 s") }
-        return ScriptResult(exitCode: exitCode, stdout: try String(contentsOfFile: stdoutPath, encoding: .utf8),
-                            stderr: try String(contentsOfFile: stderrPath, encoding: .utf8))
+        return ScriptResult(
+            exitCode: exitCode, stdout: try String(contentsOfFile: stdoutPath, encoding: .utf8),
+            stderr: try String(contentsOfFile: stderrPath, encoding: .utf8))
     }
 }

@@ -9,7 +9,9 @@ final class ReviewDeployCronTests: XCTestCase {
 
     override func setUpWithError() throws {
         database = try TestDatabase()
-        try database.execute("CREATE TABLE cases (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())")
+        try database.execute(
+            "CREATE TABLE cases (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())"
+        )
     }
 
     private func cli(_ arguments: [String]) throws -> CLI.Result {
@@ -17,14 +19,18 @@ final class ReviewDeployCronTests: XCTestCase {
     }
 
     func testSavedPlanAppliesExactlyItsStepsWhenNothingChanged() throws {
-        let planFile = FileManager.default.temporaryDirectory.appendingPathComponent("plan-\(UUID().uuidString).json").path
+        let planFile = FileManager.default.temporaryDirectory.appendingPathComponent("plan-\(UUID().uuidString).json")
+            .path
         let plan = try cli(["--plan", "--schema", schemaPath, "--out", planFile])
         XCTAssertEqual(plan.exitCode, 0, plan.stderr)
         let saved = try PlanDocument.decode(try Data(contentsOf: URL(fileURLWithPath: planFile)))
-        XCTAssertEqual(saved.steps.map(\.summary), [
-            "create table public.admin_settings (4 columns)", "create table public.ai_usage_logs (7 columns)",
-            "create index ai_usage_logs_case_id_idx", "create index ai_usage_logs_created_at_idx", "insert missing seeded row id=1",
-        ])
+        XCTAssertEqual(
+            saved.steps.map(\.summary),
+            [
+                "create table public.admin_settings (4 columns)", "create table public.ai_usage_logs (7 columns)",
+                "create index ai_usage_logs_case_id_idx", "create index ai_usage_logs_created_at_idx",
+                "insert missing seeded row id=1",
+            ])
         XCTAssertEqual(saved.state?.schemaSha256.count, 64)
 
         let apply = try cli(["--apply", "--schema", schemaPath, "--plan-file", planFile])
@@ -35,11 +41,15 @@ final class ReviewDeployCronTests: XCTestCase {
         // Applied once, the saved plan is stale: the database is no longer what it was made from.
         let again = try cli(["--apply", "--schema", schemaPath, "--plan-file", planFile])
         XCTAssertEqual(again.exitCode, 1)
-        XCTAssertEqual(again.stderr, "error: stale plan: the database changed since the plan was made; nothing was changed. Make a new plan with --plan --out and review it.\n")
+        XCTAssertEqual(
+            again.stderr,
+            "error: stale plan: the database changed since the plan was made; nothing was changed. Make a new plan with --plan --out and review it.\n"
+        )
     }
 
     func testSavedPlanIsRefusedAfterAnUnrelatedDatabaseChange() throws {
-        let planFile = FileManager.default.temporaryDirectory.appendingPathComponent("plan-\(UUID().uuidString).json").path
+        let planFile = FileManager.default.temporaryDirectory.appendingPathComponent("plan-\(UUID().uuidString).json")
+            .path
         XCTAssertEqual(try cli(["--plan", "--schema", schemaPath, "--out", planFile]).exitCode, 0)
         try database.execute("CREATE INDEX cases_title_idx ON cases (title)")
         let before = try database.fingerprint()
@@ -58,7 +68,8 @@ final class ReviewDeployCronTests: XCTestCase {
         let before = try database.fingerprint()
         let apply = try cli(["--apply", "--schema", path, "--plan-file", planFile])
         XCTAssertEqual(apply.exitCode, 1)
-        XCTAssertTrue(apply.stderr.contains("stale plan: the schema file \(path) changed since the plan was made"), apply.stderr)
+        XCTAssertTrue(
+            apply.stderr.contains("stale plan: the schema file \(path) changed since the plan was made"), apply.stderr)
         XCTAssertEqual(try database.fingerprint(), before)
 
         let garbage = path + ".garbage.json"
@@ -69,27 +80,42 @@ final class ReviewDeployCronTests: XCTestCase {
     }
 
     func testExcludedTablesAreNeverTouchedEvenWithAllowDestructive() throws {
-        try database.execute("""
+        try database.execute(
+            """
             CREATE TABLE schema_migrations (version text PRIMARY KEY);
             CREATE TABLE audit_tmp (id integer);
             INSERT INTO schema_migrations VALUES ('20240101');
             """)
-        let plan = try cli(["--plan", "--schema", schemaPath, "--allow-destructive", "--exclude", "schema_migrations",
-                            "--exclude", "public.audit_*", "--format", "json"])
+        let plan = try cli([
+            "--plan", "--schema", schemaPath, "--allow-destructive", "--exclude", "schema_migrations",
+            "--exclude", "public.audit_*", "--format", "json",
+        ])
         XCTAssertEqual(plan.exitCode, 0, plan.stderr)
         XCTAssertFalse(plan.stdout.contains("schema_migrations"), plan.stdout)
         XCTAssertFalse(plan.stdout.contains("audit_tmp"), plan.stdout)
-        let apply = try cli(["--apply", "--schema", schemaPath, "--allow-destructive", "--exclude", "schema_migrations", "--exclude", "public.audit_*"])
+        let apply = try cli([
+            "--apply", "--schema", schemaPath, "--allow-destructive", "--exclude", "schema_migrations", "--exclude",
+            "public.audit_*",
+        ])
         XCTAssertEqual(apply.exitCode, 0, apply.stderr)
-        XCTAssertEqual(try database.tableNames(), ["public.admin_settings", "public.ai_usage_logs", "public.audit_tmp", "public.cases", "public.schema_migrations"])
+        XCTAssertEqual(
+            try database.tableNames(),
+            [
+                "public.admin_settings", "public.ai_usage_logs", "public.audit_tmp", "public.cases",
+                "public.schema_migrations",
+            ])
         XCTAssertEqual(try database.column("SELECT version FROM schema_migrations"), ["20240101"])
-        let check = try cli(["--check", "--schema", schemaPath, "--exclude", "schema_migrations", "--exclude", "public.audit_*"])
+        let check = try cli([
+            "--check", "--schema", schemaPath, "--exclude", "schema_migrations", "--exclude", "public.audit_*",
+        ])
         XCTAssertEqual(check.exitCode, 0, check.stdout)
 
         // Without the exclusions the same tables are drift, and --apply refuses to drop them unasked.
         let unscoped = try cli(["--check", "--schema", schemaPath])
         XCTAssertEqual(unscoped.exitCode, 2)
-        XCTAssertEqual(unscoped.stdout, """
+        XCTAssertEqual(
+            unscoped.stdout,
+            """
             Drift: 2 differences between the database and the schema file.
               - table public.audit_tmp is not declared in the file (unmanaged)
               - table public.schema_migrations is not declared in the file (unmanaged)
@@ -98,12 +124,15 @@ final class ReviewDeployCronTests: XCTestCase {
             """)
         let refused = try cli(["--apply", "--schema", schemaPath])
         XCTAssertEqual(refused.exitCode, 1)
-        XCTAssertTrue(refused.stderr.contains("refusing to apply: the plan needs 2 steps that are not allowed; nothing was changed."), refused.stderr)
+        XCTAssertTrue(
+            refused.stderr.contains(
+                "refusing to apply: the plan needs 2 steps that are not allowed; nothing was changed."), refused.stderr)
     }
 
     func testDriftReportHasOneLinePerDifference() throws {
         try database.applyAndAssertConverged(schemaPath)
-        try database.execute("""
+        try database.execute(
+            """
             ALTER TABLE ai_usage_logs ALTER COLUMN model_used SET DEFAULT 'gpt-3.5';
             ALTER TABLE ai_usage_logs ADD COLUMN debug text;
             DROP INDEX ai_usage_logs_created_at_idx;
@@ -111,7 +140,9 @@ final class ReviewDeployCronTests: XCTestCase {
             """)
         let check = try cli(["--check", "--schema", schemaPath])
         XCTAssertEqual(check.exitCode, 2)
-        XCTAssertEqual(check.stdout, """
+        XCTAssertEqual(
+            check.stdout,
+            """
             Drift: 4 differences between the database and the schema file.
               - column public.ai_usage_logs.debug is not declared in the file
               ~ column public.ai_usage_logs.model_used default differs from the file (declared: 'gpt-4')
@@ -131,13 +162,16 @@ final class ReviewDeployCronTests: XCTestCase {
 
         // A changed index is one difference, not a "differs" and a "missing".
         try database.applyAndAssertConverged(schemaPath, allowDestructive: true)
-        try database.execute("""
+        try database.execute(
+            """
             DROP INDEX ai_usage_logs_created_at_idx;
             CREATE INDEX ai_usage_logs_created_at_idx ON ai_usage_logs (created_at DESC);
             """)
         let changed = try cli(["--check", "--schema", schemaPath])
         XCTAssertEqual(changed.exitCode, 2)
-        XCTAssertEqual(changed.stdout, """
+        XCTAssertEqual(
+            changed.stdout,
+            """
             Drift: 1 difference between the database and the schema file.
               ~ index public.ai_usage_logs/ai_usage_logs_created_at_idx differs from the file
             Run `reconcile --plan` to see the SQL, `reconcile --apply` to fix it.
@@ -149,7 +183,8 @@ final class ReviewDeployCronTests: XCTestCase {
         for format in ["text", "sql", "json", "markdown"] {
             let result = try cli(["--plan", "--schema", schemaPath, "--format", format])
             XCTAssertEqual(result.exitCode, 0, result.stderr)
-            XCTAssertFalse(result.stdout.contains("\u{1B}["), "\(format) output has colour codes although stdout is a pipe")
+            XCTAssertFalse(
+                result.stdout.contains("\u{1B}["), "\(format) output has colour codes although stdout is a pipe")
         }
         let sql = try cli(["--plan", "--schema", schemaPath, "--format", "sql"])
         XCTAssertTrue(sql.stdout.hasPrefix("BEGIN;\n"), sql.stdout)
@@ -161,19 +196,27 @@ final class ReviewDeployCronTests: XCTestCase {
 
     func testViewsThatBlockAChangeAreNamedUpFront() throws {
         try database.applyAndAssertConverged(schemaPath)
-        try database.execute("CREATE VIEW monthly_costs AS SELECT case_id, sum(estimated_cost) AS cost FROM ai_usage_logs GROUP BY case_id")
+        try database.execute(
+            "CREATE VIEW monthly_costs AS SELECT case_id, sum(estimated_cost) AS cost FROM ai_usage_logs GROUP BY case_id"
+        )
         let yaml = try String(contentsOfFile: schemaPath, encoding: .utf8)
-            .replacingOccurrences(of: "estimated_cost: { type: \"numeric(12,6)\"", with: "estimated_cost: { type: \"numeric(14,6)\"")
+            .replacingOccurrences(
+                of: "estimated_cost: { type: \"numeric(12,6)\"", with: "estimated_cost: { type: \"numeric(14,6)\"")
         let path = try writeSchema(yaml)
         let before = try database.fingerprint()
         let apply = try cli(["--apply", "--schema", path])
         XCTAssertEqual(apply.exitCode, 1)
-        XCTAssertTrue(apply.stderr.contains("change type of estimated_cost: numeric(12,6) → numeric(14,6): view monthly_costs depends on it; reconcile does not manage it: change or drop it first"), apply.stderr)
+        XCTAssertTrue(
+            apply.stderr.contains(
+                "change type of estimated_cost: numeric(12,6) → numeric(14,6): view monthly_costs depends on it; reconcile does not manage it: change or drop it first"
+            ), apply.stderr)
         XCTAssertEqual(try database.fingerprint(), before)
     }
 
     func testValidateAndOfflinePlanNeedNoDatabase() throws {
-        let validate = try CLI.run(["--validate", "--schema", schemaPath, "--database-url", "postgresql://nobody@127.0.0.1:1/none"])
+        let validate = try CLI.run([
+            "--validate", "--schema", schemaPath, "--database-url", "postgresql://nobody@127.0.0.1:1/none",
+        ])
         XCTAssertEqual(validate.exitCode, 0, validate.stderr)
         XCTAssertEqual(validate.stdout, "\(schemaPath): valid (3 tables, 1 seeded)\n")
         let broken = try writeSchema("version: 1\ntables:\n  t:\n    colums: {}\n")
@@ -184,17 +227,23 @@ final class ReviewDeployCronTests: XCTestCase {
         // The commonest YAML slip in a schema file: an unquoted comma inside { }.
         let comma = try writeSchema("version: 1\ntables:\n  t:\n    columns:\n      a: { type: numeric(10,2) }\n")
         let commaRun = try CLI.run(["--validate", "--schema", comma])
-        XCTAssertEqual(commaRun.stderr, "\(comma):5:29: error: unknown key '2)' in column public.t.a: inside { }, an "
-                       + "unquoted ',' ends a value; quote a value that holds a comma, as in type: \"numeric(10,2)\"\n")
+        XCTAssertEqual(
+            commaRun.stderr,
+            "\(comma):5:29: error: unknown key '2)' in column public.t.a: inside { }, an "
+                + "unquoted ',' ends a value; quote a value that holds a comma, as in type: \"numeric(10,2)\"\n")
 
-        let offline = try CLI.run(["--plan", "--offline", "--schema", schemaPath, "--database-url", "postgresql://nobody@127.0.0.1:1/none"])
+        let offline = try CLI.run([
+            "--plan", "--offline", "--schema", schemaPath, "--database-url", "postgresql://nobody@127.0.0.1:1/none",
+        ])
         XCTAssertEqual(offline.exitCode, 0, offline.stderr)
         XCTAssertTrue(offline.stdout.hasPrefix("Plan: 7 steps (7 to add, 0 to change, 0 to remove).\n"), offline.stdout)
     }
 
     func testApplyProgressSaysWhichStepsRanAndWhichDidNot() throws {
-        try database.execute("CREATE TABLE admin_settings (id integer PRIMARY KEY, n integer); INSERT INTO admin_settings VALUES (1, 0)")
-        let path = try writeSchema("""
+        try database.execute(
+            "CREATE TABLE admin_settings (id integer PRIMARY KEY, n integer); INSERT INTO admin_settings VALUES (1, 0)")
+        let path = try writeSchema(
+            """
             version: 1
             tables:
               admin_settings:
@@ -212,6 +261,7 @@ final class ReviewDeployCronTests: XCTestCase {
             """)
         let result = try cli(["--apply", "--schema", path, "--exclude", "cases"])
         XCTAssertEqual(result.exitCode, 1)
-        XCTAssertTrue(result.stdout.contains("FAILED\n\nRolled back (had run): 1, 2\nFailed: 3\nNot run: 4\n"), result.stdout)
+        XCTAssertTrue(
+            result.stdout.contains("FAILED\n\nRolled back (had run): 1, 2\nFailed: 3\nNot run: 4\n"), result.stdout)
     }
 }

@@ -11,7 +11,8 @@ final class SafetyTests: XCTestCase {
 
     override func setUpWithError() throws {
         database = try TestDatabase()
-        try database.execute("""
+        try database.execute(
+            """
             CREATE TABLE cases (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
             INSERT INTO cases (title) VALUES ('a'), ('b');
             """)
@@ -21,7 +22,8 @@ final class SafetyTests: XCTestCase {
     private func waitForReconcileBlockedOnLock(timeout: TimeInterval = 20) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            let waiting = try database.scalar("""
+            let waiting = try database.scalar(
+                """
                 SELECT count(*) FROM pg_stat_activity
                 WHERE application_name = 'reconcile' AND datname = current_database() AND wait_event_type = 'Lock'
                 """)
@@ -43,8 +45,11 @@ final class SafetyTests: XCTestCase {
     /// halfway, after steps have run.
     private func schemaThatAltersCasesLast() throws -> String {
         let yaml = try String(contentsOfFile: schemaPath, encoding: .utf8)
-            .replacingOccurrences(of: "      title:      { type: text, nullable: false }",
-                                  with: "      title:      { type: text, nullable: false }\n      archived:   { type: boolean, nullable: false, default: false }")
+            .replacingOccurrences(
+                of: "      title:      { type: text, nullable: false }",
+                with:
+                    "      title:      { type: text, nullable: false }\n      archived:   { type: boolean, nullable: false, default: false }"
+            )
         return try writeSchema(yaml)
     }
 
@@ -56,12 +61,15 @@ final class SafetyTests: XCTestCase {
         try waitForReconcileBlockedOnLock()
         kill(run.0.processIdentifier, SIGKILL)
         _ = CLI.finish(run)
-        holder = nil // closing the session releases the lock
+        holder = nil  // closing the session releases the lock
         _ = holder
         // The server notices the dead client and rolls its transaction back.
         let deadline = Date().addingTimeInterval(20)
-        while try database.scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'reconcile' AND datname = current_database()") != "0",
-              Date() < deadline {
+        while try database.scalar(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'reconcile' AND datname = current_database()"
+        ) != "0",
+            Date() < deadline
+        {
             Thread.sleep(forTimeInterval: 0.05)
         }
         XCTAssertEqual(try database.fingerprint(rowsOf: ["cases"]), before)
@@ -74,11 +82,14 @@ final class SafetyTests: XCTestCase {
         let path = try schemaThatAltersCasesLast()
         let before = try database.fingerprint(rowsOf: ["cases"])
         let holder = try lockCases()
-        let result = try CLI.run(["--apply", "--schema", path, "--database-url", database.url, "--lock-timeout", "300ms"])
+        let result = try CLI.run([
+            "--apply", "--schema", path, "--database-url", database.url, "--lock-timeout", "300ms",
+        ])
         XCTAssertEqual(result.exitCode, 1)
         XCTAssertTrue(result.stderr.contains("(SQLSTATE 55P03)"), result.stderr)
         XCTAssertTrue(result.stderr.contains("\nAnother session holds a lock on public.cases (pid "), result.stderr)
-        XCTAssertTrue(result.stderr.contains("application lock-holder, holding AccessExclusiveLock for "), result.stderr)
+        XCTAssertTrue(
+            result.stderr.contains("application lock-holder, holding AccessExclusiveLock for "), result.stderr)
         try holder.query("ROLLBACK")
         XCTAssertEqual(try database.fingerprint(rowsOf: ["cases"]), before)
     }
@@ -96,25 +107,32 @@ final class SafetyTests: XCTestCase {
         for mode in [["--check", "--schema", path], ["--plan", "--schema", path], ["--export"]] {
             let started = Date()
             // --timeout only so that a regression fails instead of hanging the suite.
-            let result = try CLI.run(mode + ["--database-url", database.url, "--lock-timeout", "300ms", "--timeout", "30s"])
+            let result = try CLI.run(
+                mode + ["--database-url", database.url, "--lock-timeout", "300ms", "--timeout", "30s"])
             XCTAssertEqual(result.exitCode, 1, "\(mode[0]): \(result.stdout)\(result.stderr)")
             XCTAssertLessThan(Date().timeIntervalSince(started), 20, mode[0])
             XCTAssertTrue(result.stderr.contains("(SQLSTATE 55P03)"), result.stderr)
             XCTAssertTrue(result.stderr.contains("\nAnother session holds a lock on public.cases (pid "), result.stderr)
-            XCTAssertTrue(result.stderr.contains("application lock-holder, holding AccessExclusiveLock for "),
-                          result.stderr)
+            XCTAssertTrue(
+                result.stderr.contains("application lock-holder, holding AccessExclusiveLock for "),
+                result.stderr)
         }
     }
 
     func testRetriesStartOverUntilTheLockIsReleased() throws {
         let path = try schemaThatAltersCasesLast()
         let holder = try lockCases()
-        let run = try CLI.start(["--apply", "--schema", path, "--database-url", database.url, "--lock-timeout", "200ms", "--retries", "6"])
+        let run = try CLI.start([
+            "--apply", "--schema", path, "--database-url", database.url, "--lock-timeout", "200ms", "--retries", "6",
+        ])
         Thread.sleep(forTimeInterval: 1.5)
         try holder.query("ROLLBACK")
         let result = CLI.finish(run)
         XCTAssertEqual(result.exitCode, 0, result.stdout + result.stderr)
-        XCTAssertTrue(result.stdout.contains("Rolled back: a table lock was not granted within --lock-timeout. Retrying in 1.0 s (retry 1 of 6)..."), result.stdout)
+        XCTAssertTrue(
+            result.stdout.contains(
+                "Rolled back: a table lock was not granted within --lock-timeout. Retrying in 1.0 s (retry 1 of 6)..."),
+            result.stdout)
         XCTAssertEqual(try database.reconciler(path).check().drift.map(\.summary), [])
     }
 
@@ -122,10 +140,16 @@ final class SafetyTests: XCTestCase {
         let other = try Connection(ConnectionInfo(database.url), applicationName: "other-reconcile")
         try other.query("SELECT pg_advisory_lock(\(0x7265_636F_6E63_696C as Int64))")
         let before = try database.fingerprint()
-        let result = try CLI.run(["--apply", "--schema", schemaPath, "--database-url", database.url, "--lock-wait", "500ms"])
+        let result = try CLI.run([
+            "--apply", "--schema", schemaPath, "--database-url", database.url, "--lock-wait", "500ms",
+        ])
         XCTAssertEqual(result.exitCode, 1)
-        XCTAssertEqual(result.stdout, "Waiting for another reconcile --apply on this database to finish (up to --lock-wait)...\n")
-        XCTAssertEqual(result.stderr, "error: another reconcile --apply held the apply lock for more than 0.5s (--lock-wait); nothing was changed\n")
+        XCTAssertEqual(
+            result.stdout, "Waiting for another reconcile --apply on this database to finish (up to --lock-wait)...\n")
+        XCTAssertEqual(
+            result.stderr,
+            "error: another reconcile --apply held the apply lock for more than 0.5s (--lock-wait); nothing was changed\n"
+        )
         XCTAssertEqual(try database.fingerprint(), before)
     }
 
@@ -136,19 +160,23 @@ final class SafetyTests: XCTestCase {
         let run = try CLI.start(["--apply", "--schema", path, "--database-url", database.url, "--lock-timeout", "60s"])
         try waitForReconcileBlockedOnLock()
         // What a server restart does to a session: the backend goes away mid-transaction.
-        try database.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'reconcile' AND datname = current_database()")
+        try database.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'reconcile' AND datname = current_database()"
+        )
         let result = CLI.finish(run)
         try holder.query("ROLLBACK")
         XCTAssertEqual(result.exitCode, 1)
-        XCTAssertTrue(result.stderr.contains("server closed the connection unexpectedly")
-                      || result.stderr.contains("terminating connection due to administrator command"), result.stderr)
+        XCTAssertTrue(
+            result.stderr.contains("server closed the connection unexpectedly")
+                || result.stderr.contains("terminating connection due to administrator command"), result.stderr)
         XCTAssertTrue(result.stderr.contains("nothing was changed"), result.stderr)
         XCTAssertFalse(result.stderr.contains("Fatal error"), result.stderr)
         XCTAssertEqual(try database.fingerprint(rowsOf: ["cases"]), before)
     }
 
     func testConnectionFaultsAreClearAndNeverShowThePassword() throws {
-        try database.execute("DROP ROLE IF EXISTS reconcile_app; CREATE ROLE reconcile_app LOGIN PASSWORD 'right-horse-battery'")
+        try database.execute(
+            "DROP ROLE IF EXISTS reconcile_app; CREATE ROLE reconcile_app LOGIN PASSWORD 'right-horse-battery'")
         defer { _ = try? database.execute("DROP ROLE IF EXISTS reconcile_app") }
         guard var components = URLComponents(string: database.url) else { return XCTFail("bad url") }
         components.user = "reconcile_app"
@@ -164,31 +192,41 @@ final class SafetyTests: XCTestCase {
             (wrongPassword, [], "password authentication failed for user \"reconcile_app\""),
             (wrongPort, [], "Connection refused"),
             (missingDatabase, [], "database \"no_such_database\" does not exist"),
-            (wrongPassword.replacingOccurrences(of: "?", with: "") + "?sslmode=require", [], "server does not support SSL"),
+            (
+                wrongPassword.replacingOccurrences(of: "?", with: "") + "?sslmode=require", [],
+                "server does not support SSL"
+            ),
         ]
         for (url, extra, expected) in cases {
             for mode in ["--plan", "--apply", "--check", "--export"] {
                 let result = try CLI.run([mode, "--schema", schemaPath, "--database-url", url] + extra)
                 XCTAssertEqual(result.exitCode, 1, "\(mode) \(expected)")
-                XCTAssertTrue(result.stderr.hasPrefix("error: cannot connect to reconcile_app@127.0.0.1:"), result.stderr)
+                XCTAssertTrue(
+                    result.stderr.hasPrefix("error: cannot connect to reconcile_app@127.0.0.1:"), result.stderr)
                 XCTAssertTrue(result.stderr.contains(expected), "\(mode): \(result.stderr)")
                 for secret in ["wrong-S3cret-staple", "right-horse-battery"] {
-                    XCTAssertFalse((result.stdout + result.stderr).contains(secret), "\(mode) printed a password: \(result.stderr)")
+                    XCTAssertFalse(
+                        (result.stdout + result.stderr).contains(secret), "\(mode) printed a password: \(result.stderr)"
+                    )
                 }
-                XCTAssertLessThanOrEqual(result.stderr.filter { $0 == "\n" }.count, 2, "a short message, no stack trace: \(result.stderr)")
-                XCTAssertFalse(result.stderr.contains("Fatal error") || result.stderr.contains("Backtrace"), result.stderr)
+                XCTAssertLessThanOrEqual(
+                    result.stderr.filter { $0 == "\n" }.count, 2, "a short message, no stack trace: \(result.stderr)")
+                XCTAssertFalse(
+                    result.stderr.contains("Fatal error") || result.stderr.contains("Backtrace"), result.stderr)
             }
         }
         // The password in PGPASSWORD is never echoed either.
-        let viaEnvironment = try CLI.run(["--check", "--schema", schemaPath, "--database-url", "postgresql://reconcile_app@127.0.0.1:1/x"],
-                                         environment: ["PGPASSWORD": "env-secret-value"])
+        let viaEnvironment = try CLI.run(
+            ["--check", "--schema", schemaPath, "--database-url", "postgresql://reconcile_app@127.0.0.1:1/x"],
+            environment: ["PGPASSWORD": "env-secret-value"])
         XCTAssertFalse((viaEnvironment.stdout + viaEnvironment.stderr).contains("env-secret-value"))
     }
 
     func testReadOnlyRoleCanPlanAndCheckButApplyIsRefusedBeforeAnyChange() throws {
         try database.applyAndAssertConverged(schemaPath)
         let role = "reconcile_reader_\(UUID().uuidString.prefix(8).lowercased())"
-        try database.execute("""
+        try database.execute(
+            """
             CREATE ROLE \(role) LOGIN PASSWORD 'reader-pw';
             GRANT CONNECT ON DATABASE "\(database.name)" TO \(role);
             GRANT USAGE ON SCHEMA public TO \(role);
@@ -212,7 +250,9 @@ final class SafetyTests: XCTestCase {
         let before = try database.fingerprint()
         let apply = try CLI.run(["--apply", "--schema", schemaPath, "--database-url", readerURL])
         XCTAssertEqual(apply.exitCode, 1)
-        XCTAssertEqual(apply.stderr, """
+        XCTAssertEqual(
+            apply.stderr,
+            """
             error: refusing to apply: role \(role) lacks privileges the plan needs; nothing was changed.
               step 1: needs ownership of public.ai_usage_logs
 
@@ -222,7 +262,8 @@ final class SafetyTests: XCTestCase {
 
     func testStatementTimeoutBoundsAStepAndTimeoutBoundsTheRun() throws {
         // A check that takes 0.3 s per existing row: validating it on two rows takes 0.6 s.
-        let path = try writeSchema("""
+        let path = try writeSchema(
+            """
             version: 1
             tables:
               cases:
@@ -232,12 +273,18 @@ final class SafetyTests: XCTestCase {
                   created_at: { type: timestamptz, nullable: false, default_sql: now() }
             """)
         let before = try database.fingerprint(rowsOf: ["cases"])
-        let step = try CLI.run(["--apply", "--schema", path, "--database-url", database.url, "--statement-timeout", "200ms"])
+        let step = try CLI.run([
+            "--apply", "--schema", path, "--database-url", database.url, "--statement-timeout", "200ms",
+        ])
         XCTAssertEqual(step.exitCode, 1)
-        XCTAssertTrue(step.stderr.contains("canceling statement due to statement timeout (SQLSTATE 57014)"), step.stderr)
+        XCTAssertTrue(
+            step.stderr.contains("canceling statement due to statement timeout (SQLSTATE 57014)"), step.stderr)
         let total = try CLI.run(["--apply", "--schema", path, "--database-url", database.url, "--timeout", "300ms"])
         XCTAssertEqual(total.exitCode, 1)
-        XCTAssertEqual(total.stderr, "error: gave up after 0.3s (--timeout); the running statement was cancelled and the transaction rolled back: nothing was changed\n")
+        XCTAssertEqual(
+            total.stderr,
+            "error: gave up after 0.3s (--timeout); the running statement was cancelled and the transaction rolled back: nothing was changed\n"
+        )
         XCTAssertEqual(try database.fingerprint(rowsOf: ["cases"]), before)
     }
 
@@ -246,11 +293,15 @@ final class SafetyTests: XCTestCase {
     func testPrivilegeCheckCopesWithThousandsOfSteps() throws {
         let count = 1_700
         try database.execute((0..<count).map { "CREATE TABLE p\($0) (id integer);" }.joined(separator: "\n"))
-        var yaml = "version: 1\ntables:\n  cases:\n    columns:\n      id: { type: bigint, identity: always, primary_key: true }\n      title: { type: text, nullable: false }\n      created_at: { type: timestamptz, nullable: false, default_sql: now() }\n"
+        var yaml =
+            "version: 1\ntables:\n  cases:\n    columns:\n      id: { type: bigint, identity: always, primary_key: true }\n      title: { type: text, nullable: false }\n      created_at: { type: timestamptz, nullable: false, default_sql: now() }\n"
         for number in 0..<count { yaml += "  p\(number):\n    columns:\n      id: integer\n      note: text\n" }
         let path = try writeSchema(yaml)
         let result = try database.reconciler(path).apply()
         XCTAssertEqual(result.executed.count, count)
-        XCTAssertEqual(try database.scalar("SELECT count(*) FROM pg_attribute WHERE attname = 'note' AND attrelid::regclass::text LIKE 'p%'"), "\(count)")
+        XCTAssertEqual(
+            try database.scalar(
+                "SELECT count(*) FROM pg_attribute WHERE attname = 'note' AND attrelid::regclass::text LIKE 'p%'"),
+            "\(count)")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ReconcileCore
 
 /// Validates the example schema files against `schema/reconcile.schema.json` with Python's `jsonschema`, a
@@ -25,13 +26,15 @@ final class SchemaFileValidationTests: XCTestCase {
         for path in paths { XCTAssertNoThrow(try SchemaLoader.load(path: path), path) }
         let result = try validate(paths)
         XCTAssertEqual(result.exitCode, 0, result.output)
-        XCTAssertEqual(result.output.split(separator: "\n").filter { $0.hasSuffix(": ok") }.count, paths.count,
-                       result.output)
+        XCTAssertEqual(
+            result.output.split(separator: "\n").filter { $0.hasSuffix(": ok") }.count, paths.count,
+            result.output)
     }
 
     /// Spellings the loader accepts must not be underlined in the editor.
     func testLoaderSpellingsOfValuesMatchTheJSONSchema() throws {
-        let path = try writeSchema("""
+        let path = try writeSchema(
+            """
             version: "1"
             extensions: pgcrypto
             enums: { mood: [happy, sad] }
@@ -107,8 +110,12 @@ final class SchemaFileValidationTests: XCTestCase {
         guard created.exitCode == 0 else {
             throw XCTSkip("python3 -m venv failed (python3-venv missing?): \(created.output)")
         }
-        let installed = try run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                                              "jsonschema", "PyYAML"])
+        let installed = try run(
+            python,
+            [
+                "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                "jsonschema", "PyYAML",
+            ])
         guard installed.exitCode == 0 else {
             throw XCTSkip("pip could not install jsonschema and PyYAML from PyPI: \(installed.output)")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ReconcileCore
 
 /// `--export --split DIR` and `--schema DIR` against a real database: the folder is the database, exactly
@@ -32,12 +33,17 @@ final class SchemaFolderExportTests: XCTestCase {
         let split = try CLI.run(exportFlags + ["--split", folder])
         XCTAssertEqual(split.exitCode, 0, split.stderr)
         XCTAssertEqual(split.stdout, "Exported 5 tables into \(folder) (6 files); load it with --schema \(folder).\n")
-        XCTAssertEqual(SchemaFolder.files(in: folder), ["billing/invoices.yaml", "database.yaml",
-                                                        "public/%4Fdd%20%54able.yaml", "public/events.yaml",
-                                                        "public/plans.yaml", "public/users.yaml"])
+        XCTAssertEqual(
+            SchemaFolder.files(in: folder),
+            [
+                "billing/invoices.yaml", "database.yaml",
+                "public/%4Fdd%20%54able.yaml", "public/events.yaml",
+                "public/plans.yaml", "public/users.yaml",
+            ])
         let database = try String(contentsOfFile: folder + "/database.yaml", encoding: .utf8)
-        XCTAssertTrue(database.contains("schemas: [empty_one]") && database.contains("billing.state: [open, paid]")
-                      && database.contains("billing.numbers:"), database)
+        XCTAssertTrue(
+            database.contains("schemas: [empty_one]") && database.contains("billing.state: [open, paid]")
+                && database.contains("billing.numbers:"), database)
 
         // The folder declares exactly what the one-file export declares.
         let single = try CLI.run(exportFlags)

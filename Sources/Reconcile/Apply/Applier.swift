@@ -50,8 +50,11 @@ struct Applier {
                 if let expected, committedEarly.isEmpty { try Self.verify(expected, against: planned) }
                 // Refuse before the first statement: a deploy either reaches the declared state or changes nothing.
                 guard planned.plan.blocked.isEmpty else { throw ReconcileError.blockedSteps(planned.plan.blocked) }
-                guard planned.plan.failingSteps.isEmpty else { throw ReconcileError.preflightFailed(planned.plan.failingSteps) }
-                let missing = try PrivilegeCheck(connection: connection).missing(for: planned.plan.steps, live: planned.live)
+                guard planned.plan.failingSteps.isEmpty else {
+                    throw ReconcileError.preflightFailed(planned.plan.failingSteps)
+                }
+                let missing = try PrivilegeCheck(connection: connection).missing(
+                    for: planned.plan.steps, live: planned.live)
                 if !missing.isEmpty {
                     let role = try connection.query("SELECT current_user").rows.first?.first ?? nil
                     throw ReconcileError.insufficientPrivileges(role: role ?? "?", missing)
@@ -73,7 +76,9 @@ struct Applier {
                 if !executed.isEmpty {
                     // Canonicalised afresh: tables created just now were taken as written when planning.
                     let check = try builder.build(desired: desired, allowDestructive: options.allowDestructive)
-                    guard check.plan.steps.isEmpty else { throw ReconcileError.verificationFailed(remaining: check.plan.steps) }
+                    guard check.plan.steps.isEmpty else {
+                        throw ReconcileError.verificationFailed(remaining: check.plan.steps)
+                    }
                 }
                 try connection.query("COMMIT")
                 return ApplyResult(executed: committedEarly + executed, blocked: planned.plan.blocked)
@@ -96,7 +101,9 @@ struct Applier {
 
     /// Runs steps in order, each statement on its own (so an expression cannot smuggle in another).
     @discardableResult
-    private func execute(_ steps: [PlanStep], progress: (ApplyEvent) -> Void, committedEarly: [PlanStep]) throws -> [PlanStep] {
+    private func execute(
+        _ steps: [PlanStep], progress: (ApplyEvent) -> Void, committedEarly: [PlanStep]
+    ) throws -> [PlanStep] {
         var executed: [PlanStep] = []
         for step in steps {
             if let deadline, Date() > deadline { throw ReconcileError.timedOut(seconds: options.totalTimeout) }
@@ -106,8 +113,9 @@ struct Applier {
                 do {
                     try connection.query(statement)
                 } catch let error as PostgresError {
-                    throw ReconcileError.stepFailed(step: step, statement: statement, error, executedBefore: executed.count,
-                                                    committedEarly: committedEarly)
+                    throw ReconcileError.stepFailed(
+                        step: step, statement: statement, error, executedBefore: executed.count,
+                        committedEarly: committedEarly)
                 }
             }
             executed.append(step)
@@ -117,7 +125,8 @@ struct Applier {
     }
 
     private func acquireApplyLock(_ progress: (ApplyEvent) -> Void) throws {
-        let acquired = try connection.query("SELECT pg_catalog.pg_try_advisory_xact_lock($1::bigint)", [String(Self.advisoryLockKey)])
+        let acquired = try connection.query(
+            "SELECT pg_catalog.pg_try_advisory_xact_lock($1::bigint)", [String(Self.advisoryLockKey)])
         guard acquired.rows.first?.first != "t" else { return }
         progress(.waitingForLock)
         try connection.query("SET LOCAL lock_timeout = \(Self.milliseconds(options.lockWait))")
@@ -129,7 +138,8 @@ struct Applier {
     }
 
     private func rollback() {
-        guard connection.transactionStatus == .inTransaction || connection.transactionStatus == .failedTransaction else { return }
+        guard connection.transactionStatus == .inTransaction || connection.transactionStatus == .failedTransaction
+        else { return }
         _ = try? connection.query("ROLLBACK")
     }
 

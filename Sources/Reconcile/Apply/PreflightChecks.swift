@@ -18,10 +18,11 @@ struct PreflightChecks {
         guard !plan.steps.isEmpty else { return plan }
         var plan = plan
         let tables = live.tablesByName
-        let dropped = Set(plan.steps.compactMap { step -> QualifiedName? in
-            if case .table(.dropTable(let name)) = step.change.kind { return name }
-            return nil
-        })
+        let dropped = Set(
+            plan.steps.compactMap { step -> QualifiedName? in
+                if case .table(.dropTable(let name)) = step.change.kind { return name }
+                return nil
+            })
         // Constraints this plan drops (directly, or with their column) no longer stand in the way. The
         // database still knows a renamed table by its old name when the checks run.
         var oldNames: [QualifiedName: QualifiedName] = [:]
@@ -49,12 +50,14 @@ struct PreflightChecks {
             if let probe = change.preflight(tables: projected), let failure = try firstFailure(probe) {
                 plan.steps[index].preflightFailure = failure
             } else if let target = change.blockedByDependents, let query = dependentsQuery(target, projected, dropped),
-                      let dependents = try dependentsInSavepoint(query),
-                      case let names = dependents.filter({ !droppedConstraints.contains($0.constraint ?? "") })
-                          .map(\.description),
-                      !names.isEmpty {
+                let dependents = try dependentsInSavepoint(query),
+                case let names = dependents.filter({ !droppedConstraints.contains($0.constraint ?? "") })
+                    .map(\.description),
+                !names.isEmpty
+            {
                 let them = names.count == 1 ? "it" : "them"
-                plan.steps[index].preflightFailure = "\(names.joined(separator: ", ")) depend\(names.count == 1 ? "s" : "") "
+                plan.steps[index].preflightFailure =
+                    "\(names.joined(separator: ", ")) depend\(names.count == 1 ? "s" : "") "
                     + "on it; reconcile does not manage \(them): change or drop \(them) first"
             }
         }
@@ -62,8 +65,10 @@ struct PreflightChecks {
     }
 
     /// Objects outside reconcile's model that PostgreSQL would refuse to leave dangling.
-    private func dependentsQuery(_ target: DependentsProbe, _ tables: ProjectedTables,
-                                 _ dropped: Set<QualifiedName>) -> String? {
+    private func dependentsQuery(
+        _ target: DependentsProbe, _ tables: ProjectedTables,
+        _ dropped: Set<QualifiedName>
+    ) -> String? {
         // Dependencies are recorded against the live names, whatever earlier steps rename.
         guard let projected = tables[target.table] else { return nil }
         var column: String?
@@ -71,15 +76,17 @@ struct PreflightChecks {
             guard let live = projected.column(name)?.liveName else { return nil }
             column = live
         }
-        return CatalogQueries.dependents(of: SQLRenderer.regclass(projected.liveName), column: column,
-                                         droppedTogether: dropped.map { SQLRenderer.regclass($0) })
+        return CatalogQueries.dependents(
+            of: SQLRenderer.regclass(projected.liveName), column: column,
+            droppedTogether: dropped.map { SQLRenderer.regclass($0) })
     }
 
     /// The explanation of the probe's first question whose count is above zero.
     private func firstFailure(_ probe: PreflightProbe) throws -> String? {
         for question in probe.questions {
             if let count = try inSavepoint(question.query)?.rows.first?.first.flatMap({ $0.flatMap { Int($0) } }),
-               count > 0 {
+                count > 0
+            {
                 return question.explain(count)
             }
         }

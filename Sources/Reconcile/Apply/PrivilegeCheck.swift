@@ -23,17 +23,26 @@ public struct PrivilegeCheck {
             case .createOnDatabase:
                 probes.append((number, "CREATE on the database", CatalogQueries.Privilege.createOnDatabase))
             case .createOnSchema(let schema):
-                probes.append((number, "CREATE on schema \(SQL.displayIdentifier(schema))",
-                               CatalogQueries.Privilege.createOnSchema(schema)))
+                probes.append(
+                    (
+                        number, "CREATE on schema \(SQL.displayIdentifier(schema))",
+                        CatalogQueries.Privilege.createOnSchema(schema)
+                    ))
             case .onTable(let table, let privilege):
                 // A table this plan creates belongs to the current role.
                 guard existing.contains(table) else { continue }
-                probes.append((number, "\(privilege) on \(table)",
-                               CatalogQueries.Privilege.onTable(SQLRenderer.regclass(table), privilege)))
+                probes.append(
+                    (
+                        number, "\(privilege) on \(table)",
+                        CatalogQueries.Privilege.onTable(SQLRenderer.regclass(table), privilege)
+                    ))
             case .ownership(let table):
                 guard existing.contains(table) else { continue }
-                probes.append((number, "ownership of \(table)",
-                               CatalogQueries.Privilege.ownership(SQLRenderer.regclass(table))))
+                probes.append(
+                    (
+                        number, "ownership of \(table)",
+                        CatalogQueries.Privilege.ownership(SQLRenderer.regclass(table))
+                    ))
             }
         }
         guard !probes.isEmpty else { return [] }
@@ -45,8 +54,9 @@ public struct PrivilegeCheck {
             tests.append(probe.test)
         }
         let rows = tests.enumerated().map { "(\($0.offset), \($0.element))" }.joined(separator: ",\n")
-        let failing = Set(try connection.query(CatalogQueries.Privilege.failing(rows))
-            .rows.compactMap { row -> Int? in (row.first ?? nil).flatMap { Int($0) } })
+        let failing = Set(
+            try connection.query(CatalogQueries.Privilege.failing(rows))
+                .rows.compactMap { row -> Int? in (row.first ?? nil).flatMap { Int($0) } })
         return probes.filter { failing.contains(position[$0.test]!) }.map { Missing(step: $0.step, what: $0.what) }
     }
 

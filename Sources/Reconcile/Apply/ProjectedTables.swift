@@ -23,7 +23,8 @@ struct ProjectedTables: PreflightTables {
 
         /// A FROM item with the table's projected rows; the plain table while nothing changed it.
         func relation(as alias: String) -> String {
-            let unchanged = liveName == name
+            let unchanged =
+                liveName == name
                 && columns.allSatisfy { $0.liveName == $0.name && $0.expression == SQL.identifier($0.name) }
             if unchanged { return "\(SQL.qualified(liveName)) AS \(alias)" }
             // An empty select list is valid SQL: the row count is all a check on a column-less table needs.
@@ -36,9 +37,11 @@ struct ProjectedTables: PreflightTables {
 
     init(live: Schema) {
         tables = live.tablesByName.mapValues { table in
-            ProjectedTable(liveName: table.name, name: table.name, columns: table.columns.map {
-                ProjectedColumn(name: $0.name, expression: SQL.identifier($0.name), liveName: $0.name)
-            }, estimatedRows: table.estimatedRows)
+            ProjectedTable(
+                liveName: table.name, name: table.name,
+                columns: table.columns.map {
+                    ProjectedColumn(name: $0.name, expression: SQL.identifier($0.name), liveName: $0.name)
+                }, estimatedRows: table.estimatedRows)
         }
     }
 
@@ -71,7 +74,8 @@ struct ProjectedTables: PreflightTables {
             // sequence values), so the column stays unknown and checks that need it are skipped, as are
             // identity, serial and generated columns.
             guard column.identity == nil, !column.isSerial, column.generated == nil,
-                  tables[table]?.column(column.name) == nil else { return }
+                tables[table]?.column(column.name) == nil
+            else { return }
             let value: Literal?
             switch column.defaultValue {
             case .literal(let literal)?: value = literal
@@ -94,15 +98,16 @@ struct ProjectedTables: PreflightTables {
             tables[table]?.columns.removeAll { $0.name == column.name }
         // Data and shape stay as they are, for a pre-flight check.
         case .setColumnComment, .setDefault, .dropDefault, .setNotNull, .dropNotNull, .addIdentity, .setIdentity,
-             .dropIdentity, .dropSerial, .addSerial, .dropExpression, .setStatistics, .setCollation, .alterSequence,
-             .renameNotNullConstraint:
+            .dropIdentity, .dropSerial, .addSerial, .dropExpression, .setStatistics, .setCollation, .alterSequence,
+            .renameNotNullConstraint:
             break
         }
     }
 
     private mutating func update(_ table: QualifiedName, _ column: String, _ edit: (inout ProjectedColumn) -> Void) {
         guard var projected = tables[table],
-              let position = projected.columns.firstIndex(where: { $0.name == column }) else { return }
+            let position = projected.columns.firstIndex(where: { $0.name == column })
+        else { return }
         edit(&projected.columns[position])
         tables[table] = projected
     }

@@ -17,12 +17,15 @@ struct Exporter {
         let refusals: [ExportRefusal]
     }
 
-    func export(schemas requested: [String]?, filter: TableFilter = .everything,
-                seedTables: [QualifiedName]) throws -> Schema {
+    func export(
+        schemas requested: [String]?, filter: TableFilter = .everything,
+        seedTables: [QualifiedName]
+    ) throws -> Schema {
         let schemas = try requested ?? userSchemas()
         let live = try Introspector(connection: connection).liveSchema(schemas: schemas)
-        let scope = ExportScope(requested: requested, read: Set(schemas), filter: filter,
-                                readable: Set(live.tables.map(\.name)))
+        let scope = ExportScope(
+            requested: requested, read: Set(schemas), filter: filter,
+            readable: Set(live.tables.map(\.name)))
         var refusals: [ExportRefusal] = []
         let obstacles = try self.obstacles(schemas: schemas)
         var tables: [Table] = []
@@ -37,8 +40,9 @@ struct Exporter {
             }
         }
         for liveTable in live.tables where filter.manages(liveTable.name) {
-            let (table, expressionProblems) = Self.expressible(liveTable, sequences: live.sequences,
-                                                               ownedSequences: ownedSequences)
+            let (table, expressionProblems) = Self.expressible(
+                liveTable, sequences: live.sequences,
+                ownedSequences: ownedSequences)
             let problems = (obstacles[liveTable.name] ?? []) + expressionProblems
             refusals += problems
             if !problems.isEmpty { refused.insert(table.name) }
@@ -57,8 +61,9 @@ struct Exporter {
         }
         // plpgsql is installed in every database; declaring it would only add noise.
         let extensions = live.extensions.filter { $0 != "plpgsql" }
-        var exported = Schema(schemaNames: schemaNames, tables: tables, enums: live.enums, extensions: extensions,
-                              sequences: live.sequences)
+        var exported = Schema(
+            schemaNames: schemaNames, tables: tables, enums: live.enums, extensions: extensions,
+            sequences: live.sequences)
         exported.extensionSchemas = live.extensionSchemas
         return exported
     }
@@ -67,19 +72,22 @@ struct Exporter {
     /// in), and, transitively, to a refused table. Leaving a table out breaks the foreign keys that point to
     /// it, so those tables must go too; saying so now spares a rerun per level of references. Adds every
     /// table it refuses to `refused`.
-    static func referenceRefusals(_ tables: [Table], scope: ExportScope,
-                                  refused: inout Set<QualifiedName>) -> [ExportRefusal] {
+    static func referenceRefusals(
+        _ tables: [Table], scope: ExportScope,
+        refused: inout Set<QualifiedName>
+    ) -> [ExportRefusal] {
         var refusals: [ExportRefusal] = []
         let exported = Set(tables.map(\.name))
         for table in tables {
             for key in table.foreignKeys where !exported.contains(key.referencedTable) {
                 let (why, bringIn) = scope.whyNotExported(key.referencedTable)
-                refusals.append(ExportRefusal(
-                    table: table.name,
-                    problem: "foreign key \(SQL.displayIdentifier(key.name)) references \(key.referencedTable), "
-                        + "which is not exported: \(why)",
-                    remedy: (bringIn.map { "\($0), or " } ?? "") + "leave \(table.name) out: "
-                        + ExportRefusal.excludeFlag(table.name)))
+                refusals.append(
+                    ExportRefusal(
+                        table: table.name,
+                        problem: "foreign key \(SQL.displayIdentifier(key.name)) references \(key.referencedTable), "
+                            + "which is not exported: \(why)",
+                        remedy: (bringIn.map { "\($0), or " } ?? "") + "leave \(table.name) out: "
+                            + ExportRefusal.excludeFlag(table.name)))
                 refused.insert(table.name)
             }
         }
@@ -89,11 +97,13 @@ struct Exporter {
             for table in tables where !refused.contains(table.name) {
                 let broken = table.foreignKeys.filter { refused.contains($0.referencedTable) }
                 for key in broken {
-                    refusals.append(ExportRefusal(
-                        table: table.name,
-                        problem: "foreign key \(SQL.displayIdentifier(key.name)) references \(key.referencedTable), "
-                            + "which cannot be exported either",
-                        remedy: "leave \(table.name) out too: \(ExportRefusal.excludeFlag(table.name))"))
+                    refusals.append(
+                        ExportRefusal(
+                            table: table.name,
+                            problem:
+                                "foreign key \(SQL.displayIdentifier(key.name)) references \(key.referencedTable), "
+                                + "which cannot be exported either",
+                            remedy: "leave \(table.name) out too: \(ExportRefusal.excludeFlag(table.name))"))
                 }
                 if !broken.isEmpty {
                     refused.insert(table.name)
@@ -105,21 +115,28 @@ struct Exporter {
     }
 
     /// `--seed-tables` naming a table that is not exported, is refused, or has no primary key to seed by.
-    static func seedTableRefusals(_ seedTables: [QualifiedName], tables: [Table], refused: Set<QualifiedName>,
-                                  scope: ExportScope) -> [ExportRefusal] {
+    static func seedTableRefusals(
+        _ seedTables: [QualifiedName], tables: [Table], refused: Set<QualifiedName>,
+        scope: ExportScope
+    ) -> [ExportRefusal] {
         seedTables.compactMap { name in
             guard let table = tables.first(where: { $0.name == name }) else {
-                return ExportRefusal(flag: "--seed-tables", problem: "\(name) is not exported: "
-                                        + scope.whyNotExported(name, asSeedTable: true).why,
-                                     remedy: "drop it from --seed-tables")
+                return ExportRefusal(
+                    flag: "--seed-tables",
+                    problem: "\(name) is not exported: "
+                        + scope.whyNotExported(name, asSeedTable: true).why,
+                    remedy: "drop it from --seed-tables")
             }
             if refused.contains(name) {
-                return ExportRefusal(flag: "--seed-tables", problem: "\(name) cannot be exported (see above)",
-                                     remedy: "drop it from --seed-tables when you leave the table out")
+                return ExportRefusal(
+                    flag: "--seed-tables", problem: "\(name) cannot be exported (see above)",
+                    remedy: "drop it from --seed-tables when you leave the table out")
             }
             guard table.primaryKey != nil else {
-                return ExportRefusal(flag: "--seed-tables", problem: "\(name) has no primary key, so its rows "
-                                        + "cannot be seeded", remedy: "drop it from --seed-tables")
+                return ExportRefusal(
+                    flag: "--seed-tables",
+                    problem: "\(name) has no primary key, so its rows "
+                        + "cannot be seeded", remedy: "drop it from --seed-tables")
             }
             return nil
         }
@@ -136,8 +153,10 @@ struct Exporter {
     /// The table in the schema file's terms (literal defaults, index keys), and what of it the file cannot
     /// express.
     /// `ownedSequences`: serial and identity sequences by name, with the column owning each (`public.t.id`).
-    static func expressible(_ live: Table, sequences: [StandaloneSequence] = [],
-                            ownedSequences: [QualifiedName: String] = [:]) -> (Table, [ExportRefusal]) {
+    static func expressible(
+        _ live: Table, sequences: [StandaloneSequence] = [],
+        ownedSequences: [QualifiedName: String] = [:]
+    ) -> (Table, [ExportRefusal]) {
         var table = live
         var problems: [ExportRefusal] = []
         let leaveOut = "leave the table out: \(ExportRefusal.excludeFlag(table.name))"
@@ -145,32 +164,39 @@ struct Exporter {
             let column = table.columns[index]
             guard case .expression(let text)? = column.defaultValue else { continue }
             if text.contains("nextval("), !sequences.contains(where: { Self.draws(text, from: $0.name) }),
-               let owner = ownedSequences.first(where: { Self.draws(text, from: $0.key) }) {
+                let owner = ownedSequences.first(where: { Self.draws(text, from: $0.key) })
+            {
                 // Another column's serial sequence: the file gives each serial column its own.
-                problems.append(ExportRefusal(
-                    table: table.name,
-                    problem: "column \(SQL.displayIdentifier(column.name)) takes its default from \(owner.key), the "
-                        + "sequence of column \(owner.value), which the schema file cannot share with another column "
-                        + "yet (\(text))",
-                    remedy: leaveOut))
+                problems.append(
+                    ExportRefusal(
+                        table: table.name,
+                        problem:
+                            "column \(SQL.displayIdentifier(column.name)) takes its default from \(owner.key), the "
+                            + "sequence of column \(owner.value), which the schema file cannot share with another column "
+                            + "yet (\(text))",
+                        remedy: leaveOut))
             } else if text.contains("nextval("), !sequences.contains(where: { Self.draws(text, from: $0.name) }) {
-                problems.append(ExportRefusal(
-                    table: table.name,
-                    problem: "column \(SQL.displayIdentifier(column.name)) takes its default from a sequence "
-                        + "(\(text)) outside the exported schemas",
-                    remedy: "add its schema to --schemas, or \(leaveOut)"))
+                problems.append(
+                    ExportRefusal(
+                        table: table.name,
+                        problem: "column \(SQL.displayIdentifier(column.name)) takes its default from a sequence "
+                            + "(\(text)) outside the exported schemas",
+                        remedy: "add its schema to --schemas, or \(leaveOut)"))
             } else if let literal = CatalogText.literalDefault(text, columnType: column.type) {
                 table.columns[index].defaultValue = .literal(literal)
             }
         }
         table.indexes = table.indexes.compactMap { index in
             guard let definition = index.canonicalDefinition,
-                  let parsed = CatalogText.index(definition, columns: table.columns.map(\.name)) else {
-                problems.append(ExportRefusal(
-                    table: table.name,
-                    problem: "index \(SQL.displayIdentifier(index.name)) uses options the schema file cannot express "
-                        + "yet: \(index.canonicalDefinition ?? "")",
-                    remedy: leaveOut))
+                let parsed = CatalogText.index(definition, columns: table.columns.map(\.name))
+            else {
+                problems.append(
+                    ExportRefusal(
+                        table: table.name,
+                        problem:
+                            "index \(SQL.displayIdentifier(index.name)) uses options the schema file cannot express "
+                            + "yet: \(index.canonicalDefinition ?? "")",
+                        remedy: leaveOut))
                 return nil
             }
             var exported = parsed
@@ -198,7 +224,8 @@ struct Exporter {
             case "type":
                 problem = "column \(name) has type \(detail), a domain, composite or range type, \(cannotDeclare)"
             case "function":
-                problem = "a check, index, default or generated column calls the function \(detail), which the "
+                problem =
+                    "a check, index, default or generated column calls the function \(detail), which the "
                     + "schema file cannot create, so the export would not apply to an empty database"
             case "subpartitioned":
                 problem = "partition \(name) is partitioned itself (PARTITION BY \(detail)), \(cannotDeclare)"
@@ -206,8 +233,9 @@ struct Exporter {
             case "tablespace": problem = "the table is stored in tablespace \(detail), \(cannotDeclare)"
             default: problem = "\(row["kind"] ?? "?") \(name) is \(detail), \(cannotDeclare)"
             }
-            obstacles[table, default: []].append(ExportRefusal(
-                table: table, problem: problem, remedy: "leave the table out: \(ExportRefusal.excludeFlag(table))"))
+            obstacles[table, default: []].append(
+                ExportRefusal(
+                    table: table, problem: problem, remedy: "leave the table out: \(ExportRefusal.excludeFlag(table))"))
         }
         return obstacles
     }
@@ -223,7 +251,8 @@ struct Exporter {
         let columns = table.columns.map(\.name)
         let values = columns.map { "\(SQL.identifier($0))::text" }.joined(separator: ", ")
         let order = key.map(SQL.identifier).joined(separator: ", ")
-        let result = try connection.query("SELECT pg_catalog.to_json(ARRAY[\(values)])::text FROM \(SQL.qualified(table.name)) ORDER BY \(order)")
+        let result = try connection.query(
+            "SELECT pg_catalog.to_json(ARRAY[\(values)])::text FROM \(SQL.qualified(table.name)) ORDER BY \(order)")
         let rows = try result.rows.map { row -> SeedRow in
             let texts = try JSONDecoder().decode([String?].self, from: Data((row[0] ?? "[]").utf8))
             return SeedRow(values: zip(columns, texts).map { ($0, $1.map(Literal.string) ?? .null) })

@@ -41,16 +41,21 @@ struct Canonicalizer {
             }
         }
         guard !needServer.isEmpty else {
-            return Schema(schemaNames: desired.schemaNames, tables: desired.tables.map { spelled[$0.name] ?? $0 },
-                          enums: desired.enums, extensions: desired.extensions, sequences: desired.sequences)
+            return Schema(
+                schemaNames: desired.schemaNames, tables: desired.tables.map { spelled[$0.name] ?? $0 },
+                enums: desired.enums, extensions: desired.extensions, sequences: desired.sequences)
         }
         try connection.query("SAVEPOINT reconcile_canonicalize")
         do {
-            let fromServer = try canonicalizeInSavepoint(Schema(schemaNames: desired.schemaNames, tables: needServer,
-                                                                enums: desired.enums, extensions: desired.extensions, sequences: desired.sequences)).tablesByName
-            let result = Schema(schemaNames: desired.schemaNames,
-                                tables: desired.tables.map { spelled[$0.name] ?? fromServer[$0.name] ?? $0 },
-                                enums: desired.enums, extensions: desired.extensions, sequences: desired.sequences)
+            let fromServer = try canonicalizeInSavepoint(
+                Schema(
+                    schemaNames: desired.schemaNames, tables: needServer,
+                    enums: desired.enums, extensions: desired.extensions, sequences: desired.sequences)
+            ).tablesByName
+            let result = Schema(
+                schemaNames: desired.schemaNames,
+                tables: desired.tables.map { spelled[$0.name] ?? fromServer[$0.name] ?? $0 },
+                enums: desired.enums, extensions: desired.extensions, sequences: desired.sequences)
             try connection.query("ROLLBACK TO SAVEPOINT reconcile_canonicalize")
             try connection.query("RELEASE SAVEPOINT reconcile_canonicalize")
             return result
@@ -78,7 +83,9 @@ struct Canonicalizer {
         // swapped for a fresh one with the declared values (only inside this rolled-back savepoint).
         for (number, name) in extended.sorted().enumerated() {
             guard let type = desired.enums.first(where: { $0.name == name }) else { continue }
-            try run("ALTER TYPE \(SQL.qualified(name)) RENAME TO \(SQL.identifier("reconcile_scratch_enum_\(number)"))", for: "enum \(name)")
+            try run(
+                "ALTER TYPE \(SQL.qualified(name)) RENAME TO \(SQL.identifier("reconcile_scratch_enum_\(number)"))",
+                for: "enum \(name)")
             for statement in Change(.type(.createEnum(type))).statements { try run(statement, for: "enum \(name)") }
         }
         // In batches, each rolled back before the next: every scratch table holds a lock until its
@@ -98,7 +105,7 @@ struct Canonicalizer {
 
     private func canonicalizeBatch(_ tables: [Table]) throws -> [Table] {
         var scratchNames: [String] = []
-        var indexNames: [String: String] = [:] // scratch index name -> declared index name
+        var indexNames: [String: String] = [:]  // scratch index name -> declared index name
         for (position, table) in tables.enumerated() {
             let scratch = "reconcile_scratch_\(position)"
             scratchNames.append(scratch)
@@ -122,16 +129,19 @@ struct Canonicalizer {
             try run(Change(.table(.createTable(copy, inlineForeignKeys: []))).statements[0], for: "table \(table.name)")
             // Partitions are spelled by the server too (`'2024-01-01'` of a timestamptz key gains a zone).
             for (number, partition) in table.partitions.enumerated() {
-                let scratchPartition = Partition(name: QualifiedName(schema: "pg_temp", name: "\(scratch)_p\(number)"),
-                                                 bound: partition.bound)
-                try run(Change(.partition(.createPartition(parent: scratchTable, scratchPartition))).statements[0],
-                        for: "partition \(partition.name) of \(table.name)")
+                let scratchPartition = Partition(
+                    name: QualifiedName(schema: "pg_temp", name: "\(scratch)_p\(number)"),
+                    bound: partition.bound)
+                try run(
+                    Change(.partition(.createPartition(parent: scratchTable, scratchPartition))).statements[0],
+                    for: "partition \(partition.name) of \(table.name)")
             }
             for (number, index) in table.indexes.enumerated() {
                 var scratchIndex = index
                 scratchIndex.name = "\(scratch)_\(number)"
                 indexNames[scratchIndex.name] = index.name
-                try run(Change(.index(.createIndex(scratchTable, scratchIndex))).statements[0], for: "table \(table.name)")
+                try run(
+                    Change(.index(.createIndex(scratchTable, scratchIndex))).statements[0], for: "table \(table.name)")
             }
         }
         let read = try Introspector(connection: connection).readTables(.temporaryTables, names: scratchNames)
@@ -166,10 +176,12 @@ struct Canonicalizer {
             }
             canonical.partitionBy = scratch.partitionBy
             // Scratch partitions are named `<scratch>_p<position>`: back to the declared names, in order.
-            let scratchBounds = Dictionary(scratch.partitions.map { ($0.name.name, $0.bound) }, uniquingKeysWith: { a, _ in a })
+            let scratchBounds = Dictionary(
+                scratch.partitions.map { ($0.name.name, $0.bound) }, uniquingKeysWith: { a, _ in a })
             canonical.partitions = table.partitions.enumerated().map { number, partition in
-                Partition(name: partition.name,
-                          bound: scratchBounds["reconcile_scratch_\(position)_p\(number)"] ?? partition.bound)
+                Partition(
+                    name: partition.name,
+                    bound: scratchBounds["reconcile_scratch_\(position)_p\(number)"] ?? partition.bound)
             }
             canonical.indexes = scratch.indexes.map { index in
                 var index = index

@@ -124,11 +124,15 @@ enum CatalogQueries {
     /// From PostgreSQL 18 (`serverVersion`, libpq's number), also the name of each NOT NULL constraint.
     static func columns(_ scope: Scope, serverVersion: Int) -> String {
         // A join, not a lookup per column: the planner hashes the NOT NULL constraints once.
-        let (notNullName, notNullJoin) = serverVersion >= 180_000
-            ? ("nn.conname", """
+        let (notNullName, notNullJoin) =
+            serverVersion >= 180_000
+            ? (
+                "nn.conname",
+                """
                 LEFT JOIN pg_catalog.pg_constraint nn
                        ON nn.conrelid = a.attrelid AND nn.contype = 'n' AND nn.conkey[1] = a.attnum
-                """)
+                """
+            )
             : ("NULL::name", "")
         return scope.cte + """
 
@@ -181,7 +185,8 @@ enum CatalogQueries {
     /// index's flag, read only from servers that have the column (`serverVersion`, libpq's number).
     /// NOT NULL constraints (contype 'n' from PostgreSQL 18) are read from pg_attribute instead.
     static func constraints(_ scope: Scope, serverVersion: Int) -> String {
-        let nullsNotDistinct = serverVersion >= 150_000
+        let nullsNotDistinct =
+            serverVersion >= 150_000
             ? "(SELECT i.indnullsnotdistinct FROM pg_catalog.pg_index i WHERE i.indexrelid = con.conindid)"
             : "false"
         return scope.cte + """
@@ -355,10 +360,11 @@ enum CatalogQueries {
     /// it, for pre-flight to name what PostgreSQL would refuse to leave dangling: `description` (`view public.v`)
     /// and, for a foreign key, `constraint_key` (`schema.table/constraint`).
     static func dependents(of relation: String, column: String?, droppedTogether: [String]) -> String {
-        let columnFilter = column.map {
-            " AND d.refobjsubid = (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = \(relation) "
-                + "AND attname = \(SQL.literal($0)))"
-        } ?? ""
+        let columnFilter =
+            column.map {
+                " AND d.refobjsubid = (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = \(relation) "
+                    + "AND attname = \(SQL.literal($0)))"
+            } ?? ""
         var query = """
             SELECT DISTINCT CASE v.relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END
                             || v.oid::regclass::text AS description, NULL::text AS constraint_key

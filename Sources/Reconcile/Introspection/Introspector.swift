@@ -14,11 +14,12 @@ struct Introspector {
         let extensionRows = try connection.query(CatalogQueries.extensions).rows
         let extensions = extensionRows.compactMap { $0[0] }
         let enums = try connection.query(CatalogQueries.enums, [parameter]).namedRows.map { row in
-            EnumType(name: QualifiedName(schema: row["nspname"] ?? "", name: row["typname"] ?? ""),
-                     values: (try? Self.decodeNames(row["labels"])) ?? [])
+            EnumType(
+                name: QualifiedName(schema: row["nspname"] ?? "", name: row["typname"] ?? ""),
+                values: (try? Self.decodeNames(row["labels"])) ?? [])
         }
         var sequences: [StandaloneSequence] = []
-        var owned: [String: SequenceOptions] = [:] // "table oid:column number" -> its sequence
+        var owned: [String: SequenceOptions] = [:]  // "table oid:column number" -> its sequence
         for row in try connection.query(CatalogQueries.sequences, [parameter]).namedRows {
             var options = SequenceOptions(
                 name: row["relname"], type: row["type"], start: row["seqstart"].flatMap { Int64($0) },
@@ -32,13 +33,16 @@ struct Introspector {
             } else {
                 var standalone = options
                 standalone.name = nil
-                sequences.append(StandaloneSequence(
-                    name: QualifiedName(schema: row["nspname"] ?? "", name: row["relname"] ?? ""), options: standalone))
+                sequences.append(
+                    StandaloneSequence(
+                        name: QualifiedName(schema: row["nspname"] ?? "", name: row["relname"] ?? ""),
+                        options: standalone))
             }
         }
         let tables = try readTables(.schemas, names: schemas, ownedSequences: owned)
-        var live = Schema(schemaNames: existing, tables: tables.map(\.table), enums: enums, extensions: extensions,
-                          sequences: sequences)
+        var live = Schema(
+            schemaNames: existing, tables: tables.map(\.table), enums: enums, extensions: extensions,
+            sequences: sequences)
         // pg_catalog is where plpgsql and other built-in languages live; public is CREATE EXTENSION's default.
         let placed = extensionRows.compactMap { row -> (String, String)? in
             guard let name = row[0], let schema = row[1], !["public", "pg_catalog"].contains(schema) else { return nil }
@@ -50,12 +54,14 @@ struct Introspector {
 
     /// Tables in a scope, each with its oid's name as read (used to map scratch copies back).
     /// `ownedSequences`: the options of serial and identity sequences by "table oid:column number".
-    func readTables(_ scope: CatalogQueries.Scope, names: [String]?,
-                    ownedSequences: [String: SequenceOptions] = [:]) throws -> [(relname: String, table: Table)] {
+    func readTables(
+        _ scope: CatalogQueries.Scope, names: [String]?,
+        ownedSequences: [String: SequenceOptions] = [:]
+    ) throws -> [(relname: String, table: Table)] {
         let parameter = [names.map(TextArray.literal)]
         let tableRows = try connection.query(CatalogQueries.tables(scope), parameter)
-        var tables: [String: Table] = [:] // by oid
-        var order: [(String, String)] = [] // (oid, relname)
+        var tables: [String: Table] = [:]  // by oid
+        var order: [(String, String)] = []  // (oid, relname)
         for row in tableRows.namedRows {
             guard let oid = row["oid"], let schema = row["nspname"], let name = row["relname"] else { continue }
             var table = Table(name: QualifiedName(schema: schema, name: name), comment: row["comment"])
@@ -68,7 +74,8 @@ struct Introspector {
                     return StorageParameter(name: prefix + parts[0], value: parts.count > 1 ? parts[1] : "")
                 }
             }
-            table.storageParameters = try parameters(row["options"], prefix: "")
+            table.storageParameters =
+                try parameters(row["options"], prefix: "")
                 + parameters(row["toast_options"], prefix: "toast.")
             table.partitionBy = row["partition_by"]
             if let json = row["partitions"] {
@@ -82,7 +89,7 @@ struct Introspector {
 
         let columns = try connection.query(
             CatalogQueries.columns(scope, serverVersion: connection.serverVersion), parameter)
-        var columnNames: [String: [Int: String]] = [:] // by table oid, then column number
+        var columnNames: [String: [Int: String]] = [:]  // by table oid, then column number
         for row in columns.namedRows {
             guard let oid = row["table_oid"], tables[oid] != nil else { continue }
             var column = Self.column(row)
@@ -111,15 +118,17 @@ struct Introspector {
     }
 
     static func column(_ row: QueryResult.Row) -> Column {
-        let identity: IdentityKind? = switch row["identity"] {
-        case "a": .always
-        case "d": .byDefault
-        default: nil
-        }
+        let identity: IdentityKind? =
+            switch row["identity"] {
+            case "a": .always
+            case "d": .byDefault
+            default: nil
+            }
         let defaultExpression = row["default_expression"]
         let isSerial = row.bool("owns_sequence") && (defaultExpression?.hasPrefix("nextval(") ?? false)
-        var column = Column(name: row["name"] ?? "", type: row["type"] ?? "", isNullable: !row.bool("not_null"),
-                            defaultValue: nil, identity: identity, isSerial: isSerial, comment: row["comment"])
+        var column = Column(
+            name: row["name"] ?? "", type: row["type"] ?? "", isNullable: !row.bool("not_null"),
+            defaultValue: nil, identity: identity, isSerial: isSerial, comment: row["comment"])
         column.collation = row["collation"]
         column.statistics = row["statistics"].flatMap { Int($0) }
         column.notNullName = row["not_null_name"]
@@ -144,7 +153,9 @@ struct Introspector {
         let columns = (row["column_numbers"] ?? "{}").split(whereSeparator: { "{},".contains($0) }).compactMap {
             Int($0).flatMap { columnNames[$0] }
         }
-        let deferral: Deferral = !row.bool("deferrable") ? .notDeferrable
+        let deferral: Deferral =
+            !row.bool("deferrable")
+            ? .notDeferrable
             : row.bool("deferred") ? .initiallyDeferred : .deferrable
         let notValid = !row.bool("validated")
         switch row["kind"] {
@@ -152,16 +163,20 @@ struct Introspector {
             table.primaryKey = PrimaryKey(name: name, columns: columns, deferral: deferral)
         case "u":
             let nullsNotDistinct = row.bool("nulls_not_distinct")
-            table.uniqueConstraints.append(UniqueConstraint(name: name, columns: columns, deferral: deferral,
-                                                            nullsNotDistinct: nullsNotDistinct))
+            table.uniqueConstraints.append(
+                UniqueConstraint(
+                    name: name, columns: columns, deferral: deferral,
+                    nullsNotDistinct: nullsNotDistinct))
         case "c":
             // pg_get_constraintdef appends the flags: `CHECK (...) NO INHERIT NOT VALID`.
             var expression = Substring(row["definition"] ?? "")
             let noInherit = row.bool("no_inherit")
             if notValid, expression.hasSuffix(" NOT VALID") { expression = expression.dropLast(" NOT VALID".count) }
             if noInherit, expression.hasSuffix(" NO INHERIT") { expression = expression.dropLast(" NO INHERIT".count) }
-            table.checks.append(CheckConstraint(name: name, expression: String(expression), noInherit: noInherit,
-                                                notValid: notValid))
+            table.checks.append(
+                CheckConstraint(
+                    name: name, expression: String(expression), noInherit: noInherit,
+                    notValid: notValid))
         case "x":
             // pg_get_constraintdef: `EXCLUDE USING gist (...) [INCLUDE ...] [WITH ...] [WHERE (...)]`, then the
             // deferral, which the model keeps apart (as it is declared).
@@ -172,12 +187,14 @@ struct Introspector {
             }
             table.exclusions.append(ExclusionConstraint(name: name, definition: String(definition), deferral: deferral))
         case "f":
-            table.foreignKeys.append(ForeignKey(
-                name: name, columns: columns,
-                referencedTable: QualifiedName(schema: row["referenced_schema"] ?? "", name: row["referenced_table"] ?? ""),
-                referencedColumns: try decodeNames(row["referenced_columns"]),
-                onDelete: referentialAction(row["on_delete"]), onUpdate: referentialAction(row["on_update"]),
-                matchFull: row["match_type"] == "f", deferral: deferral, notValid: notValid))
+            table.foreignKeys.append(
+                ForeignKey(
+                    name: name, columns: columns,
+                    referencedTable: QualifiedName(
+                        schema: row["referenced_schema"] ?? "", name: row["referenced_table"] ?? ""),
+                    referencedColumns: try decodeNames(row["referenced_columns"]),
+                    onDelete: referentialAction(row["on_delete"]), onUpdate: referentialAction(row["on_update"]),
+                    matchFull: row["match_type"] == "f", deferral: deferral, notValid: notValid))
         default:
             break
         }
@@ -189,9 +206,11 @@ struct Introspector {
         // pg_get_indexdef: CREATE [UNIQUE] INDEX name ON table USING method (...) [WHERE ...]. Keep what
         // follows the table, which does not depend on the table's or the index's name.
         let marker = " USING \(method) ("
-        let tail = definition.firstRange(of: marker).map { "USING \(method) (" + definition[$0.upperBound...] } ?? definition
-        var index = Index(name: row["name"] ?? "", keys: [], isUnique: row.bool("is_unique"), method: method,
-                          canonicalDefinition: tail)
+        let tail =
+            definition.firstRange(of: marker).map { "USING \(method) (" + definition[$0.upperBound...] } ?? definition
+        var index = Index(
+            name: row["name"] ?? "", keys: [], isUnique: row.bool("is_unique"), method: method,
+            canonicalDefinition: tail)
         if let json = row["statistics"] {
             index.statistics = try JSONDecoder().decode([[Int]].self, from: Data(json.utf8)).map {
                 IndexColumnStatistics(column: $0[0], target: $0[1])

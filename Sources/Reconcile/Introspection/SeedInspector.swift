@@ -12,10 +12,11 @@ struct SeedInspector {
         let canonicalTables = canonical.tablesByName
         // Values of an enum that gains them in this plan do not exist yet: such columns compare as text.
         let liveEnums = Dictionary(live.enums.map { ($0.name, $0.values) }, uniquingKeysWith: { a, _ in a })
-        let growingEnums = Set(desired.enums.filter { type in liveEnums[type.name].map { $0 != type.values } ?? false }
-            .flatMap { [$0.name.name, $0.name.description, SQL.qualified($0.name)] })
+        let growingEnums = Set(
+            desired.enums.filter { type in liveEnums[type.name].map { $0 != type.values } ?? false }
+                .flatMap { [$0.name.name, $0.name.description, SQL.qualified($0.name)] })
         var selects: [String] = []
-        var inspected: [(QualifiedName, Int)] = [] // table, row count
+        var inspected: [(QualifiedName, Int)] = []  // table, row count
         for table in desired.tables {
             guard let seed = table.seed, !seed.rows.isEmpty, let liveTable = liveTables[table.name] else { continue }
             // A seeded column that does not exist yet cannot be compared: the rows count as missing.
@@ -23,8 +24,10 @@ struct SeedInspector {
             let types = canonicalTables[table.name] ?? table
             let tableIndex = inspected.count
             for (rowIndex, row) in seed.rows.enumerated() {
-                selects.append(rowQuery(table: table.name, seed: seed, row: row, types: types, live: liveTable,
-                                        textOnly: growingEnums, tableIndex: tableIndex, rowIndex: rowIndex))
+                selects.append(
+                    rowQuery(
+                        table: table.name, seed: seed, row: row, types: types, live: liveTable,
+                        textOnly: growingEnums, tableIndex: tableIndex, rowIndex: rowIndex))
             }
             inspected.append((table.name, seed.rows.count))
         }
@@ -34,7 +37,8 @@ struct SeedInspector {
         for (name, count) in inspected { states[name] = Array(repeating: .missing, count: count) }
         for row in result.rows {
             guard let tableIndex = row[0].flatMap(Int.init), let rowIndex = row[1].flatMap(Int.init),
-                  tableIndex < inspected.count else { continue }
+                tableIndex < inspected.count
+            else { continue }
             let name = inspected[tableIndex].0
             guard row[2] == "t" else { continue }
             let differing = try row[3].map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
@@ -44,8 +48,10 @@ struct SeedInspector {
     }
 
     /// One row of output per declared row: (table index, row index, present, differing columns as JSON).
-    private func rowQuery(table: QualifiedName, seed: Seed, row: SeedRow, types: Table, live: Table,
-                          textOnly: Set<String>, tableIndex: Int, rowIndex: Int) -> String {
+    private func rowQuery(
+        table: QualifiedName, seed: Seed, row: SeedRow, types: Table, live: Table,
+        textOnly: Set<String>, tableIndex: Int, rowIndex: Int
+    ) -> String {
         func value(_ column: String) -> String {
             var type = types.column(column)?.type ?? live.column(column)?.type ?? "text"
             if textOnly.contains(type) { type = "text" }
@@ -66,7 +72,9 @@ struct SeedInspector {
             let declaredSide = comparable(value(column))
             return "CASE WHEN \(liveSide) IS DISTINCT FROM \(declaredSide) THEN \(SQL.literal(column)) END"
         }
-        let array = differences.isEmpty ? "ARRAY[]::text[]"
+        let array =
+            differences.isEmpty
+            ? "ARRAY[]::text[]"
             : "pg_catalog.array_remove(ARRAY[\(differences.joined(separator: ", "))]::text[], NULL)"
         return """
             SELECT \(tableIndex), \(rowIndex), true, pg_catalog.to_json(\(array))::text

@@ -20,7 +20,8 @@ public struct Change: Hashable, Sendable {
         /// block (a check that would not survive a type change, a NOT NULL column a seed row leaves out);
         /// tables and types go last, once nothing refers to them. Foreign keys come after indexes, since a key
         /// may reference a unique index rather than a constraint. All of it is one transaction.
-        case schemas, types, tables, columns, drops, columnChanges, constraints, indexes, foreignKeys, seeds, destructive
+        case schemas, types, tables, columns, drops, columnChanges, constraints, indexes, foreignKeys, seeds,
+            destructive
 
         public static func < (lhs: Phase, rhs: Phase) -> Bool { lhs.rawValue < rhs.rawValue }
     }

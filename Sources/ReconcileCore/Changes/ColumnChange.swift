@@ -40,14 +40,15 @@ public enum ColumnChange: ChangeFamily {
     private var tableAndColumn: (table: QualifiedName, column: String) {
         switch self {
         case .renameColumn(let table, _, let column), .setColumnComment(let table, let column, _),
-             .alterColumnType(let table, let column, _, _, _), .setDefault(let table, let column, _, _),
-             .dropDefault(let table, let column), .setNotNull(let table, let column, _, _),
-             .dropNotNull(let table, let column), .addIdentity(let table, let column, _, _),
-             .setIdentity(let table, let column, _), .dropIdentity(let table, let column),
-             .dropSerial(let table, let column), .addSerial(let table, let column, _, _), .dropColumn(let table, let column),
-             .dropExpression(let table, let column), .alterSequence(let table, let column, _, _),
-             .setCollation(let table, let column, _, _), .setStatistics(let table, let column, _),
-             .renameNotNullConstraint(let table, let column, _, _):
+            .alterColumnType(let table, let column, _, _, _), .setDefault(let table, let column, _, _),
+            .dropDefault(let table, let column), .setNotNull(let table, let column, _, _),
+            .dropNotNull(let table, let column), .addIdentity(let table, let column, _, _),
+            .setIdentity(let table, let column, _), .dropIdentity(let table, let column),
+            .dropSerial(let table, let column), .addSerial(let table, let column, _, _),
+            .dropColumn(let table, let column),
+            .dropExpression(let table, let column), .alterSequence(let table, let column, _, _),
+            .setCollation(let table, let column, _, _), .setStatistics(let table, let column, _),
+            .renameNotNullConstraint(let table, let column, _, _):
             return (table, column)
         case .addColumn(let table, let column), .rebuildGeneratedColumn(let table, let column, _):
             return (table, column.name)
@@ -61,8 +62,8 @@ public enum ColumnChange: ChangeFamily {
         case .renameColumn: return .columns
         case .addColumn(_, let column): return column.generated == nil ? .columns : .columnChanges
         case .alterColumnType, .setDefault, .dropDefault, .setNotNull, .dropNotNull, .addIdentity, .setIdentity,
-             .dropIdentity, .dropSerial, .addSerial, .setColumnComment, .rebuildGeneratedColumn,
-             .alterSequence, .setCollation, .setStatistics, .renameNotNullConstraint:
+            .dropIdentity, .dropSerial, .addSerial, .setColumnComment, .rebuildGeneratedColumn,
+            .alterSequence, .setCollation, .setStatistics, .renameNotNullConstraint:
             return .columnChanges
         case .dropColumn, .dropExpression: return .drops
         }
@@ -77,8 +78,8 @@ public enum ColumnChange: ChangeFamily {
         case .rebuildGeneratedColumn: return 1
         case .setColumnComment: return 2
         case .renameColumn, .alterColumnType, .setDefault, .dropDefault, .setNotNull,
-             .dropNotNull, .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression,
-             .alterSequence, .setCollation, .setStatistics, .renameNotNullConstraint:
+            .dropNotNull, .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression,
+            .alterSequence, .setCollation, .setStatistics, .renameNotNullConstraint:
             return 0
         }
     }
@@ -87,8 +88,8 @@ public enum ColumnChange: ChangeFamily {
         switch self {
         case .addColumn, .addIdentity, .addSerial: return .add
         case .renameColumn, .setColumnComment, .alterColumnType, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
-             .setIdentity, .dropIdentity, .dropSerial, .dropExpression, .rebuildGeneratedColumn, .alterSequence,
-             .setCollation, .setStatistics, .renameNotNullConstraint:
+            .setIdentity, .dropIdentity, .dropSerial, .dropExpression, .rebuildGeneratedColumn, .alterSequence,
+            .setCollation, .setStatistics, .renameNotNullConstraint:
             return .change
         case .dropColumn: return .remove
         }
@@ -100,8 +101,8 @@ public enum ColumnChange: ChangeFamily {
         case .dropColumn: return true
         case .rebuildGeneratedColumn(_, _, let wasGenerated): return !wasGenerated
         case .renameColumn, .setColumnComment, .addColumn, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
-             .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression, .alterSequence,
-             .setCollation, .setStatistics, .renameNotNullConstraint:
+            .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression, .alterSequence,
+            .setCollation, .setStatistics, .renameNotNullConstraint:
             return false
         }
     }
@@ -192,12 +193,14 @@ public enum ColumnChange: ChangeFamily {
         case .setCollation: return "collation of column \(object) differs from the file"
         case .setStatistics: return "statistics target of column \(object) differs from the file"
         case .renameNotNullConstraint(_, _, let from, let to):
-            return "NOT NULL constraint of column \(object) is named \(from.map(SQL.displayIdentifier) ?? "otherwise"), "
+            return
+                "NOT NULL constraint of column \(object) is named \(from.map(SQL.displayIdentifier) ?? "otherwise"), "
                 + "the file names it \(SQL.displayIdentifier(to))"
         case .alterSequence(_, _, let from, let to):
             return "sequence of column \(object) differs from the file: " + Self.sequenceDifferences(from: from, to: to)
         case .rebuildGeneratedColumn(_, _, let wasGenerated):
-            return wasGenerated ? "generation expression of column \(object) differs from the file"
+            return wasGenerated
+                ? "generation expression of column \(object) differs from the file"
                 : "column \(object) is not generated, the file declares it generated"
         case .dropColumn: return "column \(object) is not declared in the file"
         }
@@ -209,17 +212,26 @@ public enum ColumnChange: ChangeFamily {
         let alterColumn = "\(alter) ALTER COLUMN \(SQL.identifier(name))"
         switch self {
         case .renameColumn(_, let from, let to):
-            let condition = "EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = \(SQLRenderer.regclass(table)) "
+            let condition =
+                "EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = \(SQLRenderer.regclass(table)) "
                 + "AND attname = \(SQL.literal(from)) AND NOT attisdropped)"
-            return [SQLRenderer.guarded(if: condition,
-                                        "\(alter) RENAME COLUMN \(SQL.identifier(from)) TO \(SQL.identifier(to))")]
+            return [
+                SQLRenderer.guarded(
+                    if: condition,
+                    "\(alter) RENAME COLUMN \(SQL.identifier(from)) TO \(SQL.identifier(to))")
+            ]
         case .setColumnComment(_, _, let comment):
-            return ["COMMENT ON COLUMN \(SQL.qualified(table)).\(SQL.identifier(name)) IS "
-                + (comment.map(SQL.literal) ?? "NULL")]
+            return [
+                "COMMENT ON COLUMN \(SQL.qualified(table)).\(SQL.identifier(name)) IS "
+                    + (comment.map(SQL.literal) ?? "NULL")
+            ]
         case .addColumn(_, let column):
             guard let backfill = column.backfill, !column.isNullable, column.defaultValue == nil,
-                  column.identity == nil, !column.isSerial else {
-                return ["\(alter) ADD COLUMN IF NOT EXISTS \(SQLRenderer.columnDefinition(column, schema: table.schema))"]
+                column.identity == nil, !column.isSerial
+            else {
+                return [
+                    "\(alter) ADD COLUMN IF NOT EXISTS \(SQLRenderer.columnDefinition(column, schema: table.schema))"
+                ]
                     + SQLRenderer.serialSequenceAdjustments(table, column)
                     + SQLRenderer.setOwnedSequencePersistence(table, column: name, column.sequence)
                     + (column.statistics.map { [SQLRenderer.setStatistics(table, column: name, $0)] } ?? [])
@@ -227,9 +239,11 @@ public enum ColumnChange: ChangeFamily {
             // Existing rows get the backfill value, then the column becomes NOT NULL.
             var nullable = column
             nullable.isNullable = true
-            return ["\(alter) ADD COLUMN IF NOT EXISTS \(SQLRenderer.columnDefinition(nullable, schema: table.schema))",
-                    SQLRenderer.backfillUpdate(table, column: column.name, value: backfill, type: column.type),
-                    "\(alterColumn) SET NOT NULL"]
+            return [
+                "\(alter) ADD COLUMN IF NOT EXISTS \(SQLRenderer.columnDefinition(nullable, schema: table.schema))",
+                SQLRenderer.backfillUpdate(table, column: column.name, value: backfill, type: column.type),
+                "\(alterColumn) SET NOT NULL",
+            ]
                 + (column.notNullName.map { [SQLRenderer.renameNotNullConstraint(table, column: name, to: $0)] } ?? [])
         case .alterColumnType(_, _, _, let to, _):
             return ["\(alterColumn) TYPE \(to) USING \(SQL.identifier(name))::\(to)"]
@@ -239,19 +253,26 @@ public enum ColumnChange: ChangeFamily {
             return ["\(alterColumn) DROP DEFAULT"]
         case .setNotNull(_, _, let backfill, let type):
             guard let backfill else { return ["\(alterColumn) SET NOT NULL"] }
-            return [SQLRenderer.backfillUpdate(table, column: name, value: backfill, type: type),
-                    "\(alterColumn) SET NOT NULL"]
+            return [
+                SQLRenderer.backfillUpdate(table, column: name, value: backfill, type: type),
+                "\(alterColumn) SET NOT NULL",
+            ]
         case .dropNotNull:
             return ["\(alterColumn) DROP NOT NULL"]
         case .addIdentity(_, _, let kind, let sequence):
-            let condition = "EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = \(SQLRenderer.regclass(table)) "
+            let condition =
+                "EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = \(SQLRenderer.regclass(table)) "
                 + "AND attname = \(SQL.literal(name)) AND attidentity <> '')"
             // Existing rows keep their values; the identity continues after the highest, so the next insert
             // does not collide.
             let options = SQLRenderer.identityOptions(sequence, schema: table.schema).map { " (\($0))" } ?? ""
-            return [SQLRenderer.guarded(unless: condition, "\(alterColumn) ADD GENERATED \(kind.sql) AS IDENTITY\(options)"),
-                    SQLRenderer.restartAfterMaximum(table, column: name,
-                                                    sequence: SQLRenderer.serialSequenceLookup(table, column: name))]
+            return [
+                SQLRenderer.guarded(
+                    unless: condition, "\(alterColumn) ADD GENERATED \(kind.sql) AS IDENTITY\(options)"),
+                SQLRenderer.restartAfterMaximum(
+                    table, column: name,
+                    sequence: SQLRenderer.serialSequenceLookup(table, column: name)),
+            ]
                 + SQLRenderer.setOwnedSequencePersistence(table, column: name, sequence)
         case .setIdentity(_, _, let kind):
             return ["\(alterColumn) SET GENERATED \(kind.sql)"]
@@ -260,7 +281,8 @@ public enum ColumnChange: ChangeFamily {
         case .dropSerial:
             // Only while the column still owns a sequence and is no identity (whose sequence the lookup
             // would find too): the default goes first, as the sequence cannot be dropped while it is used.
-            let identity = "EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
+            let identity =
+                "EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
                 + "\(SQLRenderer.regclass(table)) AND attname = \(SQL.literal(name)) AND attidentity <> '')"
             let body = """
                 IF sequence_name IS NOT NULL AND NOT \(identity) THEN
@@ -268,25 +290,33 @@ public enum ColumnChange: ChangeFamily {
                         EXECUTE 'DROP SEQUENCE ' || sequence_name;
                     END IF;
                 """
-            return [SQLRenderer.doBlock(body, declaring: "sequence_name text := "
-                + SQLRenderer.serialSequenceLookup(table, column: name))]
+            return [
+                SQLRenderer.doBlock(
+                    body,
+                    declaring: "sequence_name text := "
+                        + SQLRenderer.serialSequenceLookup(table, column: name))
+            ]
         case .addSerial(_, _, let type, let options):
             let resolved = (options ?? SequenceOptions()).resolved(table: table, column: name, columnType: type)
             let sequence = QualifiedName(schema: table.schema, name: resolved.name ?? "")
             let owner = "\(SQL.qualified(table)).\(SQL.identifier(name))"
             // Only the options that are not the defaults, as a person would write them.
             let clauses = options?.minimized(table: table, column: name, columnType: type)?.clauses ?? ""
-            return ["CREATE SEQUENCE IF NOT EXISTS \(SQL.qualified(sequence)) AS \(resolved.type ?? type) "
-                        + (clauses.isEmpty ? "" : clauses + " ") + "OWNED BY \(owner)",
-                    "\(alterColumn) SET DEFAULT pg_catalog.nextval(\(SQL.literal(SQL.qualified(sequence)))::regclass)",
-                    SQLRenderer.restartAfterMaximum(table, column: name, sequence: SQL.literal(SQL.qualified(sequence)))]
+            return [
+                "CREATE SEQUENCE IF NOT EXISTS \(SQL.qualified(sequence)) AS \(resolved.type ?? type) "
+                    + (clauses.isEmpty ? "" : clauses + " ") + "OWNED BY \(owner)",
+                "\(alterColumn) SET DEFAULT pg_catalog.nextval(\(SQL.literal(SQL.qualified(sequence)))::regclass)",
+                SQLRenderer.restartAfterMaximum(table, column: name, sequence: SQL.literal(SQL.qualified(sequence))),
+            ]
                 + SQLRenderer.setOwnedSequencePersistence(table, column: name, options)
         case .dropColumn:
             return ["\(alter) DROP COLUMN IF EXISTS \(SQL.identifier(name))"]
         case .dropExpression:
             // IF EXISTS: a no-op on a column that is no longer generated (a virtual one was replaced just before).
-            return [SQLRenderer.materializeVirtualColumn(table, column: name),
-                    "\(alterColumn) DROP EXPRESSION IF EXISTS"]
+            return [
+                SQLRenderer.materializeVirtualColumn(table, column: name),
+                "\(alterColumn) DROP EXPRESSION IF EXISTS",
+            ]
         case .alterSequence(_, _, let from, let to):
             return SQLRenderer.alterSequence(table, from: from, to: to)
         case .setStatistics(_, _, let target):
@@ -298,8 +328,10 @@ public enum ColumnChange: ChangeFamily {
             let target = collation.map(SQLRenderer.collationName) ?? "pg_catalog.\"default\""
             return ["\(alterColumn) TYPE \(type) COLLATE \(target)"]
         case .rebuildGeneratedColumn(_, let column, _):
-            return ["\(alter) DROP COLUMN IF EXISTS \(SQL.identifier(name))",
-                    "\(alter) ADD COLUMN \(SQLRenderer.columnDefinition(column, schema: table.schema))"]
+            return [
+                "\(alter) DROP COLUMN IF EXISTS \(SQL.identifier(name))",
+                "\(alter) ADD COLUMN \(SQLRenderer.columnDefinition(column, schema: table.schema))",
+            ]
         }
     }
 
@@ -309,8 +341,8 @@ public enum ColumnChange: ChangeFamily {
         // ALTER SEQUENCE locks the sequence only.
         case .alterSequence: return .none
         case .renameColumn, .addColumn, .alterColumnType, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
-             .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression,
-             .rebuildGeneratedColumn, .setCollation, .renameNotNullConstraint, .dropColumn:
+            .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression,
+            .rebuildGeneratedColumn, .setCollation, .renameNotNullConstraint, .dropColumn:
             return .accessExclusive
         }
     }
@@ -318,8 +350,9 @@ public enum ColumnChange: ChangeFamily {
     var hazards: [Hazard] {
         switch self {
         case .setColumnComment: return []
-        case .renameColumn, .setDefault, .dropDefault, .dropNotNull, .setIdentity, .dropIdentity, .dropSerial, .addSerial,
-             .dropExpression:
+        case .renameColumn, .setDefault, .dropDefault, .dropNotNull, .setIdentity, .dropIdentity, .dropSerial,
+            .addSerial,
+            .dropExpression:
             return []
         case .alterSequence: return []
         case .setCollation: return [.rewritesTable]
@@ -339,11 +372,13 @@ public enum ColumnChange: ChangeFamily {
             }
             return hazards
         case .alterColumnType(_, _, _, _, let lossy):
-            return lossy ? [.rewritesTable, .mayFailOnExistingRows, .deletesData]
-                         : [.rewritesTable]
+            return lossy
+                ? [.rewritesTable, .mayFailOnExistingRows, .deletesData]
+                : [.rewritesTable]
         case .setNotNull(_, _, let backfill, _):
-            return backfill == nil ? [.rewritesTable, .mayFailOnExistingRows]
-                                   : [.rewritesTable]
+            return backfill == nil
+                ? [.rewritesTable, .mayFailOnExistingRows]
+                : [.rewritesTable]
         case .addIdentity:
             return [.mayFailOnExistingRows]
         case .dropColumn:
@@ -368,9 +403,9 @@ public enum ColumnChange: ChangeFamily {
                     + "default; add `default:` or `backfill:`"
             }
         case .renameColumn, .setColumnComment, .addColumn, .alterColumnType, .setDefault, .dropDefault, .setNotNull,
-             .dropNotNull, .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropColumn,
-             .dropExpression, .rebuildGeneratedColumn, .alterSequence, .setCollation, .setStatistics,
-             .renameNotNullConstraint:
+            .dropNotNull, .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropColumn,
+            .dropExpression, .rebuildGeneratedColumn, .alterSequence, .setCollation, .setStatistics,
+            .renameNotNullConstraint:
             return nil
         }
     }
@@ -382,8 +417,8 @@ public enum ColumnChange: ChangeFamily {
         case .rebuildGeneratedColumn(let table, let column, _):
             return DependentsProbe(table: table, column: column.name)
         case .renameColumn, .setColumnComment, .addColumn, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
-             .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression, .alterSequence,
-             .setCollation, .setStatistics, .renameNotNullConstraint:
+            .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression, .alterSequence,
+            .setCollation, .setStatistics, .renameNotNullConstraint:
             return nil
         }
     }
@@ -402,11 +437,17 @@ extension ColumnChange {
         if from.increment != to.increment {
             parts.append("INCREMENT BY \(describe(from.increment)) → \(describe(to.increment))")
         }
-        if from.minValue != to.minValue { parts.append("MINVALUE \(describe(from.minValue)) → \(describe(to.minValue))") }
-        if from.maxValue != to.maxValue { parts.append("MAXVALUE \(describe(from.maxValue)) → \(describe(to.maxValue))") }
+        if from.minValue != to.minValue {
+            parts.append("MINVALUE \(describe(from.minValue)) → \(describe(to.minValue))")
+        }
+        if from.maxValue != to.maxValue {
+            parts.append("MAXVALUE \(describe(from.maxValue)) → \(describe(to.maxValue))")
+        }
         if from.cache != to.cache { parts.append("CACHE \(describe(from.cache)) → \(describe(to.cache))") }
         if from.cycle != to.cycle { parts.append(to.cycle ? "CYCLE" : "NO CYCLE") }
-        if from.unlogged != to.unlogged { parts.append(to.unlogged == true ? "LOGGED → UNLOGGED" : "UNLOGGED → LOGGED") }
+        if from.unlogged != to.unlogged {
+            parts.append(to.unlogged == true ? "LOGGED → UNLOGGED" : "UNLOGGED → LOGGED")
+        }
         return parts.joined(separator: ", ")
     }
 }

@@ -49,7 +49,7 @@ public enum ConstraintChange: ChangeFamily {
         switch self {
         case .dropConstraint(_, _, let replaced): return !replaced
         case .addPrimaryKey, .addUnique, .addCheck, .addExclusion, .addForeignKey, .renameConstraint,
-             .validateCheck, .validateForeignKey:
+            .validateCheck, .validateForeignKey:
             return false
         }
     }
@@ -95,7 +95,8 @@ public enum ConstraintChange: ChangeFamily {
         case .renameConstraint(_, let from, _):
             return "constraint \(object) is named \(SQL.displayIdentifier(from)) in the database"
         case .dropConstraint(_, _, let replaced):
-            return replaced ? "constraint \(object) differs from the file" : "constraint \(object) is not declared in the file"
+            return replaced
+                ? "constraint \(object) differs from the file" : "constraint \(object) is not declared in the file"
         case .validateCheck, .validateForeignKey:
             return "constraint \(object) is NOT VALID, the file declares it validated"
         }
@@ -115,10 +116,15 @@ public enum ConstraintChange: ChangeFamily {
         case .addForeignKey(_, let key):
             return [SQLRenderer.addConstraint(table, name, SQLRenderer.foreignKeyClause(key))]
         case .renameConstraint(_, let from, _):
-            let condition = "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = \(SQLRenderer.regclass(table)) "
+            let condition =
+                "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = \(SQLRenderer.regclass(table)) "
                 + "AND conname = \(SQL.literal(from)))"
-            return [SQLRenderer.guarded(if: condition, "ALTER TABLE \(SQL.qualified(table)) RENAME CONSTRAINT "
-                + "\(SQL.identifier(from)) TO \(SQL.identifier(name))")]
+            return [
+                SQLRenderer.guarded(
+                    if: condition,
+                    "ALTER TABLE \(SQL.qualified(table)) RENAME CONSTRAINT "
+                        + "\(SQL.identifier(from)) TO \(SQL.identifier(name))")
+            ]
         case .dropConstraint:
             return ["ALTER TABLE \(SQL.qualified(table)) DROP CONSTRAINT IF EXISTS \(SQL.identifier(name))"]
         case .validateCheck, .validateForeignKey:
@@ -141,8 +147,9 @@ public enum ConstraintChange: ChangeFamily {
         switch self {
         case .addForeignKey(let table, let key), .validateForeignKey(let table, let key):
             return [table, key.referencedTable]
-        case .addPrimaryKey(let table, _), .addUnique(let table, _), .addCheck(let table, _), .addExclusion(let table, _),
-             .renameConstraint(let table, _, _), .dropConstraint(let table, _, _), .validateCheck(let table, _):
+        case .addPrimaryKey(let table, _), .addUnique(let table, _), .addCheck(let table, _),
+            .addExclusion(let table, _),
+            .renameConstraint(let table, _, _), .dropConstraint(let table, _, _), .validateCheck(let table, _):
             return [table]
         }
     }
@@ -175,7 +182,8 @@ public enum ConstraintChange: ChangeFamily {
         case .addPrimaryKey(_, let key):
             guard let source = tables.relation(table, columns: key.columns, as: "t") else { return nil }
             let anyNull = key.columns.map { "\(SQL.identifier($0)) IS NULL" }.joined(separator: " OR ")
-            let query = "SELECT (SELECT count(*) FROM \(source) WHERE \(anyNull)) + "
+            let query =
+                "SELECT (SELECT count(*) FROM \(source) WHERE \(anyNull)) + "
                 + "(\(Self.duplicates(source, key.columns)))"
             return PreflightProbe(query) {
                 "\(rowsText($0, "has", "have")) NULL or duplicated values in (\(key.columns.joined(separator: ", "))): "
@@ -190,8 +198,8 @@ public enum ConstraintChange: ChangeFamily {
             }
         case .addExclusion(_, let exclusion):
             guard let source = tables.relation(table, columns: [], as: "t"),
-                  let conflicts = Self.conflictingPairs(source, exclusion.definition),
-                  conflicts.hashable || (tables.estimatedRows(table) ?? Int.max) <= Self.pairProbeRowLimit
+                let conflicts = Self.conflictingPairs(source, exclusion.definition),
+                conflicts.hashable || (tables.estimatedRows(table) ?? Int.max) <= Self.pairProbeRowLimit
             else { return nil }
             return PreflightProbe(conflicts.query) {
                 "\($0 == 1 ? "1 pair of rows conflicts" : "\($0) pairs of rows conflict") under "
@@ -199,19 +207,21 @@ public enum ConstraintChange: ChangeFamily {
             }
         case .addCheck(_, let check), .validateCheck(_, let check):
             guard let source = tables.relation(table, columns: [], as: "t") else { return nil }
-            let expression = check.expression.hasPrefix("CHECK ")
+            let expression =
+                check.expression.hasPrefix("CHECK ")
                 ? String(check.expression.dropFirst(6)) : "(\(check.expression))"
             return PreflightProbe("SELECT count(*) FROM \(source) WHERE NOT \(expression)") {
                 "\(rowsText($0, "violates", "violate")) check \(quotedName)"
             }
         case .addForeignKey(_, let key), .validateForeignKey(_, let key):
             guard let source = tables.relation(table, columns: key.columns, as: "t"),
-                  let referenced = tables.relation(key.referencedTable, columns: key.referencedColumns, as: "r")
+                let referenced = tables.relation(key.referencedTable, columns: key.referencedColumns, as: "r")
             else { return nil }
             let present = key.columns.map { "t.\(SQL.identifier($0)) IS NOT NULL" }.joined(separator: " AND ")
             let match = zip(key.columns, key.referencedColumns)
                 .map { "r.\(SQL.identifier($1)) = t.\(SQL.identifier($0))" }.joined(separator: " AND ")
-            let query = "SELECT count(*) FROM \(source) WHERE \(present) AND NOT EXISTS "
+            let query =
+                "SELECT count(*) FROM \(source) WHERE \(present) AND NOT EXISTS "
                 + "(SELECT 1 FROM \(referenced) WHERE \(match))"
             let missing = PreflightProbe(query) {
                 "\(rowsText($0, "references", "reference")) missing rows of \(key.referencedTable): "
@@ -250,18 +260,25 @@ public enum ConstraintChange: ChangeFamily {
     /// counted once, and NULL never conflicts, as in the constraint. `hashable` says an element compares with
     /// `=`, which lets the server hash-join instead of comparing every pair. nil when an element is more than
     /// an operand (an operator class or collation follows it): telling those apart needs the server's parser.
-    static func conflictingPairs(_ source: String, _ definition: String)
-        -> (query: String, elements: String, hashable: Bool)? {
+    static func conflictingPairs(
+        _ source: String, _ definition: String
+    )
+        -> (query: String, elements: String, hashable: Bool)?
+    {
         guard let parsed = ExclusionDefinition(definition), !parsed.elements.isEmpty,
-              parsed.elements.allSatisfy(\.isPlainOperand) else { return nil }
+            parsed.elements.allSatisfy(\.isPlainOperand)
+        else { return nil }
         let elements = parsed.elements
         let values = elements.enumerated().map { "(\($1.expression)) AS e\($0)" }.joined(separator: ", ")
         let matches = elements.enumerated().map { "a.e\($0) \($1.op) b.e\($0)" }.joined(separator: " AND ")
         let predicate = parsed.predicate.map { " WHERE \($0)" } ?? ""
-        let query = "WITH x AS (SELECT row_number() OVER () AS r, \(values) FROM \(source)\(predicate)) "
+        let query =
+            "WITH x AS (SELECT row_number() OVER () AS r, \(values) FROM \(source)\(predicate)) "
             + "SELECT count(*) FROM x AS a JOIN x AS b ON a.r < b.r AND \(matches)"
-        return (query, elements.map { "\($0.expression) WITH \($0.op)" }.joined(separator: ", "),
-                elements.contains { $0.op == "=" })
+        return (
+            query, elements.map { "\($0.expression) WITH \($0.op)" }.joined(separator: ", "),
+            elements.contains { $0.op == "=" }
+        )
     }
 
     var blockedByDependents: DependentsProbe? { nil }

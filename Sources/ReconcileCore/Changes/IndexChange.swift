@@ -12,7 +12,7 @@ public enum IndexChange: ChangeFamily {
         switch self {
         case .createIndex(let table, let index): return (table, index.name)
         case .renameIndex(let table, _, let name), .dropIndex(let table, let name, _),
-             .setStatistics(let table, let name, _, _):
+            .setStatistics(let table, let name, _, _):
             return (table, name)
         }
     }
@@ -77,7 +77,8 @@ public enum IndexChange: ChangeFamily {
     func driftDescription(object: String, details: [String]) -> String {
         switch self {
         case .createIndex: return "missing index \(object)"
-        case .renameIndex(_, let from, _): return "index \(object) is named \(SQL.displayIdentifier(from)) in the database"
+        case .renameIndex(_, let from, _):
+            return "index \(object) is named \(SQL.displayIdentifier(from)) in the database"
         case .setStatistics(_, _, let column, let target):
             return "statistics target of column \(column) of index \(object) differs from the file (file: "
                 + "\(target.map(String.init) ?? "default"))"
@@ -90,9 +91,10 @@ public enum IndexChange: ChangeFamily {
         let (table, name) = tableAndName
         switch self {
         case .createIndex(_, let index):
-            return [SQLRenderer.createIndex(table, index)] + (index.statistics ?? []).map {
-                SQLRenderer.setIndexStatistics(table, index: index.name, column: $0.column, $0.target)
-            }
+            return [SQLRenderer.createIndex(table, index)]
+                + (index.statistics ?? []).map {
+                    SQLRenderer.setIndexStatistics(table, index: index.name, column: $0.column, $0.target)
+                }
         case .setStatistics(_, let index, let column, let target):
             return [SQLRenderer.setIndexStatistics(table, index: index, column: column, target)]
         case .renameIndex(_, let from, _):
@@ -128,12 +130,14 @@ public enum IndexChange: ChangeFamily {
             return nil
         }
         guard columns.count == index.keys.count,
-              let source = tables.relation(table, columns: columns, as: "t") else { return nil }
+            let source = tables.relation(table, columns: columns, as: "t")
+        else { return nil }
         let list = SQL.identifierList(columns)
         var conditions = index.nullsNotDistinct ? [] : columns.map { "\(SQL.identifier($0)) IS NOT NULL" }
         if let predicate = index.predicate { conditions.append("(\(predicate))") }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let query = "SELECT count(*) FROM (SELECT 1 FROM \(source)\(filter) GROUP BY \(list) "
+        let query =
+            "SELECT count(*) FROM (SELECT 1 FROM \(source)\(filter) GROUP BY \(list) "
             + "HAVING count(*) > 1) AS d"
         let names = columns.joined(separator: ", "), indexName = SQL.displayIdentifier(index.name)
         return PreflightProbe(query) {

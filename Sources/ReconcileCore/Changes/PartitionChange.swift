@@ -12,7 +12,7 @@ public enum PartitionChange: ChangeFamily {
     var table: QualifiedName? {
         switch self {
         case .createPartition(let parent, _), .changePartitionBound(let parent, _, _), .dropPartition(let parent, _),
-             .partitionKeyNeedsManualChange(let parent, _, _):
+            .partitionKeyNeedsManualChange(let parent, _, _):
             return parent
         }
     }
@@ -105,17 +105,22 @@ public enum PartitionChange: ChangeFamily {
     var statements: [String] {
         switch self {
         case .createPartition(let parent, let partition):
-            return ["CREATE TABLE IF NOT EXISTS \(SQL.qualified(partition.name)) PARTITION OF \(SQL.qualified(parent)) "
-                + partition.bound]
+            return [
+                "CREATE TABLE IF NOT EXISTS \(SQL.qualified(partition.name)) PARTITION OF \(SQL.qualified(parent)) "
+                    + partition.bound
+            ]
         case .changePartitionBound(let parent, let partition, _):
-            return ["ALTER TABLE \(SQL.qualified(parent)) DETACH PARTITION \(SQL.qualified(partition.name))",
-                    "ALTER TABLE \(SQL.qualified(parent)) ATTACH PARTITION \(SQL.qualified(partition.name)) "
-                        + partition.bound]
+            return [
+                "ALTER TABLE \(SQL.qualified(parent)) DETACH PARTITION \(SQL.qualified(partition.name))",
+                "ALTER TABLE \(SQL.qualified(parent)) ATTACH PARTITION \(SQL.qualified(partition.name)) "
+                    + partition.bound,
+            ]
         case .dropPartition(let parent, let name):
             // Detached first: a foreign key to the parent has a copy for each partition, which a plain DROP
             // TABLE refuses to drop with it; the detach checks that no row of the partition is referenced.
             let partition = "pg_catalog.to_regclass(\(SQL.literal(SQL.qualified(name))))"
-            let attached = "EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhparent = "
+            let attached =
+                "EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhparent = "
                 + "\(SQLRenderer.regclass(parent)) AND inhrelid = \(partition))"
             let detach = "ALTER TABLE \(SQL.qualified(parent)) DETACH PARTITION \(SQL.qualified(name))"
             return [SQLRenderer.guarded(if: attached, detach), "DROP TABLE IF EXISTS \(SQL.qualified(name))"]
@@ -148,7 +153,7 @@ public enum PartitionChange: ChangeFamily {
         switch self {
         case .createPartition(_, let partition): return .createOnSchema(partition.name.schema)
         case .changePartitionBound(let parent, _, _), .dropPartition(let parent, _),
-             .partitionKeyNeedsManualChange(let parent, _, _):
+            .partitionKeyNeedsManualChange(let parent, _, _):
             return .ownership(parent)
         }
     }

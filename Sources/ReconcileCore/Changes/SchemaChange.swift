@@ -45,8 +45,10 @@ public enum SchemaChange: ChangeFamily {
         case .createSchema(let name): return ["CREATE SCHEMA IF NOT EXISTS \(SQL.identifier(name))"]
         case .createExtension(let name, nil): return ["CREATE EXTENSION IF NOT EXISTS \(SQL.identifier(name))"]
         case .createExtension(let name, let schema?):
-            return ["CREATE SCHEMA IF NOT EXISTS \(SQL.identifier(schema))",
-                    "CREATE EXTENSION IF NOT EXISTS \(SQL.identifier(name)) WITH SCHEMA \(SQL.identifier(schema))"]
+            return [
+                "CREATE SCHEMA IF NOT EXISTS \(SQL.identifier(schema))",
+                "CREATE EXTENSION IF NOT EXISTS \(SQL.identifier(name)) WITH SCHEMA \(SQL.identifier(schema))",
+            ]
         }
     }
 

@@ -56,7 +56,8 @@ public enum SeedChange: ChangeFamily {
 
     var privilege: PrivilegeNeed {
         switch self {
-        case .seedRows(let table, _, let mode): return .onTable(table.name, mode == .enforce ? "INSERT, UPDATE" : "INSERT")
+        case .seedRows(let table, _, let mode):
+            return .onTable(table.name, mode == .enforce ? "INSERT, UPDATE" : "INSERT")
         }
     }
 
@@ -73,23 +74,27 @@ public enum SeedChange: ChangeFamily {
         return order.map { columns in
             let overriding = table.columns.contains { $0.identity == .always && columns.contains($0.name) }
             let values = groups[columns]!.map { row in
-                "(" + columns.map { column in
-                    SQLRenderer.literalSQL(row[column] ?? .null, type: table.column(column)?.type ?? "")
-                }.joined(separator: ", ") + ")"
+                "("
+                    + columns.map { column in
+                        SQLRenderer.literalSQL(row[column] ?? .null, type: table.column(column)?.type ?? "")
+                    }.joined(separator: ", ") + ")"
             }
             let updated = columns.filter { !key.contains($0) }
             let updates = mode == .enforce && !updated.isEmpty
             let target = SQL.identifier("t")
-            var text = "INSERT INTO \(SQL.qualified(table.name))\(updates ? " AS \(target)" : "") "
+            var text =
+                "INSERT INTO \(SQL.qualified(table.name))\(updates ? " AS \(target)" : "") "
                 + "(\(SQL.identifierList(columns)))"
             if overriding { text += " OVERRIDING SYSTEM VALUE" }
             text += "\nVALUES " + values.joined(separator: ",\n       ")
             text += "\nON CONFLICT (\(SQL.identifierList(key))) "
             if updates {
-                text += "DO UPDATE SET "
+                text +=
+                    "DO UPDATE SET "
                     + updated.map { "\(SQL.identifier($0)) = EXCLUDED.\(SQL.identifier($0))" }.joined(separator: ", ")
                 // Compared as text: json, xml, point... have no equality operator.
-                text += "\n    WHERE ROW(" + updated.map { "\(target).\(SQL.identifier($0))" }.joined(separator: ", ")
+                text +=
+                    "\n    WHERE ROW(" + updated.map { "\(target).\(SQL.identifier($0))" }.joined(separator: ", ")
                     + ")::text IS DISTINCT FROM ROW("
                     + updated.map { "EXCLUDED.\(SQL.identifier($0))" }.joined(separator: ", ") + ")::text"
             } else {

@@ -15,7 +15,7 @@ public enum TableChange: ChangeFamily {
         case .renameTable(_, let to): return to
         case .createTable(let table, _): return table.name
         case .setTableComment(let name, _), .dropTable(let name), .setUnlogged(let name, _),
-             .setStorageParameters(let name, _, _):
+            .setStorageParameters(let name, _, _):
             return name
         }
     }
@@ -85,7 +85,8 @@ public enum TableChange: ChangeFamily {
         case .createTable: return "missing table \(object)"
         case .setTableComment: return "comment of table \(object) differs from the file"
         case .setUnlogged(_, let unlogged):
-            return "table \(object) is \(unlogged ? "logged" : "UNLOGGED"), the file declares it \(unlogged ? "UNLOGGED" : "logged")"
+            return
+                "table \(object) is \(unlogged ? "logged" : "UNLOGGED"), the file declares it \(unlogged ? "UNLOGGED" : "logged")"
         case .setStorageParameters: return "storage parameters of table \(object) differ from the file"
         case .dropTable: return "table \(object) is not declared in the file (unmanaged)"
         }
@@ -98,21 +99,24 @@ public enum TableChange: ChangeFamily {
             var current = from
             if from.schema != to.schema {
                 let moved = QualifiedName(schema: to.schema, name: from.name)
-                statements.append(SQLRenderer.guarded(
-                    if: "\(SQLRenderer.exists(from)) AND NOT \(SQLRenderer.exists(moved))",
-                    "ALTER TABLE \(SQL.qualified(from)) SET SCHEMA \(SQL.identifier(to.schema))"))
+                statements.append(
+                    SQLRenderer.guarded(
+                        if: "\(SQLRenderer.exists(from)) AND NOT \(SQLRenderer.exists(moved))",
+                        "ALTER TABLE \(SQL.qualified(from)) SET SCHEMA \(SQL.identifier(to.schema))"))
                 current = moved
             }
             if current.name != to.name {
-                statements.append(SQLRenderer.guarded(
-                    if: "\(SQLRenderer.exists(current)) AND NOT \(SQLRenderer.exists(to))",
-                    "ALTER TABLE \(SQL.qualified(current)) RENAME TO \(SQL.identifier(to.name))"))
+                statements.append(
+                    SQLRenderer.guarded(
+                        if: "\(SQLRenderer.exists(current)) AND NOT \(SQLRenderer.exists(to))",
+                        "ALTER TABLE \(SQL.qualified(current)) RENAME TO \(SQL.identifier(to.name))"))
             }
             return statements
         case .createTable(let table, let inlineForeignKeys):
             var statements = [SQLRenderer.createTable(table, inlineForeignKeys: inlineForeignKeys)]
             for column in table.columns {
-                statements += SQLRenderer.serialSequenceAdjustments(table.name, column)
+                statements +=
+                    SQLRenderer.serialSequenceAdjustments(table.name, column)
                     + SQLRenderer.setOwnedSequencePersistence(table.name, column: column.name, column.sequence)
                 if let target = column.statistics {
                     statements.append(SQLRenderer.setStatistics(table.name, column: column.name, target))
@@ -123,8 +127,9 @@ public enum TableChange: ChangeFamily {
             }
             for column in table.columns {
                 guard let comment = column.comment else { continue }
-                statements.append("COMMENT ON COLUMN \(SQL.qualified(table.name)).\(SQL.identifier(column.name)) "
-                    + "IS \(SQL.literal(comment))")
+                statements.append(
+                    "COMMENT ON COLUMN \(SQL.qualified(table.name)).\(SQL.identifier(column.name)) "
+                        + "IS \(SQL.literal(comment))")
             }
             return statements
         case .setTableComment(let table, let comment):
@@ -135,8 +140,12 @@ public enum TableChange: ChangeFamily {
             return ["ALTER TABLE \(SQL.qualified(table)) SET \(unlogged ? "UNLOGGED" : "LOGGED")"]
         case .setStorageParameters(let table, let set, let reset):
             var statements: [String] = []
-            if !set.isEmpty { statements.append("ALTER TABLE \(SQL.qualified(table)) SET (\(SQLRenderer.storageParameterList(set)))") }
-            if !reset.isEmpty { statements.append("ALTER TABLE \(SQL.qualified(table)) RESET (\(reset.joined(separator: ", ")))") }
+            if !set.isEmpty {
+                statements.append("ALTER TABLE \(SQL.qualified(table)) SET (\(SQLRenderer.storageParameterList(set)))")
+            }
+            if !reset.isEmpty {
+                statements.append("ALTER TABLE \(SQL.qualified(table)) RESET (\(reset.joined(separator: ", ")))")
+            }
             return statements
         }
     }
@@ -159,16 +168,18 @@ public enum TableChange: ChangeFamily {
         case .createTable(_, let inlineForeignKeys): return inlineForeignKeys.map(\.referencedTable)
         case .renameTable(let from, _): return [from]
         case .setTableComment(let name, _), .setUnlogged(let name, _), .setStorageParameters(let name, _, _),
-             .dropTable(let name):
+            .dropTable(let name):
             return [name]
         }
     }
 
     static func parameterTakesShareUpdateExclusive(_ name: String) -> Bool {
         name.hasPrefix("autovacuum_") || name.hasPrefix("toast.autovacuum_")
-            || ["fillfactor", "parallel_workers", "log_autovacuum_min_duration", "toast.log_autovacuum_min_duration",
-                "vacuum_index_cleanup", "toast.vacuum_index_cleanup", "vacuum_truncate", "toast.vacuum_truncate"]
-                .contains(name)
+            || [
+                "fillfactor", "parallel_workers", "log_autovacuum_min_duration", "toast.log_autovacuum_min_duration",
+                "vacuum_index_cleanup", "toast.vacuum_index_cleanup", "vacuum_truncate", "toast.vacuum_truncate",
+            ]
+            .contains(name)
     }
 
     var hazards: [Hazard] {
@@ -194,7 +205,7 @@ public enum TableChange: ChangeFamily {
         case .createTable(let table, _): return .createOnSchema(table.name.schema)
         case .renameTable(let from, _): return .ownership(from)
         case .setTableComment(let name, _), .dropTable(let name), .setUnlogged(let name, _),
-             .setStorageParameters(let name, _, _):
+            .setStorageParameters(let name, _, _):
             return .ownership(name)
         }
     }

@@ -94,10 +94,14 @@ public enum TypeChange: ChangeFamily {
                 WHERE n.nspname = \(SQL.literal(type.name.schema)) AND t.typname = \(SQL.literal(type.name.name)))
                 """
             let values = type.values.map(SQL.literal).joined(separator: ", ")
-            return [SQLRenderer.guarded(unless: condition, "CREATE TYPE \(SQL.qualified(type.name)) AS ENUM (\(values))")]
+            return [
+                SQLRenderer.guarded(unless: condition, "CREATE TYPE \(SQL.qualified(type.name)) AS ENUM (\(values))")
+            ]
         case .addEnumValue(let type, let value, let before):
-            return ["ALTER TYPE \(SQL.qualified(type)) ADD VALUE IF NOT EXISTS \(SQL.literal(value))"
-                + (before.map { " BEFORE \(SQL.literal($0))" } ?? "")]
+            return [
+                "ALTER TYPE \(SQL.qualified(type)) ADD VALUE IF NOT EXISTS \(SQL.literal(value))"
+                    + (before.map { " BEFORE \(SQL.literal($0))" } ?? "")
+            ]
         case .enumValuesNeedManualChange:
             return []
         case .dropEnum(let type):

@@ -32,14 +32,17 @@ public enum CatalogSpelling {
             switch (column.defaultValue, liveColumn.defaultValue) {
             case (nil, _):
                 break
-            case (.some(let declared), .some(.expression(let text))) where sameDefault(declared, text, type: liveColumn.type):
+            case (.some(let declared), .some(.expression(let text)))
+            where sameDefault(declared, text, type: liveColumn.type):
                 canonical.columns[index].defaultValue = .expression(text)
             default:
                 return nil
             }
         }
         for index in canonical.checks.indices {
-            guard let liveCheck = live.checks.first(where: { $0.name == canonical.checks[index].name }) else { continue }
+            guard let liveCheck = live.checks.first(where: { $0.name == canonical.checks[index].name }) else {
+                continue
+            }
             guard sameCheck(canonical.checks[index].expression, liveCheck.expression) else { return nil }
             canonical.checks[index].expression = liveCheck.expression
         }
@@ -49,7 +52,9 @@ public enum CatalogSpelling {
             guard liveExclusion.definition == exclusion.definition else { return nil }
         }
         for index in canonical.indexes.indices {
-            guard let liveIndex = live.indexes.first(where: { $0.name == canonical.indexes[index].name }) else { continue }
+            guard let liveIndex = live.indexes.first(where: { $0.name == canonical.indexes[index].name }) else {
+                continue
+            }
             guard liveIndex.canonicalDefinition == displayTail(canonical.indexes[index]) else { return nil }
             canonical.indexes[index].canonicalDefinition = liveIndex.canonicalDefinition
         }
@@ -100,7 +105,9 @@ public enum CatalogSpelling {
             // A quoted literal takes the column's type: `'{}'` is stored as `'{}'::jsonb`.
             return expression == live
                 || (expression.hasPrefix("'") && expression.hasSuffix("'") && expression.count >= 2
-                    && CatalogText.literalDefault(live, columnType: type).map { $0 == .string(unquoted(expression) ?? "\u{0}") } == true)
+                    && CatalogText.literalDefault(live, columnType: type).map {
+                        $0 == .string(unquoted(expression) ?? "\u{0}")
+                    } == true)
         case .literal(let literal):
             // The catalog shows a literal as itself (numbers, booleans) or quoted and cast to the column's type.
             return CatalogText.literalDefault(live, columnType: type) == literal

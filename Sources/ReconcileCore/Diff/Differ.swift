@@ -10,7 +10,9 @@ public struct Differ: Sendable {
     /// Per seeded table, the state of each declared row in order; absent means "not known", i.e. all missing.
     public var seedStates: [QualifiedName: [SeedRowState]]
 
-    public init(desired: Schema, canonical: Schema? = nil, live: Schema, seedStates: [QualifiedName: [SeedRowState]] = [:]) {
+    public init(
+        desired: Schema, canonical: Schema? = nil, live: Schema, seedStates: [QualifiedName: [SeedRowState]] = [:]
+    ) {
         self.desired = desired
         self.canonical = canonical ?? desired
         self.live = live
@@ -40,8 +42,12 @@ public struct Differ: Sendable {
                 continue
             }
             if sequence.resolved != current.resolved {
-                changes.append(Change(.sequence(.alterSequence(sequence.name, from: current.resolved,
-                                                               to: sequence.resolved))))
+                changes.append(
+                    Change(
+                        .sequence(
+                            .alterSequence(
+                                sequence.name, from: current.resolved,
+                                to: sequence.resolved))))
             }
         }
         return changes
@@ -54,7 +60,9 @@ public struct Differ: Sendable {
         // with the renamed live table.
         var liveTables = live.tablesByName
         for table in desired.tables {
-            guard let old = table.renamedFrom, liveTables[table.name] == nil, var renamed = liveTables[old] else { continue }
+            guard let old = table.renamedFrom, liveTables[table.name] == nil, var renamed = liveTables[old] else {
+                continue
+            }
             changes.append(Change(.table(.renameTable(from: old, to: table.name))))
             liveTables[old] = nil
             renamed.name = table.name
@@ -94,7 +102,8 @@ public struct Differ: Sendable {
 
         for table in desired.tables {
             guard let liveTable = liveTables[table.name] else { continue }
-            changes += TableDiffer(desired: table, canonical: canonicalTables[table.name] ?? table, live: liveTable).changes()
+            changes += TableDiffer(desired: table, canonical: canonicalTables[table.name] ?? table, live: liveTable)
+                .changes()
         }
         changes = Self.withDependentForeignKeys(changes, liveTables: liveTables, desiredTables: desired.tablesByName)
 
@@ -110,7 +119,9 @@ public struct Differ: Sendable {
 
         let declared = Set(desired.tables.map(\.name))
         let managedSchemas = Set(desired.schemaNames)
-        let unmanaged = liveTables.values.filter { !declared.contains($0.name) && managedSchemas.contains($0.name.schema) }
+        let unmanaged = liveTables.values.filter {
+            !declared.contains($0.name) && managedSchemas.contains($0.name.schema)
+        }
         for table in Self.dropOrder(Array(unmanaged)) {
             changes.append(Change(.table(.dropTable(table.name))))
         }
@@ -120,7 +131,8 @@ public struct Differ: Sendable {
             changes.append(Change(.sequence(.dropSequence(sequence.name))))
         }
         let declaredEnums = Set(desired.enums.map(\.name))
-        for type in live.enums where !declaredEnums.contains(type.name) && desired.schemaNames.contains(type.name.schema) {
+        for type in live.enums
+        where !declaredEnums.contains(type.name) && desired.schemaNames.contains(type.name.schema) {
             changes.append(Change(.type(.dropEnum(type.name))))
         }
         return changes
@@ -129,8 +141,10 @@ public struct Differ: Sendable {
     /// A primary key or unique constraint that is dropped (or replaced) takes the foreign keys that reference
     /// it along: PostgreSQL refuses to drop it while they stand. Those keys are dropped before any other
     /// constraint and added again, as declared, after the new key; keys the plan drops anyway come first too.
-    static func withDependentForeignKeys(_ changes: [Change], liveTables: [QualifiedName: Table],
-                                         desiredTables: [QualifiedName: Table]) -> [Change] {
+    static func withDependentForeignKeys(
+        _ changes: [Change], liveTables: [QualifiedName: Table],
+        desiredTables: [QualifiedName: Table]
+    ) -> [Change] {
         var droppedKeys: [(table: QualifiedName, columns: Set<String>)] = []
         var droppedConstraints = Set<[String]>()
         for change in changes {
@@ -146,14 +160,19 @@ public struct Differ: Sendable {
         var foreignKeyDrops: [Change] = []
         var readded: [Change] = []
         for referencing in liveTables.values.sorted(by: { $0.name < $1.name }) {
-            for key in referencing.foreignKeys where droppedKeys.contains(where: {
+            for key in referencing.foreignKeys
+            where droppedKeys.contains(where: {
                 $0.table == key.referencedTable && $0.columns == Set(key.referencedColumns)
             }) {
                 guard !droppedConstraints.contains([referencing.name.schema, referencing.name.name, key.name]),
-                      let declared = desiredTables[referencing.name]?.foreignKeys.first(where: { $0.name == key.name })
+                    let declared = desiredTables[referencing.name]?.foreignKeys.first(where: { $0.name == key.name })
                 else { continue }
-                foreignKeyDrops.append(Change(.constraint(.dropConstraint(referencing.name, name: key.name,
-                                                                           replaced: true))))
+                foreignKeyDrops.append(
+                    Change(
+                        .constraint(
+                            .dropConstraint(
+                                referencing.name, name: key.name,
+                                replaced: true))))
                 readded.append(Change(.constraint(.addForeignKey(referencing.name, declared))))
             }
         }
@@ -179,7 +198,8 @@ public struct Differ: Sendable {
             guard liveValues != type.values else { continue }
             let kept = type.values.filter { liveValues.contains($0) }
             guard kept == liveValues else {
-                changes.append(Change(.type(.enumValuesNeedManualChange(type.name, live: liveValues, declared: type.values))))
+                changes.append(
+                    Change(.type(.enumValuesNeedManualChange(type.name, live: liveValues, declared: type.values))))
                 continue
             }
             // Each new value goes before the next value that already exists (or at the end).
@@ -222,21 +242,26 @@ public struct Differ: Sendable {
                 referencedBy[key.referencedTable, default: []].insert(table.name)
             }
         }
-        return topologicalOrder(tables, edgesFrom: { table, names in (referencedBy[table.name] ?? []).intersection(names) })
+        return topologicalOrder(
+            tables, edgesFrom: { table, names in (referencedBy[table.name] ?? []).intersection(names) })
     }
 
     /// Tables ordered so that each comes after the tables its foreign keys reference (name order otherwise);
     /// tables in a reference cycle keep name order, and their keys are added after creation.
     static func creationOrder(_ tables: [Table]) -> [Table] {
-        topologicalOrder(tables, edgesFrom: { table, names in
-            Set(table.foreignKeys.map(\.referencedTable).filter { $0 != table.name }).intersection(names)
-        })
+        topologicalOrder(
+            tables,
+            edgesFrom: { table, names in
+                Set(table.foreignKeys.map(\.referencedTable).filter { $0 != table.name }).intersection(names)
+            })
     }
 
     /// Kahn's algorithm: a table comes once every table it waits for has come; among ready tables, by
     /// name; a cycle is broken at the first waiting table by name. `waitsFor` lists, for one table, the
     /// names it must follow.
-    static func topologicalOrder(_ tables: [Table], edgesFrom waitsFor: (Table, Set<QualifiedName>) -> Set<QualifiedName>) -> [Table] {
+    static func topologicalOrder(
+        _ tables: [Table], edgesFrom waitsFor: (Table, Set<QualifiedName>) -> Set<QualifiedName>
+    ) -> [Table] {
         let sorted = tables.sorted { $0.name < $1.name }
         let names = Set(sorted.map(\.name))
         var waiting: [QualifiedName: Set<QualifiedName>] = [:]
@@ -301,9 +326,12 @@ struct TableDiffer {
         var changes: [Change] = []
         var liveColumns = live.columns
         if desired.comment != live.comment { changes.append(Change(.table(.setTableComment(name, desired.comment)))) }
-        if desired.isUnlogged != live.isUnlogged { changes.append(Change(.table(.setUnlogged(name, desired.isUnlogged)))) }
+        if desired.isUnlogged != live.isUnlogged {
+            changes.append(Change(.table(.setUnlogged(name, desired.isUnlogged))))
+        }
         changes += partitionChanges()
-        let liveParameters = Dictionary(live.storageParameters.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+        let liveParameters = Dictionary(
+            live.storageParameters.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
         let declaredNames = Set(desired.storageParameters.map(\.name))
         let setParameters = desired.storageParameters.filter { liveParameters[$0.name] != $0.value }
         let resetParameters = live.storageParameters.map(\.name).filter { !declaredNames.contains($0) }
@@ -313,35 +341,40 @@ struct TableDiffer {
         let changing = columnsChangingUnderneath()
         for column in desired.columns {
             if let old = column.renamedFrom, !liveColumns.contains(where: { $0.name == column.name }),
-               let index = liveColumns.firstIndex(where: { $0.name == old }) {
+                let index = liveColumns.firstIndex(where: { $0.name == old })
+            {
                 changes.append(Change(.column(.renameColumn(name, from: old, to: column.name))))
                 liveColumns[index].name = column.name
             }
             guard let liveColumn = liveColumns.first(where: { $0.name == column.name }) else {
                 changes.append(Change(.column(.addColumn(name, column))))
-                if column.comment != nil { changes.append(Change(.column(.setColumnComment(name, column: column.name, column.comment)))) }
+                if column.comment != nil {
+                    changes.append(Change(.column(.setColumnComment(name, column: column.name, column.comment))))
+                }
                 continue
             }
-            changes += columnChanges(column, canonical: canonical.column(column.name) ?? column, live: liveColumn,
-                                     changing: changing)
+            changes += columnChanges(
+                column, canonical: canonical.column(column.name) ?? column, live: liveColumn,
+                changing: changing)
         }
         // The server drops a rebuilt column's constraints and indexes with it, and a virtual column's checks when
         // a plain column takes its place: they are dropped first (they could block a step before) and added again.
-        let rebuilt = Set(changes.compactMap { change -> String? in
-            switch change.kind {
-            case .column(.rebuildGeneratedColumn(_, let column, _)): return column.name
-            case .column(.dropExpression(_, let column)):
-                return liveColumns.first { $0.name == column }?.generated?.isStored == false ? column : nil
-            default: return nil
-            }
-        })
+        let rebuilt = Set(
+            changes.compactMap { change -> String? in
+                switch change.kind {
+                case .column(.rebuildGeneratedColumn(_, let column, _)): return column.name
+                case .column(.dropExpression(_, let column)):
+                    return liveColumns.first { $0.name == column }?.generated?.isStored == false ? column : nil
+                default: return nil
+                }
+            })
         let liveLeft = rebuilt.isEmpty ? live : Self.replacingDependents(of: rebuilt, live, renamed: liveColumns)
         let differ = TableDiffer(desired: desired, canonical: canonical, live: liveLeft)
         changes += differ.constraintChanges()
         changes += differ.indexChanges()
         // A generated column goes before the columns it reads.
         for column in liveColumns.filter({ $0.generated != nil }) + liveColumns.filter({ $0.generated == nil })
-            where desired.column(column.name) == nil {
+        where desired.column(column.name) == nil {
             changes.append(Change(.column(.dropColumn(name, column: column.name))))
         }
         return changes
@@ -354,7 +387,8 @@ struct TableDiffer {
         var renamed = live.columns
         for column in desired.columns {
             if let old = column.renamedFrom, !renamed.contains(where: { $0.name == column.name }),
-               let index = renamed.firstIndex(where: { $0.name == old }) {
+                let index = renamed.firstIndex(where: { $0.name == old })
+            {
                 renamed[index].name = column.name
             }
         }
@@ -365,7 +399,8 @@ struct TableDiffer {
                 continue
             }
             // A column rebuilt as generated is dropped and added like a column that goes.
-            let rebuilt = declared.generated != nil
+            let rebuilt =
+                declared.generated != nil
                 && (declared.generated != current.generated || declared.type != current.type)
             if declared.type != current.type || rebuilt { names.insert(original.name) }
         }
@@ -407,10 +442,12 @@ struct TableDiffer {
         let name = desired.name
         var changes: [Change] = []
         var live = live
-        let readsChanging = live.generated.map { !changing.isDisjoint(with: ColumnReferences.names(in: $0.expression)) }
+        let readsChanging =
+            live.generated.map { !changing.isDisjoint(with: ColumnReferences.names(in: $0.expression)) }
             ?? false
         if canonical.generated != nil,
-           canonical.generated != live.generated || canonical.type != live.type || readsChanging {
+            canonical.generated != live.generated || canonical.type != live.type || readsChanging
+        {
             // No ALTER makes a column generated (or, before PostgreSQL 17, changes the expression; nor takes a
             // USING to change a generated column's type): the column is rebuilt from its declaration, after the
             // columns it reads. A column it reads now can only change or go once it has no expression.
@@ -432,20 +469,30 @@ struct TableDiffer {
         let defaultAcrossTypeChange = typeChanges && live.defaultValue != nil && live.identity == nil && !live.isSerial
         if defaultAcrossTypeChange { changes.append(Change(.column(.dropDefault(name, column: column.name)))) }
         if typeChanges {
-            changes.append(Change(.column(.alterColumnType(name, column: column.name, from: live.type, to: column.type,
-                                                   lossy: !TypeConversion.isLossless(from: live.type, to: canonical.type)))))
+            changes.append(
+                Change(
+                    .column(
+                        .alterColumnType(
+                            name, column: column.name, from: live.type, to: column.type,
+                            lossy: !TypeConversion.isLossless(from: live.type, to: canonical.type)))))
         }
         if canonical.statistics != live.statistics {
             changes.append(Change(.column(.setStatistics(name, column: column.name, canonical.statistics))))
         }
         // A type change resets the collation to the new type's default: it is set again after it.
         if canonical.collation != live.collation || typeChanges && canonical.collation != nil {
-            changes.append(Change(.column(.setCollation(name, column: column.name, type: column.type,
-                                                        collation: canonical.collation))))
+            changes.append(
+                Change(
+                    .column(
+                        .setCollation(
+                            name, column: column.name, type: column.type,
+                            collation: canonical.collation))))
         }
         // Order matters to PostgreSQL: a column must lose its default (a serial one, its sequence too) and be
         // NOT NULL before it can become an identity, and must stop being an identity before it can take a default.
-        if live.isSerial, !canonical.isSerial { changes.append(Change(.column(.dropSerial(name, column: column.name)))) }
+        if live.isSerial, !canonical.isSerial {
+            changes.append(Change(.column(.dropSerial(name, column: column.name))))
+        }
         switch (canonical.identity, live.identity) {
         case (nil, .some): changes.append(Change(.column(.dropIdentity(name, column: column.name))))
         case (.some(let kind), .some(let liveKind)) where kind != liveKind:
@@ -455,7 +502,8 @@ struct TableDiffer {
         // A serial column's default went with `dropSerial`.
         let liveDefault = live.isSerial ? nil : live.defaultValue
         if canonical.identity == nil, !canonical.isSerial,
-           Self.meaning(canonical.defaultValue) != Self.meaning(liveDefault) || defaultAcrossTypeChange {
+            Self.meaning(canonical.defaultValue) != Self.meaning(liveDefault) || defaultAcrossTypeChange
+        {
             if let value = column.defaultValue {
                 changes.append(Change(.column(.setDefault(name, column: column.name, value, type: column.type))))
             } else if !defaultAcrossTypeChange {
@@ -466,8 +514,12 @@ struct TableDiffer {
             changes.append(Change(.column(.dropDefault(name, column: column.name))))
         }
         if canonical.isNullable != live.isNullable {
-            changes.append(Change(canonical.isNullable ? .column(.dropNotNull(name, column: column.name))
-                                                       : .column(.setNotNull(name, column: column.name, backfill: column.backfill, type: column.type))))
+            changes.append(
+                Change(
+                    canonical.isNullable
+                        ? .column(.dropNotNull(name, column: column.name))
+                        : .column(.setNotNull(name, column: column.name, backfill: column.backfill, type: column.type)))
+            )
         }
         if case .some(let kind) = canonical.identity, live.identity == nil {
             changes.append(Change(.column(.addIdentity(name, column: column.name, kind, sequence: column.sequence))))
@@ -500,11 +552,16 @@ struct TableDiffer {
         // A declared NOT NULL constraint name (PostgreSQL 18 has them); without one, any name will do. A
         // column that becomes NOT NULL here gets the server's name first, so it is renamed too.
         if let declaredName = column.notNullName,
-           !canonical.isNullable || canonical.identity != nil || canonical.isSerial {
+            !canonical.isNullable || canonical.identity != nil || canonical.isSerial
+        {
             let wasNotNull = !live.isNullable || live.identity != nil || live.isSerial
             if !wasNotNull || live.notNullName.map({ $0 != declaredName }) == true {
-                changes.append(Change(.column(.renameNotNullConstraint(name, column: column.name,
-                                                                       from: live.notNullName, to: declaredName))))
+                changes.append(
+                    Change(
+                        .column(
+                            .renameNotNullConstraint(
+                                name, column: column.name,
+                                from: live.notNullName, to: declaredName))))
             }
         }
         return changes
@@ -516,8 +573,13 @@ struct TableDiffer {
     private func partitionChanges() -> [Change] {
         let name = desired.name
         guard canonical.partitionBy == live.partitionBy else {
-            return [Change(.partition(.partitionKeyNeedsManualChange(name, live: live.partitionBy,
-                                                                      declared: desired.partitionBy)))]
+            return [
+                Change(
+                    .partition(
+                        .partitionKeyNeedsManualChange(
+                            name, live: live.partitionBy,
+                            declared: desired.partitionBy)))
+            ]
         }
         var changes: [Change] = []
         let liveBounds = Dictionary(live.partitions.map { ($0.name, $0.bound) }, uniquingKeysWith: { a, _ in a })
@@ -546,8 +608,9 @@ struct TableDiffer {
         /// The canonical text after `EXCLUDE` (see `Canonicalizer`), so any change of method, element,
         /// operator, INCLUDE, WITH or predicate replaces the constraint.
         case exclusion(definition: String, Deferral)
-        case foreignKey(columns: [String], references: QualifiedName, referencedColumns: [String],
-                        onDelete: ReferentialAction, onUpdate: ReferentialAction, matchFull: Bool, Deferral)
+        case foreignKey(
+            columns: [String], references: QualifiedName, referencedColumns: [String],
+            onDelete: ReferentialAction, onUpdate: ReferentialAction, matchFull: Bool, Deferral)
     }
 
     private struct ConstraintKey {
@@ -560,35 +623,47 @@ struct TableDiffer {
         let name = table.name
         var keys: [ConstraintKey] = []
         if let key = table.primaryKey {
-            keys.append(ConstraintKey(name: key.name, definition: .primaryKey(columns: key.columns, key.deferral),
-                                      add: written?.primaryKey.map { .constraint(.addPrimaryKey(name, $0)) }))
+            keys.append(
+                ConstraintKey(
+                    name: key.name, definition: .primaryKey(columns: key.columns, key.deferral),
+                    add: written?.primaryKey.map { .constraint(.addPrimaryKey(name, $0)) }))
         }
         for unique in table.uniqueConstraints {
             let written = written?.uniqueConstraints.first { $0.name == unique.name }
-            keys.append(ConstraintKey(
-                name: unique.name,
-                definition: .unique(columns: unique.columns, unique.deferral, nullsNotDistinct: unique.nullsNotDistinct),
-                add: written.map { .constraint(.addUnique(name, $0)) }))
+            keys.append(
+                ConstraintKey(
+                    name: unique.name,
+                    definition: .unique(
+                        columns: unique.columns, unique.deferral, nullsNotDistinct: unique.nullsNotDistinct),
+                    add: written.map { .constraint(.addUnique(name, $0)) }))
         }
         for check in table.checks {
             let written = written?.checks.first { $0.name == check.name }
-            keys.append(ConstraintKey(name: check.name, definition: .check(expression: check.expression,
-                                                                           noInherit: check.noInherit),
-                                      add: written.map { .constraint(.addCheck(name, $0)) }))
+            keys.append(
+                ConstraintKey(
+                    name: check.name,
+                    definition: .check(
+                        expression: check.expression,
+                        noInherit: check.noInherit),
+                    add: written.map { .constraint(.addCheck(name, $0)) }))
         }
         for exclusion in table.exclusions {
             let written = written?.exclusions.first { $0.name == exclusion.name }
-            keys.append(ConstraintKey(name: exclusion.name,
-                                      definition: .exclusion(definition: exclusion.definition, exclusion.deferral),
-                                      add: written.map { .constraint(.addExclusion(name, $0)) }))
+            keys.append(
+                ConstraintKey(
+                    name: exclusion.name,
+                    definition: .exclusion(definition: exclusion.definition, exclusion.deferral),
+                    add: written.map { .constraint(.addExclusion(name, $0)) }))
         }
         for key in table.foreignKeys {
             let written = written?.foreignKeys.first { $0.name == key.name }
             let definition = ConstraintDefinition.foreignKey(
                 columns: key.columns, references: key.referencedTable, referencedColumns: key.referencedColumns,
                 onDelete: key.onDelete, onUpdate: key.onUpdate, matchFull: key.matchFull, key.deferral)
-            keys.append(ConstraintKey(name: key.name, definition: definition,
-                                      add: written.map { .constraint(.addForeignKey(name, $0)) }))
+            keys.append(
+                ConstraintKey(
+                    name: key.name, definition: definition,
+                    add: written.map { .constraint(.addForeignKey(name, $0)) }))
         }
         return keys
     }
@@ -596,31 +671,40 @@ struct TableDiffer {
     private func constraintChanges() -> [Change] {
         let wanted = constraintKeys(canonical, adding: desired)
         let existing = constraintKeys(live, adding: nil)
-        return matchByName(wanted: wanted.map { ($0.name, $0.definition, $0.add) },
-                           existing: existing.map { ($0.name, $0.definition) },
-                           rename: { .constraint(.renameConstraint(desired.name, from: $0, to: $1)) },
-                           drop: { .constraint(.dropConstraint(desired.name, name: $0, replaced: $1)) })
-            + validations(existing: Dictionary(existing.map { ($0.name, $0.definition) }, uniquingKeysWith: { a, _ in a }),
-                          wanted: Dictionary(wanted.map { ($0.name, $0.definition) }, uniquingKeysWith: { a, _ in a }))
+        return matchByName(
+            wanted: wanted.map { ($0.name, $0.definition, $0.add) },
+            existing: existing.map { ($0.name, $0.definition) },
+            rename: { .constraint(.renameConstraint(desired.name, from: $0, to: $1)) },
+            drop: { .constraint(.dropConstraint(desired.name, name: $0, replaced: $1)) })
+            + validations(
+                existing: Dictionary(existing.map { ($0.name, $0.definition) }, uniquingKeysWith: { a, _ in a }),
+                wanted: Dictionary(wanted.map { ($0.name, $0.definition) }, uniquingKeysWith: { a, _ in a }))
     }
 
     /// Live NOT VALID checks and foreign keys that the file declares validated, and that stay as they are.
     /// A live constraint renamed to a declared one (same definition, its own name not declared) counts as
     /// that one: it is validated under its new name, after the rename.
-    private func validations(existing: [String: ConstraintDefinition],
-                             wanted: [String: ConstraintDefinition]) -> [Change] {
+    private func validations(
+        existing: [String: ConstraintDefinition],
+        wanted: [String: ConstraintDefinition]
+    ) -> [Change] {
         func unchanged(_ name: String) -> Bool { existing[name] != nil && existing[name] == wanted[name] }
         func becomes(_ liveName: String, _ name: String) -> Bool {
-            liveName == name ? unchanged(name)
+            liveName == name
+                ? unchanged(name)
                 : existing[name] == nil && wanted[liveName] == nil && existing[liveName] == wanted[name]
         }
         var changes: [Change] = []
-        for check in canonical.checks where !check.notValid
-            && live.checks.contains(where: { $0.notValid && becomes($0.name, check.name) }) {
+        for check in canonical.checks
+        where !check.notValid
+            && live.checks.contains(where: { $0.notValid && becomes($0.name, check.name) })
+        {
             changes.append(Change(.constraint(.validateCheck(desired.name, check))))
         }
-        for key in canonical.foreignKeys where !key.notValid
-            && live.foreignKeys.contains(where: { $0.notValid && becomes($0.name, key.name) }) {
+        for key in canonical.foreignKeys
+        where !key.notValid
+            && live.foreignKeys.contains(where: { $0.notValid && becomes($0.name, key.name) })
+        {
             changes.append(Change(.constraint(.validateForeignKey(desired.name, key))))
         }
         return changes
@@ -631,13 +715,18 @@ struct TableDiffer {
             (index.isUnique ? "UNIQUE " : "") + (index.canonicalDefinition ?? SQLRenderer.indexDefinitionTail(index))
         }
         let wanted = canonical.indexes.map { index in
-            (index.name, signature(index),
-             desired.indexes.first { $0.name == index.name }.map { Change.Kind.index(.createIndex(desired.name, $0)) })
+            (
+                index.name, signature(index),
+                desired.indexes.first { $0.name == index.name }.map {
+                    Change.Kind.index(.createIndex(desired.name, $0))
+                }
+            )
         }
         let existing = live.indexes.map { ($0.name, signature($0)) }
-        let changes = matchByName(wanted: wanted, existing: existing,
-                                  rename: { .index(.renameIndex(desired.name, from: $0, to: $1)) },
-                                  drop: { .index(.dropIndex(desired.name, name: $0, replaced: $1)) })
+        let changes = matchByName(
+            wanted: wanted, existing: existing,
+            rename: { .index(.renameIndex(desired.name, from: $0, to: $1)) },
+            drop: { .index(.dropIndex(desired.name, name: $0, replaced: $1)) })
         // Statistics targets of indexes that stay (a created or replaced index sets its own).
         var liveName: [String: String] = [:]
         for change in changes {
@@ -647,13 +736,20 @@ struct TableDiffer {
         var statistics: [Change] = []
         for index in canonical.indexes where desired.indexes.contains(where: { $0.name == index.name }) {
             guard let liveIndex = liveIndexes[liveName[index.name] ?? index.name],
-                  signature(liveIndex) == signature(index) else { continue }
-            let declared = Dictionary((index.statistics ?? []).map { ($0.column, $0.target) }, uniquingKeysWith: { a, _ in a })
-            let current = Dictionary((liveIndex.statistics ?? []).map { ($0.column, $0.target) },
-                                     uniquingKeysWith: { a, _ in a })
+                signature(liveIndex) == signature(index)
+            else { continue }
+            let declared = Dictionary(
+                (index.statistics ?? []).map { ($0.column, $0.target) }, uniquingKeysWith: { a, _ in a })
+            let current = Dictionary(
+                (liveIndex.statistics ?? []).map { ($0.column, $0.target) },
+                uniquingKeysWith: { a, _ in a })
             for column in Set(declared.keys).union(current.keys).sorted() where declared[column] != current[column] {
-                statistics.append(Change(.index(.setStatistics(desired.name, index: index.name, column: column,
-                                                               target: declared[column]))))
+                statistics.append(
+                    Change(
+                        .index(
+                            .setStatistics(
+                                desired.name, index: index.name, column: column,
+                                target: declared[column]))))
             }
         }
         return changes + statistics
@@ -661,10 +757,12 @@ struct TableDiffer {
 
     /// Same name and definition: nothing. Same name, other definition: replace. Another name with the
     /// same definition: rename. Otherwise add; and what is left on the live side is dropped.
-    private func matchByName<Signature: Hashable>(wanted: [(String, Signature, Change.Kind?)],
-                                                  existing: [(String, Signature)],
-                             rename: (String, String) -> Change.Kind,
-                             drop: (String, Bool) -> Change.Kind) -> [Change] {
+    private func matchByName<Signature: Hashable>(
+        wanted: [(String, Signature, Change.Kind?)],
+        existing: [(String, Signature)],
+        rename: (String, String) -> Change.Kind,
+        drop: (String, Bool) -> Change.Kind
+    ) -> [Change] {
         var changes: [Change] = []
         let wantedNames = Set(wanted.map(\.0))
         var unmatched = existing.filter { !wantedNames.contains($0.0) }

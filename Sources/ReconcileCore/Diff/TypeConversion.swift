@@ -18,11 +18,15 @@ enum TypeConversion {
             case "numeric":
                 guard source.modifiers.count >= 1 else { return target.modifiers.isEmpty }
                 guard target.modifiers.count >= 1 else { return true }
-                let (oldPrecision, oldScale) = (source.modifiers[0], source.modifiers.count > 1 ? source.modifiers[1] : 0)
-                let (newPrecision, newScale) = (target.modifiers[0], target.modifiers.count > 1 ? target.modifiers[1] : 0)
+                let (oldPrecision, oldScale) = (
+                    source.modifiers[0], source.modifiers.count > 1 ? source.modifiers[1] : 0
+                )
+                let (newPrecision, newScale) = (
+                    target.modifiers[0], target.modifiers.count > 1 ? target.modifiers[1] : 0
+                )
                 return newScale >= oldScale && newPrecision - newScale >= oldPrecision - oldScale
             case "timestamp without time zone", "timestamp with time zone", "time without time zone",
-                 "time with time zone", "interval":
+                "time with time zone", "interval":
                 // Fractional-second precision: more (or unlimited, which is 6) keeps every value.
                 let old = source.modifiers.first ?? 6, new = target.modifiers.first ?? 6
                 return new >= old
@@ -30,12 +34,15 @@ enum TypeConversion {
                 return source.modifiers == target.modifiers
             }
         }
-        guard source.modifiers.isEmpty || source.base == "numeric" || source.base == "character varying" else { return false }
+        guard source.modifiers.isEmpty || source.base == "numeric" || source.base == "character varying" else {
+            return false
+        }
         return widenings[source.base]?.contains(target.base) == true
-            && (target.base != "numeric" || target.modifiers.isEmpty || integerDigits[source.base].map { digits in
-                let precision = target.modifiers[0], scale = target.modifiers.count > 1 ? target.modifiers[1] : 0
-                return precision - scale >= digits
-            } == true)
+            && (target.base != "numeric" || target.modifiers.isEmpty
+                || integerDigits[source.base].map { digits in
+                    let precision = target.modifiers[0], scale = target.modifiers.count > 1 ? target.modifiers[1] : 0
+                    return precision - scale >= digits
+                } == true)
             && (target.base != "character varying" || target.modifiers.isEmpty)
     }
 
@@ -68,7 +75,9 @@ enum TypeConversion {
             modifiers = []
             // format_type writes modifiers right after the base name, before any "with/without time zone".
             if let open = rest.firstIndex(of: "("), let close = rest.firstIndex(of: ")"), open < close {
-                modifiers = rest[rest.index(after: open)..<close].split(separator: ",").compactMap { Int(String($0).trimmingSpaces) }
+                modifiers = rest[rest.index(after: open)..<close].split(separator: ",").compactMap {
+                    Int(String($0).trimmingSpaces)
+                }
                 rest = rest[..<open] + rest[rest.index(after: close)...]
             }
             base = String(rest).trimmingSpaces.replacingAll("  ", with: " ")

@@ -18,7 +18,9 @@ indirect enum JSONValue: Equatable, Sendable {
         case .bool(let value): return value ? "true" : "false"
         case .array(let items):
             if items.isEmpty { return "[]" }
-            if items.allSatisfy({ if case .string = $0 { return true }; return false }) {
+            if items.allSatisfy({
+                if case .string = $0 { return true }; return false
+            }) {
                 return "[" + items.map { $0.text() }.joined(separator: ", ") + "]"
             }
             return "[\n" + items.map { inner + $0.text(indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"

@@ -33,7 +33,8 @@ public struct ExportScope: Sendable {
             return ("it matches no --include", "export it too (add \(include))")
         }
         if !readable.contains(table) {
-            return asSeedTable ? ("there is no such table (or it is a partition, or an extension's)", nil)
+            return asSeedTable
+                ? ("there is no such table (or it is a partition, or an extension's)", nil)
                 : ("it is a partition or an extension's table, which reconcile does not manage", nil)
         }
         return ("it cannot be exported (see above)", nil)

@@ -22,13 +22,15 @@ public enum SchemaFolderWriter {
         let schemasWithoutTables = schema.schemaNames.filter { name in
             !schema.tables.contains { $0.name.schema == name } && !schema.enums.contains { $0.name.schema == name }
         }
-        var database = Schema(schemaNames: schemasWithoutTables, enums: schema.enums, extensions: schema.extensions,
-                              sequences: schema.sequences)
+        var database = Schema(
+            schemaNames: schemasWithoutTables, enums: schema.enums, extensions: schema.extensions,
+            sequences: schema.sequences)
         database.extensionSchemas = schema.extensionSchemas
         return [File(path: databaseFile, text: SchemaWriter.yaml(database, header: header))]
             + schema.tables.map { table in
-                File(path: fileName(table.name.schema) + "/" + fileName(table.name.name) + ".yaml",
-                     text: SchemaWriter.yaml(Schema(tables: [table])))
+                File(
+                    path: fileName(table.name.schema) + "/" + fileName(table.name.name) + ".yaml",
+                    text: SchemaWriter.yaml(Schema(tables: [table])))
             }
     }
 
@@ -39,14 +41,16 @@ public enum SchemaFolderWriter {
         let written = Set(files.map(\.path))
         let stale = SchemaFolder.isFolder(folder) ? SchemaFolder.files(in: folder).filter { !written.contains($0) } : []
         guard stale.isEmpty else {
-            throw Refusal(description: "cannot export into \(folder): it holds schema files this export would not "
-                          + "write, which --schema \(folder) would read too: \(stale.joined(separator: ", ")); "
-                          + "remove them or export into an empty folder; nothing was written")
+            throw Refusal(
+                description: "cannot export into \(folder): it holds schema files this export would not "
+                    + "write, which --schema \(folder) would read too: \(stale.joined(separator: ", ")); "
+                    + "remove them or export into an empty folder; nothing was written")
         }
         for file in files {
             let url = URL(fileURLWithPath: SchemaFolder.path(folder, file.path))
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(),
-                                                    withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(),
+                withIntermediateDirectories: true)
             try Data(file.text.utf8).write(to: url, options: .atomic)
         }
     }
@@ -59,7 +63,7 @@ public enum SchemaFolderWriter {
         for byte in identifier.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "_"), UInt8(ascii: "-"):
+                UInt8(ascii: "_"), UInt8(ascii: "-"):
                 name.unicodeScalars.append(Unicode.Scalar(byte))
             default:
                 let hex = String(byte, radix: 16, uppercase: true)

@@ -4,7 +4,11 @@
 public enum SchemaWriter {
     public static func yaml(_ schema: Schema, header: String? = nil) -> String {
         var out = ""
-        if let header { out += header.split(separator: "\n", omittingEmptySubsequences: false).map { "# \($0)" }.joined(separator: "\n") + "\n" }
+        if let header {
+            out +=
+                header.split(separator: "\n", omittingEmptySubsequences: false).map { "# \($0)" }.joined(
+                    separator: "\n") + "\n"
+        }
         out += "version: 1\n"
         if !schema.extensions.isEmpty {
             // `name`, or `{ name: postgis, schema: postgis }` for one outside `public`.
@@ -30,7 +34,8 @@ public enum SchemaWriter {
             for sequence in schema.sequences {
                 var options = sequence.options
                 options.name = nil
-                let fields = options.minimized(table: sequence.name, column: "", columnType: "bigint")
+                let fields =
+                    options.minimized(table: sequence.name, column: "", columnType: "bigint")
                     .map(sequenceFields) ?? []
                 out += "  \(YAMLText.string(name(sequence.name))): { \(fields.joined(separator: ", ")) }\n"
             }
@@ -58,25 +63,34 @@ public enum SchemaWriter {
         }
         out += table.columns.isEmpty ? "    columns: {}\n" : "    columns:\n"
         for column in table.columns {
-            out += "      \(YAMLText.string(column.name)): { \(columnFields(column, of: table.name, tableUnlogged: table.isUnlogged).joined(separator: ", ")) }\n"
+            out +=
+                "      \(YAMLText.string(column.name)): { \(columnFields(column, of: table.name, tableUnlogged: table.isUnlogged).joined(separator: ", ")) }\n"
         }
         let tableName = table.name.name
         if let key = table.primaryKey {
-            out += "    primary_key: " + namedColumns(key.name, key.columns, options: deferralFields(key.deferral),
-                                                       defaultName: DefaultNames.primaryKey(table: tableName)) + "\n"
+            out +=
+                "    primary_key: "
+                + namedColumns(
+                    key.name, key.columns, options: deferralFields(key.deferral),
+                    defaultName: DefaultNames.primaryKey(table: tableName)) + "\n"
         }
         if !table.uniqueConstraints.isEmpty {
             out += "    unique:\n"
             for unique in table.uniqueConstraints.sorted(by: { $0.name < $1.name }) {
-                let options = (unique.nullsNotDistinct ? ["nulls_not_distinct: true"] : []) + deferralFields(unique.deferral)
-                out += "      - " + namedColumns(unique.name, unique.columns, options: options,
-                                                  defaultName: DefaultNames.unique(table: tableName, columns: unique.columns)) + "\n"
+                let options =
+                    (unique.nullsNotDistinct ? ["nulls_not_distinct: true"] : []) + deferralFields(unique.deferral)
+                out +=
+                    "      - "
+                    + namedColumns(
+                        unique.name, unique.columns, options: options,
+                        defaultName: DefaultNames.unique(table: tableName, columns: unique.columns)) + "\n"
             }
         }
         if !table.checks.isEmpty {
             out += "    checks:\n"
             for check in table.checks.sorted(by: { $0.name < $1.name }) {
-                let options = (check.notValid ? ["not_valid: true"] : []) + (check.noInherit ? ["no_inherit: true"] : [])
+                let options =
+                    (check.notValid ? ["not_valid: true"] : []) + (check.noInherit ? ["no_inherit: true"] : [])
                 let value = textOrMapping("expression", YAMLText.quoted(checkExpression(check.expression)), options)
                 out += "      \(YAMLText.string(check.name)): \(value)\n"
             }
@@ -85,8 +99,9 @@ public enum SchemaWriter {
             out += "    exclusions:\n"
             for exclusion in table.exclusions.sorted(by: { $0.name < $1.name }) {
                 // The server's own text, which it reads back to the same constraint.
-                let value = textOrMapping("definition", YAMLText.quoted(exclusion.definition),
-                                          deferralFields(exclusion.deferral))
+                let value = textOrMapping(
+                    "definition", YAMLText.quoted(exclusion.definition),
+                    deferralFields(exclusion.deferral))
                 out += "      \(YAMLText.string(exclusion.name)): \(value)\n"
             }
         }
@@ -99,7 +114,8 @@ public enum SchemaWriter {
                 }
                 fields.append("columns: \(YAMLText.list(key.columns))")
                 // References without a schema mean `public`, wherever the referencing table lives.
-                let target = name(key.referencedTable)
+                let target =
+                    name(key.referencedTable)
                     + "(" + key.referencedColumns.map(nameSyntax).joined(separator: ", ") + ")"
                 fields.append("references: \(YAMLText.string(target))")
                 if key.onDelete != .noAction { fields.append("on_delete: \(YAMLText.string(key.onDelete.rawValue))") }
@@ -157,8 +173,10 @@ public enum SchemaWriter {
         var fields = ["type: \(YAMLText.string(column.isSerial ? SQLRenderer.serialType(column.type) : column.type))"]
         if let collation = column.collation { fields.append("collation: \(YAMLText.string(collation))") }
         if let identity = column.identity { fields.append("identity: \(identity.rawValue)") }
-        if let sequence = column.sequence?.minimized(table: table, column: column.name, columnType: column.type,
-                                                     tableUnlogged: tableUnlogged) {
+        if let sequence = column.sequence?.minimized(
+            table: table, column: column.name, columnType: column.type,
+            tableUnlogged: tableUnlogged)
+        {
             fields.append("sequence: { \(sequenceFields(sequence).joined(separator: ", ")) }")
         }
         if let generated = column.generated {
@@ -204,7 +222,8 @@ public enum SchemaWriter {
     /// `{ name: ..., columns: [...], options... }` otherwise.
     static func namedColumns(_ name: String, _ columns: [String], options: [String], defaultName: String) -> String {
         if name == defaultName, options.isEmpty { return YAMLText.list(columns) }
-        let fields = (name == defaultName ? [] : ["name: \(YAMLText.string(name))"])
+        let fields =
+            (name == defaultName ? [] : ["name: \(YAMLText.string(name))"])
             + ["columns: \(YAMLText.list(columns))"] + options
         return "{ " + fields.joined(separator: ", ") + " }"
     }

@@ -52,4 +52,3 @@ enum YAMLText {
         return allowedFirst && allowed && !reserved.contains(text.lowercased()) && !Literal.isNumber(text)
     }
 }
-

@@ -30,8 +30,10 @@ struct ColumnParser {
     }
 
     /// The integer type behind each serial pseudo-type.
-    static let serialTypes = ["smallserial": "smallint", "serial": "integer", "bigserial": "bigint",
-                              "serial2": "smallint", "serial4": "integer", "serial8": "bigint"]
+    static let serialTypes = [
+        "smallserial": "smallint", "serial": "integer", "bigserial": "bigint",
+        "serial2": "smallint", "serial4": "integer", "serial8": "bigint",
+    ]
 
     let reader: YAMLReader
 
@@ -41,8 +43,9 @@ struct ColumnParser {
         // `columns: {}`; an empty list says the same. A bare `columns:` is more likely a slip, so it is an error.
         if case .sequence(let items) = node, items.isEmpty { return result }
         if case .scalar(let scalar) = node, scalar.style == .plain, Literal.plainNullSpellings.contains(scalar.string) {
-            reader.error("columns of \(table.name) are empty; write 'columns: {}' for a table without columns",
-                         at: node)
+            reader.error(
+                "columns of \(table.name) are empty; write 'columns: {}' for a table without columns",
+                at: node)
             return result
         }
         guard let mapping = reader.mapping(node, "columns of \(table.name)") else { return result }
@@ -58,14 +61,17 @@ struct ColumnParser {
                 guard let columnMapping = reader.mapping(columnNode, what) else { continue }
                 entries = reader.entries(columnMapping, of: Key.self, what)
             }
-            parseColumn(columnName, keyNode: keyNode, entries: entries, what: what, into: &table, result: &result,
-                        positions: &positions)
+            parseColumn(
+                columnName, keyNode: keyNode, entries: entries, what: what, into: &table, result: &result,
+                positions: &positions)
         }
         return result
     }
 
-    private func parseColumn(_ columnName: String, keyNode: Node, entries: [SchemaFileEntry<Key>], what: String,
-                             into table: inout Table, result: inout Result, positions: inout SourcePositions) {
+    private func parseColumn(
+        _ columnName: String, keyNode: Node, entries: [SchemaFileEntry<Key>], what: String,
+        into table: inout Table, result: inout Result, positions: inout SourcePositions
+    ) {
         var column = Column(name: columnName, type: "")
         var referenceNode: Node?
         var onDelete = ReferentialAction.noAction, onUpdate = ReferentialAction.noAction
@@ -144,8 +150,9 @@ struct ColumnParser {
             case .statistics:
                 guard let text = reader.string(value, "statistics of \(what)") else { continue }
                 guard let target = Int(text), (0...10000).contains(target) else {
-                    reader.error("statistics of \(what) must be a whole number from 0 to 10000, not '\(text)'",
-                                 at: value)
+                    reader.error(
+                        "statistics of \(what) must be a whole number from 0 to 10000, not '\(text)'",
+                        at: value)
                     continue
                 }
                 column.statistics = target
@@ -157,8 +164,10 @@ struct ColumnParser {
                 if column.generated != nil { defaultKeys.append(entry.keyNode) }
             case .check:
                 if let expression = reader.string(value, "check of \(what)") {
-                    table.checks.append(CheckConstraint(
-                        name: DefaultNames.check(table: table.name.name, column: columnName), expression: expression))
+                    table.checks.append(
+                        CheckConstraint(
+                            name: DefaultNames.check(table: table.name.name, column: columnName), expression: expression
+                        ))
                 }
             }
         }
@@ -193,9 +202,10 @@ struct ColumnParser {
             return
         }
         if let referenceNode, let text = reader.string(referenceNode, "references of \(what)") {
-            ForeignKeyParser(reader: reader).add(reference: text, at: referenceNode, columns: [columnName], name: nil,
-                                                 onDelete: onDelete, onUpdate: onUpdate, into: &table,
-                                                 positions: &positions)
+            ForeignKeyParser(reader: reader).add(
+                reference: text, at: referenceNode, columns: [columnName], name: nil,
+                onDelete: onDelete, onUpdate: onUpdate, into: &table,
+                positions: &positions)
         } else if entries.contains(where: { $0.key == .onDelete || $0.key == .onUpdate }) {
             reader.error("\(what) has on_delete/on_update but no 'references'", at: keyNode)
         }
@@ -204,8 +214,9 @@ struct ColumnParser {
 
     /// `generated: expression` (STORED), or `generated: { expression: ..., virtual: true }`.
     private func parseGenerated(_ node: Node, _ what: String) -> GeneratedColumn? {
-        let (expression, _, entries) = reader.textOrMapping(node, what, scalarWhat: what,
-                                                            textKey: GeneratedKey.expression)
+        let (expression, _, entries) = reader.textOrMapping(
+            node, what, scalarWhat: what,
+            textKey: GeneratedKey.expression)
         var generated = GeneratedColumn(expression: expression ?? "")
         for entry in entries where entry.key == .virtual {
             generated.isStored = !(reader.bool(entry.value, "virtual of \(what)") ?? false)

@@ -46,8 +46,9 @@ struct ConstraintParser {
         }
         let deferral = reader.deferral(entries, what)
         guard let columns = requiredColumns(columns, name: name, what, at: node) else { return nil }
-        return PrimaryKey(name: name ?? DefaultNames.primaryKey(table: table.name), columns: columns,
-                          deferral: deferral)
+        return PrimaryKey(
+            name: name ?? DefaultNames.primaryKey(table: table.name), columns: columns,
+            deferral: deferral)
     }
 
     /// One item of `unique:`: `[a, b]`, or `{ name: x, columns: [a, b], nulls_not_distinct: true, ... }`.
@@ -71,8 +72,9 @@ struct ConstraintParser {
         }
         let deferral = reader.deferral(entries, what)
         guard let columns = requiredColumns(columns, name: name, what, at: node) else { return nil }
-        return UniqueConstraint(name: name ?? DefaultNames.unique(table: table.name, columns: columns),
-                                columns: columns, deferral: deferral, nullsNotDistinct: nullsNotDistinct)
+        return UniqueConstraint(
+            name: name ?? DefaultNames.unique(table: table.name, columns: columns),
+            columns: columns, deferral: deferral, nullsNotDistinct: nullsNotDistinct)
     }
 
     /// The mapping form needs `columns`; a given name is checked like any identifier.
@@ -88,8 +90,9 @@ struct ConstraintParser {
     /// `name: expression`, or `name: { expression: ..., not_valid: true, no_inherit: true }`.
     func parseCheck(_ node: Node, name: String, table: QualifiedName) -> CheckConstraint? {
         let what = "check \(name) of \(table)"
-        let (expression, _, entries) = reader.textOrMapping(node, what, scalarWhat: "check \(name)",
-                                                            textKey: CheckKey.expression)
+        let (expression, _, entries) = reader.textOrMapping(
+            node, what, scalarWhat: "check \(name)",
+            textKey: CheckKey.expression)
         var check = CheckConstraint(name: name, expression: expression ?? "")
         for entry in entries {
             switch entry.key {
@@ -118,13 +121,15 @@ struct ConstraintParser {
             return nil
         }
         if ["DEFERRABLE", "INITIALLY DEFERRED", "INITIALLY IMMEDIATE"].contains(where: { upper.hasSuffix(" " + $0) }) {
-            reader.error("\(what): write 'deferrable: true' or 'initially_deferred: true' beside 'definition' "
-                         + "instead of in the text", at: definitionNode)
+            reader.error(
+                "\(what): write 'deferrable: true' or 'initially_deferred: true' beside 'definition' "
+                    + "instead of in the text", at: definitionNode)
             return nil
         }
         if let problem = ExclusionDefinition.problem(text) {
-            reader.error("\(what) is not [USING method] (element WITH operator, ...) [INCLUDE (...)] [WITH (...)] "
-                         + "[WHERE (...)]: \(problem)", at: definitionNode)
+            reader.error(
+                "\(what) is not [USING method] (element WITH operator, ...) [INCLUDE (...)] [WITH (...)] "
+                    + "[WHERE (...)]: \(problem)", at: definitionNode)
             return nil
         }
         exclusion.definition = text

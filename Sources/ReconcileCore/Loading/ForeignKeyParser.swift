@@ -49,27 +49,33 @@ struct ForeignKeyParser {
             reader.error("\(what) needs 'columns' and 'references'", at: node)
             return
         }
-        add(reference: reference.0, at: reference.1, columns: columns, name: name,
+        add(
+            reference: reference.0, at: reference.1, columns: columns, name: name,
             onDelete: onDelete, onUpdate: onUpdate, matchFull: matchFull,
             deferral: reader.deferral(entries, what), notValid: notValid, into: &table, positions: &positions)
     }
 
     /// The shorthand on a column has no match, deferral or validity options.
-    func add(reference: String, at node: Node, columns: [String], name: String?,
-             onDelete: ReferentialAction, onUpdate: ReferentialAction, matchFull: Bool = false,
-             deferral: Deferral = .notDeferrable, notValid: Bool = false, into table: inout Table,
-             positions: inout SourcePositions) {
+    func add(
+        reference: String, at node: Node, columns: [String], name: String?,
+        onDelete: ReferentialAction, onUpdate: ReferentialAction, matchFull: Bool = false,
+        deferral: Deferral = .notDeferrable, notValid: Bool = false, into table: inout Table,
+        positions: inout SourcePositions
+    ) {
         do {
-            let (target, targetColumns) = try NameSyntax.reference(reference,
-                                                                   defaultSchema: SchemaDocumentParser.defaultSchema)
+            let (target, targetColumns) = try NameSyntax.reference(
+                reference,
+                defaultSchema: SchemaDocumentParser.defaultSchema)
             let constraintName = name ?? DefaultNames.foreignKey(table: table.name.name, columns: columns)
             reader.checkIdentifierLength(constraintName, "constraint", at: node)
             positions.foreignKeys[table.name, default: [:]][constraintName] = reader.location(of: node)
             // Empty referenced columns mean "the target's primary key"; resolved by SchemaValidator.
-            table.foreignKeys.append(ForeignKey(name: constraintName, columns: columns, referencedTable: target,
-                                                referencedColumns: targetColumns, onDelete: onDelete,
-                                                onUpdate: onUpdate, matchFull: matchFull, deferral: deferral,
-                                                notValid: notValid))
+            table.foreignKeys.append(
+                ForeignKey(
+                    name: constraintName, columns: columns, referencedTable: target,
+                    referencedColumns: targetColumns, onDelete: onDelete,
+                    onUpdate: onUpdate, matchFull: matchFull, deferral: deferral,
+                    notValid: notValid))
         } catch let failure as NameSyntax.Failure {
             reader.error("references: \(failure.message)", at: node)
         } catch {}

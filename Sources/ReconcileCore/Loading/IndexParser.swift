@@ -41,8 +41,9 @@ struct IndexParser {
         }
         let indexName = name ?? DefaultNames.index(table: table.name.name, keys: keys)
         reader.checkIdentifierLength(indexName, "index", at: node)
-        var index = Index(name: indexName, keys: keys, isUnique: unique, method: method, predicate: predicate,
-                          include: include, nullsNotDistinct: nullsNotDistinct, storageParameters: storageParameters)
+        var index = Index(
+            name: indexName, keys: keys, isUnique: unique, method: method, predicate: predicate,
+            include: include, nullsNotDistinct: nullsNotDistinct, storageParameters: storageParameters)
         if let (_, entries) = statistics {
             index.statistics = parseStatistics(entries, keys: keys, "statistics of \(what)")
         }
@@ -51,19 +52,23 @@ struct IndexParser {
 
     /// `statistics: { 2: 500 }`: targets by key position (from 1), which PostgreSQL allows on expression
     /// keys only.
-    private func parseStatistics(_ mapping: Node.Mapping, keys: [IndexKey], _ what: String) -> [IndexColumnStatistics]? {
+    private func parseStatistics(_ mapping: Node.Mapping, keys: [IndexKey], _ what: String) -> [IndexColumnStatistics]?
+    {
         var result: [IndexColumnStatistics] = []
         for (keyNode, valueNode) in mapping {
             guard let positionText = reader.string(keyNode, "a key position in \(what)"),
-                  let targetText = reader.string(valueNode, "a target in \(what)") else { continue }
+                let targetText = reader.string(valueNode, "a target in \(what)")
+            else { continue }
             guard let position = Int(positionText), keys.indices.contains(position - 1) else {
-                reader.error("'\(positionText)' in \(what) is not a key position: the index has keys 1 to "
-                             + "\(keys.count)", at: keyNode)
+                reader.error(
+                    "'\(positionText)' in \(what) is not a key position: the index has keys 1 to "
+                        + "\(keys.count)", at: keyNode)
                 continue
             }
             guard case .expression = keys[position - 1] else {
-                reader.error("key \(position) in \(what) is a column, and only an expression key has a statistics "
-                             + "target of its own (set a column's on the column)", at: keyNode)
+                reader.error(
+                    "key \(position) in \(what) is a column, and only an expression key has a statistics "
+                        + "target of its own (set a column's on the column)", at: keyNode)
                 continue
             }
             guard let target = Int(targetText), (0...10000).contains(target) else {

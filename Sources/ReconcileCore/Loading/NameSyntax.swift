@@ -13,7 +13,10 @@ enum NameSyntax {
         case 1: return QualifiedName(schema: defaultSchema, name: parts[0])
         case 2: return QualifiedName(schema: parts[0], name: parts[1])
         default:
-            throw Failure(message: "'\(text)' has \(parts.count) dotted parts; write schema.table, or double-quote a name containing a dot")
+            throw Failure(
+                message:
+                    "'\(text)' has \(parts.count) dotted parts; write schema.table, or double-quote a name containing a dot"
+            )
         }
     }
 
@@ -24,8 +27,10 @@ enum NameSyntax {
         guard parts.count <= 2 else {
             throw Failure(message: "'\(text)' has \(parts.count) dotted parts; write [schema.]table(column, ...)")
         }
-        let table = parts.count == 1 ? QualifiedName(schema: defaultSchema, name: parts[0])
-                                     : QualifiedName(schema: parts[0], name: parts[1])
+        let table =
+            parts.count == 1
+            ? QualifiedName(schema: defaultSchema, name: parts[0])
+            : QualifiedName(schema: parts[0], name: parts[1])
         scanner.skipSpaces()
         var columns: [String] = []
         if scanner.consume("(") {

@@ -13,14 +13,16 @@ struct PartitionParser {
         var partitions: [Partition] = []
         for (keyNode, boundNode) in mapping {
             guard let text = reader.string(keyNode, "a partition name in \(what)"),
-                  let bound = reader.string(boundNode, "the bound of partition \(text)") else { continue }
+                let bound = reader.string(boundNode, "the bound of partition \(text)")
+            else { continue }
             do {
                 let name = try NameSyntax.qualifiedName(text, defaultSchema: table.schema)
                 let upper = bound.uppercased()
                 guard upper == Self.defaultBound || upper.hasPrefix(Self.boundPrefix) else {
-                    reader.error("the bound of partition \(name) must be DEFAULT or start with FOR VALUES, as in "
-                                 + "\"FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\", not '\(bound)'",
-                                 at: boundNode)
+                    reader.error(
+                        "the bound of partition \(name) must be DEFAULT or start with FOR VALUES, as in "
+                            + "\"FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\", not '\(bound)'",
+                        at: boundNode)
                     continue
                 }
                 reader.checkIdentifierLength(name.name, "partition", at: keyNode)

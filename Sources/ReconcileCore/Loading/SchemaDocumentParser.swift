@@ -28,8 +28,9 @@ struct SchemaDocumentParser {
             case .version:
                 guard let text = reader.string(value, "version") else { continue }
                 guard let number = Int(text), number == SchemaLoader.formatVersion else {
-                    reader.error("unsupported version '\(text)'; this reconcile reads version "
-                                 + "\(SchemaLoader.formatVersion)", at: value)
+                    reader.error(
+                        "unsupported version '\(text)'; this reconcile reads version "
+                            + "\(SchemaLoader.formatVersion)", at: value)
                     version = -1
                     continue
                 }

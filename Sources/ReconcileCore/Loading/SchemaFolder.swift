@@ -37,8 +37,11 @@ enum SchemaFolder {
     static func load(_ folder: String) throws -> Schema {
         let files = files(in: folder)
         guard !files.isEmpty else {
-            throw SchemaLoadError([Diagnostic(file: folder, line: 0, column: 0,
-                                              message: "the schema folder has no *.yaml or *.yml file")])
+            throw SchemaLoadError([
+                Diagnostic(
+                    file: folder, line: 0, column: 0,
+                    message: "the schema folder has no *.yaml or *.yml file")
+            ])
         }
         // Read and parse every file before giving up, so one run reports each file's syntax errors.
         var roots: [(file: String, root: Node)] = []
@@ -68,28 +71,40 @@ enum SchemaFolder {
     /// at its second declaration, naming the first.
     private static func merge(_ document: ParsedDocument, into merged: inout ParsedDocument) -> [Diagnostic] {
         var problems: [Diagnostic] = []
-        func isNew(_ kind: String, _ name: QualifiedName, at location: SourceLocation?,
-                   first: SourceLocation?) -> Bool {
+        func isNew(
+            _ kind: String, _ name: QualifiedName, at location: SourceLocation?,
+            first: SourceLocation?
+        ) -> Bool {
             guard let first else { return true }
             let here = location ?? first
-            problems.append(Diagnostic(file: here.file, line: here.line, column: here.column,
-                                       message: "\(kind) \(name) is declared twice: also at \(first)"))
+            problems.append(
+                Diagnostic(
+                    file: here.file, line: here.line, column: here.column,
+                    message: "\(kind) \(name) is declared twice: also at \(first)"))
             return false
         }
         merged.schemaNames += document.schemaNames
         merged.extensions += document.extensions
         merged.extensionSchemas.merge(document.extensionSchemas, uniquingKeysWith: { first, _ in first })
-        for type in document.enums where isNew("enum", type.name, at: document.positions.enums[type.name],
-                                                first: merged.positions.enums[type.name]) {
+        for type in document.enums
+        where isNew(
+            "enum", type.name, at: document.positions.enums[type.name],
+            first: merged.positions.enums[type.name])
+        {
             merged.enums.append(type)
         }
         for sequence in document.sequences
-        where isNew("sequence", sequence.name, at: document.positions.sequences[sequence.name],
-                    first: merged.positions.sequences[sequence.name]) {
+        where isNew(
+            "sequence", sequence.name, at: document.positions.sequences[sequence.name],
+            first: merged.positions.sequences[sequence.name])
+        {
             merged.sequences.append(sequence)
         }
-        for table in document.tables where isNew("table", table.name, at: document.positions.tables[table.name],
-                                                  first: merged.positions.tables[table.name]) {
+        for table in document.tables
+        where isNew(
+            "table", table.name, at: document.positions.tables[table.name],
+            first: merged.positions.tables[table.name])
+        {
             merged.tables.append(table)
         }
         merged.positions.add(document.positions)
@@ -102,8 +117,11 @@ enum SchemaFolder {
         var bytes: [UInt8] = Array("reconcile schema folder 1\n".utf8)
         for relative in files(in: folder) {
             guard let data = FileManager.default.contents(atPath: path(folder, relative)) else {
-                throw SchemaLoadError([Diagnostic(file: path(folder, relative), line: 0, column: 0,
-                                                  message: "schema file cannot be read")])
+                throw SchemaLoadError([
+                    Diagnostic(
+                        file: path(folder, relative), line: 0, column: 0,
+                        message: "schema file cannot be read")
+                ])
             }
             bytes += Array("\(relative)\n\(data.count)\n".utf8) + [UInt8](data)
         }

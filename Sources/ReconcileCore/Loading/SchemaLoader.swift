@@ -33,14 +33,20 @@ public enum SchemaLoader {
             throw SchemaLoadError([Diagnostic(file: path, line: 0, column: 0, message: "schema file \(reason)")])
         }
         guard data.count <= maxFileBytes else {
-            throw SchemaLoadError([Diagnostic(file: path, line: 0, column: 0,
-                message: "schema file is \(data.count) bytes; the limit is \(maxFileBytes)")])
+            throw SchemaLoadError([
+                Diagnostic(
+                    file: path, line: 0, column: 0,
+                    message: "schema file is \(data.count) bytes; the limit is \(maxFileBytes)")
+            ])
         }
         // Validated straight from the bytes: `String(data:encoding:)` costs several times more on Linux.
         guard let text = data.withUnsafeBytes({ String(validating: $0.bindMemory(to: UInt8.self), as: UTF8.self) })
         else {
-            throw SchemaLoadError([Diagnostic(file: path, line: 0, column: 0,
-                                              message: "schema file is not valid UTF-8")])
+            throw SchemaLoadError([
+                Diagnostic(
+                    file: path, line: 0, column: 0,
+                    message: "schema file is not valid UTF-8")
+            ])
         }
         return text
     }
@@ -71,8 +77,11 @@ public enum SchemaLoader {
         do {
             try YAMLLimits.check(yaml)
         } catch let violation as YAMLLimits.Violation {
-            throw SchemaLoadError([Diagnostic(file: file, line: violation.line, column: violation.column,
-                                              message: violation.message)])
+            throw SchemaLoadError([
+                Diagnostic(
+                    file: file, line: violation.line, column: violation.column,
+                    message: violation.message)
+            ])
         }
         let root: Node?
         do {
@@ -85,21 +94,28 @@ public enum SchemaLoader {
             throw SchemaLoadError([Diagnostic(file: file, line: 0, column: 0, message: "\(error)")])
         }
         guard let root else {
-            throw SchemaLoadError([Diagnostic(file: file, line: 1, column: 1,
-                                              message: "the file is empty; expected 'version: 1' and 'tables:'")])
+            throw SchemaLoadError([
+                Diagnostic(
+                    file: file, line: 1, column: 1,
+                    message: "the file is empty; expected 'version: 1' and 'tables:'")
+            ])
         }
         return root
     }
 
     /// Checks cross references over everything declared; throws the parsers' problems and its own, if any.
-    static func validated(_ document: ParsedDocument, problems: [Diagnostic], file: String, scope: String) throws
-        -> Schema {
+    static func validated(
+        _ document: ParsedDocument, problems: [Diagnostic], file: String, scope: String
+    ) throws
+        -> Schema
+    {
         let validator = SchemaValidator(positions: document.positions, file: file, scope: scope)
         let tables = validator.validate(document.tables)
         let diagnostics = problems + validator.diagnostics
         if !diagnostics.isEmpty { throw SchemaLoadError(diagnostics) }
-        var schema = Schema(schemaNames: document.schemaNames, tables: tables, enums: document.enums,
-                            extensions: document.extensions, sequences: document.sequences)
+        var schema = Schema(
+            schemaNames: document.schemaNames, tables: tables, enums: document.enums,
+            extensions: document.extensions, sequences: document.sequences)
         if !document.extensionSchemas.isEmpty { schema.extensionSchemas = document.extensionSchemas }
         return schema
     }
@@ -112,13 +128,15 @@ public enum SchemaLoader {
     static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
         switch error {
         case .scanner(let context, let problem, let mark, _),
-             .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             let prefix = context.map { "\($0.text) " } ?? ""
-            return Diagnostic(file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(prefix)\(problem)")
+            return Diagnostic(
+                file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(prefix)\(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return Diagnostic(file: file, line: context.mark.line, column: context.mark.column,
-                              message: "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping")
+            return Diagnostic(
+                file: file, line: context.mark.line, column: context.mark.column,
+                message: "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping")
         case .reader(let problem, _, _, _):
             return Diagnostic(file: file, line: 0, column: 0, message: "invalid YAML: \(problem)")
         default:

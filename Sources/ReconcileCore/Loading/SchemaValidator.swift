@@ -25,14 +25,17 @@ final class SchemaValidator {
     }
 
     private func error(_ message: String, at location: SourceLocation?) {
-        diagnostics.append(Diagnostic(file: location?.file ?? file, line: location?.line ?? 0,
-                                      column: location?.column ?? 0, message: message))
+        diagnostics.append(
+            Diagnostic(
+                file: location?.file ?? file, line: location?.line ?? 0,
+                column: location?.column ?? 0, message: message))
     }
 
     /// A foreign key's target columns and a seed's key both default to the primary key.
     private func resolvingImplicitColumns(_ tables: [Table]) -> [Table] {
-        let primaryKeys = Dictionary(tables.map { ($0.name, $0.primaryKey?.columns ?? []) },
-                                     uniquingKeysWith: { first, _ in first })
+        let primaryKeys = Dictionary(
+            tables.map { ($0.name, $0.primaryKey?.columns ?? []) },
+            uniquingKeysWith: { first, _ in first })
         return tables.map { table in
             var table = table
             for index in table.foreignKeys.indices where table.foreignKeys[index].referencedColumns.isEmpty {
@@ -45,7 +48,7 @@ final class SchemaValidator {
 
     private func validateNames(_ tables: [Table]) {
         let byName = Dictionary(tables.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        var relationNames: [String: [String: QualifiedName]] = [:] // schema -> relation name -> owner table
+        var relationNames: [String: [String: QualifiedName]] = [:]  // schema -> relation name -> owner table
         for table in tables { relationNames[table.name.schema, default: [:]][table.name.name] = table.name }
         for table in tables {
             let location = positions.partitions[table.name] ?? positions.tables[table.name]
@@ -54,8 +57,9 @@ final class SchemaValidator {
             }
             for partition in table.partitions {
                 if let owner = relationNames[partition.name.schema]?[partition.name.name] {
-                    error("partition \(partition.name) of \(table.name) has the name of "
-                          + (owner == table.name ? "its table" : "\(owner)"), at: location)
+                    error(
+                        "partition \(partition.name) of \(table.name) has the name of "
+                            + (owner == table.name ? "its table" : "\(owner)"), at: location)
                 } else {
                     relationNames[partition.name.schema, default: [:]][partition.name.name] = table.name
                 }
@@ -67,8 +71,9 @@ final class SchemaValidator {
             let columnNames = table.columns.map(\.name)
             func checkColumns(_ columns: [String], _ what: String) {
                 for column in columns where !columnNames.contains(column) {
-                    error("\(what) of \(table.name) names unknown column '\(column)'"
-                          + Suggestion.didYouMean(column, columnNames), at: location)
+                    error(
+                        "\(what) of \(table.name) names unknown column '\(column)'"
+                            + Suggestion.didYouMean(column, columnNames), at: location)
                 }
                 if Set(columns).count != columns.count {
                     error("\(what) of \(table.name) lists a column twice", at: location)
@@ -80,8 +85,9 @@ final class SchemaValidator {
                 let columns = ExclusionDefinition(exclusion.definition)?.elements.compactMap(\.leadingColumn) ?? []
                 let exclusionLocation = positions.exclusions[table.name]?[exclusion.name] ?? location
                 for column in columns where !columnNames.contains(column) {
-                    error("exclusion constraint \(exclusion.name) of \(table.name) names unknown column "
-                          + "'\(column)'\(Suggestion.didYouMean(column, columnNames))", at: exclusionLocation)
+                    error(
+                        "exclusion constraint \(exclusion.name) of \(table.name) names unknown column "
+                            + "'\(column)'\(Suggestion.didYouMean(column, columnNames))", at: exclusionLocation)
                 }
             }
             for unique in table.uniqueConstraints { checkColumns(unique.columns, "unique constraint \(unique.name)") }
@@ -98,58 +104,69 @@ final class SchemaValidator {
             }
             // Tables, indexes and the indexes behind primary keys, unique and exclusion constraints share one
             // namespace per schema.
-            let ownedRelations = (table.primaryKey.map { [$0.name] } ?? []) + table.uniqueConstraints.map(\.name)
+            let ownedRelations =
+                (table.primaryKey.map { [$0.name] } ?? []) + table.uniqueConstraints.map(\.name)
                 + table.exclusions.map(\.name) + table.indexes.map(\.name)
             for relation in ownedRelations {
                 if let owner = relationNames[table.name.schema]?[relation] {
-                    error("the name '\(relation)' is used twice in schema \(SQL.displayIdentifier(table.name.schema)) "
-                          + "(also by \(owner)); indexes and tables share one namespace", at: location)
+                    error(
+                        "the name '\(relation)' is used twice in schema \(SQL.displayIdentifier(table.name.schema)) "
+                            + "(also by \(owner)); indexes and tables share one namespace", at: location)
                 } else {
                     relationNames[table.name.schema, default: [:]][relation] = table.name
                 }
             }
             for foreignKey in table.foreignKeys {
-                validateForeignKey(foreignKey, of: table, tables: byName, declaredNames: tables.map(\.name),
-                                   at: positions.foreignKeys[table.name]?[foreignKey.name] ?? location)
+                validateForeignKey(
+                    foreignKey, of: table, tables: byName, declaredNames: tables.map(\.name),
+                    at: positions.foreignKeys[table.name]?[foreignKey.name] ?? location)
             }
             if let seed = table.seed { validateSeed(seed, of: table) }
         }
     }
 
-    private func validateForeignKey(_ foreignKey: ForeignKey, of table: Table, tables: [QualifiedName: Table],
-                                    declaredNames: [QualifiedName], at location: SourceLocation?) {
+    private func validateForeignKey(
+        _ foreignKey: ForeignKey, of table: Table, tables: [QualifiedName: Table],
+        declaredNames: [QualifiedName], at location: SourceLocation?
+    ) {
         let what = "foreign key \(foreignKey.name) of \(table.name)"
         let columnNames = table.columns.map(\.name)
         for column in foreignKey.columns where !columnNames.contains(column) {
-            error("\(what) names unknown column '\(column)'\(Suggestion.didYouMean(column, columnNames))",
-                  at: location)
+            error(
+                "\(what) names unknown column '\(column)'\(Suggestion.didYouMean(column, columnNames))",
+                at: location)
         }
         guard let target = tables[foreignKey.referencedTable] else {
             // In declaration order, so a tie between two close names suggests the same one every run (the
             // dictionary's order changes from run to run).
             let known = declaredNames.map(\.description)
-            error("\(what) references \(foreignKey.referencedTable), which is not declared in \(scope)"
-                  + Suggestion.didYouMean(foreignKey.referencedTable.description, known)
-                  + "; declare it (a minimal table is enough)", at: location)
+            error(
+                "\(what) references \(foreignKey.referencedTable), which is not declared in \(scope)"
+                    + Suggestion.didYouMean(foreignKey.referencedTable.description, known)
+                    + "; declare it (a minimal table is enough)", at: location)
             return
         }
         let targetColumns = foreignKey.referencedColumns
         if targetColumns.isEmpty {
-            error("\(what) references \(target.name), which has no primary key; name the referenced columns",
-                  at: location)
+            error(
+                "\(what) references \(target.name), which has no primary key; name the referenced columns",
+                at: location)
             return
         }
         for column in targetColumns where target.column(column) == nil {
-            error("\(what) references unknown column '\(column)' of \(target.name)"
-                  + Suggestion.didYouMean(column, target.columns.map(\.name)), at: location)
+            error(
+                "\(what) references unknown column '\(column)' of \(target.name)"
+                    + Suggestion.didYouMean(column, target.columns.map(\.name)), at: location)
         }
         if targetColumns.count != foreignKey.columns.count {
-            error("\(what) has \(foreignKey.columns.count) column(s) but references \(targetColumns.count)",
-                  at: location)
+            error(
+                "\(what) has \(foreignKey.columns.count) column(s) but references \(targetColumns.count)",
+                at: location)
         }
         if !target.uniqueColumnSets.contains(Set(targetColumns)) {
-            error("\(what) references \(target.name)(\(targetColumns.joined(separator: ", "))), which is not its "
-                  + "primary key or a unique constraint", at: location)
+            error(
+                "\(what) references \(target.name)(\(targetColumns.joined(separator: ", "))), which is not its "
+                    + "primary key or a unique constraint", at: location)
         }
     }
 
@@ -164,24 +181,27 @@ final class SchemaValidator {
             error("seed key of \(table.name) names unknown column '\(column)'", at: locations?.seed)
         }
         if !table.uniqueColumnSets.contains(Set(key)) {
-            error("seed key (\(key.joined(separator: ", "))) of \(table.name) must be its primary key or a unique "
-                  + "constraint, so rows can be matched safely", at: locations?.seed)
+            error(
+                "seed key (\(key.joined(separator: ", "))) of \(table.name) must be its primary key or a unique "
+                    + "constraint, so rows can be matched safely", at: locations?.seed)
         }
         var seenKeys = Set<[Literal]>()
         for (index, row) in seed.rows.enumerated() {
             let rowLocation = locations?.rows[index]
             let keyValues = key.map { row[$0] }
             if keyValues.contains(where: { $0 == nil || $0 == .null }) {
-                error("seeded row of \(table.name) has no value for key column(s) \(key.joined(separator: ", "))",
-                      at: rowLocation)
+                error(
+                    "seeded row of \(table.name) has no value for key column(s) \(key.joined(separator: ", "))",
+                    at: rowLocation)
                 continue
             }
             if !seenKeys.insert(keyValues.compactMap { $0 }).inserted {
                 error("seeded row of \(table.name) repeats the key of an earlier row", at: rowLocation)
             }
             for column in table.columns where column.needsExplicitValue && row[column.name] == nil {
-                error("seeded row of \(table.name) leaves out '\(column.name)', which is NOT NULL and has no default",
-                      at: rowLocation)
+                error(
+                    "seeded row of \(table.name) leaves out '\(column.name)', which is NOT NULL and has no default",
+                    at: rowLocation)
             }
             for (column, _) in row.values where table.column(column)?.generated != nil {
                 error("seeded row of \(table.name) sets '\(column)', which is generated", at: rowLocation)
@@ -199,11 +219,13 @@ final class SchemaValidator {
         for table in tables {
             if let old = table.renamedFrom {
                 if declared.contains(old) {
-                    error("table \(table.name) is renamed_from \(old), which is also declared; remove one",
-                          at: positions.renames[table.name])
+                    error(
+                        "table \(table.name) is renamed_from \(old), which is also declared; remove one",
+                        at: positions.renames[table.name])
                 } else if let other = claimed[old] {
-                    error("tables \(other) and \(table.name) are both renamed_from \(old)",
-                          at: positions.renames[table.name])
+                    error(
+                        "tables \(other) and \(table.name) are both renamed_from \(old)",
+                        at: positions.renames[table.name])
                 }
                 claimed[old] = table.name
             }
@@ -211,8 +233,9 @@ final class SchemaValidator {
             for column in table.columns {
                 guard let old = column.renamedFrom else { continue }
                 if table.column(old) != nil || !columnClaims.insert(old).inserted {
-                    error("column \(SQL.displayIdentifier(column.name)) of \(table.name) is renamed_from '\(old)', "
-                          + "which is another declared column or claimed twice", at: positions.tables[table.name])
+                    error(
+                        "column \(SQL.displayIdentifier(column.name)) of \(table.name) is renamed_from '\(old)', "
+                            + "which is another declared column or claimed twice", at: positions.tables[table.name])
                 }
             }
         }

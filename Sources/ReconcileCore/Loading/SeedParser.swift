@@ -44,8 +44,9 @@ struct SeedParser {
         for (columnNode, valueNode) in mapping {
             guard let column = reader.string(columnNode, "a seeded column name") else { continue }
             guard table.column(column) != nil else {
-                reader.error("seeded column '\(column)' is not a column of \(table.name)"
-                             + Suggestion.didYouMean(column, table.columns.map(\.name)), at: columnNode)
+                reader.error(
+                    "seeded column '\(column)' is not a column of \(table.name)"
+                        + Suggestion.didYouMean(column, table.columns.map(\.name)), at: columnNode)
                 continue
             }
             if let literal = reader.literal(valueNode, "seeded value of '\(column)'") {

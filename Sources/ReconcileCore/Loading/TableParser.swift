@@ -52,8 +52,9 @@ struct TableParser {
             case .columns: break
             case .primaryKey:
                 if !columns.inlinePrimaryKey.isEmpty {
-                    reader.error("table \(name) declares its primary key twice: on a column and in 'primary_key'",
-                                 at: entry.keyNode)
+                    reader.error(
+                        "table \(name) declares its primary key twice: on a column and in 'primary_key'",
+                        at: entry.keyNode)
                 }
                 table.primaryKey = constraints.parsePrimaryKey(value, of: name)
             case .unique:
@@ -65,14 +66,15 @@ struct TableParser {
                 guard let checks = reader.mapping(value, "checks of \(name)") else { continue }
                 for (checkKey, checkNode) in checks {
                     guard let checkName = reader.string(checkKey, "a check constraint name"),
-                          let check = constraints.parseCheck(checkNode, name: checkName, table: name) else { continue }
+                        let check = constraints.parseCheck(checkNode, name: checkName, table: name)
+                    else { continue }
                     table.checks.append(check)
                 }
             case .exclusions:
                 guard let exclusions = reader.mapping(value, "exclusions of \(name)") else { continue }
                 for (exclusionKey, exclusionNode) in exclusions {
                     guard let exclusionName = reader.string(exclusionKey, "an exclusion constraint name"),
-                          let exclusion = constraints.parseExclusion(exclusionNode, name: exclusionName, table: name)
+                        let exclusion = constraints.parseExclusion(exclusionNode, name: exclusionName, table: name)
                     else { continue }
                     reader.checkIdentifierLength(exclusionName, "constraint", at: exclusionKey)
                     positions.exclusions[name, default: [:]][exclusionName] = reader.location(of: exclusionNode)
@@ -97,9 +99,11 @@ struct TableParser {
             case .partitionBy:
                 table.partitionBy = reader.string(value, "partition_by of \(name)")
                 if let text = table.partitionBy?.uppercased(),
-                   !Self.partitionStrategies.contains(where: { text.hasPrefix($0 + " ") || text.hasPrefix($0 + "(") }) {
-                    reader.error("partition_by of \(name) must start with RANGE, LIST or HASH, as in "
-                                 + "'RANGE (created_at)', not '\(table.partitionBy ?? "")'", at: value)
+                    !Self.partitionStrategies.contains(where: { text.hasPrefix($0 + " ") || text.hasPrefix($0 + "(") })
+                {
+                    reader.error(
+                        "partition_by of \(name) must start with RANGE, LIST or HASH, as in "
+                            + "'RANGE (created_at)', not '\(table.partitionBy ?? "")'", at: value)
                 }
             case .partitions:
                 table.partitions = PartitionParser(reader: reader).parse(value, of: name)
@@ -115,15 +119,17 @@ struct TableParser {
             }
         }
         if table.primaryKey == nil, !columns.inlinePrimaryKey.isEmpty {
-            table.primaryKey = PrimaryKey(name: DefaultNames.primaryKey(table: name.name),
-                                          columns: columns.inlinePrimaryKey)
+            table.primaryKey = PrimaryKey(
+                name: DefaultNames.primaryKey(table: name.name),
+                columns: columns.inlinePrimaryKey)
         }
         // PostgreSQL makes primary-key columns NOT NULL; say so in the model, or every check would see drift.
         if let primaryKey = table.primaryKey {
             for index in table.columns.indices where primaryKey.columns.contains(table.columns[index].name) {
                 if let mark = columns.explicitlyNullable[table.columns[index].name] {
-                    reader.error("column '\(table.columns[index].name)' of \(name) is in the primary key, "
-                                 + "so it cannot be nullable", at: mark)
+                    reader.error(
+                        "column '\(table.columns[index].name)' of \(name) is in the primary key, "
+                            + "so it cannot be nullable", at: mark)
                 }
                 table.columns[index].isNullable = false
             }

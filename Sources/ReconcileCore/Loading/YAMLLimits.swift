@@ -38,7 +38,7 @@ enum YAMLLimits {
             }
             while true {
                 var event = yaml_event_t()
-                guard yaml_parser_parse(&parser, &event) == 1 else { return } // a syntax error: Yams reports it
+                guard yaml_parser_parse(&parser, &event) == 1 else { return }  // a syntax error: Yams reports it
                 defer { yaml_event_delete(&event) }
                 let line = Int(event.start_mark.line) + 1, column = Int(event.start_mark.column) + 1
                 do {
@@ -53,12 +53,16 @@ enum YAMLLimits {
                         let anchor = String(cString: event.data.alias.anchor)
                         try add(anchorSizes[anchor] ?? 1, throughAlias: true)
                     case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
-                        let pointer = event.type == YAML_SEQUENCE_START_EVENT ? event.data.sequence_start.anchor : event.data.mapping_start.anchor
+                        let pointer =
+                            event.type == YAML_SEQUENCE_START_EVENT
+                            ? event.data.sequence_start.anchor : event.data.mapping_start.anchor
                         try add(1)
                         open.append((pointer.map { String(cString: $0) }, 1))
                         if open.count > maxDepth {
-                            throw Violation(line: line, column: column,
-                                            message: "the document nests deeper than \(maxDepth) levels; a schema file never needs that")
+                            throw Violation(
+                                line: line, column: column,
+                                message:
+                                    "the document nests deeper than \(maxDepth) levels; a schema file never needs that")
                         }
                     case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                         // Its nodes are in the total already; the parent's size grows by all of them.
@@ -69,8 +73,11 @@ enum YAMLLimits {
                         break
                     }
                 } catch let violation as Violation where violation.line == 0 {
-                    throw Violation(line: line, column: column,
-                                    message: "aliases expand the document by more than \(maxAliasExpansion) values; a schema file never needs that")
+                    throw Violation(
+                        line: line, column: column,
+                        message:
+                            "aliases expand the document by more than \(maxAliasExpansion) values; a schema file never needs that"
+                    )
                 }
             }
         }

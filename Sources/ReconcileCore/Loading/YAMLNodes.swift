@@ -60,7 +60,7 @@ final class YAMLReader {
         guard let sequence = sequence(node, what()) else { return nil }
         let items = sequence.compactMap { string($0, "each item of \(what())") }
         guard items.count == sequence.count else { return nil }
-        if items.isEmpty { error("\(what()) must not be empty", at: node) ; return nil }
+        if items.isEmpty { error("\(what()) must not be empty", at: node); return nil }
         return items
     }
 
@@ -80,8 +80,11 @@ final class YAMLReader {
     }
 
     /// The mapping's entries whose keys are cases of `Key`, reporting other keys with the closest case.
-    func entries<Key: SchemaFileKey>(_ mapping: Node.Mapping, of _: Key.Type, _ what: @autoclosure () -> String)
-        -> [SchemaFileEntry<Key>] {
+    func entries<Key: SchemaFileKey>(
+        _ mapping: Node.Mapping, of _: Key.Type, _ what: @autoclosure () -> String
+    )
+        -> [SchemaFileEntry<Key>]
+    {
         var result: [SchemaFileEntry<Key>] = []
         for (keyNode, value) in mapping {
             guard let text = string(keyNode, "a key in \(what())") else { continue }
@@ -89,8 +92,9 @@ final class YAMLReader {
                 // `{ type: numeric(10,2) }`: in a { } mapping an unquoted comma ends the value, and `2)` becomes
                 // a key of its own. The most common slip in a schema file; say so instead of guessing a key.
                 if text.contains(")") && !text.contains("(") {
-                    error("unknown key '\(text)' in \(what()): inside { }, an unquoted ',' ends a value; quote a value "
-                          + "that holds a comma, as in type: \"numeric(10,2)\"", at: keyNode)
+                    error(
+                        "unknown key '\(text)' in \(what()): inside { }, an unquoted ',' ends a value; quote a value "
+                            + "that holds a comma, as in type: \"numeric(10,2)\"", at: keyNode)
                 } else {
                     let suggestion = Suggestion.didYouMean(text, Key.allCases.map(\.rawValue))
                     error("unknown key '\(text)' in \(what())\(suggestion)", at: keyNode)
@@ -136,7 +140,8 @@ extension Literal {
         let parts = mantissa.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         let digits = parts.joined()
         guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit), parts.count <= 2,
-              mantissa.filter({ $0 == "." }).count <= 1 else { return false }
+            mantissa.filter({ $0 == "." }).count <= 1
+        else { return false }
         guard mantissaEnd != chars.endIndex else { return true }
         var exponent = chars[chars.index(after: mantissaEnd)...]
         if exponent.first == "-" || exponent.first == "+" { exponent = exponent.dropFirst() }

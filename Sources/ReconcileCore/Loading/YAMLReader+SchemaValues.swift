@@ -5,8 +5,9 @@ extension YAMLReader {
     /// PostgreSQL truncates longer names silently, so two long names could become one; NUL cannot be sent.
     func checkIdentifierLength(_ name: String, _ kind: String, at node: Node?) {
         if name.utf8.count > DefaultNames.maxIdentifierBytes {
-            error("\(kind) name '\(name)' is \(name.utf8.count) bytes; PostgreSQL allows "
-                  + "\(DefaultNames.maxIdentifierBytes) and would silently truncate it", at: node)
+            error(
+                "\(kind) name '\(name)' is \(name.utf8.count) bytes; PostgreSQL allows "
+                    + "\(DefaultNames.maxIdentifierBytes) and would silently truncate it", at: node)
         }
         if name.contains("\u{0}") { error("\(kind) name contains a NUL character", at: node) }
     }
@@ -14,8 +15,11 @@ extension YAMLReader {
     /// `key: text`, or `key: { <textKey>: text, options... }`: how checks, generated columns and exclusion
     /// constraints are written. The text (nil after its problem is reported), the node it came from, for
     /// error positions, and the mapping's entries, for the options (none in the short form).
-    func textOrMapping<Key: SchemaFileKey>(_ node: Node, _ what: String, scalarWhat: String, textKey: Key)
-        -> (text: String?, node: Node, entries: [SchemaFileEntry<Key>]) {
+    func textOrMapping<Key: SchemaFileKey>(
+        _ node: Node, _ what: String, scalarWhat: String, textKey: Key
+    )
+        -> (text: String?, node: Node, entries: [SchemaFileEntry<Key>])
+    {
         guard case .mapping(let mapping) = node else { return (string(node, scalarWhat), node, []) }
         let entries = self.entries(mapping, of: Key.self, what)
         guard let textNode = entries.first(where: { $0.key == textKey })?.value else {
@@ -32,12 +36,14 @@ extension YAMLReader {
         var parameters: [StorageParameter] = []
         for (keyNode, valueNode) in mapping {
             guard let name = string(keyNode, "a parameter name in \(what)"),
-                  let value = string(valueNode, "\(name) in \(what)") else { continue }
+                let value = string(valueNode, "\(name) in \(what)")
+            else { continue }
             guard !name.isEmpty,
-                  name.allSatisfy({ $0 == "_" || $0 == "." || ($0.isASCII && ($0.isLetter || $0.isNumber)) })
+                name.allSatisfy({ $0 == "_" || $0 == "." || ($0.isASCII && ($0.isLetter || $0.isNumber)) })
             else {
-                error("'\(name)' in \(what) is not a storage parameter name (letters, digits, '_' and '.')",
-                      at: keyNode)
+                error(
+                    "'\(name)' in \(what) is not a storage parameter name (letters, digits, '_' and '.')",
+                    at: keyNode)
                 continue
             }
             parameters.append(StorageParameter(name: name.lowercased(), value: value))
@@ -51,8 +57,9 @@ extension YAMLReader {
         let normalized = text.lowercased().replacingAll("_", with: " ")
         guard let action = ReferentialAction(rawValue: normalized) else {
             let options = ReferentialAction.allCases.map(\.rawValue)
-            error("\(what) must be one of \(options.joined(separator: ", ")), not '\(text)'"
-                  + Suggestion.didYouMean(normalized, options), at: node)
+            error(
+                "\(what) must be one of \(options.joined(separator: ", ")), not '\(text)'"
+                    + Suggestion.didYouMean(normalized, options), at: node)
             return nil
         }
         return action

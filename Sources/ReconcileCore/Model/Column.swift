@@ -54,10 +54,12 @@ public struct Column: Hashable, Sendable, Codable {
     /// keeps its columns' old names, which is why an export writes the ones that are not the default.
     public var notNullName: String?
 
-    public init(name: String, type: String, isNullable: Bool = true, defaultValue: ColumnDefault? = nil,
-                identity: IdentityKind? = nil, isSerial: Bool = false, comment: String? = nil,
-                renamedFrom: String? = nil, backfill: Literal? = nil, generated: GeneratedColumn? = nil,
-                sequence: SequenceOptions? = nil) {
+    public init(
+        name: String, type: String, isNullable: Bool = true, defaultValue: ColumnDefault? = nil,
+        identity: IdentityKind? = nil, isSerial: Bool = false, comment: String? = nil,
+        renamedFrom: String? = nil, backfill: Literal? = nil, generated: GeneratedColumn? = nil,
+        sequence: SequenceOptions? = nil
+    ) {
         self.name = name
         self.type = type
         self.isNullable = isNullable

@@ -102,9 +102,11 @@ public struct ForeignKey: Hashable, Sendable, Codable {
     /// `NOT VALID`: see `CheckConstraint.notValid`.
     public var notValid: Bool
 
-    public init(name: String, columns: [String], referencedTable: QualifiedName, referencedColumns: [String],
-                onDelete: ReferentialAction = .noAction, onUpdate: ReferentialAction = .noAction,
-                matchFull: Bool = false, deferral: Deferral = .notDeferrable, notValid: Bool = false) {
+    public init(
+        name: String, columns: [String], referencedTable: QualifiedName, referencedColumns: [String],
+        onDelete: ReferentialAction = .noAction, onUpdate: ReferentialAction = .noAction,
+        matchFull: Bool = false, deferral: Deferral = .notDeferrable, notValid: Bool = false
+    ) {
         self.name = name
         self.columns = columns
         self.referencedTable = referencedTable
@@ -168,9 +170,11 @@ public struct Index: Hashable, Sendable, Codable {
     /// fingerprints of schemas that have none).
     public var statistics: [IndexColumnStatistics]?
 
-    public init(name: String, keys: [IndexKey], isUnique: Bool = false, method: String = "btree",
-                predicate: String? = nil, include: [String] = [], nullsNotDistinct: Bool = false,
-                storageParameters: [StorageParameter] = [], canonicalDefinition: String? = nil) {
+    public init(
+        name: String, keys: [IndexKey], isUnique: Bool = false, method: String = "btree",
+        predicate: String? = nil, include: [String] = [], nullsNotDistinct: Bool = false,
+        storageParameters: [StorageParameter] = [], canonicalDefinition: String? = nil
+    ) {
         self.name = name
         self.keys = keys
         self.isUnique = isUnique

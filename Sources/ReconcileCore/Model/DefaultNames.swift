@@ -5,8 +5,12 @@ public enum DefaultNames {
     public static let maxIdentifierBytes = 63
 
     public static func primaryKey(table: String) -> String { make(table, nil, "pkey") }
-    public static func unique(table: String, columns: [String]) -> String { make(table, columns.joined(separator: "_"), "key") }
-    public static func foreignKey(table: String, columns: [String]) -> String { make(table, columns.joined(separator: "_"), "fkey") }
+    public static func unique(table: String, columns: [String]) -> String {
+        make(table, columns.joined(separator: "_"), "key")
+    }
+    public static func foreignKey(table: String, columns: [String]) -> String {
+        make(table, columns.joined(separator: "_"), "fkey")
+    }
     public static func check(table: String, column: String) -> String { make(table, column, "check") }
     /// The sequence a `serial` column owns.
     public static func sequence(table: String, column: String) -> String { make(table, column, "seq") }

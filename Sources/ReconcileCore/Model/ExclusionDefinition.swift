@@ -96,15 +96,19 @@ struct ExclusionDefinition: Equatable {
             rest = Substring(rest[method.endIndex...].trimmingSpaces)
         }
         guard let (inside, after) = SQLScanning.parenthesized(rest) else {
-            return .failure(Problem(message: "it needs the elements in parentheses after the method, as in "
-                                    + "'USING gist (room_id WITH =, during WITH &&)'"))
+            return .failure(
+                Problem(
+                    message: "it needs the elements in parentheses after the method, as in "
+                        + "'USING gist (room_id WITH =, during WITH &&)'"))
         }
         var elements: [Element] = []
         for element in SQLScanning.splitTopLevel(inside) {
             // Operators are symbols (or OPERATOR(...)): the last WITH is the one before the operator.
             guard let with = element.range(of: " WITH ", options: [.caseInsensitive, .backwards]) else {
-                return .failure(Problem(message: "element '\(element.trimmingSpaces)' needs 'WITH operator', as in "
-                                        + "'during WITH &&'"))
+                return .failure(
+                    Problem(
+                        message: "element '\(element.trimmingSpaces)' needs 'WITH operator', as in "
+                            + "'during WITH &&'"))
             }
             var expression = Substring(element[..<with.lowerBound].trimmingSpaces)
             let op = element[with.upperBound...].trimmingSpaces
@@ -113,8 +117,10 @@ struct ExclusionDefinition: Equatable {
                 expression = Substring(expression.dropLast(word.count).trimmingSpaces)
             }
             guard !expression.isEmpty, !op.isEmpty else {
-                return .failure(Problem(message: "element '\(element.trimmingSpaces)' needs an expression and an "
-                                        + "operator, as in 'during WITH &&'"))
+                return .failure(
+                    Problem(
+                        message: "element '\(element.trimmingSpaces)' needs an expression and an "
+                            + "operator, as in 'during WITH &&'"))
             }
             elements.append(Element(expression: String(expression), op: op))
         }
@@ -127,10 +133,13 @@ struct ExclusionDefinition: Equatable {
         }
         var predicate: String?
         if take("WHERE ", from: &remainder)
-            || remainder.uppercased().hasPrefix("WHERE(") && take("WHERE", from: &remainder) {
+            || remainder.uppercased().hasPrefix("WHERE(") && take("WHERE", from: &remainder)
+        {
             guard remainder.first == "(" else {
-                return .failure(Problem(message: "the predicate after WHERE goes in parentheses, as in "
-                                        + "'WHERE (NOT cancelled)'"))
+                return .failure(
+                    Problem(
+                        message: "the predicate after WHERE goes in parentheses, as in "
+                            + "'WHERE (NOT cancelled)'"))
             }
             predicate = String(remainder)
             remainder = ""

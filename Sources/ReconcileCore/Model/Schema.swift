@@ -14,14 +14,19 @@ public struct Schema: Hashable, Sendable, Codable {
     /// would put it, e.g. PostGIS in `postgis`, so its types are `postgis.geography`; nil when there is none.
     public var extensionSchemas: [String: String]?
 
-    public init(schemaNames: [String] = [], tables: [Table] = [], enums: [EnumType] = [], extensions: [String] = [],
-                sequences: [StandaloneSequence] = []) {
+    public init(
+        schemaNames: [String] = [], tables: [Table] = [], enums: [EnumType] = [], extensions: [String] = [],
+        sequences: [StandaloneSequence] = []
+    ) {
         self.tables = tables.sorted { $0.name < $1.name }
         self.enums = enums.sorted { $0.name < $1.name }
         self.extensions = Array(Set(extensions)).sorted()
         self.sequences = sequences.sorted { $0.name < $1.name }
-        self.schemaNames = Array(Set(schemaNames + tables.map(\.name.schema) + enums.map(\.name.schema)
-                                     + sequences.map(\.name.schema))).sorted()
+        self.schemaNames = Array(
+            Set(
+                schemaNames + tables.map(\.name.schema) + enums.map(\.name.schema)
+                    + sequences.map(\.name.schema))
+        ).sorted()
     }
 
     public func table(_ name: QualifiedName) -> Table? { tables.first { $0.name == name } }
@@ -32,8 +37,10 @@ public struct Schema: Hashable, Sendable, Codable {
 
     /// Only what lies in the given schemas (extensions are database-wide and stay).
     public func restricted(to schemas: Set<String>) -> Schema {
-        Schema(schemaNames: schemaNames.filter(schemas.contains), tables: tables.filter { schemas.contains($0.name.schema) },
-               enums: enums.filter { schemas.contains($0.name.schema) }, extensions: extensions,
-               sequences: sequences.filter { schemas.contains($0.name.schema) })
+        Schema(
+            schemaNames: schemaNames.filter(schemas.contains),
+            tables: tables.filter { schemas.contains($0.name.schema) },
+            enums: enums.filter { schemas.contains($0.name.schema) }, extensions: extensions,
+            sequences: sequences.filter { schemas.contains($0.name.schema) })
     }
 }

@@ -16,8 +16,10 @@ public struct SequenceOptions: Hashable, Sendable, Codable {
     /// older server can hold a logged sequence owned by an unlogged table, hence `false` is meaningful too.
     public var unlogged: Bool?
 
-    public init(name: String? = nil, type: String? = nil, start: Int64? = nil, increment: Int64? = nil,
-                minValue: Int64? = nil, maxValue: Int64? = nil, cache: Int64? = nil, cycle: Bool = false) {
+    public init(
+        name: String? = nil, type: String? = nil, start: Int64? = nil, increment: Int64? = nil,
+        minValue: Int64? = nil, maxValue: Int64? = nil, cache: Int64? = nil, cycle: Bool = false
+    ) {
         self.name = name
         self.type = type
         self.start = start
@@ -31,24 +33,29 @@ public struct SequenceOptions: Hashable, Sendable, Codable {
     /// Every option spelled out, defaults filled in the way `CREATE SEQUENCE` fills them, so a declaration
     /// and the catalog compare like with like.
     /// `tableUnlogged`: the owning table's persistence, which an owned sequence follows unless declared.
-    public func resolved(table: QualifiedName, column: String, columnType: String,
-                         tableUnlogged: Bool = false) -> SequenceOptions {
+    public func resolved(
+        table: QualifiedName, column: String, columnType: String,
+        tableUnlogged: Bool = false
+    ) -> SequenceOptions {
         let type = Self.integerType(self.type ?? columnType)
         let (typeMin, typeMax) = Self.range(of: type)
         let increment = self.increment ?? 1
         let minValue = self.minValue ?? (increment > 0 ? 1 : typeMin)
         let maxValue = self.maxValue ?? (increment > 0 ? typeMax : -1)
-        var resolved = SequenceOptions(name: name ?? DefaultNames.sequence(table: table.name, column: column),
-                                       type: type, start: start ?? (increment > 0 ? minValue : maxValue),
-                                       increment: increment, minValue: minValue, maxValue: maxValue,
-                                       cache: cache ?? 1, cycle: cycle)
+        var resolved = SequenceOptions(
+            name: name ?? DefaultNames.sequence(table: table.name, column: column),
+            type: type, start: start ?? (increment > 0 ? minValue : maxValue),
+            increment: increment, minValue: minValue, maxValue: maxValue,
+            cache: cache ?? 1, cycle: cycle)
         resolved.unlogged = unlogged ?? tableUnlogged
         return resolved
     }
 
     /// Only what differs from the defaults (nil when nothing does): how `--export` writes it.
-    public func minimized(table: QualifiedName, column: String, columnType: String,
-                          tableUnlogged: Bool = false) -> SequenceOptions? {
+    public func minimized(
+        table: QualifiedName, column: String, columnType: String,
+        tableUnlogged: Bool = false
+    ) -> SequenceOptions? {
         let defaults = SequenceOptions(type: type).resolved(table: table, column: column, columnType: columnType)
         let full = resolved(table: table, column: column, columnType: columnType, tableUnlogged: tableUnlogged)
         var result = SequenceOptions()

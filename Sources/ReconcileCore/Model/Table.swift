@@ -38,10 +38,12 @@ public struct Table: Hashable, Sendable, Codable {
     /// takes its columns, keys and indexes from it.
     public var partitions: [Partition] = []
 
-    public init(name: QualifiedName, columns: [Column] = [], primaryKey: PrimaryKey? = nil,
-                uniqueConstraints: [UniqueConstraint] = [], checks: [CheckConstraint] = [],
-                foreignKeys: [ForeignKey] = [], indexes: [Index] = [], seed: Seed? = nil,
-                comment: String? = nil, renamedFrom: QualifiedName? = nil) {
+    public init(
+        name: QualifiedName, columns: [Column] = [], primaryKey: PrimaryKey? = nil,
+        uniqueConstraints: [UniqueConstraint] = [], checks: [CheckConstraint] = [],
+        foreignKeys: [ForeignKey] = [], indexes: [Index] = [], seed: Seed? = nil,
+        comment: String? = nil, renamedFrom: QualifiedName? = nil
+    ) {
         self.name = name
         self.columns = columns
         self.primaryKey = primaryKey

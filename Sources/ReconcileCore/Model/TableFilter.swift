@@ -14,14 +14,16 @@ public struct TableFilter: Hashable, Sendable {
     public static let everything = TableFilter()
 
     public func manages(_ table: QualifiedName) -> Bool {
-        (include.isEmpty || include.contains { Self.matches($0, table) }) && !exclude.contains { Self.matches($0, table) }
+        (include.isEmpty || include.contains { Self.matches($0, table) })
+            && !exclude.contains { Self.matches($0, table) }
     }
 
     /// The schema with only the managed tables.
     public func apply(_ schema: Schema) -> Schema {
         guard self != .everything else { return schema }
-        var filtered = Schema(schemaNames: schema.schemaNames, tables: schema.tables.filter { manages($0.name) },
-                              enums: schema.enums, extensions: schema.extensions, sequences: schema.sequences)
+        var filtered = Schema(
+            schemaNames: schema.schemaNames, tables: schema.tables.filter { manages($0.name) },
+            enums: schema.enums, extensions: schema.extensions, sequences: schema.sequences)
         filtered.extensionSchemas = schema.extensionSchemas
         return filtered
     }
@@ -29,7 +31,8 @@ public struct TableFilter: Hashable, Sendable {
     static func matches(_ pattern: String, _ table: QualifiedName) -> Bool {
         // The last dot splits schema from table; a pattern without one matches the table in any schema.
         guard let dot = pattern.lastIndex(of: ".") else { return glob(Array(pattern), Array(table.name)) }
-        return glob(Array(pattern[..<dot]), Array(table.schema)) && glob(Array(pattern[pattern.index(after: dot)...]), Array(table.name))
+        return glob(Array(pattern[..<dot]), Array(table.schema))
+            && glob(Array(pattern[pattern.index(after: dot)...]), Array(table.name))
     }
 
     static func glob(_ pattern: [Character], _ text: [Character]) -> Bool {

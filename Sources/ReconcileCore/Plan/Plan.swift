@@ -57,7 +57,9 @@ public struct Plan: Hashable, Sendable {
         let all = steps + blocked
         var replaced = Set<String>()
         for step in all {
-            if case .constraint(.dropConstraint(_, _, true)) = step.change.kind { replaced.insert(step.change.objectName) }
+            if case .constraint(.dropConstraint(_, _, true)) = step.change.kind {
+                replaced.insert(step.change.objectName)
+            }
             if case .index(.dropIndex(_, _, true)) = step.change.kind { replaced.insert(step.change.objectName) }
         }
         return all.filter { step in

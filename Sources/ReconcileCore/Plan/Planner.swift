@@ -10,17 +10,19 @@ public enum Planner {
         }.map(\.element)
         var runnable: [PlanStep] = []
         var blocked: [PlanStep] = []
-        let created = Set(changes.compactMap { change -> QualifiedName? in
-            if case .table(.createTable(let table, _)) = change.kind { return table.name }
-            return nil
-        })
+        let created = Set(
+            changes.compactMap { change -> QualifiedName? in
+                if case .table(.createTable(let table, _)) = change.kind { return table.name }
+                return nil
+            })
         for change in ordered {
             let lock = Self.lock(of: change, created: created)
             let risks = change.hazards.filter { $0 != .accessExclusiveLock && $0 != .blocksWrites }
-            let step = PlanStep(number: 0, change: change, statements: change.statements,
-                                hazards: (lock.blocksReads ? [.accessExclusiveLock] : lock.blocksWrites ? [.blocksWrites] : [])
-                                    + risks,
-                                lock: lock)
+            let step = PlanStep(
+                number: 0, change: change, statements: change.statements,
+                hazards: (lock.blocksReads ? [.accessExclusiveLock] : lock.blocksWrites ? [.blocksWrites] : [])
+                    + risks,
+                lock: lock)
             if change.needsManualAction || (change.isDestructive && !allowDestructive) {
                 blocked.append(step)
             } else {

@@ -18,8 +18,9 @@ public enum StateFingerprint {
     public static func of(_ schema: Schema, seeds: [QualifiedName: [SeedRowState]]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let encoded = Encoded(version: version, schema: schema,
-                              seeds: Dictionary(seeds.map { ($0.key.description, $0.value) }, uniquingKeysWith: { a, _ in a }))
+        let encoded = Encoded(
+            version: version, schema: schema,
+            seeds: Dictionary(seeds.map { ($0.key.description, $0.value) }, uniquingKeysWith: { a, _ in a }))
         // Every value is Codable by construction; an encoding failure would be a programming error.
         let data = (try? encoder.encode(encoded)) ?? Data()
         return SHA256.hex(String(decoding: data, as: UTF8.self))

@@ -87,31 +87,37 @@ public struct PlanDocument: Codable, Equatable, Sendable {
 
     public init(plan: Plan, mode: String, timeouts: Timeouts, drift: [PlanStep]? = nil, state: SavedState? = nil) {
         func step(_ step: PlanStep) -> Step {
-            Step(number: step.number, kind: step.change.kindName, object: step.change.objectName,
-                 table: step.change.table?.description, summary: step.summary, marker: step.change.marker.description,
-                 sql: step.statements, inTransaction: true, commitsSeparately: step.commitsSeparately,
-                 lockTimeoutMs: timeouts.lockTimeoutMs, statementTimeoutMs: timeouts.statementTimeoutMs,
-                 hazards: step.hazards.map(\.rawValue), lock: step.lock.mode,
-                 blocks: step.lock == .none ? nil
-                     : (step.lock.blocksReads ? ["reads"] : []) + (step.lock.blocksWrites ? ["writes"] : []),
-                 destructive: step.isDestructive,
-                 estimatedRows: step.estimatedRows, preflightFailure: step.preflightFailure)
+            Step(
+                number: step.number, kind: step.change.kindName, object: step.change.objectName,
+                table: step.change.table?.description, summary: step.summary, marker: step.change.marker.description,
+                sql: step.statements, inTransaction: true, commitsSeparately: step.commitsSeparately,
+                lockTimeoutMs: timeouts.lockTimeoutMs, statementTimeoutMs: timeouts.statementTimeoutMs,
+                hazards: step.hazards.map(\.rawValue), lock: step.lock.mode,
+                blocks: step.lock == .none
+                    ? nil
+                    : (step.lock.blocksReads ? ["reads"] : []) + (step.lock.blocksWrites ? ["writes"] : []),
+                destructive: step.isDestructive,
+                estimatedRows: step.estimatedRows, preflightFailure: step.preflightFailure)
         }
         let markers = plan.steps.map(\.change.marker)
         formatVersion = Self.currentFormatVersion
         self.mode = mode
         inSync = drift.map(\.isEmpty) ?? plan.isInSync
-        summary = Summary(steps: plan.steps.count, add: markers.filter { $0 == .add }.count,
-                          change: markers.filter { $0 == .change }.count, remove: markers.filter { $0 == .remove }.count,
-                          blocked: plan.blocked.count,
-                          destructive: (plan.steps + plan.blocked).filter(\.isDestructive).count,
-                          hazardous: plan.steps.filter { !$0.hazards.isEmpty }.count,
-                          wouldFail: plan.failingSteps.count)
+        summary = Summary(
+            steps: plan.steps.count, add: markers.filter { $0 == .add }.count,
+            change: markers.filter { $0 == .change }.count, remove: markers.filter { $0 == .remove }.count,
+            blocked: plan.blocked.count,
+            destructive: (plan.steps + plan.blocked).filter(\.isDestructive).count,
+            hazardous: plan.steps.filter { !$0.hazards.isEmpty }.count,
+            wouldFail: plan.failingSteps.count)
         steps = plan.steps.map(step)
         blocked = plan.blocked.map(step)
         unmanagedTables = plan.unmanagedTables.map(\.description)
-        self.drift = drift?.map { DriftItem(marker: $0.change.marker.description, kind: $0.change.kindName,
-                                            object: $0.change.objectName, description: $0.change.driftDescription) }
+        self.drift = drift?.map {
+            DriftItem(
+                marker: $0.change.marker.description, kind: $0.change.kindName,
+                object: $0.change.objectName, description: $0.change.driftDescription)
+        }
         self.state = state
     }
 

@@ -5,14 +5,18 @@ public enum PlanMarkdownRenderer {
         guard !plan.isInSync else { return "### reconcile plan: no changes\n\nThe database matches the schema file.\n" }
         let counts = Dictionary(grouping: plan.steps, by: { $0.change.marker }).mapValues(\.count)
         var out = "### reconcile plan: \(plan.steps.count) step\(plan.steps.count == 1 ? "" : "s")"
-        out += " (\(counts[.add] ?? 0) to add, \(counts[.change] ?? 0) to change, \(counts[.remove] ?? 0) to remove)\n\n"
+        out +=
+            " (\(counts[.add] ?? 0) to add, \(counts[.change] ?? 0) to change, \(counts[.remove] ?? 0) to remove)\n\n"
         if !plan.blocked.isEmpty {
-            out += "**Blocked (\(plan.blocked.count)):** `--apply` refuses until these are declared, allowed with `--allow-destructive`, or done by hand.\n\n"
+            out +=
+                "**Blocked (\(plan.blocked.count)):** `--apply` refuses until these are declared, allowed with `--allow-destructive`, or done by hand.\n\n"
             out += table(plan.blocked)
         }
         if !plan.failingSteps.isEmpty {
             out += "**Would fail on the current data (\(plan.failingSteps.count)):**\n\n"
-            for step in plan.failingSteps { out += "- \(step.number). \(escape(step.summary)): \(escape(step.preflightFailure ?? ""))\n" }
+            for step in plan.failingSteps {
+                out += "- \(step.number). \(escape(step.summary)): \(escape(step.preflightFailure ?? ""))\n"
+            }
             out += "\n"
         }
         let risky = plan.steps.filter { $0.isDestructive || !$0.hazards.isEmpty }
@@ -39,7 +43,8 @@ public enum PlanMarkdownRenderer {
             let object = step.change.table.map { "`\($0)` " } ?? ""
             let hazards = step.notes.joined(separator: "; ")
             let rows = step.estimatedRows.map(String.init) ?? ""
-            out += "| \(step.number) | \(step.change.marker) | \(escape(object + step.summary)) | \(escape(hazards)) | \(rows) |\n"
+            out +=
+                "| \(step.number) | \(step.change.marker) | \(escape(object + step.summary)) | \(escape(hazards)) | \(rows) |\n"
         }
         return out + "\n"
     }

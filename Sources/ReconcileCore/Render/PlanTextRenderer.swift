@@ -24,7 +24,8 @@ public enum PlanTextRenderer {
     /// What `--check` prints: one line per difference, each described once, or that there is none.
     public static func renderDrift(_ drift: [PlanStep], style: Style = .plain) -> String {
         guard !drift.isEmpty else { return "In sync: the database matches the schema file.\n" }
-        var out = "Drift: \(drift.count) difference\(drift.count == 1 ? "" : "s") between the database and the schema file.\n"
+        var out =
+            "Drift: \(drift.count) difference\(drift.count == 1 ? "" : "s") between the database and the schema file.\n"
         for step in drift { out += "  \(style.marker(step.change.marker)) \(step.change.driftDescription)\n" }
         return out + "Run `reconcile --plan` to see the SQL, `reconcile --apply` to fix it.\n"
     }
@@ -41,7 +42,8 @@ public enum PlanTextRenderer {
         let destructive = plan.blocked.filter { !$0.change.needsManualAction }
         let manual = plan.blocked.filter(\.change.needsManualAction)
         if !destructive.isEmpty {
-            out += "\nBlocked: destructive, run with --allow-destructive to include (--apply refuses while any remain):\n"
+            out +=
+                "\nBlocked: destructive, run with --allow-destructive to include (--apply refuses while any remain):\n"
             out += grouped(destructive, style)
         }
         if !manual.isEmpty {
@@ -51,7 +53,8 @@ public enum PlanTextRenderer {
         if !plan.failingSteps.isEmpty {
             out += "\nWould fail on the current data (--apply refuses until fixed):\n"
             for step in plan.failingSteps {
-                out += "    ✗ \(step.number). \(step.change.table.map { "\($0): " } ?? "")\(step.preflightFailure ?? "")\n"
+                out +=
+                    "    ✗ \(step.number). \(step.change.table.map { "\($0): " } ?? "")\(step.preflightFailure ?? "")\n"
             }
         }
         if includeSQL && !plan.steps.isEmpty {

@@ -58,23 +58,27 @@ public enum SQLRenderer {
     /// PostgreSQL 18, whose NOT NULL is no named constraint, and when the name is right already.
     static func renameNotNullConstraint(_ table: QualifiedName, column: String, to name: String) -> String {
         let relation = regclass(table)
-        return doBlock("""
+        return doBlock(
+            """
             IF current_name IS NOT NULL AND current_name <> \(SQL.literal(name)) THEN
                     EXECUTE pg_catalog.format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', \
             \(SQL.literal(SQL.qualified(table))), current_name, \(SQL.literal(name)));
                 END IF;
-            """, declaring: """
-            current_name name := (SELECT con.conname FROM pg_catalog.pg_constraint con
-                                      JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]
-                                      WHERE con.conrelid = \(relation) AND con.contype = 'n' AND a.attname = \(SQL.literal(column)))
-            """)
+            """,
+            declaring: """
+                current_name name := (SELECT con.conname FROM pg_catalog.pg_constraint con
+                                          JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]
+                                          WHERE con.conrelid = \(relation) AND con.contype = 'n' AND a.attname = \(SQL.literal(column)))
+                """)
     }
 
     /// `SEQUENCE NAME "s"."n" START WITH 1000 ...` for an identity column whose sequence is not the default.
     static func identityOptions(_ sequence: SequenceOptions?, schema: String) -> String? {
         guard let sequence else { return nil }
         var parts: [String] = []
-        if let name = sequence.name { parts.append("SEQUENCE NAME \(SQL.qualified(QualifiedName(schema: schema, name: name)))") }
+        if let name = sequence.name {
+            parts.append("SEQUENCE NAME \(SQL.qualified(QualifiedName(schema: schema, name: name)))")
+        }
         if let type = sequence.type { parts.append("AS \(type)") }
         if !sequence.clauses.isEmpty { parts.append(sequence.clauses) }
         return parts.isEmpty ? nil : parts.joined(separator: " ")
@@ -87,7 +91,8 @@ public enum SQLRenderer {
         guard column.isSerial, let sequence = column.sequence else { return [] }
         let declared = sequence.resolved(table: table, column: column.name, columnType: column.type)
         let target = QualifiedName(schema: table.schema, name: declared.name ?? "")
-        let rename = doBlock("""
+        let rename = doBlock(
+            """
             IF sequence_name IS DISTINCT FROM pg_catalog.format('%I.%I', \(SQL.literal(target.schema)), \
             \(SQL.literal(target.name))) THEN
                     EXECUTE pg_catalog.format('ALTER SEQUENCE %s RENAME TO %I', sequence_name, \(SQL.literal(target.name)));
@@ -95,8 +100,11 @@ public enum SQLRenderer {
             """, declaring: "sequence_name text := " + serialSequenceLookup(table, column: column.name))
         var options = declared
         options.name = nil
-        return [rename, "ALTER SEQUENCE \(SQL.qualified(target)) AS \(declared.type ?? "integer") \(options.clauses)"
-                    + (declared.cycle ? "" : " NO CYCLE") + " RESTART"]
+        return [
+            rename,
+            "ALTER SEQUENCE \(SQL.qualified(target)) AS \(declared.type ?? "integer") \(options.clauses)"
+                + (declared.cycle ? "" : " NO CYCLE") + " RESTART",
+        ]
     }
 
     /// Renames the sequence if its name differs, then sets every option (`from` and `to` are resolved).
@@ -109,8 +117,9 @@ public enum SQLRenderer {
         }
         var options = to
         options.name = nil
-        statements.append("ALTER SEQUENCE \(SQL.qualified(new)) AS \(to.type ?? "integer") \(options.clauses)"
-            + (to.cycle ? "" : " NO CYCLE"))
+        statements.append(
+            "ALTER SEQUENCE \(SQL.qualified(new)) AS \(to.type ?? "integer") \(options.clauses)"
+                + (to.cycle ? "" : " NO CYCLE"))
         if let unlogged = to.unlogged, unlogged != from.unlogged {
             statements.append("ALTER SEQUENCE \(SQL.qualified(new)) SET \(unlogged ? "UNLOGGED" : "LOGGED")")
         }
@@ -119,12 +128,17 @@ public enum SQLRenderer {
 
     /// A serial or identity column's sequence made LOGGED or UNLOGGED where its declaration says so, found by
     /// its column (PostgreSQL makes it follow the table; the declaration may differ).
-    static func setOwnedSequencePersistence(_ table: QualifiedName, column: String,
-                                            _ sequence: SequenceOptions?) -> [String] {
+    static func setOwnedSequencePersistence(
+        _ table: QualifiedName, column: String,
+        _ sequence: SequenceOptions?
+    ) -> [String] {
         guard let unlogged = sequence?.unlogged else { return [] }
         let persistence = unlogged ? "UNLOGGED" : "LOGGED"
-        return [doBlock("EXECUTE pg_catalog.format('ALTER SEQUENCE %s SET \(persistence)', sequence_name);",
-                        declaring: "sequence_name text := " + serialSequenceLookup(table, column: column))]
+        return [
+            doBlock(
+                "EXECUTE pg_catalog.format('ALTER SEQUENCE %s SET \(persistence)', sequence_name);",
+                declaring: "sequence_name text := " + serialSequenceLookup(table, column: column))
+        ]
     }
 
     /// `ALTER INDEX ... ALTER COLUMN 2 SET STATISTICS n` (nil: back to the default, -1).
@@ -216,7 +230,8 @@ public enum SQLRenderer {
     }
 
     static func foreignKeyClause(_ key: ForeignKey) -> String {
-        var text = "FOREIGN KEY (\(SQL.identifierList(key.columns))) REFERENCES \(SQL.qualified(key.referencedTable)) "
+        var text =
+            "FOREIGN KEY (\(SQL.identifierList(key.columns))) REFERENCES \(SQL.qualified(key.referencedTable)) "
             + "(\(SQL.identifierList(key.referencedColumns)))"
         if key.matchFull { text += " MATCH FULL" }
         if key.onUpdate != .noAction { text += " ON UPDATE \(key.onUpdate.sql)" }
@@ -260,8 +275,10 @@ public enum SQLRenderer {
     public static func regclass(_ table: QualifiedName) -> String { "\(SQL.literal(SQL.qualified(table)))::regclass" }
 
     static func addConstraint(_ table: QualifiedName, _ name: String, _ clause: String) -> String {
-        let condition = "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = \(regclass(table)) AND conname = \(SQL.literal(name)))"
-        return guarded(unless: condition, "ALTER TABLE \(SQL.qualified(table)) ADD CONSTRAINT \(SQL.identifier(name)) \(clause)")
+        let condition =
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = \(regclass(table)) AND conname = \(SQL.literal(name)))"
+        return guarded(
+            unless: condition, "ALTER TABLE \(SQL.qualified(table)) ADD CONSTRAINT \(SQL.identifier(name)) \(clause)")
     }
 
     /// A `DO` block that runs `statement` only when `condition` is false: the idempotent form of DDL that
@@ -288,12 +305,14 @@ public enum SQLRenderer {
         let name = SQL.identifier(column)
         // Inside EXECUTE's quoted text, quotes are doubled.
         func quoted(_ text: String) -> String { text.replacingOccurrences(of: "'", with: "''") }
-        let collation = "(SELECT ' COLLATE ' || pg_catalog.quote_ident(n.nspname) || '.' || "
+        let collation =
+            "(SELECT ' COLLATE ' || pg_catalog.quote_ident(n.nspname) || '.' || "
             + "pg_catalog.quote_ident(c.collname) FROM pg_catalog.pg_collation c "
             + "JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace "
             + "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
             + "WHERE c.oid = a.attcollation AND c.oid <> t.typcollation)"
-        let comment = "pg_catalog.format('COMMENT ON COLUMN %s.%s IS %L', "
+        let comment =
+            "pg_catalog.format('COMMENT ON COLUMN %s.%s IS %L', "
             + "\(SQL.literal(relation)), \(SQL.literal(name)), description)"
         let body = """
             SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) || coalesce(\(collation), ''), a.attnotnull,

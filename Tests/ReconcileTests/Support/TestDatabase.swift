@@ -41,7 +41,8 @@ final class TestDatabase {
 
     /// Whether the server can install the extension.
     func hasExtension(_ name: String) throws -> Bool {
-        try connection.query("SELECT count(*) FROM pg_available_extensions WHERE name = $1", [name]).rows.first?.first == "1"
+        try connection.query("SELECT count(*) FROM pg_available_extensions WHERE name = $1", [name]).rows.first?.first
+            == "1"
     }
 
     /// Runs SQL (one or several statements) for setup.
@@ -57,7 +58,8 @@ final class TestDatabase {
 
     /// Tables in the database's user schemas, as `schema.table`, sorted.
     func tableNames() throws -> [String] {
-        try column("""
+        try column(
+            """
             SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
               AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%' ORDER BY 1
@@ -67,7 +69,8 @@ final class TestDatabase {
     /// A fingerprint of everything reconcile manages (tables, columns, constraints, indexes) plus the rows
     /// of the given tables: equal fingerprints mean nothing changed.
     func fingerprint(rowsOf tables: [String] = []) throws -> String {
-        var text = try column("""
+        var text = try column(
+            """
             SELECT n.nspname || '.' || c.relname || ':' || c.relkind::text || ':' ||
                    coalesce((SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull
                                  || ' ' || coalesce(pg_get_expr(d.adbin, d.adrelid), '') || ' ' || a.attidentity::text, ', ' ORDER BY a.attnum)
@@ -81,10 +84,16 @@ final class TestDatabase {
             WHERE c.relkind IN ('r', 'p', 'S') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
               AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'
             ORDER BY 1
-            """).joined(separator: "\n")
-        text += "\nschemas: " + (try column("SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg_%' ORDER BY 1").joined(separator: ","))
+            """
+        ).joined(separator: "\n")
+        text +=
+            "\nschemas: "
+            + (try column("SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg_%' ORDER BY 1").joined(
+                separator: ","))
         for table in tables {
-            text += "\n\(table): " + (try column("SELECT row_to_json(t)::text FROM \(table) t ORDER BY 1").joined(separator: ";"))
+            text +=
+                "\n\(table): "
+                + (try column("SELECT row_to_json(t)::text FROM \(table) t ORDER BY 1").joined(separator: ";"))
         }
         return text
     }
@@ -106,7 +115,8 @@ enum TestDatabaseError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case .missingServer:
-            return "\(TestDatabase.environmentVariable) is not set: run the suite with scripts/test, which starts a throwaway PostgreSQL"
+            return
+                "\(TestDatabase.environmentVariable) is not set: run the suite with scripts/test, which starts a throwaway PostgreSQL"
         case .badURL(let url): return "cannot parse \(url)"
         }
     }
