@@ -202,7 +202,7 @@ final class PlannerTests: XCTestCase {
                     hazards: [.accessExclusiveLock], lock: .accessExclusive)
             ])
         XCTAssertEqual(plan.steps[0].summary, "add column x integer")
-        XCTAssertTrue(plan.steps[0].takesHeavyLock)
+        XCTAssertTrue(plan.steps[0].lock.blocksReads)
     }
 
     func testHazardsPerChangeKind() {
@@ -336,16 +336,6 @@ final class PlannerTests: XCTestCase {
                 "takes an ACCESS EXCLUSIVE lock on the table", "rewrites or scans the whole table",
                 "builds an index while blocking writes", "deletes data", "may fail on existing rows",
             ])
-    }
-
-    func testTakesHeavyLock() {
-        func step(_ hazards: [Hazard]) -> PlanStep {
-            PlanStep(number: 1, change: Change(.schema(.createSchema("s"))), statements: [], hazards: hazards)
-        }
-        XCTAssertFalse(step([]).takesHeavyLock)
-        XCTAssertFalse(step([.rewritesTable, .mayFailOnExistingRows, .deletesData]).takesHeavyLock)
-        XCTAssertTrue(step([.accessExclusiveLock]).takesHeavyLock)
-        XCTAssertTrue(step([.blocksWrites]).takesHeavyLock)
     }
 
     func testIsInSync() {

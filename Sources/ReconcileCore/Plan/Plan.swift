@@ -29,8 +29,6 @@ public struct PlanStep: Hashable, Sendable {
         (lock >= .shareUpdateExclusive ? [lock.description].compactMap { $0 } : [])
             + hazards.filter { $0 != .accessExclusiveLock && $0 != .blocksWrites }.map(\.explanation)
     }
-    /// Takes a lock that blocks other sessions' reads or writes of a table.
-    public var takesHeavyLock: Bool { hazards.contains(.accessExclusiveLock) || hazards.contains(.blocksWrites) }
 }
 
 /// The ordered steps that make the live database match the schema file.
