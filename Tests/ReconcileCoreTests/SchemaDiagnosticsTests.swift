@@ -19,6 +19,51 @@ final class SchemaDiagnosticsTests: XCTestCase {
         """
     }
 
+    // MARK: - Options added for real schemas
+
+    /// An index's statistics targets name expression keys by position; a column key, a position out of
+    /// range and a target out of 0...10000 are each located errors.
+    func testIndexStatisticsTargetsAreChecked() {
+        XCTAssertEqual(
+            loadErrors(
+                """
+                version: 1
+                tables:
+                  t:
+                    columns: { a: text, b: text }
+                    indexes:
+                      - { columns: [a, { expression: lower(b) }], statistics: { 1: 100, 3: 100, 2: 20000 } }
+                """),
+            [
+                "schema.yaml:6:65: error: key 1 in statistics of an index of public.t is a column, and only an "
+                    + "expression key has a statistics target of its own (set a column's on the column)",
+                "schema.yaml:6:73: error: '3' in statistics of an index of public.t is not a key position: the "
+                    + "index has keys 1 to 2",
+                "schema.yaml:6:84: error: statistics of an index of public.t must be whole numbers from 0 to 10000, "
+                    + "not '20000'",
+            ])
+    }
+
+    func testNotNullNameAndSequencePersistenceAreChecked() {
+        let long = String(repeating: "n", count: 64)
+        XCTAssertEqual(
+            loadErrors(
+                """
+                version: 1
+                tables:
+                  t:
+                    columns:
+                      a: { type: text, nullable: false, not_null_name: \(long) }
+                      b: { type: serial, sequence: { unlogged: maybe } }
+                """),
+            [
+                "schema.yaml:5:56: error: constraint name '\(long)' is 64 bytes; PostgreSQL allows 63 and would "
+                    + "silently truncate it",
+                "schema.yaml:6:48: error: unlogged of sequence of column public.t.b must be true or false, not "
+                    + "'maybe'",
+            ])
+    }
+
     // MARK: - YAML itself
 
     func testYAMLSyntaxErrorNamesFileLineAndColumn() {
