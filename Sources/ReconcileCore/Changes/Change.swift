@@ -74,7 +74,7 @@ public struct Change: Hashable, Sendable {
     public var statements: [String] { family.statements }
     /// The lock's effect first (ACCESS EXCLUSIVE, or blocking writes), then the family's own risks.
     public var hazards: [Hazard] {
-        (lock.blocksReads ? [.accessExclusiveLock] : lock.blocksWrites ? [.blocksWrites] : []) + family.hazards
+        [lock.hazard].compactMap { $0 } + family.hazards
     }
     public var lock: TableLock { family.lock }
     public var lockedTables: [QualifiedName] { family.lockedTables }

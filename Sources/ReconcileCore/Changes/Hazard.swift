@@ -12,6 +12,9 @@ public enum Hazard: String, Hashable, Sendable, CaseIterable {
     /// Can fail if existing rows violate the new rule; the whole apply then rolls back.
     case mayFailOnExistingRows = "may-fail-on-existing-rows"
 
+    /// Says what a lock blocks: the step's `TableLock` decides these two, its family the rest.
+    var isLockEffect: Bool { self == .accessExclusiveLock || self == .blocksWrites }
+
     public var explanation: String {
         switch self {
         case .accessExclusiveLock: return "takes an ACCESS EXCLUSIVE lock on the table"

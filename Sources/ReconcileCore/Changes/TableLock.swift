@@ -52,6 +52,9 @@ public enum TableLock: Int, Hashable, Sendable, Comparable, CaseIterable {
     public var blocksReads: Bool { self == .accessExclusive }
     public var blocksWrites: Bool { self >= .share }
 
+    /// The hazard a reviewer is shown for this lock, if it blocks anything.
+    var hazard: Hazard? { blocksReads ? .accessExclusiveLock : blocksWrites ? .blocksWrites : nil }
+
     /// `ACCESS EXCLUSIVE lock: blocks reads and writes`, for a reviewer; nil for no lock.
     public var description: String? {
         guard let mode else { return nil }

@@ -27,7 +27,7 @@ public struct PlanStep: Hashable, Sendable {
     /// what any write of the application takes), then the other hazards.
     public var notes: [String] {
         (lock >= .shareUpdateExclusive ? [lock.description].compactMap { $0 } : [])
-            + hazards.filter { $0 != .accessExclusiveLock && $0 != .blocksWrites }.map(\.explanation)
+            + hazards.filter { !$0.isLockEffect }.map(\.explanation)
     }
 }
 

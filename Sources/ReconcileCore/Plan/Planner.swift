@@ -17,12 +17,10 @@ public enum Planner {
             })
         for change in ordered {
             let lock = Self.lock(of: change, created: created)
-            let risks = change.hazards.filter { $0 != .accessExclusiveLock && $0 != .blocksWrites }
+            let risks = change.hazards.filter { !$0.isLockEffect }
             let step = PlanStep(
                 number: 0, change: change, statements: change.statements,
-                hazards: (lock.blocksReads ? [.accessExclusiveLock] : lock.blocksWrites ? [.blocksWrites] : [])
-                    + risks,
-                lock: lock)
+                hazards: [lock.hazard].compactMap { $0 } + risks, lock: lock)
             if change.needsManualAction || (change.isDestructive && !allowDestructive) {
                 blocked.append(step)
             } else {
