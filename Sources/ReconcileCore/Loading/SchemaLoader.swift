@@ -74,24 +74,13 @@ public enum SchemaLoader {
 
     /// The node tree of one file, or its first syntax problem.
     static func compose(_ yaml: String, file: String) throws -> Node {
-        do {
-            try YAMLLimits.check(yaml)
-        } catch let violation as YAMLLimits.Violation {
-            throw SchemaLoadError([
-                Diagnostic(
-                    file: file, line: violation.line, column: violation.column,
-                    message: violation.message)
-            ])
-        }
         let root: Node?
         do {
-            // No implicit tag resolution: the loader types plain scalars itself, and resolving tags by regular
-            // expression (also while checking duplicate keys) was most of the load time.
-            root = try Yams.compose(yaml: yaml, .basic)
-        } catch let error as YamlError {
-            throw SchemaLoadError([diagnostic(for: error, file: file)])
+            root = try YAMLComposer.compose(yaml)
         } catch {
-            throw SchemaLoadError([Diagnostic(file: file, line: 0, column: 0, message: "\(error)")])
+            throw SchemaLoadError([
+                Diagnostic(file: file, line: error.line, column: error.column, message: error.message)
+            ])
         }
         guard let root else {
             throw SchemaLoadError([
@@ -123,24 +112,5 @@ public enum SchemaLoader {
     /// Parses `table`, `schema.table` or `"odd.schema"."Odd Table"` the way the schema file does.
     public static func qualifiedName(_ text: String, defaultSchema: String = "public") throws -> QualifiedName {
         try NameSyntax.qualifiedName(text, defaultSchema: defaultSchema)
-    }
-
-    static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
-        switch error {
-        case .scanner(let context, let problem, let mark, _),
-            .parser(let context, let problem, let mark, _),
-            .composer(let context, let problem, let mark, _):
-            let prefix = context.map { "\($0.text) " } ?? ""
-            return Diagnostic(
-                file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(prefix)\(problem)")
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return Diagnostic(
-                file: file, line: context.mark.line, column: context.mark.column,
-                message: "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping")
-        case .reader(let problem, _, _, _):
-            return Diagnostic(file: file, line: 0, column: 0, message: "invalid YAML: \(problem)")
-        default:
-            return Diagnostic(file: file, line: 0, column: 0, message: "invalid YAML: \(error)")
-        }
     }
 }

@@ -118,7 +118,7 @@ final class SchemaValidator {
             }
             for foreignKey in table.foreignKeys {
                 validateForeignKey(
-                    foreignKey, of: table, tables: byName, declaredNames: tables.map(\.name),
+                    foreignKey, of: table, tables: byName, declared: tables,
                     at: positions.foreignKeys[table.name]?[foreignKey.name] ?? location)
             }
             if let seed = table.seed { validateSeed(seed, of: table) }
@@ -127,7 +127,7 @@ final class SchemaValidator {
 
     private func validateForeignKey(
         _ foreignKey: ForeignKey, of table: Table, tables: [QualifiedName: Table],
-        declaredNames: [QualifiedName], at location: SourceLocation?
+        declared: [Table], at location: SourceLocation?
     ) {
         let what = "foreign key \(foreignKey.name) of \(table.name)"
         let columnNames = table.columns.map(\.name)
@@ -139,7 +139,7 @@ final class SchemaValidator {
         guard let target = tables[foreignKey.referencedTable] else {
             // In declaration order, so a tie between two close names suggests the same one every run (the
             // dictionary's order changes from run to run).
-            let known = declaredNames.map(\.description)
+            let known = declared.map(\.name.description)
             error(
                 "\(what) references \(foreignKey.referencedTable), which is not declared in \(scope)"
                     + Suggestion.didYouMean(foreignKey.referencedTable.description, known)

@@ -9,7 +9,8 @@ extension YAMLReader {
                 "\(kind) name '\(name)' is \(name.utf8.count) bytes; PostgreSQL allows "
                     + "\(DefaultNames.maxIdentifierBytes) and would silently truncate it", at: node)
         }
-        if name.contains("\u{0}") { error("\(kind) name contains a NUL character", at: node) }
+        // On bytes: `String.contains(String)` goes through Foundation's string search, a tenth of the load.
+        if name.utf8.contains(0) { error("\(kind) name contains a NUL character", at: node) }
     }
 
     /// `key: text`, or `key: { <textKey>: text, options... }`: how checks, generated columns and exclusion
