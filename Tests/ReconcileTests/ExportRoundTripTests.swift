@@ -291,6 +291,27 @@ final class ExportRoundTripTests: XCTestCase {
 
     /// The spellings people write by hand (short type names, plain YAML numbers, `default_sql: now()`) applied
     /// to an empty database: no false drift afterwards, the defaults mean what they say, and the result exports.
+    /// A database built by migrations stores `status IN (...)` on a varchar column in a spelling that, created
+    /// again, the server spells differently. The export writes the second spelling (it reads back as itself),
+    /// --check finds the source in sync with it, and the copy exports the same file.
+    func testExpressionsTheServerRespellsExportInTheirStableSpelling() throws {
+        let source = try TestDatabase()
+        try source.execute(
+            """
+            CREATE TABLE orders (
+              id integer PRIMARY KEY,
+              status character varying NOT NULL CHECK (status IN ('open', 'paid')),
+              kind varchar(10) CHECK (kind NOT IN ('test'))
+            );
+            CREATE INDEX index_orders_on_open ON orders (id) WHERE status IN ('open', 'paid');
+            CREATE INDEX index_orders_on_kind ON orders ((kind IN ('a', 'b')));
+            """)
+        let roundTrip = try assertExportRoundTrips(source)
+        XCTAssertTrue(
+            roundTrip.yaml.contains("ARRAY[('open'::character varying)::text, ('paid'::character varying)::text]"),
+            roundTrip.yaml)
+    }
+
     func testHandWrittenDefaultsAndTypeSpellingsShowNoDrift() throws {
         let path = try writeSchema(
             #"""

@@ -242,7 +242,37 @@ final class RandomizedConvergenceTests: XCTestCase {
                     "after B, \(column.label) changed: before \(before[column.label] ?? []), after \(after)")
             }
         }
-        return problems + (try idsThatWouldCollide(db, a: a, b: b))
+        return problems + (try idsThatWouldCollide(db, a: a, b: b)) + (try exportProblems(db))
+    }
+
+    /// What B built exports to a file that describes it exactly: checked against the database it came from it
+    /// finds no drift, and applied to an empty database it builds one that exports byte-identically.
+    private func exportProblems(_ db: TestDatabase) throws -> [String] {
+        let yaml: String
+        do {
+            yaml = try db.reconciler("not-read.yaml").export(schemas: nil, seedTables: [])
+        } catch {
+            return ["export after B failed: \(error)"]
+        }
+        let path = try writeSchema(yaml)
+        let check = try db.reconciler(path, allowDestructive: true).check()
+        if !check.drift.isEmpty {
+            return ["the export of B drifts from B: \(check.drift.map(\.summary))\n\(yaml)"]
+        }
+        let copy = try TestDatabase()
+        do {
+            _ = try copy.reconciler(path).apply()
+        } catch {
+            return ["the export of B does not apply to an empty database: \(error)\n\(yaml)"]
+        }
+        let again = try copy.reconciler("not-read.yaml").export(schemas: nil, seedTables: [])
+        guard again == yaml else {
+            let first = zip(yaml.split(separator: "\n"), again.split(separator: "\n")).first { $0 != $1 }
+            return [
+                "the export of B's copy differs from B's export, first at: \(first.map { "\($0) | \($1)" } ?? "length")"
+            ]
+        }
+        return []
     }
 
     /// After a transition to serial or identity, the id's new sequence must continue after the highest id A's

@@ -51,6 +51,7 @@ struct Exporter {
         refusals += Self.referenceRefusals(tables, scope: scope, refused: &refused)
         refusals += Self.seedTableRefusals(seedTables, tables: tables, refused: refused, scope: scope)
         guard refusals.isEmpty else { throw Refused(refusals: ExportRefusal.grouped(refusals)) }
+        tables = try Canonicalizer(connection: connection, live: live).fixedPoints(of: tables)
         for index in tables.indices where seedTables.contains(tables[index].name) {
             tables[index].seed = try seed(of: tables[index])
         }

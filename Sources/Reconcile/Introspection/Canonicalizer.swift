@@ -68,7 +68,9 @@ struct Canonicalizer {
         }
     }
 
-    private func canonicalizeInSavepoint(_ desired: Schema) throws -> Schema {
+    /// `adoptingLive`: keep a live text the server finds equivalent (for comparing); off for `fixedPoints`,
+    /// which wants the server's own spelling.
+    private func canonicalizeInSavepoint(_ desired: Schema, adoptingLive: Bool = true) throws -> Schema {
         // Declared types must exist for the scratch tables to use them; created here, rolled back with the rest.
         let prerequisites = Differ(desired: desired, live: live).prerequisiteChanges()
         var extended = Set<QualifiedName>()
@@ -94,7 +96,7 @@ struct Canonicalizer {
         for start in stride(from: 0, to: desired.tables.count, by: Self.batchSize) {
             let batch = Array(desired.tables[start..<min(start + Self.batchSize, desired.tables.count)])
             try connection.query("SAVEPOINT reconcile_scratch_batch")
-            for table in try canonicalizeBatch(batch) { canonical[table.name] = table }
+            for table in try canonicalizeBatch(batch, adoptingLive: adoptingLive) { canonical[table.name] = table }
             try connection.query("ROLLBACK TO SAVEPOINT reconcile_scratch_batch")
             try connection.query("RELEASE SAVEPOINT reconcile_scratch_batch")
         }
@@ -103,7 +105,65 @@ struct Canonicalizer {
 
     static let batchSize = 500
 
-    private func canonicalizeBatch(_ tables: [Table]) throws -> [Table] {
+    /// What `--export` writes: texts that read back as themselves. A check or index expression whose catalog
+    /// text the server would spell differently once created again (see `adoptingEquivalentLiveSpellings`) is
+    /// replaced by that second spelling, so the copy an export builds exports the same file. Only tables with
+    /// checks or expression and partial indexes are sent to the server; a table the server cannot build as a
+    /// scratch copy keeps its texts (they are still what the catalog says).
+    func fixedPoints(of tables: [Table]) throws -> [Table] {
+        let candidates = tables.filter { table in
+            !table.checks.isEmpty
+                || table.indexes.contains { index in
+                    index.predicate != nil || index.keys.contains { if case .expression = $0 { true } else { false } }
+                }
+        }
+        guard !candidates.isEmpty else { return tables }
+        var spelled: [QualifiedName: Table] = [:]
+        func spell(_ group: [Table]) throws -> Bool {
+            try connection.query("SAVEPOINT reconcile_fixed_points")
+            do {
+                let schema = Schema(schemaNames: [], tables: group, enums: [], extensions: [], sequences: [])
+                for table in try canonicalizeInSavepoint(schema, adoptingLive: false).tables {
+                    spelled[table.name] = table
+                }
+                try connection.query("ROLLBACK TO SAVEPOINT reconcile_fixed_points")
+                try connection.query("RELEASE SAVEPOINT reconcile_fixed_points")
+                return true
+            } catch is Failure {
+                try connection.query("ROLLBACK TO SAVEPOINT reconcile_fixed_points")
+                try connection.query("RELEASE SAVEPOINT reconcile_fixed_points")
+                return false
+            }
+        }
+        if try !spell(candidates) {
+            for table in candidates { _ = try spell([table]) }
+        }
+        return tables.map { table in
+            guard let canonical = spelled[table.name] else { return table }
+            var result = table
+            for (number, check) in table.checks.enumerated() {
+                if let again = canonical.checks.first(where: { $0.name == check.name }),
+                    again.expression != check.expression
+                {
+                    result.checks[number].expression = again.expression
+                }
+            }
+            let liveIndexes = live.tablesByName[table.name]?.indexes ?? []
+            for (number, index) in table.indexes.enumerated() {
+                guard let again = canonical.indexes.first(where: { $0.name == index.name })?.canonicalDefinition,
+                    let liveTail = liveIndexes.first(where: { $0.name == index.name })?.canonicalDefinition,
+                    again != liveTail, var parsed = CatalogText.index(again, columns: table.columns.map(\.name))
+                else { continue }
+                parsed.name = index.name
+                parsed.isUnique = index.isUnique
+                parsed.statistics = index.statistics
+                result.indexes[number] = parsed
+            }
+            return result
+        }
+    }
+
+    private func canonicalizeBatch(_ tables: [Table], adoptingLive: Bool) throws -> [Table] {
         var scratchNames: [String] = []
         var indexNames: [String: String] = [:]  // scratch index name -> declared index name
         for (position, table) in tables.enumerated() {
@@ -146,7 +206,7 @@ struct Canonicalizer {
         }
         let read = try Introspector(connection: connection).readTables(.temporaryTables, names: scratchNames)
         let scratchByName = Dictionary(read.map { ($0.relname, $0.table) }, uniquingKeysWith: { a, _ in a })
-        return tables.enumerated().map { position, table -> Table in
+        let canonical = tables.enumerated().map { position, table -> Table in
             guard let scratch = scratchByName["reconcile_scratch_\(position)"] else { return table }
             var canonical = table
             // A scratch copy's sequences and NOT NULL constraints have scratch names, and it has no statistics
@@ -191,6 +251,89 @@ struct Canonicalizer {
                 return index
             }
             return canonical
+        }
+        return adoptingLive ? try adoptingEquivalentLiveSpellings(canonical, declared: tables) : canonical
+    }
+
+    /// PostgreSQL's text for an expression does not always read back as itself: a check written
+    /// `status IN ('a', 'b')` on a varchar column is stored as `(status)::text = ANY ((ARRAY['a'::character
+    /// varying, ...])::text[])`, and that text, created again (by a restore, or from an export), is stored as
+    /// `... ANY (ARRAY[('a'::character varying)::text, ...])`. Both mean the same, so a live check or index in
+    /// one spelling and a declaration in the other must not be drift. When a canonical check or index differs
+    /// from the live one of its name, both texts are created once more on the same scratch table: if the server
+    /// spells the two alike (they reach the same fixed point), they are the same, and the live text is kept
+    /// (nothing to change).
+    private func adoptingEquivalentLiveSpellings(_ canonical: [Table], declared: [Table]) throws -> [Table] {
+        let liveTables = live.tablesByName
+        var result = canonical
+        var probes: [(table: Int, check: Int?, index: Int?, liveText: String, probe: String, again: String)] = []
+        for (position, table) in canonical.enumerated() {
+            let declaredTable = declared[position]
+            guard let liveTable = liveTables[table.name] ?? declaredTable.renamedFrom.flatMap({ liveTables[$0] })
+            else { continue }
+            let scratch = QualifiedName(schema: "pg_temp", name: "reconcile_scratch_\(position)")
+            for (number, check) in table.checks.enumerated() {
+                guard let liveCheck = liveTable.checks.first(where: { $0.name == check.name }),
+                    liveCheck.expression != check.expression
+                else { continue }
+                let probe = "reconcile_live_\(probes.count)", again = "reconcile_again_\(probes.count)"
+                func add(_ name: String, _ expression: String) -> String {
+                    let clause = expression.hasPrefix("CHECK ") ? expression : "CHECK (\(expression))"
+                    return
+                        "ALTER TABLE \(SQL.qualified(scratch)) ADD CONSTRAINT \(SQL.identifier(name)) \(clause) NOT VALID"
+                }
+                if try probeSucceeds([add(probe, liveCheck.expression), add(again, check.expression)]) {
+                    probes.append((position, number, nil, liveCheck.expression, probe, again))
+                }
+            }
+            for (number, index) in table.indexes.enumerated() {
+                guard let liveIndex = liveTable.indexes.first(where: { $0.name == index.name }),
+                    liveIndex.isUnique == index.isUnique, let liveTail = liveIndex.canonicalDefinition,
+                    liveTail != index.canonicalDefinition
+                else { continue }
+                let probe = "reconcile_live_\(probes.count)", again = "reconcile_again_\(probes.count)"
+                func create(_ name: String, _ tail: String) -> String {
+                    "CREATE \(index.isUnique ? "UNIQUE " : "")INDEX \(SQL.identifier(name)) ON \(SQL.qualified(scratch)) \(tail)"
+                }
+                guard let declaredTail = index.canonicalDefinition else { continue }
+                if try probeSucceeds([create(probe, liveTail), create(again, declaredTail)]) {
+                    probes.append((position, nil, number, liveTail, probe, again))
+                }
+            }
+        }
+        guard !probes.isEmpty else { return result }
+        let names = Set(probes.map(\.table)).map { "reconcile_scratch_\($0)" }
+        let read = try Introspector(connection: connection).readTables(.temporaryTables, names: names)
+        let scratchByName = Dictionary(read.map { ($0.relname, $0.table) }, uniquingKeysWith: { a, _ in a })
+        for probe in probes {
+            guard let scratch = scratchByName["reconcile_scratch_\(probe.table)"] else { continue }
+            if let check = probe.check {
+                let spelling = { (name: String) in scratch.checks.first { $0.name == name }?.expression }
+                if let live = spelling(probe.probe), live == spelling(probe.again) {
+                    result[probe.table].checks[check].expression = probe.liveText
+                }
+            } else if let index = probe.index {
+                let spelling = { (name: String) in scratch.indexes.first { $0.name == name }?.canonicalDefinition }
+                if let live = spelling(probe.probe), live == spelling(probe.again) {
+                    result[probe.table].indexes[index].canonicalDefinition = probe.liveText
+                }
+            }
+        }
+        return result
+    }
+
+    /// Runs probes in their own savepoint: a live text that does not fit the declared table (a column it
+    /// names is gone) simply is not equivalent.
+    private func probeSucceeds(_ statements: [String]) throws -> Bool {
+        try connection.query("SAVEPOINT reconcile_probe")
+        do {
+            for statement in statements { try connection.query(statement) }
+            try connection.query("RELEASE SAVEPOINT reconcile_probe")
+            return true
+        } catch is PostgresError {
+            try connection.query("ROLLBACK TO SAVEPOINT reconcile_probe")
+            try connection.query("RELEASE SAVEPOINT reconcile_probe")
+            return false
         }
     }
 
