@@ -312,6 +312,27 @@ final class ExportRoundTripTests: XCTestCase {
             roundTrip.yaml)
     }
 
+    /// PostgreSQL names a partition's copy of an index after the partition and its columns, numbering clashes
+    /// in the order the table's indexes were made; the export lists a partitioned table's indexes in that
+    /// order, so the copy's partitions get the same index names.
+    func testPartitionIndexNamesFollowTheOrderTheIndexesWereMade() throws {
+        let source = try TestDatabase()
+        try source.execute(
+            """
+            CREATE TABLE events (id bigint NOT NULL, state text NOT NULL) PARTITION BY LIST (state);
+            CREATE TABLE events_open PARTITION OF events FOR VALUES IN ('open', 'late');
+            CREATE INDEX z_late ON events (state) WHERE state = 'late';
+            CREATE INDEX a_open ON events (state) WHERE state = 'open';
+            """)
+        let roundTrip = try assertExportRoundTrips(source)
+        let names = """
+            SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'events_open'::regclass ORDER BY 1
+            """
+        let sourceNames = try source.column(names)
+        XCTAssertEqual(sourceNames.count, 2)
+        XCTAssertEqual(try roundTrip.copy.column(names), sourceNames)
+    }
+
     func testHandWrittenDefaultsAndTypeSpellingsShowNoDrift() throws {
         let path = try writeSchema(
             #"""

@@ -23,7 +23,7 @@ enum CatalogQueries {
             }
             return """
                 WITH scope AS (
-                    SELECT c.oid, n.nspname, c.relname
+                    SELECT c.oid, n.nspname, c.relname, c.relkind
                     FROM pg_catalog.pg_class c
                     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
                     -- r: ordinary table, p: partitioned table; partitions are managed through their parent.
@@ -323,7 +323,10 @@ enum CatalogQueries {
                 SELECT 1 FROM pg_catalog.pg_constraint con
                 WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')
             )
-            ORDER BY i.indrelid, ic.relname
+            -- A partitioned table's indexes in the order they were made: PostgreSQL names each partition's copy of
+            -- an index after the partition and its columns, numbering clashes in that order, so a copy built in
+            -- the same order gets the same names. Other tables' by name.
+            ORDER BY i.indrelid, CASE WHEN scope.relkind = 'p' THEN i.indexrelid END NULLS FIRST, ic.relname
             """
     }
 

@@ -128,7 +128,10 @@ public enum SchemaWriter {
         }
         if !table.indexes.isEmpty {
             out += "    indexes:\n"
-            for index in table.indexes.sorted(by: { $0.name < $1.name }) {
+            // A partitioned table's in the order they were made (as read): the names PostgreSQL gives their
+            // copies on the partitions depend on it.
+            let indexes = table.partitionBy == nil ? table.indexes.sorted(by: { $0.name < $1.name }) : table.indexes
+            for index in indexes {
                 var fields: [String] = []
                 if index.name != DefaultNames.index(table: tableName, keys: index.keys) {
                     fields.append("name: \(YAMLText.string(index.name))")
