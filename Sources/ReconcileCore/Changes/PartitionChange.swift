@@ -3,7 +3,11 @@
 public enum PartitionChange: ChangeFamily {
     case createPartition(parent: QualifiedName, Partition)
     /// The partition exists with other bounds: detached and attached again (the attach checks its rows).
-    case changePartitionBound(parent: QualifiedName, Partition, from: String)
+    /// `rebound` is every partition of the table that gets new bounds in this plan, with its new bound as the
+    /// server spells it: the first such step detaches them all before it attaches its own, so two partitions
+    /// that trade a range never overlap halfway (a later step finds the others detached, or re-attached with
+    /// their new bounds, and leaves them).
+    case changePartitionBound(parent: QualifiedName, Partition, from: String, rebound: [Partition])
     case dropPartition(parent: QualifiedName, QualifiedName)
     /// A table whose partition key differs, or that is partitioned on one side only: PostgreSQL cannot alter
     /// that, the table must be rebuilt and its rows moved. Always blocked.
@@ -11,7 +15,7 @@ public enum PartitionChange: ChangeFamily {
 
     var table: QualifiedName? {
         switch self {
-        case .createPartition(let parent, _), .changePartitionBound(let parent, _, _), .dropPartition(let parent, _),
+        case .createPartition(let parent, _), .changePartitionBound(let parent, _, _, _), .dropPartition(let parent, _),
             .partitionKeyNeedsManualChange(let parent, _, _):
             return parent
         }
@@ -32,7 +36,8 @@ public enum PartitionChange: ChangeFamily {
     var rankInPhase: Int {
         switch self {
         case .dropPartition: return 2
-        case .createPartition, .changePartitionBound: return 1
+        case .changePartitionBound: return 1
+        case .createPartition: return 2  // after re-bounded partitions left the range it may take
         case .partitionKeyNeedsManualChange: return 0
         }
     }
@@ -70,7 +75,7 @@ public enum PartitionChange: ChangeFamily {
 
     func objectName(table: String) -> String {
         switch self {
-        case .createPartition(_, let partition), .changePartitionBound(_, let partition, _):
+        case .createPartition(_, let partition), .changePartitionBound(_, let partition, _, _):
             return partition.name.description
         case .dropPartition(_, let name): return name.description
         case .partitionKeyNeedsManualChange: return table
@@ -80,7 +85,7 @@ public enum PartitionChange: ChangeFamily {
     var summary: String {
         switch self {
         case .createPartition(_, let partition): return "create partition \(partition.name) \(partition.bound)"
-        case .changePartitionBound(_, let partition, let from):
+        case .changePartitionBound(_, let partition, let from, _):
             return "change the bounds of partition \(partition.name) from \(from) to \(partition.bound)"
         case .dropPartition(_, let name): return "drop partition \(name) (not declared in the schema file)"
         case .partitionKeyNeedsManualChange(_, let live, let declared):
@@ -94,7 +99,7 @@ public enum PartitionChange: ChangeFamily {
     func driftDescription(object: String, details: [String]) -> String {
         switch self {
         case .createPartition: return "missing partition \(object)"
-        case .changePartitionBound(_, let partition, let from):
+        case .changePartitionBound(_, let partition, let from, _):
             return "partition \(object) is \(from), the file declares \(partition.bound)"
         case .dropPartition: return "partition \(object) is not declared in the file"
         case .partitionKeyNeedsManualChange(_, let live, let declared):
@@ -109,12 +114,26 @@ public enum PartitionChange: ChangeFamily {
                 "CREATE TABLE IF NOT EXISTS \(SQL.qualified(partition.name)) PARTITION OF \(SQL.qualified(parent)) "
                     + partition.bound
             ]
-        case .changePartitionBound(let parent, let partition, _):
-            return [
-                "ALTER TABLE \(SQL.qualified(parent)) DETACH PARTITION \(SQL.qualified(partition.name))",
+        case .changePartitionBound(let parent, let partition, _, let rebound):
+            func attached(_ name: QualifiedName) -> String {
+                "EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhparent = \(SQLRenderer.regclass(parent)) "
+                    + "AND inhrelid = pg_catalog.to_regclass(\(SQL.literal(SQL.qualified(name)))))"
+            }
+            let detaches = rebound.map { other in
+                // Still attached with its old bounds: a partition already given its new ones stays.
+                SQLRenderer.guarded(
+                    if: attached(other.name)
+                        + " AND pg_catalog.pg_get_expr((SELECT relpartbound FROM pg_catalog.pg_class "
+                        + "WHERE oid = pg_catalog.to_regclass(\(SQL.literal(SQL.qualified(other.name))))), "
+                        + "pg_catalog.to_regclass(\(SQL.literal(SQL.qualified(other.name))))) IS DISTINCT FROM "
+                        + SQL.literal(other.bound),
+                    "ALTER TABLE \(SQL.qualified(parent)) DETACH PARTITION \(SQL.qualified(other.name))")
+            }
+            let attach = SQLRenderer.guarded(
+                unless: attached(partition.name),
                 "ALTER TABLE \(SQL.qualified(parent)) ATTACH PARTITION \(SQL.qualified(partition.name)) "
-                    + partition.bound,
-            ]
+                    + partition.bound)
+            return detaches + [attach]
         case .dropPartition(let parent, let name):
             // Detached first: a foreign key to the parent has a copy for each partition, which a plain DROP
             // TABLE refuses to drop with it; the detach checks that no row of the partition is referenced.
@@ -152,7 +171,7 @@ public enum PartitionChange: ChangeFamily {
     var privilege: PrivilegeNeed {
         switch self {
         case .createPartition(_, let partition): return .createOnSchema(partition.name.schema)
-        case .changePartitionBound(let parent, _, _), .dropPartition(let parent, _),
+        case .changePartitionBound(let parent, _, _, _), .dropPartition(let parent, _),
             .partitionKeyNeedsManualChange(let parent, _, _):
             return .ownership(parent)
         }

@@ -141,13 +141,19 @@ public struct Differ: Sendable {
     /// A primary key or unique constraint that is dropped (or replaced) takes the foreign keys that reference
     /// it along: PostgreSQL refuses to drop it while they stand. Those keys are dropped before any other
     /// constraint and added again, as declared, after the new key; keys the plan drops anyway come first too.
+    /// So does a partition given new bounds: it is detached and attached again, and PostgreSQL refuses the
+    /// detach while a foreign key to its table references rows in it.
     static func withDependentForeignKeys(
         _ changes: [Change], liveTables: [QualifiedName: Table],
         desiredTables: [QualifiedName: Table]
     ) -> [Change] {
-        var droppedKeys: [(table: QualifiedName, columns: Set<String>)] = []
+        var droppedKeys: [(table: QualifiedName, columns: Set<String>?)] = []
         var droppedConstraints = Set<[String]>()
         for change in changes {
+            if case .partition(.changePartitionBound(let parent, _, _, _)) = change.kind {
+                droppedKeys.append((parent, nil))
+                continue
+            }
             guard case .constraint(.dropConstraint(let table, let name, _)) = change.kind else { continue }
             droppedConstraints.insert([table.schema, table.name, name])
             guard let live = liveTables[table] else { continue }
@@ -162,7 +168,7 @@ public struct Differ: Sendable {
         for referencing in liveTables.values.sorted(by: { $0.name < $1.name }) {
             for key in referencing.foreignKeys
             where droppedKeys.contains(where: {
-                $0.table == key.referencedTable && $0.columns == Set(key.referencedColumns)
+                $0.table == key.referencedTable && ($0.columns == nil || $0.columns == Set(key.referencedColumns))
             }) {
                 guard !droppedConstraints.contains([referencing.name.schema, referencing.name.name, key.name]),
                     let declared = desiredTables[referencing.name]?.foreignKeys.first(where: { $0.name == key.name })

@@ -272,11 +272,15 @@ struct TableDiffer {
         }
         var changes: [Change] = []
         let liveBounds = Dictionary(live.partitions.map { ($0.name, $0.bound) }, uniquingKeysWith: { a, _ in a })
+        let rebound = canonical.partitions.filter { partition in
+            liveBounds[partition.name].map { $0 != partition.bound } ?? false
+        }
         for (declared, partition) in zip(desired.partitions, canonical.partitions) {
             switch liveBounds[partition.name] {
             case nil: changes.append(Change(.partition(.createPartition(parent: name, declared))))
             case let bound? where bound != partition.bound:
-                changes.append(Change(.partition(.changePartitionBound(parent: name, declared, from: bound))))
+                changes.append(
+                    Change(.partition(.changePartitionBound(parent: name, declared, from: bound, rebound: rebound))))
             case .some: break
             }
         }
