@@ -1,0 +1,185 @@
+/// Domains and composite types: what to create and change before the tables that use them (`changes`), and
+/// the undeclared ones of managed schemas to drop after the tables (`drops`). `canonical` holds the declared
+/// types as the server spells them (base and attribute types, defaults, check expressions).
+struct TypeDiffer {
+    let desired: Schema
+    let canonical: Schema
+    let live: Schema
+
+    func changes() -> [Change] {
+        let liveDomains = Dictionary(live.domains.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let canonicalDomains = Dictionary(canonical.domains.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var changes: [Change] = []
+        for domain in Self.creationOrder(desired.domains) {
+            guard let current = liveDomains[domain.name] else {
+                changes.append(Change(.type(.createDomain(domain))))
+                continue
+            }
+            changes += domainChanges(domain, canonical: canonicalDomains[domain.name] ?? domain, live: current)
+        }
+        let liveTypes = Dictionary(live.compositeTypes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let canonicalTypes = Dictionary(
+            canonical.compositeTypes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for type in desired.compositeTypes {
+            guard let current = liveTypes[type.name] else {
+                changes.append(Change(.type(.createCompositeType(type))))
+                continue
+            }
+            changes += compositeChanges(type, canonical: canonicalTypes[type.name] ?? type, live: current)
+        }
+        return changes
+    }
+
+    /// Domains and composite types in managed schemas that the file does not declare.
+    func drops() -> [Change] {
+        let managed = Set(desired.schemaNames)
+        let declared = Set(desired.domains.map(\.name) + desired.compositeTypes.map(\.name))
+        return live.domains.filter { managed.contains($0.name.schema) && !declared.contains($0.name) }.map {
+            Change(.type(.dropType($0.name, keyword: "DOMAIN")))
+        }
+            + live.compositeTypes.filter { managed.contains($0.name.schema) && !declared.contains($0.name) }.map {
+                Change(.type(.dropType($0.name, keyword: "TYPE")))
+            }
+    }
+
+    private func domainChanges(_ domain: Domain, canonical: Domain, live: Domain) -> [Change] {
+        let name = domain.name
+        var reasons: [String] = []
+        if canonical.baseType != live.baseType { reasons.append("base type \(live.baseType) → \(canonical.baseType)") }
+        if canonical.collation != live.collation {
+            reasons.append("collation \(live.collation ?? "default") → \(canonical.collation ?? "default")")
+        }
+        if !reasons.isEmpty {
+            let reason = reasons.joined(separator: ", ")
+            guard live.usedBy.isEmpty else {
+                return [
+                    Change(.type(.typeNeedsManualChange(name, kind: "domain", reason: Self.inUse(reason, live.usedBy))))
+                ]
+            }
+            return [Change(.type(.replaceDomain(domain, reason: reason)))]
+        }
+        var changes: [Change] = []
+        let tables = live.usedBy.tables
+        if Self.defaultText(canonical.defaultValue) != Self.defaultText(live.defaultValue) {
+            changes.append(Change(.type(.setDomainDefault(name, domain.defaultValue, baseType: domain.baseType))))
+        }
+        if canonical.isNullable != live.isNullable {
+            changes.append(Change(.type(.setDomainNotNull(name, notNull: !canonical.isNullable, users: tables))))
+        }
+        var claimed = Set<String>()
+        for (position, check) in canonical.checks.enumerated() {
+            let declared = domain.checks.indices.contains(position) ? domain.checks[position] : check
+            if let current = live.check(check.name) {
+                claimed.insert(current.name)
+                if current.expression != check.expression {
+                    changes.append(Change(.type(.dropDomainCheck(name, check: check.name, replaced: true))))
+                    changes.append(Change(.type(.addDomainCheck(name, declared, users: tables))))
+                } else if current.notValid && !check.notValid {
+                    changes.append(Change(.type(.validateDomainCheck(name, check: check.name, users: tables))))
+                }
+            } else if let renamed = live.checks.first(where: {
+                !claimed.contains($0.name) && canonical.check($0.name) == nil && $0.expression == check.expression
+            }) {
+                claimed.insert(renamed.name)
+                changes.append(Change(.type(.renameDomainCheck(name, from: renamed.name, to: check.name))))
+                if renamed.notValid && !check.notValid {
+                    changes.append(Change(.type(.validateDomainCheck(name, check: check.name, users: tables))))
+                }
+            } else {
+                changes.append(Change(.type(.addDomainCheck(name, declared, users: tables))))
+            }
+        }
+        for check in live.checks where !claimed.contains(check.name) {
+            changes.append(Change(.type(.dropDomainCheck(name, check: check.name, replaced: false))))
+        }
+        if domain.comment != live.comment {
+            changes.append(Change(.type(.setTypeComment(name, keyword: "DOMAIN", comment: domain.comment))))
+        }
+        return changes
+    }
+
+    private func compositeChanges(_ type: CompositeType, canonical: CompositeType, live: CompositeType) -> [Change] {
+        let name = type.name
+        let declaredNames = canonical.attributes.map(\.name)
+        let liveNames = live.attributes.map(\.name)
+        let kept = liveNames.filter(declaredNames.contains)
+        let added = declaredNames.filter { !liveNames.contains($0) }
+        let usedByTables = live.usedBy.contains { $0.kind == .column }
+        // ALTER TYPE appends new attributes and cannot move one: another order means building the type again.
+        if kept + added != declaredNames {
+            let reason =
+                "attributes (\(liveNames.joined(separator: ", "))) → (\(declaredNames.joined(separator: ", ")))"
+            guard live.usedBy.isEmpty else {
+                return [
+                    Change(
+                        .type(
+                            .typeNeedsManualChange(
+                                name, kind: "composite type", reason: Self.inUse(reason, live.usedBy))))
+                ]
+            }
+            return [Change(.type(.replaceCompositeType(type, reason: reason)))]
+        }
+        var changes: [Change] = []
+        for attribute in live.attributes where !declaredNames.contains(attribute.name) {
+            changes.append(Change(.type(.dropAttribute(name, attribute: attribute.name))))
+        }
+        for (position, attribute) in canonical.attributes.enumerated() {
+            let declared = type.attributes.indices.contains(position) ? type.attributes[position] : attribute
+            guard let current = live.attribute(attribute.name) else {
+                changes.append(Change(.type(.addAttribute(name, declared))))
+                continue
+            }
+            guard current.type != attribute.type || current.collation != attribute.collation else { continue }
+            if usedByTables {
+                let reason = Self.inUse(
+                    "attribute \(SQL.displayIdentifier(attribute.name)) \(current.type) → \(attribute.type)",
+                    live.usedBy.filter { $0.kind == .column })
+                changes.append(Change(.type(.typeNeedsManualChange(name, kind: "composite type", reason: reason))))
+            } else {
+                changes.append(Change(.type(.alterAttributeType(name, declared, from: current.type))))
+            }
+        }
+        if type.comment != live.comment {
+            changes.append(Change(.type(.setTypeComment(name, keyword: "TYPE", comment: type.comment))))
+        }
+        return changes
+    }
+
+    static func inUse(_ reason: String, _ users: [TypeUser]) -> String {
+        let named = users.prefix(5).map(\.description).joined(separator: ", ")
+        let more = users.count > 5 ? " and \(users.count - 5) more" : ""
+        return "\(reason), but \(named)\(more) use\(users.count == 1 ? "s" : "") it; "
+            + "PostgreSQL cannot rebuild a type in use: migrate by hand"
+    }
+
+    static func defaultText(_ value: ColumnDefault?) -> String? {
+        value.map(SQLRenderer.defaultText)
+    }
+
+    /// Domains in name order, except that a domain over another declared domain comes after it.
+    static func creationOrder(_ domains: [Domain]) -> [Domain] {
+        var placed = Set<QualifiedName>()
+        var ordered: [Domain] = []
+        var waiting = domains.sorted { $0.name < $1.name }
+        let names = Set(domains.map(\.name))
+        while !waiting.isEmpty {
+            let ready = waiting.filter { domain in
+                !names.contains { other in
+                    other != domain.name && !placed.contains(other) && mentions(domain.baseType, other)
+                }
+            }
+            let next = ready.isEmpty ? [waiting[0]] : ready
+            for domain in next { placed.insert(domain.name) }
+            ordered += next
+            waiting.removeAll { placed.contains($0.name) }
+        }
+        return ordered
+    }
+
+    /// Whether a type text names this type (bare or qualified, quoted or not).
+    static func mentions(_ type: String, _ name: QualifiedName) -> Bool {
+        let bare = type.trimmingSpaces.replacingAll("\"", with: "")
+        return bare == name.name || bare == "\(name.schema).\(name.name)" || bare == name.name + "[]"
+            || bare == "\(name.schema).\(name.name)[]"
+    }
+}
