@@ -30,8 +30,8 @@ public enum PolicyChange: ChangeFamily {
 
     var rankInPhase: Int {
         switch self {
-        case .setRowLevelSecurity, .dropPolicy: return 0
-        case .createPolicy, .alterPolicy, .setPolicyComment: return 1
+        case .dropPolicy: return 0
+        case .setRowLevelSecurity, .createPolicy, .alterPolicy, .setPolicyComment: return 1
         }
     }
 
@@ -132,11 +132,11 @@ public enum PolicyChange: ChangeFamily {
     }
 
     /// Every policy statement and `ALTER TABLE ... ROW LEVEL SECURITY` takes ACCESS EXCLUSIVE on the table (briefly:
-    /// no rows are read); a comment takes SHARE UPDATE EXCLUSIVE.
+    /// no rows are read); a comment only ACCESS SHARE.
     var lock: TableLock {
         switch self {
         case .setRowLevelSecurity, .createPolicy, .alterPolicy, .dropPolicy: return .accessExclusive
-        case .setPolicyComment: return .shareUpdateExclusive
+        case .setPolicyComment: return .accessShare
         }
     }
 
