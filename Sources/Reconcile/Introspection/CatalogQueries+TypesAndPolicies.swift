@@ -103,3 +103,96 @@ extension CatalogQueries {
             """
     }
 }
+
+extension CatalogQueries {
+    /// Objects reconcile does not model, by kind and name: in the schemas named by $1 (text[]), those that live
+    /// in a schema; database-wide, event triggers and publications, and this database's subscriptions. None
+    /// that an extension brings, nor those PostgreSQL makes along with another (a range's cast to its multirange).
+    /// Views, functions, procedures and triggers are modelled, and grants are
+    /// privileges, not objects: neither is listed.
+    static let notModelled = """
+        WITH schemas AS (
+            SELECT n.oid, n.nspname FROM pg_catalog.pg_namespace n WHERE n.nspname = ANY ($1::text[])
+        ), objects AS (
+            SELECT 'rule' AS kind, pg_catalog.format('%I.%I/%I', s.nspname, c.relname, r.rulename) AS name,
+                   'pg_catalog.pg_rewrite'::regclass AS classid, r.oid AS objid
+            FROM pg_catalog.pg_rewrite r
+            JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
+            JOIN schemas s ON s.oid = c.relnamespace
+            WHERE r.rulename <> '_RETURN'
+            UNION ALL
+            SELECT 'foreign table', pg_catalog.format('%I.%I', s.nspname, c.relname), 'pg_catalog.pg_class'::regclass,
+                   c.oid
+            FROM pg_catalog.pg_class c JOIN schemas s ON s.oid = c.relnamespace WHERE c.relkind = 'f'
+            UNION ALL
+            SELECT 'aggregate', pg_catalog.format('%I.%I(%s)', s.nspname, p.proname,
+                                                  pg_catalog.pg_get_function_identity_arguments(p.oid)),
+                   'pg_catalog.pg_proc'::regclass, p.oid
+            FROM pg_catalog.pg_proc p JOIN schemas s ON s.oid = p.pronamespace WHERE p.prokind = 'a'
+            UNION ALL
+            SELECT 'operator', pg_catalog.format('%I.%s(%s, %s)', s.nspname, o.oprname,
+                                                 coalesce(pg_catalog.format_type(o.oprleft, NULL), 'NONE'),
+                                                 coalesce(pg_catalog.format_type(o.oprright, NULL), 'NONE')),
+                   'pg_catalog.pg_operator'::regclass, o.oid
+            FROM pg_catalog.pg_operator o JOIN schemas s ON s.oid = o.oprnamespace
+            UNION ALL
+            SELECT 'operator class', pg_catalog.format('%I.%I', s.nspname, oc.opcname), 'pg_catalog.pg_opclass'::regclass,
+                   oc.oid
+            FROM pg_catalog.pg_opclass oc JOIN schemas s ON s.oid = oc.opcnamespace
+            UNION ALL
+            SELECT 'operator family', pg_catalog.format('%I.%I', s.nspname, f.opfname),
+                   'pg_catalog.pg_opfamily'::regclass, f.oid
+            FROM pg_catalog.pg_opfamily f JOIN schemas s ON s.oid = f.opfnamespace
+            UNION ALL
+            -- Casts belong to no schema: those from or to a type of a listed schema, or through its function.
+            SELECT 'cast', pg_catalog.format('(%s AS %s)', pg_catalog.format_type(ca.castsource, NULL),
+                                             pg_catalog.format_type(ca.casttarget, NULL)),
+                   'pg_catalog.pg_cast'::regclass, ca.oid
+            FROM pg_catalog.pg_cast ca
+            WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_type t JOIN schemas s ON s.oid = t.typnamespace
+                          WHERE t.oid IN (ca.castsource, ca.casttarget))
+               OR EXISTS (SELECT 1 FROM pg_catalog.pg_proc p JOIN schemas s ON s.oid = p.pronamespace
+                          WHERE p.oid = ca.castfunc)
+            UNION ALL
+            SELECT 'collation', pg_catalog.format('%I.%I', s.nspname, co.collname), 'pg_catalog.pg_collation'::regclass,
+                   co.oid
+            FROM pg_catalog.pg_collation co JOIN schemas s ON s.oid = co.collnamespace
+            UNION ALL
+            SELECT 'conversion', pg_catalog.format('%I.%I', s.nspname, cv.conname), 'pg_catalog.pg_conversion'::regclass,
+                   cv.oid
+            FROM pg_catalog.pg_conversion cv JOIN schemas s ON s.oid = cv.connamespace
+            UNION ALL
+            SELECT 'statistics object', pg_catalog.format('%I.%I', s.nspname, st.stxname),
+                   'pg_catalog.pg_statistic_ext'::regclass, st.oid
+            FROM pg_catalog.pg_statistic_ext st JOIN schemas s ON s.oid = st.stxnamespace
+            UNION ALL
+            SELECT 'text search configuration', pg_catalog.format('%I.%I', s.nspname, cf.cfgname),
+                   'pg_catalog.pg_ts_config'::regclass, cf.oid
+            FROM pg_catalog.pg_ts_config cf JOIN schemas s ON s.oid = cf.cfgnamespace
+            UNION ALL
+            SELECT 'text search dictionary', pg_catalog.format('%I.%I', s.nspname, d.dictname),
+                   'pg_catalog.pg_ts_dict'::regclass, d.oid
+            FROM pg_catalog.pg_ts_dict d JOIN schemas s ON s.oid = d.dictnamespace
+            UNION ALL
+            -- Range and base types (a range's multirange comes with it; arrays with their element type).
+            SELECT CASE t.typtype WHEN 'r' THEN 'range type' ELSE 'base type' END,
+                   pg_catalog.format('%I.%I', s.nspname, t.typname), 'pg_catalog.pg_type'::regclass, t.oid
+            FROM pg_catalog.pg_type t JOIN schemas s ON s.oid = t.typnamespace
+            WHERE t.typtype IN ('r', 'b') AND NOT (t.typelem <> 0 AND t.typlen = -1)
+            UNION ALL
+            SELECT 'event trigger', pg_catalog.quote_ident(e.evtname), 'pg_catalog.pg_event_trigger'::regclass, e.oid
+            FROM pg_catalog.pg_event_trigger e
+            UNION ALL
+            SELECT 'publication', pg_catalog.quote_ident(p.pubname), 'pg_catalog.pg_publication'::regclass, p.oid
+            FROM pg_catalog.pg_publication p
+            UNION ALL
+            SELECT 'subscription', pg_catalog.quote_ident(su.subname), 'pg_catalog.pg_subscription'::regclass, su.oid
+            FROM pg_catalog.pg_subscription su
+            WHERE su.subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())
+        )
+        SELECT o.kind, o.name FROM objects o
+        WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
+                          WHERE dep.classid = o.classid AND dep.objid = o.objid AND dep.deptype IN ('e', 'i'))
+        ORDER BY o.kind, o.name
+        """
+}

@@ -96,3 +96,12 @@ extension Introspector {
         }
     }
 }
+
+extension Introspector {
+    /// What reconcile does not model in these schemas (and database-wide), as `kind name`, sorted.
+    func notModelled(schemas: [String]) throws -> [String] {
+        try connection.query(CatalogQueries.notModelled, [TextArray.literal(schemas)]).namedRows.map {
+            "\($0["kind"] ?? "?") \($0["name"] ?? "?")"
+        }
+    }
+}
