@@ -61,7 +61,7 @@ final class CorpusTests: XCTestCase {
     /// Files whose export must be refused, naming the feature the schema file cannot declare yet (a file
     /// that applied would otherwise fail on an empty database, or lose the feature without a word).
     static let refusedByName: [String: String] = [
-        "function-call.sql": "calls the function public.normalized(name text)",
+        "function-call.sql": "calls the function public.normalized(name text)"
     ]
 
     static let directory = repositoryRoot.appendingPathComponent("Tests/ReconcileTests/Corpus")
