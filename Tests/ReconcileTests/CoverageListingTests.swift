@@ -37,6 +37,10 @@ final class CoverageListingTests: XCTestCase {
         let text = PlanTextRenderer.render(plan)
         XCTAssertTrue(text.contains("Not modelled by reconcile"), text)
         XCTAssertTrue(text.contains("    rule public.docs/docs_no_delete\n"), text)
+        XCTAssertTrue(PlanMarkdownRenderer.render(plan).contains("- rule public.docs/docs_no_delete\n"))
+        let timeouts = PlanDocument.Timeouts(lockTimeoutMs: 0, statementTimeoutMs: 0)
+        XCTAssertEqual(PlanDocument(plan: plan, mode: "plan", timeouts: timeouts).notModelled, Self.expected)
+        XCTAssertTrue(PlanDocument(plan: plan, mode: "plan", timeouts: timeouts).json().contains("\"not_modelled\""))
     }
 
     func testTheExportSaysWhatItDoesNotRebuild() throws {
