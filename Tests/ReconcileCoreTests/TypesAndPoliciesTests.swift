@@ -220,5 +220,13 @@ final class TypesAndPoliciesTests: XCTestCase {
         let over = Domain(name: QualifiedName(schema: "public", name: "a"), baseType: "b")
         let changes = Differ(desired: Schema(domains: [over, base]), live: Schema(schemaNames: ["public"])).changes()
         XCTAssertEqual(changes.map(\.kind), [.type(.createDomain(base)), .type(.createDomain(over))])
+        let inner = CompositeType(
+            name: QualifiedName(schema: "public", name: "z"), attributes: [CompositeAttribute(name: "v", type: "b")])
+        let outer = CompositeType(
+            name: QualifiedName(schema: "public", name: "y"),
+            attributes: [CompositeAttribute(name: "inner", type: "public.z[]")])
+        let types = Differ(desired: Schema(compositeTypes: [outer, inner]), live: Schema(schemaNames: ["public"]))
+            .changes()
+        XCTAssertEqual(types.map(\.kind), [.type(.createCompositeType(inner)), .type(.createCompositeType(outer))])
     }
 }

@@ -10,7 +10,7 @@ struct TypeDiffer {
         let liveDomains = Dictionary(live.domains.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let canonicalDomains = Dictionary(canonical.domains.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var changes: [Change] = []
-        for domain in Self.creationOrder(desired.domains) {
+        for domain in Self.creationOrder(desired.domains, by: \.name, uses: { [$0.baseType] }) {
             guard let current = liveDomains[domain.name] else {
                 changes.append(Change(.type(.createDomain(domain))))
                 continue
@@ -20,7 +20,7 @@ struct TypeDiffer {
         let liveTypes = Dictionary(live.compositeTypes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let canonicalTypes = Dictionary(
             canonical.compositeTypes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        for type in desired.compositeTypes {
+        for type in Self.creationOrder(desired.compositeTypes, by: \.name, uses: { $0.attributes.map(\.type) }) {
             guard let current = liveTypes[type.name] else {
                 changes.append(Change(.type(.createCompositeType(type))))
                 continue
@@ -156,22 +156,23 @@ struct TypeDiffer {
         value.map(SQLRenderer.defaultText)
     }
 
-    /// Domains in name order, except that a domain over another declared domain comes after it.
-    static func creationOrder(_ domains: [Domain]) -> [Domain] {
+    /// Types in name order, except that one whose `uses` (type texts) names another of them comes after it (a
+    /// domain over a domain, a composite type with an attribute of another); a cycle keeps name order.
+    static func creationOrder<T>(_ types: [T], by name: (T) -> QualifiedName, uses: (T) -> [String]) -> [T] {
         var placed = Set<QualifiedName>()
-        var ordered: [Domain] = []
-        var waiting = domains.sorted { $0.name < $1.name }
-        let names = Set(domains.map(\.name))
+        var ordered: [T] = []
+        var waiting = types.sorted { name($0) < name($1) }
+        let names = Set(types.map(name))
         while !waiting.isEmpty {
-            let ready = waiting.filter { domain in
+            let ready = waiting.filter { type in
                 !names.contains { other in
-                    other != domain.name && !placed.contains(other) && mentions(domain.baseType, other)
+                    other != name(type) && !placed.contains(other) && uses(type).contains { mentions($0, other) }
                 }
             }
             let next = ready.isEmpty ? [waiting[0]] : ready
-            for domain in next { placed.insert(domain.name) }
+            for type in next { placed.insert(name(type)) }
             ordered += next
-            waiting.removeAll { placed.contains($0.name) }
+            waiting.removeAll { placed.contains(name($0)) }
         }
         return ordered
     }
