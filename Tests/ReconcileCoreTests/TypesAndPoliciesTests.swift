@@ -1,5 +1,6 @@
-import ReconcileCore
 import XCTest
+
+@testable import ReconcileCore
 
 /// Domains, composite types, row-level security and policies: the loader's keys and errors, the differ's
 /// changes and the SQL they render (the server-side behaviour is in the case files).
@@ -149,14 +150,39 @@ final class TypesAndPoliciesTests: XCTestCase {
         XCTAssertEqual(
             Change(.type(.dropDomainCheck(quantity, check: "positive", replaced: true))).statements,
             ["ALTER DOMAIN \"public\".\"quantity\" DROP CONSTRAINT IF EXISTS \"positive\""])
-        let users = [docs]
+        let users = [TypeUser(kind: .column, relation: docs, column: "q")]
         let notNull = Change(.type(.setDomainNotNull(quantity, notNull: true, users: users)))
         XCTAssertEqual(notNull.lock, .share)
-        XCTAssertEqual(notNull.lockedTables, users)
+        XCTAssertEqual(notNull.lockedTables, [docs])
+        XCTAssertEqual(
+            notNull.preflight(tables: [docs: Table(name: docs, columns: [Column(name: "q", type: "quantity")])])?
+                .questions.map(\.query),
+            ["SELECT (SELECT count(*) FROM \"public\".\"docs\" AS t0 WHERE t0.\"q\" IS NULL)"])
+        let added = Change(
+            .type(
+                .addDomainCheck(quantity, CheckConstraint(name: "c", expression: "CHECK ((VALUE > 0))"), users: users)))
+        XCTAssertEqual(
+            added.preflight(tables: [docs: Table(name: docs, columns: [Column(name: "q", type: "quantity")])])?
+                .questions.map(\.query),
+            [
+                "SELECT (SELECT count(*) FROM \"public\".\"docs\" AS t0 WHERE t0.\"q\" IS NOT NULL AND NOT "
+                    + "((t0.\"q\" > 0)))"
+            ])
         XCTAssertEqual(Change(.type(.setDomainNotNull(quantity, notNull: false, users: users))).lock, .none)
         XCTAssertFalse(Change(.type(.dropType(quantity, keyword: "DOMAIN"))).statements.isEmpty)
         XCTAssertTrue(Change(.type(.dropType(quantity, keyword: "DOMAIN"))).isDestructive)
         XCTAssertTrue(Change(.type(.typeNeedsManualChange(quantity, kind: "domain", reason: "x"))).needsManualAction)
+    }
+
+    func testValueIsReplacedAsAKeywordOnly() {
+        XCTAssertEqual(
+            SQLScanning.replacingKeyword(
+                "VALUE", in: "value > 0 AND xvalue <> 'VALUE' AND \"value\" = t.value", with: "c"),
+            "c > 0 AND xvalue <> 'VALUE' AND \"value\" = t.value")
+        XCTAssertEqual(
+            SQLScanning.replacingKeyword("VALUE", in: "(VALUE ~ '^a'::text)", with: "x.c"), "(x.c ~ '^a'::text)")
+        XCTAssertNil(SQLScanning.replacingKeyword("VALUE", in: "VALUE <> $$x$$", with: "c"))
+        XCTAssertNil(SQLScanning.replacingKeyword("VALUE", in: "VALUE <> E'\\n'", with: "c"))
     }
 
     func testCompositeTypeChangesRenderIdempotentSQL() {

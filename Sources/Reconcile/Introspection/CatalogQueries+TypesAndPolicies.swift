@@ -14,7 +14,7 @@ extension CatalogQueries {
     /// holds: base type, default (deparsed), NOT NULL, a collation other than the base type's, checks as
     /// [name, definition, validated], attributes as [name, type, collation], the comment, and what uses the
     /// type (columns of tables, attributes of composite types, domains over it, arrays of it included) as
-    /// [kind, schema, relation, column]. Types an extension brings are the extension's.
+    /// [kind, schema, relation, column, 'array' or null]. Types an extension brings are the extension's.
     static func userTypes(_ scope: Scope) -> String {
         """
         WITH types AS (
@@ -31,7 +31,8 @@ extension CatalogQueries {
             -- A hash join over pg_attribute once, not a scan per type.
             SELECT types.oid AS type_oid,
                    CASE rel.relkind WHEN 'c' THEN 'attribute' ELSE 'column' END AS kind,
-                   rn.nspname, rel.relname, a.attname::text AS attname
+                   rn.nspname, rel.relname, a.attname::text AS attname,
+                   CASE WHEN a.atttypid = types.typarray THEN 'array' END AS is_array
             FROM types
             JOIN pg_catalog.pg_attribute a ON a.atttypid IN (types.oid, types.typarray)
             JOIN pg_catalog.pg_class rel ON rel.oid = a.attrelid
@@ -39,7 +40,8 @@ extension CatalogQueries {
             WHERE a.attnum > 0 AND NOT a.attisdropped
               AND (rel.relkind IN ('r', 'p') AND NOT rel.relispartition OR rel.relkind = 'c')
             UNION ALL
-            SELECT types.oid, 'domain', dn.nspname, dt.typname, NULL
+            SELECT types.oid, 'domain', dn.nspname, dt.typname, NULL,
+                   CASE WHEN dt.typbasetype = types.typarray THEN 'array' END
             FROM types
             JOIN pg_catalog.pg_type dt ON dt.typtype = 'd' AND dt.typbasetype IN (types.oid, types.typarray)
             JOIN pg_catalog.pg_namespace dn ON dn.oid = dt.typnamespace
@@ -67,7 +69,7 @@ extension CatalogQueries {
                          AND co.collnamespace = 'pg_catalog'::regnamespace
                    WHERE a.attrelid = types.typrelid AND a.attnum > 0 AND NOT a.attisdropped) END AS attributes,
                d.description AS comment,
-               (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(u.kind, u.nspname, u.relname, u.attname)
+               (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(u.kind, u.nspname, u.relname, u.attname, u.is_array)
                                            ORDER BY u.kind, u.nspname, u.relname, u.attname)::text
                 FROM users u WHERE u.type_oid = types.oid) AS used_by
         FROM types

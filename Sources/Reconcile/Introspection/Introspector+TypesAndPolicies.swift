@@ -13,7 +13,8 @@ extension Introspector {
             let users = try Self.decodeRows(row["used_by"]).map { item -> TypeUser in
                 TypeUser(
                     kind: TypeUser.Kind(rawValue: item[0] ?? "") ?? .column,
-                    relation: QualifiedName(schema: item[1] ?? "", name: item[2] ?? ""), column: item[3])
+                    relation: QualifiedName(schema: item[1] ?? "", name: item[2] ?? ""), column: item[3],
+                    isArray: item.count > 4 && item[4] == "array")
             }
             if row["kind"] == "d" {
                 let checks = try Self.decodeChecks(row["checks"])

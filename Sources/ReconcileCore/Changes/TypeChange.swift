@@ -10,12 +10,13 @@ public enum TypeChange: ChangeFamily {
     case createDomain(Domain)
     /// `ALTER DOMAIN ... SET DEFAULT` (nil: `DROP DEFAULT`); `baseType` types a literal default.
     case setDomainDefault(QualifiedName, ColumnDefault?, baseType: String)
-    /// `SET NOT NULL` checks every column of the domain's type (`users`: their tables), `DROP NOT NULL` none.
-    case setDomainNotNull(QualifiedName, notNull: Bool, users: [QualifiedName])
+    /// `SET NOT NULL` checks every column of the domain's type (`users`: those columns, of domains over it
+    /// too), `DROP NOT NULL` none.
+    case setDomainNotNull(QualifiedName, notNull: Bool, users: [TypeUser])
     /// `ADD CONSTRAINT ... CHECK`: checks every column of the type unless NOT VALID.
-    case addDomainCheck(QualifiedName, CheckConstraint, users: [QualifiedName])
+    case addDomainCheck(QualifiedName, CheckConstraint, users: [TypeUser])
     /// A live NOT VALID check that the file declares without `not_valid`: `VALIDATE CONSTRAINT`.
-    case validateDomainCheck(QualifiedName, check: String, users: [QualifiedName])
+    case validateDomainCheck(QualifiedName, CheckConstraint, users: [TypeUser])
     /// A live check with the declared expression under another name.
     case renameDomainCheck(QualifiedName, from: String, to: String)
     /// `replaced`: the check is added again as declared.
@@ -137,8 +138,8 @@ public enum TypeChange: ChangeFamily {
 
     func objectName(table: String) -> String {
         switch self {
-        case .addDomainCheck(_, let check, _): return "\(table)/\(check.name)"
-        case .validateDomainCheck(_, let check, _), .dropDomainCheck(_, let check, _): return "\(table)/\(check)"
+        case .addDomainCheck(_, let check, _), .validateDomainCheck(_, let check, _): return "\(table)/\(check.name)"
+        case .dropDomainCheck(_, let check, _): return "\(table)/\(check)"
         case .renameDomainCheck(_, _, let to): return "\(table)/\(to)"
         case .addAttribute(_, let attribute), .alterAttributeType(_, let attribute, _):
             return "\(table).\(SQL.displayIdentifier(attribute.name))"
@@ -166,7 +167,8 @@ public enum TypeChange: ChangeFamily {
         case .setDomainNotNull(_, let notNull, _): return notNull ? "set domain NOT NULL" : "drop domain NOT NULL"
         case .addDomainCheck(_, let check, _):
             return "add domain check \(SQL.displayIdentifier(check.name))" + (check.notValid ? " NOT VALID" : "")
-        case .validateDomainCheck(_, let check, _): return "validate domain check \(SQL.displayIdentifier(check))"
+        case .validateDomainCheck(_, let check, _):
+            return "validate domain check \(SQL.displayIdentifier(check.name))"
         case .renameDomainCheck(_, let from, let to):
             return "rename domain check \(SQL.displayIdentifier(from)) to \(SQL.displayIdentifier(to))"
         case .dropDomainCheck(_, let check, let replaced):
@@ -253,7 +255,7 @@ public enum TypeChange: ChangeFamily {
                     "ALTER DOMAIN \(SQL.qualified(name)) ADD \(Self.checkClause(check))")
             ]
         case .validateDomainCheck(let name, let check, _):
-            return ["ALTER DOMAIN \(SQL.qualified(name)) VALIDATE CONSTRAINT \(SQL.identifier(check))"]
+            return ["ALTER DOMAIN \(SQL.qualified(name)) VALIDATE CONSTRAINT \(SQL.identifier(check.name))"]
         case .renameDomainCheck(let name, let from, let to):
             return [
                 SQLRenderer.guarded(
@@ -310,7 +312,7 @@ public enum TypeChange: ChangeFamily {
         switch self {
         case .setDomainNotNull(_, _, let users), .addDomainCheck(_, _, let users),
             .validateDomainCheck(_, _, let users):
-            return users
+            return users.tables
         case .createEnum, .addEnumValue, .enumValuesNeedManualChange, .dropEnum, .createDomain, .setDomainDefault,
             .renameDomainCheck, .dropDomainCheck, .replaceDomain, .createCompositeType, .addAttribute,
             .alterAttributeType, .dropAttribute, .replaceCompositeType, .typeNeedsManualChange, .setTypeComment,
@@ -334,7 +336,46 @@ public enum TypeChange: ChangeFamily {
         }
     }
 
-    func preflight(tables: PreflightTables) -> PreflightProbe? { nil }
+    /// The values a domain's new rule would refuse, counted over every column of the type: NULLs for NOT NULL,
+    /// the values that fail a check (its `VALUE` read as each column).
+    func preflight(tables: PreflightTables) -> PreflightProbe? {
+        let (users, condition, rule): ([TypeUser], (String) -> String?, String)
+        switch self {
+        case .setDomainNotNull(_, true, let columns):
+            (users, condition, rule) = (columns, { "\($0) IS NULL" }, "NOT NULL")
+        case .addDomainCheck(_, let check, let columns) where !check.notValid,
+            .validateDomainCheck(_, let check, let columns):
+            let expression =
+                check.expression.hasPrefix("CHECK ") ? String(check.expression.dropFirst(6)) : "(\(check.expression))"
+            (users, condition, rule) = (
+                columns,
+                { column in
+                    SQLScanning.replacingKeyword("VALUE", in: expression, with: column).map {
+                        "\(column) IS NOT NULL AND NOT \($0)"
+                    }
+                }, "check \(SQL.displayIdentifier(check.name))"
+            )
+        case .createEnum, .addEnumValue, .enumValuesNeedManualChange, .dropEnum, .createDomain, .setDomainDefault,
+            .setDomainNotNull, .addDomainCheck, .renameDomainCheck, .dropDomainCheck, .replaceDomain,
+            .createCompositeType, .addAttribute, .alterAttributeType, .dropAttribute, .replaceCompositeType,
+            .typeNeedsManualChange, .setTypeComment, .dropType:
+            return nil
+        }
+        var counts: [String] = []
+        for (number, user) in users.enumerated() where user.kind == .column && !user.isArray {
+            guard let column = user.column,
+                let source = tables.relation(user.relation, columns: [column], as: "t\(number)"),
+                let test = condition("t\(number).\(SQL.identifier(column))")
+            else { continue }
+            counts.append("(SELECT count(*) FROM \(source) WHERE \(test))")
+        }
+        guard !counts.isEmpty else { return nil }
+        let type = self.table?.description ?? ""
+        return PreflightProbe("SELECT " + counts.joined(separator: " + ")) {
+            "\(rowsText($0, "holds a value", "hold values")) of domain \(type) that \(rule) refuses"
+        }
+    }
+
     var blockedByDependents: DependentsProbe? { nil }
 
     var privilege: PrivilegeNeed {

@@ -59,7 +59,27 @@ struct TypeDiffer {
             return [Change(.type(.replaceDomain(domain, reason: reason)))]
         }
         var changes: [Change] = []
-        let tables = live.usedBy.tables
+        // ALTER DOMAIN checks new rules against the columns of the type (and of domains over it), and refuses
+        // outright when an array of it, or a composite type holding it, is a column's type.
+        let tables = columnUsers(of: live)
+        let containers = containingColumns(of: live)
+        let checking =
+            !canonical.isNullable && live.isNullable
+            || canonical.checks.contains { check in
+                !check.notValid
+                    && (live.check(check.name).map { $0.expression != check.expression || $0.notValid } ?? true)
+            }
+        if checking && !containers.isEmpty {
+            return [
+                Change(
+                    .type(
+                        .typeNeedsManualChange(
+                            name, kind: "domain",
+                            reason: Self.inUse("a new NOT NULL or check", containers)
+                                .replacingAll(
+                                    "rebuild a type in use", with: "check values inside arrays or composite values"))))
+            ]
+        }
         if Self.defaultText(canonical.defaultValue) != Self.defaultText(live.defaultValue) {
             changes.append(Change(.type(.setDomainDefault(name, domain.defaultValue, baseType: domain.baseType))))
         }
@@ -75,7 +95,7 @@ struct TypeDiffer {
                     changes.append(Change(.type(.dropDomainCheck(name, check: check.name, replaced: true))))
                     changes.append(Change(.type(.addDomainCheck(name, declared, users: tables))))
                 } else if current.notValid && !check.notValid {
-                    changes.append(Change(.type(.validateDomainCheck(name, check: check.name, users: tables))))
+                    changes.append(Change(.type(.validateDomainCheck(name, check, users: tables))))
                 }
             } else if let renamed = live.checks.first(where: {
                 !claimed.contains($0.name) && canonical.check($0.name) == nil && $0.expression == check.expression
@@ -83,7 +103,7 @@ struct TypeDiffer {
                 claimed.insert(renamed.name)
                 changes.append(Change(.type(.renameDomainCheck(name, from: renamed.name, to: check.name))))
                 if renamed.notValid && !check.notValid {
-                    changes.append(Change(.type(.validateDomainCheck(name, check: check.name, users: tables))))
+                    changes.append(Change(.type(.validateDomainCheck(name, check, users: tables))))
                 }
             } else {
                 changes.append(Change(.type(.addDomainCheck(name, declared, users: tables))))
@@ -143,6 +163,28 @@ struct TypeDiffer {
             changes.append(Change(.type(.setTypeComment(name, keyword: "TYPE", comment: type.comment))))
         }
         return changes
+    }
+
+    /// The columns whose values have this domain's type: its own (not arrays) and, recursively, those of
+    /// the domains over it.
+    private func columnUsers(of domain: Domain, seen: Set<QualifiedName> = []) -> [TypeUser] {
+        var users = domain.usedBy.filter { $0.kind == .column && !$0.isArray }
+        for over in domain.usedBy where over.kind == .domain && !over.isArray && !seen.contains(over.relation) {
+            guard let subdomain = live.domains.first(where: { $0.name == over.relation }) else { continue }
+            users += columnUsers(of: subdomain, seen: seen.union([domain.name]))
+        }
+        return users
+    }
+
+    /// Columns holding the domain's values inside a container: an array column, or a column of a composite
+    /// type with an attribute of the domain.
+    private func containingColumns(of domain: Domain) -> [TypeUser] {
+        var containers = domain.usedBy.filter { $0.kind == .column && $0.isArray }
+        for attribute in domain.usedBy where attribute.kind == .attribute {
+            let type = live.compositeTypes.first { $0.name == attribute.relation }
+            containers += (type?.usedBy ?? []).filter { $0.kind == .column }
+        }
+        return containers
     }
 
     static func inUse(_ reason: String, _ users: [TypeUser]) -> String {

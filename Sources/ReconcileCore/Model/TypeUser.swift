@@ -10,15 +10,19 @@ public struct TypeUser: Hashable, Sendable, Codable, CustomStringConvertible {
     public var relation: QualifiedName
     /// The column or attribute; nil for a domain.
     public var column: String?
+    /// The column or attribute is an array of the type (`quantity[]`), or the domain is over such an array.
+    public var isArray: Bool
 
-    public init(kind: Kind, relation: QualifiedName, column: String? = nil) {
+    public init(kind: Kind, relation: QualifiedName, column: String? = nil, isArray: Bool = false) {
         self.kind = kind
         self.relation = relation
         self.column = column
+        self.isArray = isArray
     }
 
     public var description: String {
         "\(kind.rawValue) \(relation)" + (column.map { ".\(SQL.displayIdentifier($0))" } ?? "")
+            + (isArray ? " (an array of it)" : "")
     }
 }
 
