@@ -75,9 +75,11 @@ public final class Reconciler {
                 try session.diagnosingLocks(connection) {
                     try session.inRolledBackSnapshot(connection) {
                         let prefetched = try prefetchLive(connection)
-                        return try builder(connection).build(
-                            desired: try desired(), allowDestructive: options.allowDestructive,
+                        let schema = try desired()
+                        let built = try builder(connection).build(
+                            desired: schema, allowDestructive: options.allowDestructive,
                             validateNewTables: true, prefetched: prefetched)
+                        return (built, try notModelled(connection, schemas: schema.schemaNames))
                     }
                 }
             }
@@ -86,10 +88,12 @@ public final class Reconciler {
         let state =
             recordingState
             ? PlanDocument.SavedState(
-                databaseSha256: built.databaseFingerprint, schemaSha256: schemaFingerprint,
+                databaseSha256: built.0.databaseFingerprint, schemaSha256: schemaFingerprint,
                 schemaPath: options.schemaPath, allowDestructive: options.allowDestructive)
             : nil
-        return PlanResult(plan: built.plan, statementCount: connection.statementCount, state: state)
+        var plan = built.0.plan
+        plan.notModelled = built.1
+        return PlanResult(plan: plan, statementCount: connection.statementCount, state: state)
     }
 
     /// The plan against an empty database, with no database at all (`--plan --offline`): for code review
@@ -149,6 +153,15 @@ public final class Reconciler {
         }
     }
 
+    /// Objects reconcile does not model in these schemas, for `--plan` and `--export` to name.
+    private func notModelled(_ connection: Connection, schemas: [String]) throws -> [String] {
+        do {
+            return try Introspector(connection: connection).notModelled(schemas: schemas)
+        } catch let error as PostgresError {
+            throw ReconcileError.introspection(error)
+        }
+    }
+
     /// Every user schema's catalog, read while the schema file loads.
     private func prefetchLive(_ connection: Connection) throws -> Schema {
         do {
@@ -165,7 +178,18 @@ public final class Reconciler {
     /// The live database as a schema file (`--export`). `schemas` nil means every user schema; `--include`
     /// and `--exclude` (`options.filter`) choose the tables, as for plan and check.
     public func export(schemas: [String]?, seedTables: [QualifiedName]) throws -> String {
-        SchemaWriter.yaml(try exportedSchema(schemas: schemas, seedTables: seedTables), header: Self.exportHeader)
+        let schema = try exportedSchema(schemas: schemas, seedTables: seedTables)
+        return SchemaWriter.yaml(schema, header: Self.exportHeader + exportNote)
+    }
+
+    /// What the last export could not write: objects reconcile does not model, as `kind name`. The CLI warns
+    /// about them; the exported file names them in its header.
+    public private(set) var exportNotModelled: [String] = []
+
+    private var exportNote: String {
+        guard !exportNotModelled.isEmpty else { return "" }
+        return "\nThis file does not rebuild these objects, which reconcile does not model; "
+            + "create them by other means:\n" + exportNotModelled.map { "  \($0)" }.joined(separator: "\n")
     }
 
     /// `--export --split`: the same, as a schema folder with one file per table (see `SchemaFolderWriter`).
@@ -174,7 +198,7 @@ public final class Reconciler {
         let schema = try exportedSchema(schemas: schemas, seedTables: seedTables)
         let files = SchemaFolderWriter.files(
             schema,
-            header: Self.exportHeader + "\n"
+            header: Self.exportHeader + exportNote + "\n"
                 + "The folder is one schema: every *.yaml in it is read by --schema \(folder); one file per table.")
         do {
             try SchemaFolderWriter.write(files, to: folder)
@@ -203,9 +227,12 @@ public final class Reconciler {
                 try connection.query("SET LOCAL DateStyle = 'ISO, MDY'")
                 try connection.query("SET LOCAL IntervalStyle = 'postgres'")
                 try connection.query("SET LOCAL extra_float_digits = 1")
-                return try Exporter(connection: connection).export(
+                let exported = try Exporter(connection: connection).export(
                     schemas: schemas, filter: options.filter,
                     seedTables: seedTables)
+                exportNotModelled = try Introspector(connection: connection).notModelled(
+                    schemas: exported.schemaNames)
+                return exported
             } catch let error as PostgresError {
                 throw ReconcileError.introspection(error)
             } catch let refused as Exporter.Refused {

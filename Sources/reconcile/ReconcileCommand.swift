@@ -218,6 +218,13 @@ struct ReconcileCommand: ParsableCommand {
                 } else {
                     Output.out(try reconciler.export(schemas: schemas, seedTables: tables))
                 }
+                if !reconciler.exportNotModelled.isEmpty {
+                    Output.errorLine(
+                        "warning: the export does not rebuild \(reconciler.exportNotModelled.count) object"
+                            + "\(reconciler.exportNotModelled.count == 1 ? "" : "s") reconcile does not model "
+                            + "(named in the file's header): "
+                            + reconciler.exportNotModelled.joined(separator: ", "))
+                }
             case .validate:
                 let schema = try reconciler.loadSchema()
                 let seeded = schema.tables.filter { $0.seed != nil }.count

@@ -25,7 +25,7 @@ final class StateFingerprintTests: XCTestCase {
     func testTheFingerprintOfAFixedStateIsPinned() {
         XCTAssertEqual(
             StateFingerprint.of(state, seeds: seeds),
-            "4bc562f55c116a89c8a82fafe10a8f49d4babacc312ed792bd17c1eca7fa8863")
+            "023eed3e3cf23ab80d351dbc72720e4d051d300bca073bb4216a99ead7cc111d")
     }
 
     func testEveryDifferenceChangesIt() {
@@ -37,6 +37,18 @@ final class StateFingerprintTests: XCTestCase {
         var other = state
         other.sequences[0].options.start = 6
         XCTAssertNotEqual(StateFingerprint.of(other, seeds: seeds), base)
+        var secured = state
+        secured.tables[0].rowLevelSecurity = .enabled
+        XCTAssertNotEqual(StateFingerprint.of(secured, seeds: seeds), base)
+        var withPolicy = secured
+        withPolicy.tables[0].policies = [Policy(name: "p", using: "true")]
+        XCTAssertNotEqual(StateFingerprint.of(withPolicy, seeds: seeds), StateFingerprint.of(secured, seeds: seeds))
+        var withDomain = state
+        withDomain.domains = [Domain(name: QualifiedName(name: "d"), baseType: "integer")]
+        XCTAssertNotEqual(StateFingerprint.of(withDomain, seeds: seeds), base)
+        var withType = state
+        withType.compositeTypes = [CompositeType(name: QualifiedName(name: "c"), attributes: [])]
+        XCTAssertNotEqual(StateFingerprint.of(withType, seeds: seeds), base)
         XCTAssertNotEqual(StateFingerprint.of(state, seeds: [QualifiedName(name: "admin_settings"): [.matches]]), base)
     }
 }

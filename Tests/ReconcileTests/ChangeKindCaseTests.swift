@@ -36,11 +36,14 @@ final class ChangeKindCaseTests: XCTestCase {
     func testSequences() throws { try runFile("sequences.yaml") }
     func testTableOptions() throws { try runFile("table-options.yaml") }
     func testTransitions() throws { try runFile("transitions.yaml") }
+    func testDomains() throws { try runFile("domains.yaml") }
+    func testCompositeTypes() throws { try runFile("composite-types.yaml") }
+    func testRowLevelSecurity() throws { try runFile("row-level-security.yaml") }
 
     static let covered: Set<String> = [
         "change-kinds.yaml", "column-options.yaml", "constraint-options.yaml", "exclusion.yaml", "fidelity.yaml",
         "generated-columns.yaml", "index-options.yaml", "partitions.yaml", "preflight.yaml", "sequences.yaml",
-        "table-options.yaml", "transitions.yaml",
+        "table-options.yaml", "transitions.yaml", "domains.yaml", "composite-types.yaml", "row-level-security.yaml",
     ]
 
     static var directory: URL { repositoryRoot.appendingPathComponent("Tests/ReconcileTests/Cases") }

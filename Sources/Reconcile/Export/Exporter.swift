@@ -57,16 +57,33 @@ struct Exporter {
         }
         // A schema whose every table is scoped out is left out too, unless it held nothing to scope.
         let schemaNames = live.schemaNames.filter { schema in
-            tables.contains { $0.name.schema == schema } || live.enums.contains { $0.name.schema == schema }
+            tables.contains { $0.name.schema == schema } || live.declaresTypes(in: schema)
                 || !live.tables.contains { $0.name.schema == schema }
         }
         // plpgsql is installed in every database; declaring it would only add noise.
         let extensions = live.extensions.filter { $0 != "plpgsql" }
         var exported = Schema(
             schemaNames: schemaNames, tables: tables, enums: live.enums, extensions: extensions,
-            sequences: live.sequences)
+            sequences: live.sequences, domains: live.domains.map(Self.expressible),
+            compositeTypes: live.compositeTypes.map { type in
+                var type = type
+                type.usedBy = []
+                return type
+            })
         exported.extensionSchemas = live.extensionSchemas
         return exported
+    }
+
+    /// A live domain in the schema file's terms: a literal default as a literal, typed by the base type.
+    static func expressible(_ live: Domain) -> Domain {
+        var domain = live
+        domain.usedBy = []
+        if case .expression(let text)? = domain.defaultValue,
+            let literal = CatalogText.literalDefault(text, columnType: domain.baseType)
+        {
+            domain.defaultValue = .literal(literal)
+        }
+        return domain
     }
 
     /// Foreign keys the file could not declare: to a table out of scope (with why, and the flag that brings it
@@ -223,7 +240,7 @@ struct Exporter {
             switch row["kind"] {
             case "collation": problem = "column \(name) has collation \(detail), \(cannotDeclare)"
             case "type":
-                problem = "column \(name) has type \(detail), a domain, composite or range type, \(cannotDeclare)"
+                problem = "column \(name) has type \(detail), a range, base or table row type, \(cannotDeclare)"
             case "function":
                 problem =
                     "a check, index, default or generated column calls the function \(detail), which the "

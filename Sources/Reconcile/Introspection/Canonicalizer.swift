@@ -40,22 +40,43 @@ struct Canonicalizer {
                 spelled[table.name] = table
             }
         }
-        guard !needServer.isEmpty else {
-            return Schema(
-                schemaNames: desired.schemaNames, tables: desired.tables.map { spelled[$0.name] ?? $0 },
-                enums: desired.enums, extensions: desired.extensions, sequences: desired.sequences)
+        // Declared domains and composite types that exist: spelled like the catalog, or read back from scratch
+        // copies. New ones are created (and so checked) by the prerequisites in the savepoint.
+        var spelledTypes = desired
+        var needServerTypes = Schema()
+        let liveDomains = Dictionary(live.domains.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for (index, domain) in desired.domains.enumerated() {
+            guard let liveDomain = liveDomains[domain.name] else { continue }
+            if let canonical = CatalogSpelling.canonical(domain, live: liveDomain) {
+                spelledTypes.domains[index] = canonical
+            } else {
+                needServerTypes.domains.append(domain)
+            }
+        }
+        let liveTypes = Dictionary(live.compositeTypes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for (index, type) in desired.compositeTypes.enumerated() {
+            guard let liveType = liveTypes[type.name] else { continue }
+            if let canonical = CatalogSpelling.canonical(type, live: liveType) {
+                spelledTypes.compositeTypes[index] = canonical
+            } else {
+                needServerTypes.compositeTypes.append(type)
+            }
+        }
+        guard !needServer.isEmpty || !needServerTypes.domains.isEmpty || !needServerTypes.compositeTypes.isEmpty
+        else {
+            return spelledTypes.with(tables: desired.tables.map { spelled[$0.name] ?? $0 })
         }
         try connection.query("SAVEPOINT reconcile_canonicalize")
         do {
-            let fromServer = try canonicalizeInSavepoint(
-                Schema(
-                    schemaNames: desired.schemaNames, tables: needServer,
-                    enums: desired.enums, extensions: desired.extensions, sequences: desired.sequences)
-            ).tablesByName
-            let result = Schema(
-                schemaNames: desired.schemaNames,
-                tables: desired.tables.map { spelled[$0.name] ?? fromServer[$0.name] ?? $0 },
-                enums: desired.enums, extensions: desired.extensions, sequences: desired.sequences)
+            let fromServer = try canonicalizeInSavepoint(desired.with(tables: needServer), types: needServerTypes)
+            let serverTables = fromServer.tablesByName
+            var result = spelledTypes.with(
+                tables: desired.tables.map { spelled[$0.name] ?? serverTables[$0.name] ?? $0 })
+            let serverDomains = Dictionary(fromServer.domains.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            result.domains = result.domains.map { serverDomains[$0.name] ?? $0 }
+            let serverTypes = Dictionary(
+                fromServer.compositeTypes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            result.compositeTypes = result.compositeTypes.map { serverTypes[$0.name] ?? $0 }
             try connection.query("ROLLBACK TO SAVEPOINT reconcile_canonicalize")
             try connection.query("RELEASE SAVEPOINT reconcile_canonicalize")
             return result
@@ -68,9 +89,10 @@ struct Canonicalizer {
         }
     }
 
-    /// `adoptingLive`: keep a live text the server finds equivalent (for comparing); off for `fixedPoints`,
-    /// which wants the server's own spelling.
-    private func canonicalizeInSavepoint(_ desired: Schema, adoptingLive: Bool = true) throws -> Schema {
+    /// `desired`: the tables to build scratch copies of, with every declared type; `types`: the existing
+    /// domains and composite types to read back from scratch copies. `adoptingLive`: keep a live text the
+    /// server finds equivalent (for comparing); off for `fixedPoints`, which wants the server's own spelling.
+    private func canonicalizeInSavepoint(_ desired: Schema, types: Schema, adoptingLive: Bool = true) throws -> Schema {
         // Declared types must exist for the scratch tables to use them; created here, rolled back with the rest.
         let prerequisites = Differ(desired: desired, live: live).prerequisiteChanges()
         var extended = Set<QualifiedName>()
@@ -78,6 +100,13 @@ struct Canonicalizer {
             if case .type(.addEnumValue(let name, _, _)) = change.kind {
                 extended.insert(name)
                 continue
+            }
+            // Only new types are made here: changes to existing ones would check the data.
+            if case .type(let typeChange) = change.kind {
+                switch typeChange {
+                case .createEnum, .createDomain, .createCompositeType: break
+                default: continue
+                }
             }
             for statement in change.statements { try run(statement, for: change.summary) }
         }
@@ -100,7 +129,71 @@ struct Canonicalizer {
             try connection.query("ROLLBACK TO SAVEPOINT reconcile_scratch_batch")
             try connection.query("RELEASE SAVEPOINT reconcile_scratch_batch")
         }
-        return Schema(schemaNames: desired.schemaNames, tables: desired.tables.map { canonical[$0.name] ?? $0 })
+        var result = Schema(schemaNames: desired.schemaNames, tables: desired.tables.map { canonical[$0.name] ?? $0 })
+        (result.domains, result.compositeTypes) = try canonicalTypes(types)
+        return result
+    }
+
+    /// Scratch copies of the domains and composite types in this session's temporary schema, read back with
+    /// the live types' query, under their declared names.
+    private func canonicalTypes(_ types: Schema) throws -> ([Domain], [CompositeType]) {
+        guard !types.domains.isEmpty || !types.compositeTypes.isEmpty else { return ([], []) }
+        var declaredNames: [String: QualifiedName] = [:]
+        for (number, domain) in types.domains.enumerated() {
+            var scratch = domain
+            scratch.name = QualifiedName(schema: "pg_temp", name: "reconcile_scratch_domain_\(number)")
+            scratch.comment = nil
+            declaredNames[scratch.name.name] = domain.name
+            for statement in Change(.type(.createDomain(scratch))).statements {
+                try run(statement, for: "domain \(domain.name)")
+            }
+        }
+        for (number, type) in types.compositeTypes.enumerated() {
+            var scratch = type
+            scratch.name = QualifiedName(schema: "pg_temp", name: "reconcile_scratch_type_\(number)")
+            scratch.comment = nil
+            declaredNames[scratch.name.name] = type.name
+            for statement in Change(.type(.createCompositeType(scratch))).statements {
+                try run(statement, for: "type \(type.name)")
+            }
+        }
+        let (domains, compositeTypes) = try Introspector(connection: connection).readTypes(
+            .temporaryTables, names: Array(declaredNames.keys).sorted())
+        let declaredDomains = Dictionary(types.domains.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let declaredTypes = Dictionary(types.compositeTypes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        return (
+            domains.compactMap { scratch in
+                guard let name = declaredNames[scratch.name.name], let declared = declaredDomains[name] else {
+                    return nil
+                }
+                var canonical = scratch
+                canonical.name = name
+                canonical.comment = declared.comment
+                canonical.usedBy = []
+                // A scratch domain's checks are validated when made in CREATE DOMAIN: NOT VALID is the declaration's.
+                canonical.checks = scratch.checks.map { check in
+                    var check = check
+                    check.notValid = declared.check(check.name)?.notValid ?? false
+                    return check
+                }
+                // The declared order of checks, which the differ pairs with the declaration by position.
+                canonical.checks.sort { first, second in
+                    (declared.checks.firstIndex { $0.name == first.name } ?? 0)
+                        < (declared.checks.firstIndex { $0.name == second.name } ?? 0)
+                }
+                return canonical
+            },
+            compositeTypes.compactMap { scratch in
+                guard let name = declaredNames[scratch.name.name], let declared = declaredTypes[name] else {
+                    return nil
+                }
+                var canonical = scratch
+                canonical.name = name
+                canonical.comment = declared.comment
+                canonical.usedBy = []
+                return canonical
+            }
+        )
     }
 
     static let batchSize = 500
@@ -123,7 +216,7 @@ struct Canonicalizer {
             try connection.query("SAVEPOINT reconcile_fixed_points")
             do {
                 let schema = Schema(schemaNames: [], tables: group, enums: [], extensions: [], sequences: [])
-                for table in try canonicalizeInSavepoint(schema, adoptingLive: false).tables {
+                for table in try canonicalizeInSavepoint(schema, types: Schema(), adoptingLive: false).tables {
                     spelled[table.name] = table
                 }
                 try connection.query("ROLLBACK TO SAVEPOINT reconcile_fixed_points")
@@ -187,6 +280,12 @@ struct Canonicalizer {
             }
             copy.partitionBy = table.partitionBy
             try run(Change(.table(.createTable(copy, inlineForeignKeys: []))).statements[0], for: "table \(table.name)")
+            // Policies, for the server's spelling of their expressions (and to report a bad one early).
+            for policy in table.policies {
+                try run(
+                    Change(.policy(.createPolicy(scratchTable, policy))).statements[0],
+                    for: "policy \(SQL.displayIdentifier(policy.name)) of \(table.name)")
+            }
             // Partitions are spelled by the server too (`'2024-01-01'` of a timestamptz key gains a zone).
             for (number, partition) in table.partitions.enumerated() {
                 let scratchPartition = Partition(
@@ -235,6 +334,12 @@ struct Canonicalizer {
                 return exclusion
             }
             canonical.partitionBy = scratch.partitionBy
+            // Policies as the server spells them, in the declared order; comments are the declaration's.
+            canonical.policies = table.policies.map { declared in
+                guard var policy = scratch.policies.first(where: { $0.name == declared.name }) else { return declared }
+                policy.comment = declared.comment
+                return policy
+            }
             // Scratch partitions are named `<scratch>_p<position>`: back to the declared names, in order.
             let scratchBounds = Dictionary(
                 scratch.partitions.map { ($0.name.name, $0.bound) }, uniquingKeysWith: { a, _ in a })

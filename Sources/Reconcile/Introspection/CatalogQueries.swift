@@ -240,8 +240,9 @@ enum CatalogQueries {
                 WHERE a.attrelid = scope.oid AND a.attnum > 0 AND NOT a.attisdropped
                   AND a.attcollation <> t.typcollation AND cn.nspname <> 'pg_catalog'
                 UNION ALL
-                -- Domains, composite and range types of users (arrays through their element type): the schema
-                -- file declares enum types only, and extensions bring their own.
+                -- Range, base and multirange types of users, and the row types of tables (arrays through their
+                -- element type): the schema file declares enum, domain and composite types only, and extensions
+                -- bring their own.
                 SELECT 'type', a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)
                 FROM pg_catalog.pg_attribute a
                 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
@@ -249,7 +250,9 @@ enum CatalogQueries {
                                                                 THEN t.typelem ELSE t.oid END
                 JOIN pg_catalog.pg_namespace tn ON tn.oid = base.typnamespace
                 WHERE a.attrelid = scope.oid AND a.attnum > 0 AND NOT a.attisdropped
-                  AND base.typtype IN ('d', 'c', 'r', 'm', 'b')
+                  AND (base.typtype IN ('r', 'm', 'b')
+                       OR base.typtype = 'c' AND (SELECT rc.relkind FROM pg_catalog.pg_class rc
+                                                  WHERE rc.oid = base.typrelid) <> 'c')
                   AND tn.nspname NOT IN ('pg_catalog', 'information_schema')
                   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
                                   WHERE dep.classid = 'pg_catalog.pg_type'::regclass AND dep.objid = base.oid

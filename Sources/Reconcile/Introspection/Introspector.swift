@@ -40,9 +40,10 @@ struct Introspector {
             }
         }
         let tables = try readTables(.schemas, names: schemas, ownedSequences: owned)
+        let (domains, compositeTypes) = try readTypes(.schemas, names: schemas)
         var live = Schema(
             schemaNames: existing, tables: tables.map(\.table), enums: enums, extensions: extensions,
-            sequences: sequences)
+            sequences: sequences, domains: domains, compositeTypes: compositeTypes)
         // pg_catalog is where plpgsql and other built-in languages live; public is CREATE EXTENSION's default.
         let placed = extensionRows.compactMap { row -> (String, String)? in
             guard let name = row[0], let schema = row[1], !["public", "pg_catalog"].contains(schema) else { return nil }
@@ -113,6 +114,11 @@ struct Introspector {
         for row in indexes.namedRows {
             guard let oid = row["table_oid"], tables[oid] != nil else { continue }
             tables[oid]!.indexes.append(try Self.index(row))
+        }
+
+        for row in try connection.query(CatalogQueries.rowSecurity(scope), parameter).namedRows {
+            guard let oid = row["table_oid"], tables[oid] != nil else { continue }
+            try Self.addRowSecurity(row, to: &tables[oid]!)
         }
         return order.map { ($0.1, tables[$0.0]!) }
     }

@@ -12,6 +12,7 @@ public struct Change: Hashable, Sendable {
         case seed(SeedChange)
         case partition(PartitionChange)
         case sequence(SequenceChange)
+        case policy(PolicyChange)
     }
 
     /// The order phases run in; within a phase, changes keep the differ's order (table by table).
@@ -57,6 +58,7 @@ public struct Change: Hashable, Sendable {
         case .seed(let change): return change
         case .partition(let change): return change
         case .sequence(let change): return change
+        case .policy(let change): return change
         }
     }
 

@@ -58,6 +58,7 @@ public enum CatalogSpelling {
             guard liveIndex.canonicalDefinition == displayTail(canonical.indexes[index]) else { return nil }
             canonical.indexes[index].canonicalDefinition = liveIndex.canonicalDefinition
         }
+        guard spellPolicies(&canonical, live: live) else { return nil }
         return canonical
     }
 

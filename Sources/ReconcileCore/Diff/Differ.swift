@@ -30,6 +30,7 @@ public struct Differ: Sendable {
             changes.append(Change(.schema(.createExtension(name, schema: desired.extensionSchemas?[name]))))
         }
         return changes + enumChanges() + sequenceChanges()
+            + TypeDiffer(desired: desired, canonical: canonical, live: live).changes()
     }
 
     /// Standalone sequences: created before the tables (their defaults may use them), changed in place.
@@ -98,12 +99,20 @@ public struct Differ: Sendable {
                 changes.append(Change(.constraint(.addForeignKey(table.name, foreignKey))))
             }
             for index in table.indexes { changes.append(Change(.index(.createIndex(table.name, index)))) }
+            changes += PolicyDiffer(desired: table, canonical: canonicalTables[table.name] ?? table, live: nil)
+                .changes()
         }
 
         for table in desired.tables {
             guard let liveTable = liveTables[table.name] else { continue }
-            changes += TableDiffer(desired: table, canonical: canonicalTables[table.name] ?? table, live: liveTable)
-                .changes()
+            let tableChanges = TableDiffer(
+                desired: table, canonical: canonicalTables[table.name] ?? table, live: liveTable
+            ).changes()
+            changes += tableChanges
+            changes += PolicyDiffer(
+                desired: table, canonical: canonicalTables[table.name] ?? table, live: liveTable,
+                columnsChange: !liveTable.policies.isEmpty && PolicyDiffer.changesColumns(tableChanges)
+            ).changes()
         }
         changes = Self.withDependentForeignKeys(changes, liveTables: liveTables, desiredTables: desired.tablesByName)
 
@@ -135,7 +144,7 @@ public struct Differ: Sendable {
         where !declaredEnums.contains(type.name) && desired.schemaNames.contains(type.name.schema) {
             changes.append(Change(.type(.dropEnum(type.name))))
         }
-        return changes
+        return changes + TypeDiffer(desired: desired, canonical: canonical, live: live).drops()
     }
 
     /// A primary key or unique constraint that is dropped (or replaced) takes the foreign keys that reference

@@ -44,6 +44,17 @@ public enum SchemaFileJSONSchema {
             return described(
                 "Enum types: [schema.]name → its values, in order.",
                 .object([("type", .string("object")), ("additionalProperties", ref("nameList"))]))
+        case .domains:
+            return described(
+                "Domains: [schema.]name → base type, or { type, nullable, default, checks, ... }.",
+                .object([
+                    ("type", .string("object")),
+                    ("additionalProperties", when(type: "object", ref("domain"), else: ref("text"))),
+                ]))
+        case .types:
+            return described(
+                "Composite types: [schema.]name → { attributes: { name: type, ... }, comment }.",
+                .object([("type", .string("object")), ("additionalProperties", ref("compositeType"))]))
         case .sequences:
             return described(
                 "Standalone sequences: [schema.]name → options ({} for the defaults).",
@@ -119,6 +130,14 @@ public enum SchemaFileJSONSchema {
             return described(
                 "The table's previous [schema.]name: renamed, keeping its rows.",
                 ref("text"))
+        case .rowLevelSecurity:
+            return described(
+                "ENABLE or FORCE ROW LEVEL SECURITY (default disabled).",
+                .object([("enum", .array(RowLevelSecurity.allCases.map { .string($0.rawValue) }))]))
+        case .policies:
+            return described(
+                "Row-level security policies: name → { command, roles, restrictive, using, with_check, comment }.",
+                .object([("type", .string("object")), ("additionalProperties", ref("policy"))]))
         }
     }
 
@@ -292,6 +311,68 @@ public enum SchemaFileJSONSchema {
         }
     }
 
+    private static func domainKey(_ key: DomainParser.Key) -> JSONValue {
+        switch key {
+        case .type: return described("The base type, e.g. text, \"numeric(10,2)\".", ref("text"))
+        case .nullable: return described("Whether NULL is allowed (default true); false is NOT NULL.", ref("boolean"))
+        case .default: return described("A literal default, typed by the base type.", ref("scalar"))
+        case .defaultSQL: return described("A default written as SQL.", ref("text"))
+        case .collation: return described("COLLATE.", ref("text"))
+        case .checks:
+            return described(
+                "CHECK constraints over VALUE: name → expression, or name → { expression, not_valid }.",
+                .object([
+                    ("type", .string("object")),
+                    ("additionalProperties", when(type: "object", ref("domainCheck"), else: ref("text"))),
+                ]))
+        case .comment: return described("COMMENT ON DOMAIN.", ref("text"))
+        }
+    }
+
+    private static func domainCheckKey(_ key: DomainParser.CheckKey) -> JSONValue {
+        switch key {
+        case .expression: return described("A boolean expression over VALUE.", ref("text"))
+        case .notValid: return described("Added NOT VALID: existing values are not checked.", ref("boolean"))
+        }
+    }
+
+    private static func compositeTypeKey(_ key: CompositeTypeParser.Key) -> JSONValue {
+        switch key {
+        case .attributes:
+            return described(
+                "Attributes in order: name → type, or name → { type, collation }. {} for none.",
+                when(
+                    type: "array", .object([("maxItems", .integer(0))]),
+                    else: .object([
+                        ("type", .string("object")),
+                        ("additionalProperties", when(type: "object", ref("attribute"), else: ref("text"))),
+                    ])))
+        case .comment: return described("COMMENT ON TYPE.", ref("text"))
+        }
+    }
+
+    private static func attributeKey(_ key: CompositeTypeParser.AttributeKey) -> JSONValue {
+        switch key {
+        case .type: return described("The SQL type.", ref("text"))
+        case .collation: return described("COLLATE.", ref("text"))
+        }
+    }
+
+    private static func policyKey(_ key: PolicyParser.Key) -> JSONValue {
+        switch key {
+        case .command:
+            let commands = Policy.Command.allCases.map { caseInsensitive($0.rawValue) }.joined(separator: "|")
+            return described(
+                "FOR ALL (default), SELECT, INSERT, UPDATE or DELETE.",
+                .object([("type", .string("string")), ("pattern", .string("^(\(commands))$"))]))
+        case .roles: return described("TO these roles (default public).", ref("nameList"))
+        case .restrictive: return described("AS RESTRICTIVE instead of PERMISSIVE.", ref("boolean"))
+        case .using: return described("USING (expression): the existing rows the policy admits.", ref("text"))
+        case .withCheck: return described("WITH CHECK (expression): the new rows the policy admits.", ref("text"))
+        case .comment: return described("COMMENT ON POLICY.", ref("text"))
+        }
+    }
+
     private static func extensionKey(_ key: SchemaDocumentParser.ExtensionKey) -> JSONValue {
         switch key {
         case .name: return ref("text")
@@ -384,6 +465,17 @@ public enum SchemaFileJSONSchema {
             ),
             ("seed", .object(mapping(SeedParser.Key.self, required: [], seedKey))),
             ("extension", .object(mapping(SchemaDocumentParser.ExtensionKey.self, required: [.name], extensionKey))),
+            (
+                "domain",
+                .object(mapping(DomainParser.Key.self, required: [.type], domainKey))
+            ),
+            ("domainCheck", .object(mapping(DomainParser.CheckKey.self, required: [.expression], domainCheckKey))),
+            (
+                "compositeType",
+                .object(mapping(CompositeTypeParser.Key.self, required: [.attributes], compositeTypeKey))
+            ),
+            ("attribute", .object(mapping(CompositeTypeParser.AttributeKey.self, required: [.type], attributeKey))),
+            ("policy", .object(mapping(PolicyParser.Key.self, required: [], policyKey))),
         ]
     }
 

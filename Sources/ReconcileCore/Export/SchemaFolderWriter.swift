@@ -20,11 +20,11 @@ public enum SchemaFolderWriter {
 
     public static func files(_ schema: Schema, header: String?) -> [File] {
         let schemasWithoutTables = schema.schemaNames.filter { name in
-            !schema.tables.contains { $0.name.schema == name } && !schema.enums.contains { $0.name.schema == name }
+            !schema.tables.contains { $0.name.schema == name } && !schema.declaresTypes(in: name)
         }
         var database = Schema(
             schemaNames: schemasWithoutTables, enums: schema.enums, extensions: schema.extensions,
-            sequences: schema.sequences)
+            sequences: schema.sequences, domains: schema.domains, compositeTypes: schema.compositeTypes)
         database.extensionSchemas = schema.extensionSchemas
         return [File(path: databaseFile, text: SchemaWriter.yaml(database, header: header))]
             + schema.tables.map { table in

@@ -20,7 +20,7 @@ public enum SchemaWriter {
             out += "extensions: [\(items.joined(separator: ", "))]\n"
         }
         let schemasWithoutTables = schema.schemaNames.filter { name in
-            !schema.tables.contains { $0.name.schema == name } && !schema.enums.contains { $0.name.schema == name }
+            !schema.tables.contains { $0.name.schema == name } && !schema.declaresTypes(in: name)
         }
         if !schemasWithoutTables.isEmpty { out += "schemas: \(YAMLText.list(schemasWithoutTables))\n" }
         if !schema.enums.isEmpty {
@@ -29,6 +29,7 @@ public enum SchemaWriter {
                 out += "  \(YAMLText.string(name(type.name))): \(YAMLText.list(type.values))\n"
             }
         }
+        out += domains(schema.domains) + compositeTypes(schema.compositeTypes)
         if !schema.sequences.isEmpty {
             out += "sequences:\n"
             for sequence in schema.sequences {
@@ -49,6 +50,7 @@ public enum SchemaWriter {
         var out = "  \(YAMLText.string(name(table.name))):\n"
         if let comment = table.comment { out += "    comment: \(YAMLText.string(comment))\n" }
         if table.isUnlogged { out += "    unlogged: true\n" }
+        if table.rowLevelSecurity != .disabled { out += "    row_level_security: \(table.rowLevelSecurity.rawValue)\n" }
         if let partitionBy = table.partitionBy { out += "    partition_by: \(YAMLText.quoted(partitionBy))\n" }
         if !table.partitions.isEmpty {
             out += "    partitions:\n"
@@ -159,6 +161,12 @@ public enum SchemaWriter {
                 out += "      - { \(fields.joined(separator: ", ")) }\n"
             }
         }
+        if !table.policies.isEmpty {
+            out += "    policies:\n"
+            for policy in table.policies.sorted(by: { $0.name < $1.name }) {
+                out += "      \(YAMLText.string(policy.name)): { \(policyFields(policy).joined(separator: ", ")) }\n"
+            }
+        }
         if let seed = table.seed, !seed.rows.isEmpty {
             out += "    seed:\n"
             if seed.mode != .insertMissing { out += "      mode: \(seed.mode.rawValue)\n" }
@@ -170,6 +178,63 @@ public enum SchemaWriter {
             }
         }
         return out
+    }
+
+    /// `domains:`, one line per domain: `name: { type: text, nullable: false, checks: { ... } }`.
+    static func domains(_ domains: [Domain]) -> String {
+        guard !domains.isEmpty else { return "" }
+        var out = "domains:\n"
+        for domain in domains {
+            var fields = ["type: \(YAMLText.string(domain.baseType))"]
+            if let collation = domain.collation { fields.append("collation: \(YAMLText.string(collation))") }
+            if !domain.isNullable { fields.append("nullable: false") }
+            switch domain.defaultValue {
+            case .literal(let literal)?: fields.append("default: \(YAMLText.literal(literal))")
+            case .expression(let expression)?: fields.append("default_sql: \(YAMLText.quoted(expression))")
+            case nil: break
+            }
+            if !domain.checks.isEmpty {
+                let checks = domain.checks.sorted(by: { $0.name < $1.name }).map { check in
+                    let options = check.notValid ? ["not_valid: true"] : []
+                    let value = textOrMapping("expression", YAMLText.quoted(checkExpression(check.expression)), options)
+                    return "\(YAMLText.string(check.name)): \(value)"
+                }
+                fields.append("checks: { \(checks.joined(separator: ", ")) }")
+            }
+            if let comment = domain.comment { fields.append("comment: \(YAMLText.quoted(comment))") }
+            out += "  \(YAMLText.string(name(domain.name))): { \(fields.joined(separator: ", ")) }\n"
+        }
+        return out
+    }
+
+    /// `types:`, each composite type with its attributes in order.
+    static func compositeTypes(_ types: [CompositeType]) -> String {
+        guard !types.isEmpty else { return "" }
+        var out = "types:\n"
+        for type in types {
+            out += "  \(YAMLText.string(name(type.name))):\n"
+            if let comment = type.comment { out += "    comment: \(YAMLText.quoted(comment))\n" }
+            out += type.attributes.isEmpty ? "    attributes: {}\n" : "    attributes:\n"
+            for attribute in type.attributes {
+                let type = YAMLText.string(attribute.type)
+                let value =
+                    attribute.collation.map { "{ type: \(type), collation: \(YAMLText.string($0)) }" } ?? type
+                out += "      \(YAMLText.string(attribute.name)): \(value)\n"
+            }
+        }
+        return out
+    }
+
+    /// A policy's keys, leaving out the defaults (FOR ALL, TO PUBLIC, PERMISSIVE).
+    static func policyFields(_ policy: Policy) -> [String] {
+        var fields: [String] = []
+        if policy.command != .all { fields.append("command: \(policy.command.rawValue)") }
+        if policy.roles != ["public"] { fields.append("roles: \(YAMLText.list(policy.roles))") }
+        if policy.isRestrictive { fields.append("restrictive: true") }
+        if let using = policy.using { fields.append("using: \(YAMLText.quoted(using))") }
+        if let withCheck = policy.withCheck { fields.append("with_check: \(YAMLText.quoted(withCheck))") }
+        if let comment = policy.comment { fields.append("comment: \(YAMLText.quoted(comment))") }
+        return fields
     }
 
     static func columnFields(_ column: Column, of table: QualifiedName, tableUnlogged: Bool) -> [String] {

@@ -7,6 +7,8 @@ struct ParsedDocument {
     var extensionSchemas: [String: String] = [:]
     var enums: [EnumType] = []
     var sequences: [StandaloneSequence] = []
+    var domains: [Domain] = []
+    var compositeTypes: [CompositeType] = []
     var tables: [Table] = []
     var positions = SourcePositions()
 }

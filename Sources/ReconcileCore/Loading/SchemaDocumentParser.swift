@@ -5,7 +5,7 @@ import Yams
 /// of a schema folder is read. Problems go to `reader.diagnostics` with their line and column.
 struct SchemaDocumentParser {
     enum Key: String, SchemaFileKey {
-        case version, schemas, extensions, enums, sequences, tables
+        case version, schemas, extensions, enums, domains, types, sequences, tables
     }
 
     /// An item of `extensions:` written as a mapping: `{ name: postgis, schema: postgis }`.
@@ -42,6 +42,11 @@ struct SchemaDocumentParser {
                 (document.extensions, document.extensionSchemas) = parseExtensions(value)
             case .enums:
                 document.enums = EnumTypeParser(reader: reader).parse(value, positions: &document.positions)
+            case .domains:
+                document.domains = DomainParser(reader: reader).parse(value, positions: &document.positions)
+            case .types:
+                document.compositeTypes = CompositeTypeParser(reader: reader)
+                    .parse(value, positions: &document.positions)
             case .sequences:
                 document.sequences = SequenceParser(reader: reader)
                     .parseStandalone(value, positions: &document.positions)

@@ -93,6 +93,20 @@ enum SchemaFolder {
         {
             merged.enums.append(type)
         }
+        for domain in document.domains
+        where isNew(
+            "type", domain.name, at: document.positions.types[domain.name],
+            first: merged.positions.types[domain.name])
+        {
+            merged.domains.append(domain)
+        }
+        for type in document.compositeTypes
+        where isNew(
+            "type", type.name, at: document.positions.types[type.name],
+            first: merged.positions.types[type.name])
+        {
+            merged.compositeTypes.append(type)
+        }
         for sequence in document.sequences
         where isNew(
             "sequence", sequence.name, at: document.positions.sequences[sequence.name],

@@ -100,11 +100,13 @@ public enum SchemaLoader {
     {
         let validator = SchemaValidator(positions: document.positions, file: file, scope: scope)
         let tables = validator.validate(document.tables)
+        validator.validateTypeNames(document)
         let diagnostics = problems + validator.diagnostics
         if !diagnostics.isEmpty { throw SchemaLoadError(diagnostics) }
         var schema = Schema(
             schemaNames: document.schemaNames, tables: tables, enums: document.enums,
-            extensions: document.extensions, sequences: document.sequences)
+            extensions: document.extensions, sequences: document.sequences, domains: document.domains,
+            compositeTypes: document.compositeTypes)
         if !document.extensionSchemas.isEmpty { schema.extensionSchemas = document.extensionSchemas }
         return schema
     }

@@ -212,6 +212,22 @@ final class SchemaValidator {
         }
     }
 
+    /// Domains and composite types share PostgreSQL's type namespace with enum types and with the row type of
+    /// every table: a name may be one of them only.
+    func validateTypeNames(_ document: ParsedDocument) {
+        let enums = Set(document.enums.map(\.name))
+        let tables = Set(document.tables.map(\.name))
+        for name in document.domains.map(\.name) + document.compositeTypes.map(\.name) {
+            if enums.contains(name) {
+                error(
+                    "type \(name) is declared as an enum too: also at \(positions.enums[name].map { "\($0)" } ?? "?")",
+                    at: positions.types[name])
+            } else if tables.contains(name) {
+                error("type \(name) has the name of a table, whose row type it would be", at: positions.types[name])
+            }
+        }
+    }
+
     /// A rename must not collide with a declared name, or the same old name claimed twice.
     private func validateRenames(_ tables: [Table]) {
         let declared = Set(tables.map(\.name))

@@ -12,6 +12,8 @@ struct SourcePositions: Sendable {
     var seeds: [QualifiedName: (seed: SourceLocation, rows: [SourceLocation])] = [:]
     var enums: [QualifiedName: SourceLocation] = [:]
     var sequences: [QualifiedName: SourceLocation] = [:]
+    /// Domains and composite types, which share one namespace.
+    var types: [QualifiedName: SourceLocation] = [:]
 
     /// Adds the positions of another file's declarations; their names do not overlap these.
     mutating func add(_ other: SourcePositions) {
@@ -23,5 +25,6 @@ struct SourcePositions: Sendable {
         seeds.merge(other.seeds) { mine, _ in mine }
         enums.merge(other.enums) { mine, _ in mine }
         sequences.merge(other.sequences) { mine, _ in mine }
+        types.merge(other.types) { mine, _ in mine }
     }
 }

@@ -13,6 +13,8 @@ struct TableParser {
         case partitionBy = "partition_by"
         case partitions, comment
         case renamedFrom = "renamed_from"
+        case rowLevelSecurity = "row_level_security"
+        case policies
     }
 
     /// The partitioning strategies `partition_by` may start with.
@@ -108,6 +110,16 @@ struct TableParser {
             case .partitions:
                 table.partitions = PartitionParser(reader: reader).parse(value, of: name)
                 positions.partitions[name] = reader.location(of: entry.keyNode)
+            case .rowLevelSecurity:
+                guard let text = reader.string(value, "row_level_security of \(name)") else { continue }
+                guard let mode = RowLevelSecurity(rawValue: text.lowercased()) else {
+                    let options = RowLevelSecurity.allCases.map(\.rawValue).joined(separator: ", ")
+                    reader.error("row_level_security of \(name) must be one of \(options), not '\(text)'", at: value)
+                    continue
+                }
+                table.rowLevelSecurity = mode
+            case .policies:
+                table.policies = PolicyParser(reader: reader).parse(value, of: name)
             case .renamedFrom:
                 guard let text = reader.string(value, "renamed_from of \(name)") else { continue }
                 do {

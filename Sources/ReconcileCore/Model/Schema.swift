@@ -13,20 +13,33 @@ public struct Schema: Hashable, Sendable, Codable {
     /// The schema of each extension installed (or to be created) outside `public`, where `CREATE EXTENSION`
     /// would put it, e.g. PostGIS in `postgis`, so its types are `postgis.geography`; nil when there is none.
     public var extensionSchemas: [String: String]?
+    /// Domains sorted by qualified name.
+    public var domains: [Domain] = []
+    /// Composite types sorted by qualified name.
+    public var compositeTypes: [CompositeType] = []
 
     public init(
         schemaNames: [String] = [], tables: [Table] = [], enums: [EnumType] = [], extensions: [String] = [],
-        sequences: [StandaloneSequence] = []
+        sequences: [StandaloneSequence] = [], domains: [Domain] = [], compositeTypes: [CompositeType] = []
     ) {
         self.tables = tables.sorted { $0.name < $1.name }
         self.enums = enums.sorted { $0.name < $1.name }
         self.extensions = Array(Set(extensions)).sorted()
         self.sequences = sequences.sorted { $0.name < $1.name }
+        self.domains = domains.sorted { $0.name < $1.name }
+        self.compositeTypes = compositeTypes.sorted { $0.name < $1.name }
         self.schemaNames = Array(
             Set(
                 schemaNames + tables.map(\.name.schema) + enums.map(\.name.schema)
-                    + sequences.map(\.name.schema))
+                    + sequences.map(\.name.schema) + domains.map(\.name.schema)
+                    + compositeTypes.map(\.name.schema))
         ).sorted()
+    }
+
+    /// Whether an enum, domain or composite type of this schema is declared (or, for a live schema, exists).
+    public func declaresTypes(in schema: String) -> Bool {
+        enums.contains { $0.name.schema == schema } || domains.contains { $0.name.schema == schema }
+            || compositeTypes.contains { $0.name.schema == schema }
     }
 
     public func table(_ name: QualifiedName) -> Table? { tables.first { $0.name == name } }
@@ -41,6 +54,15 @@ public struct Schema: Hashable, Sendable, Codable {
             schemaNames: schemaNames.filter(schemas.contains),
             tables: tables.filter { schemas.contains($0.name.schema) },
             enums: enums.filter { schemas.contains($0.name.schema) }, extensions: extensions,
-            sequences: sequences.filter { schemas.contains($0.name.schema) })
+            sequences: sequences.filter { schemas.contains($0.name.schema) },
+            domains: domains.filter { schemas.contains($0.name.schema) },
+            compositeTypes: compositeTypes.filter { schemas.contains($0.name.schema) })
+    }
+
+    /// The same schema with other tables (declared types, sequences and extensions kept).
+    public func with(tables: [Table]) -> Schema {
+        var copy = self
+        copy.tables = tables.sorted { $0.name < $1.name }
+        return copy
     }
 }

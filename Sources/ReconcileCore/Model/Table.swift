@@ -37,6 +37,10 @@ public struct Table: Hashable, Sendable, Codable {
     /// The partitions of a partitioned table, in name order; each is created `PARTITION OF` this table and
     /// takes its columns, keys and indexes from it.
     public var partitions: [Partition] = []
+    /// `ENABLE` / `FORCE ROW LEVEL SECURITY`.
+    public var rowLevelSecurity: RowLevelSecurity = .disabled
+    /// Row-level security policies, sorted by name.
+    public var policies: [Policy] = []
 
     public init(
         name: QualifiedName, columns: [Column] = [], primaryKey: PrimaryKey? = nil,

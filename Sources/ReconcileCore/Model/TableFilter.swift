@@ -21,11 +21,7 @@ public struct TableFilter: Hashable, Sendable {
     /// The schema with only the managed tables.
     public func apply(_ schema: Schema) -> Schema {
         guard self != .everything else { return schema }
-        var filtered = Schema(
-            schemaNames: schema.schemaNames, tables: schema.tables.filter { manages($0.name) },
-            enums: schema.enums, extensions: schema.extensions, sequences: schema.sequences)
-        filtered.extensionSchemas = schema.extensionSchemas
-        return filtered
+        return schema.with(tables: schema.tables.filter { manages($0.name) })
     }
 
     static func matches(_ pattern: String, _ table: QualifiedName) -> Bool {

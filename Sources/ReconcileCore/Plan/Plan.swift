@@ -39,6 +39,9 @@ public struct Plan: Hashable, Sendable {
     public var blocked: [PlanStep]
     /// Tables in managed schemas that the schema file does not declare.
     public var unmanagedTables: [QualifiedName]
+    /// Objects in the managed schemas (and database-wide) that reconcile does not model, as `kind name`: left
+    /// as they are, never compared, created or dropped (`--plan` lists them).
+    public var notModelled: [String] = []
 
     public init(steps: [PlanStep], blocked: [PlanStep], unmanagedTables: [QualifiedName]) {
         self.steps = steps

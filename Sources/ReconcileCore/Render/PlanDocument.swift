@@ -13,6 +13,8 @@ public struct PlanDocument: Codable, Equatable, Sendable {
     public var steps: [Step]
     public var blocked: [Step]
     public var unmanagedTables: [String]
+    /// `--plan` only, and only when there are some: objects reconcile does not model, as `kind name`.
+    public var notModelled: [String]?
     /// `--check` only: one item per difference.
     public var drift: [DriftItem]?
     /// Saved plans only: what the plan was computed from, so `--apply --plan-file` can refuse a stale one.
@@ -113,6 +115,7 @@ public struct PlanDocument: Codable, Equatable, Sendable {
         steps = plan.steps.map(step)
         blocked = plan.blocked.map(step)
         unmanagedTables = plan.unmanagedTables.map(\.description)
+        notModelled = plan.notModelled.isEmpty ? nil : plan.notModelled
         self.drift = drift?.map {
             DriftItem(
                 marker: $0.change.marker.description, kind: $0.change.kindName,

@@ -2,6 +2,17 @@
 /// every step, with the SQL folded away.
 public enum PlanMarkdownRenderer {
     public static func render(_ plan: Plan) -> String {
+        renderSteps(plan) + notModelled(plan.notModelled)
+    }
+
+    /// What reconcile leaves alone, by name.
+    static func notModelled(_ objects: [String]) -> String {
+        guard !objects.isEmpty else { return "" }
+        return "\n**Not modelled by reconcile** (left as they are; not compared, created or dropped):\n\n"
+            + objects.map { "- \(escape($0))\n" }.joined()
+    }
+
+    private static func renderSteps(_ plan: Plan) -> String {
         guard !plan.isInSync else { return "### reconcile plan: no changes\n\nThe database matches the schema file.\n" }
         let counts = Dictionary(grouping: plan.steps, by: { $0.change.marker }).mapValues(\.count)
         var out = "### reconcile plan: \(plan.steps.count) step\(plan.steps.count == 1 ? "" : "s")"

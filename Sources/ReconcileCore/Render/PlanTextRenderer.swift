@@ -31,6 +31,17 @@ public enum PlanTextRenderer {
     }
 
     public static func render(_ plan: Plan, includeSQL: Bool = true, style: Style = .plain) -> String {
+        renderSteps(plan, includeSQL: includeSQL, style: style) + notModelled(plan.notModelled)
+    }
+
+    /// The note on what reconcile leaves alone: listed by name, so that nothing is lost without a word.
+    static func notModelled(_ objects: [String]) -> String {
+        guard !objects.isEmpty else { return "" }
+        return "\nNot modelled by reconcile (left as they are; not compared, created or dropped, not in --export):\n"
+            + objects.map { "    \($0)\n" }.joined()
+    }
+
+    private static func renderSteps(_ plan: Plan, includeSQL: Bool, style: Style) -> String {
         guard !plan.isInSync else { return "No changes. The database matches the schema file.\n" }
         var out = ""
         let counts = Dictionary(grouping: plan.steps, by: { $0.change.marker }).mapValues(\.count)

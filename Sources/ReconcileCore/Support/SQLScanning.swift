@@ -54,3 +54,60 @@ enum SQLScanning {
         return parts
     }
 }
+
+extension SQLScanning {
+    /// `text` with every occurrence of the bare keyword `keyword` (any letter case, not quoted, not part of a
+    /// longer name, not after a `.`) replaced by `replacement`: `VALUE > 0` of a domain check read as a column.
+    /// nil when the text holds a dollar quote or an escape-string literal, which this scanner does not read.
+    static func replacingKeyword(_ keyword: String, in text: String, with replacement: String) -> String? {
+        let characters = Array(text)
+        let word = Array(keyword.uppercased())
+        func isNameCharacter(_ character: Character) -> Bool {
+            character.isLetter || character.isNumber || character == "_" || character == "$"
+        }
+        var result = ""
+        var index = 0
+        var quote: Character?
+        while index < characters.count {
+            let character = characters[index]
+            if let open = quote {
+                result.append(character)
+                if character == open { quote = nil }
+                index += 1
+                continue
+            }
+            if character == "$" { return nil }
+            if character == "'" || character == "\"" {
+                if character == "'", index > 0, "eE".contains(characters[index - 1]),
+                    index < 2 || !isNameCharacter(characters[index - 2])
+                {
+                    return nil
+                }
+                quote = character
+                result.append(character)
+                index += 1
+                continue
+            }
+            let end = index + word.count
+            if end <= characters.count, characters[index..<end].map({ Character($0.uppercased()) }) == word,
+                index == 0 || (!isNameCharacter(characters[index - 1]) && characters[index - 1] != "."),
+                end == characters.count || !isNameCharacter(characters[end])
+            {
+                result += replacement
+                index = end
+                continue
+            }
+            // A name is copied whole, so that `xvalue` or `value_2` is never matched inside.
+            if isNameCharacter(character) {
+                while index < characters.count, isNameCharacter(characters[index]) {
+                    result.append(characters[index])
+                    index += 1
+                }
+                continue
+            }
+            result.append(character)
+            index += 1
+        }
+        return result
+    }
+}

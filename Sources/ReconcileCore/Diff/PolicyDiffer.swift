@@ -1,0 +1,64 @@
+/// A table's row-level security and policies. `canonical` is the declared table as the server spells its
+/// policies' expressions; `live` is nil for a table the plan creates. `columnsChange`: the plan changes the type
+/// of a column of the table or drops one, which PostgreSQL refuses while a policy uses the column, so the
+/// table's policies are dropped before and created again after.
+struct PolicyDiffer {
+    let desired: Table
+    let canonical: Table
+    let live: Table?
+    var columnsChange = false
+
+    func changes() -> [Change] {
+        let name = desired.name
+        var changes: [Change] = []
+        let liveSecurity = live?.rowLevelSecurity ?? .disabled
+        if desired.rowLevelSecurity != liveSecurity {
+            changes.append(
+                Change(.policy(.setRowLevelSecurity(name, from: liveSecurity, to: desired.rowLevelSecurity))))
+        }
+        let livePolicies = live?.policies ?? []
+        for (position, policy) in desired.policies.enumerated() {
+            let spelled = canonical.policies.indices.contains(position) ? canonical.policies[position] : policy
+            guard let current = livePolicies.first(where: { $0.name == policy.name }) else {
+                changes.append(Change(.policy(.createPolicy(name, policy))))
+                continue
+            }
+            // ALTER POLICY cannot change the command or the kind, nor take away a USING or WITH CHECK.
+            let mustReplace =
+                columnsChange || current.command != spelled.command || current.isRestrictive != spelled.isRestrictive
+                || (spelled.using == nil && current.using != nil)
+                || (spelled.withCheck == nil && current.withCheck != nil)
+            if mustReplace {
+                changes.append(Change(.policy(.dropPolicy(name, policy: policy.name, replaced: true))))
+                changes.append(Change(.policy(.createPolicy(name, policy))))
+                continue
+            }
+            if current.roles != spelled.roles || current.using != spelled.using
+                || current.withCheck != spelled.withCheck
+            {
+                changes.append(Change(.policy(.alterPolicy(name, policy, from: current))))
+            }
+            if current.comment != policy.comment {
+                changes.append(Change(.policy(.setPolicyComment(name, policy: policy.name, policy.comment))))
+            }
+        }
+        let declared = Set(desired.policies.map(\.name))
+        for policy in livePolicies where !declared.contains(policy.name) {
+            changes.append(Change(.policy(.dropPolicy(name, policy: policy.name, replaced: false))))
+        }
+        return changes
+    }
+
+    /// The table changes that make a policy over the table's columns stand in the way.
+    static func changesColumns(_ changes: [Change]) -> Bool {
+        changes.contains { change in
+            switch change.kind {
+            case .column(.alterColumnType), .column(.dropColumn), .column(.setCollation),
+                .column(.rebuildGeneratedColumn):
+                return true
+            default:
+                return false
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Reconcile
+import XCTest
+
+/// Kinds reconcile does not model are named at `--plan` and `--export`, never silently left out.
+final class CoverageListingTests: XCTestCase {
+    static let unmodelled = """
+        CREATE TABLE docs (id integer PRIMARY KEY, owner text);
+        CREATE RULE docs_no_delete AS ON DELETE TO docs DO INSTEAD NOTHING;
+        CREATE TYPE floatrange AS RANGE (subtype = float8);
+        CREATE AGGREGATE total(integer) (sfunc = int4pl, stype = integer);
+        CREATE OPERATOR === (leftarg = integer, rightarg = integer, function = int4eq);
+        CREATE STATISTICS docs_stats ON id, owner FROM docs;
+        CREATE COLLATION plain_c (locale = 'C');
+        CREATE TEXT SEARCH CONFIGURATION english_copy (COPY = english);
+        CREATE CAST (docs AS text) WITH INOUT;
+        """
+
+    static let expected = [
+        "aggregate public.total(integer)", "cast (docs AS text)", "collation public.plain_c",
+        "operator public.===(integer, integer)", "range type public.floatrange", "rule public.docs/docs_no_delete",
+        "statistics object public.docs_stats", "text search configuration public.english_copy",
+    ]
+
+    func testThePlanNamesWhatIsNotModelled() throws {
+        let database = try TestDatabase()
+        try database.execute(Self.unmodelled)
+        let schema = try writeSchema(
+            """
+            version: 1
+            tables:
+              docs:
+                columns: { id: { type: integer, primary_key: true }, owner: text }
+            """)
+        let plan = try database.reconciler(schema).plan().plan
+        XCTAssertTrue(plan.isInSync, plan.steps.map(\.summary).joined(separator: "\n"))
+        XCTAssertEqual(plan.notModelled, Self.expected)
+        let text = PlanTextRenderer.render(plan)
+        XCTAssertTrue(text.contains("Not modelled by reconcile"), text)
+        XCTAssertTrue(text.contains("    rule public.docs/docs_no_delete\n"), text)
+        XCTAssertTrue(PlanMarkdownRenderer.render(plan).contains("- rule public.docs/docs_no_delete\n"))
+        let timeouts = PlanDocument.Timeouts(lockTimeoutMs: 0, statementTimeoutMs: 0)
+        XCTAssertEqual(PlanDocument(plan: plan, mode: "plan", timeouts: timeouts).notModelled, Self.expected)
+        XCTAssertTrue(PlanDocument(plan: plan, mode: "plan", timeouts: timeouts).json().contains("\"not_modelled\""))
+    }
+
+    func testTheExportSaysWhatItDoesNotRebuild() throws {
+        let database = try TestDatabase()
+        try database.execute(Self.unmodelled)
+        let exported = try CLI.run(["--export", "--database-url", database.url])
+        XCTAssertEqual(exported.exitCode, 0, exported.stderr)
+        XCTAssertTrue(exported.stdout.contains("# This file does not rebuild these objects"), exported.stdout)
+        for object in Self.expected {
+            XCTAssertTrue(exported.stdout.contains("#   \(object)\n"), object)
+            XCTAssertTrue(exported.stderr.contains(object), exported.stderr)
+        }
+        XCTAssertTrue(exported.stderr.hasPrefix("warning: the export does not rebuild 8 objects"), exported.stderr)
+    }
+
+    func testNothingIsListedForAPlainSchema() throws {
+        let database = try TestDatabase()
+        try database.execute("CREATE TABLE docs (id integer PRIMARY KEY)")
+        let exported = try CLI.run(["--export", "--database-url", database.url])
+        XCTAssertEqual(exported.stderr, "")
+        XCTAssertFalse(exported.stdout.contains("does not rebuild"))
+    }
+}
