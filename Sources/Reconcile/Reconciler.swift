@@ -75,7 +75,7 @@ public final class Reconciler {
                 try session.diagnosingLocks(connection) {
                     try session.inRolledBackSnapshot(connection) {
                         let prefetched = try prefetchLive(connection)
-                        return try builder(connection).build(
+                        return try builder(connection, online: options.online).build(
                             desired: try desired(), allowDestructive: options.allowDestructive,
                             validateNewTables: true, prefetched: prefetched)
                     }
@@ -87,7 +87,8 @@ public final class Reconciler {
             recordingState
             ? PlanDocument.SavedState(
                 databaseSha256: built.databaseFingerprint, schemaSha256: schemaFingerprint,
-                schemaPath: options.schemaPath, allowDestructive: options.allowDestructive)
+                schemaPath: options.schemaPath, allowDestructive: options.allowDestructive, online: options.online,
+                allowRewrites: options.allowRewrites)
             : nil
         return PlanResult(plan: built.plan, statementCount: connection.statementCount, state: state)
     }
@@ -96,8 +97,9 @@ public final class Reconciler {
     /// where no server is reachable. Types and expressions are not checked by a server.
     public func offlinePlan() throws -> Plan {
         let desired = try loadSchema()
-        return Planner.plan(
+        let plan = Planner.plan(
             Differ(desired: desired, live: Schema()).changes(), allowDestructive: options.allowDestructive)
+        return options.online ? OnlinePlanner.online(plan, live: Schema(), allowRewrites: options.allowRewrites) : plan
     }
 
     /// Drift between database and file, for cron: destructive differences count too.
@@ -118,9 +120,16 @@ public final class Reconciler {
         return CheckResult(drift: plan.differences, unmanagedTables: plan.unmanagedTables)
     }
 
-    /// Makes the database match the file in one transaction, or changes nothing and throws why.
+    /// Makes the database match the file in one transaction, or changes nothing and throws why; with
+    /// `options.online`, in phases whose steps commit one by one (see `OnlineApplier`).
     public func apply(progress: (ApplyEvent) -> Void = { _ in }) throws -> ApplyResult {
         let desired = try loadSchema()
+        if options.online {
+            return try session.applyingOnline { connection, deadline in
+                try OnlineApplier(connection: connection, options: options, deadline: deadline).apply(
+                    desired, progress: progress)
+            }
+        }
         return try session.retrying(progress) { connection, deadline in
             try Applier(connection: connection, options: options, deadline: deadline).apply(desired, progress: progress)
         }
@@ -139,10 +148,18 @@ public final class Reconciler {
         }
         var options = self.options
         options.allowDestructive = state.allowDestructive
+        options.online = state.online ?? false
+        options.allowRewrites = state.allowRewrites ?? false
         guard try schemaFingerprint() == state.schemaSha256 else {
             throw ReconcileError.stalePlan("the schema file \(options.schemaPath) changed since the plan was made")
         }
         let desired = try loadSchema()
+        if options.online {
+            return try session.applyingOnline { connection, deadline in
+                try OnlineApplier(connection: connection, options: options, deadline: deadline).apply(
+                    desired, expected: savedPlan, progress: progress)
+            }
+        }
         return try session.retrying(progress) { connection, deadline in
             try Applier(connection: connection, options: options, deadline: deadline).apply(
                 desired, expected: savedPlan, progress: progress)
@@ -158,8 +175,10 @@ public final class Reconciler {
         }
     }
 
-    private func builder(_ connection: Connection) -> PlanBuilder {
-        PlanBuilder(connection: connection, filter: options.filter)
+    /// `online`: the plan's online form (`--plan --online`); a check compares states and never wants it.
+    private func builder(_ connection: Connection, online: Bool = false) -> PlanBuilder {
+        PlanBuilder(
+            connection: connection, filter: options.filter, online: online, allowRewrites: options.allowRewrites)
     }
 
     /// The live database as a schema file (`--export`). `schemas` nil means every user schema; `--include`

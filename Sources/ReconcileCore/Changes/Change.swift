@@ -12,6 +12,8 @@ public struct Change: Hashable, Sendable {
         case seed(SeedChange)
         case partition(PartitionChange)
         case sequence(SequenceChange)
+        /// Only in online plans (`OnlinePlanner`): a concurrent index build, a key using it, NOT NULL via a check.
+        case online(OnlineChange)
     }
 
     /// The order phases run in; within a phase, changes keep the differ's order (table by table).
@@ -57,6 +59,7 @@ public struct Change: Hashable, Sendable {
         case .seed(let change): return change
         case .partition(let change): return change
         case .sequence(let change): return change
+        case .online(let change): return change
         }
     }
 
