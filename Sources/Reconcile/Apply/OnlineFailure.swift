@@ -17,7 +17,7 @@ public struct OnlineFailure: Sendable, CustomStringConvertible {
 
     public var description: String {
         var text = """
-            \(phase.description.capitalizedFirst) of \(phaseCount) failed at step \(step.number): \
+            Phase \(phase.number) of \(phaseCount) (\(phase.kind.title)) failed at step \(step.number): \
             \(step.change.table.map { "\($0): " } ?? "")\(step.summary)
             SQL:
             \(statement.indented)
@@ -56,8 +56,4 @@ public struct OnlineFailure: Sendable, CustomStringConvertible {
         return "The index \(name) may be left INVALID (pg_index.indisvalid = false); the next run drops it and builds "
             + "it again."
     }
-}
-
-extension String {
-    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

@@ -28,12 +28,13 @@ public enum OnlinePlanner {
         }
         // What an interrupted run left that this plan completes rather than drops.
         func leftByEarlierRun(_ step: PlanStep) -> Bool {
-            switch step.change.kind {
-            case .index(.dropIndex(let table, let name, false)): return adopted.contains(key(table, name))
-            case .constraint(.dropConstraint(let table, let name, false)):
-                return helperChecks.contains(key(table, name))
-            default: return false
+            if case .index(.dropIndex(let table, let name, false)) = step.change.kind {
+                return adopted.contains(key(table, name))
             }
+            if case .constraint(.dropConstraint(let table, let name, false)) = step.change.kind {
+                return helperChecks.contains(key(table, name))
+            }
+            return false
         }
         var online = plan
         online.isOnline = true
@@ -52,12 +53,12 @@ public enum OnlinePlanner {
     /// between building a key's index and attaching it leaves behind.
     private static func adoptableIndex(_ step: PlanStep, _ tables: [QualifiedName: Table]) -> String? {
         let table: QualifiedName, name: String, columns: [String], nullsNotDistinct: Bool
-        switch step.change.kind {
-        case .constraint(.addPrimaryKey(let keyTable, let key)):
+        if case .constraint(.addPrimaryKey(let keyTable, let key)) = step.change.kind {
             (table, name, columns, nullsNotDistinct) = (keyTable, key.name, key.columns, false)
-        case .constraint(.addUnique(let keyTable, let unique)):
+        } else if case .constraint(.addUnique(let keyTable, let unique)) = step.change.kind {
             (table, name, columns, nullsNotDistinct) = (keyTable, unique.name, unique.columns, unique.nullsNotDistinct)
-        default: return nil
+        } else {
+            return nil
         }
         let expected =
             "USING btree (\(columns.map(SQL.displayIdentifier).joined(separator: ", ")))"
@@ -184,12 +185,14 @@ public enum OnlinePlanner {
         return "\(what) while it rewrites or scans the table (~\(rows) rows, about \(seconds) s)"
     }
 
+    /// A plain `CREATE INDEX`, or a key or exclusion constraint, which builds its index under its lock.
     private static func buildsIndexUnderLock(_ change: Change) -> Bool {
-        switch change.kind {
-        case .index(.createIndex), .constraint(.addPrimaryKey), .constraint(.addUnique),
-            .constraint(.addExclusion):
-            return true
-        default: return false
+        if case .index(.createIndex) = change.kind { return true }
+        guard case .constraint(let constraint) = change.kind else { return false }
+        switch constraint {
+        case .addPrimaryKey, .addUnique, .addExclusion: return true
+        case .addCheck, .addForeignKey, .renameConstraint, .dropConstraint, .validateCheck, .validateForeignKey:
+            return false
         }
     }
 }
