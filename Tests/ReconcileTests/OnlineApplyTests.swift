@@ -81,6 +81,43 @@ final class OnlineApplyTests: XCTestCase {
         XCTAssertEqual(try Reconciler(options: options(database, path)).apply().executed.count, 0)
     }
 
+    /// The lock each step in a transaction shows is the one the server takes (as the case files check for the
+    /// transactional plan): run one by one, each in its own transaction, the strongest mode `pg_locks` lists
+    /// on the tables is the declared one. Steps outside transactions (`CONCURRENTLY`) just run.
+    func testOnlineStepsTakeTheLocksTheyDeclare() throws {
+        let database = try populated()
+        let path = try writeSchema(everything)
+        let plan = try Reconciler(options: options(database, path)).plan().plan
+        let session = try Connection(ConnectionInfo(database.url), applicationName: "reconcile-tests")
+        var checked: [String] = []
+        for step in plan.steps {
+            guard step.onlinePhase?.inTransaction == true else {
+                for statement in step.statements { try session.query(statement) }
+                continue
+            }
+            try session.query("BEGIN")
+            for statement in step.statements { try session.query(statement) }
+            let held = try session.query(
+                """
+                SELECT l.mode FROM pg_catalog.pg_locks l
+                WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation'
+                  AND l.relation IN ('items'::regclass, 'owners'::regclass)
+                """
+            ).rows.compactMap { $0.first ?? nil }
+            try session.query("COMMIT")
+            let observed = held.compactMap(TableLock.init(pgLocksMode:)).max() ?? .none
+            XCTAssertEqual(observed, step.lock, "step \(step.number), \(step.summary), holds \(held)")
+            checked.append(step.change.kindName)
+        }
+        XCTAssertEqual(
+            Set(checked),
+            [
+                "add_primary_key_using_index", "add_unique_using_index", "add_check", "validate_constraint",
+                "set_not_null_from_check", "backfill_nulls", "add_foreign_key",
+            ])
+        XCTAssertTrue(try database.reconciler(path).check().inSync)
+    }
+
     func testAnInvalidIndexIsDriftAndIsRebuilt() throws {
         let database = try populated()
         // A unique build that fails on a duplicate leaves its index INVALID, as an interrupted one does.
@@ -219,6 +256,57 @@ final class OnlineApplyTests: XCTestCase {
         XCTAssertEqual(rerun.exitCode, 0, rerun.stdout + rerun.stderr)
         XCTAssertEqual(try database.scalar("SELECT convalidated FROM pg_constraint WHERE contype = 'f'"), "t")
         XCTAssertEqual(try CLI.run(["--check", "--schema", path, "--database-url", database.url]).exitCode, 0)
+    }
+
+    /// A unique build that fails on a duplicate a writer committed during the build (pre-flight saw none):
+    /// the error names the phase, step, SQL and SQLSTATE, what stays committed and the INVALID index left;
+    /// once the duplicate is gone, the next run rebuilds the index.
+    func testAFailedConcurrentBuildSaysWhatItLeftAndTheNextRunFinishes() throws {
+        let database = try populated()
+        let path = try writeSchema(
+            """
+            version: 1
+            tables:
+              items:
+                columns: { id: { type: integer, nullable: false }, owner_id: integer, qty: integer, code: text,
+                           note: text }
+                indexes:
+                  - { name: items_code_idx, columns: [code], unique: true }
+              owners:
+                columns: { id: { type: integer, nullable: false, check: id > 0 } }
+            """)
+        // The writer holds items only: the check on owners commits first, the build then waits for the writer.
+        let writer = try Connection(ConnectionInfo(database.url), applicationName: "reconcile-tests")
+        try writer.query("BEGIN")
+        try writer.query("INSERT INTO items VALUES (0, 1, 1, 'c1', 'w')")
+        let run = try CLI.start(["--apply", "--online", "--schema", path, "--database-url", database.url])
+        try waitFor("the build to wait for the writer") {
+            try database.scalar(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'reconcile' AND wait_event_type = 'Lock' "
+                    + "AND query LIKE 'CREATE UNIQUE INDEX CONCURRENTLY%'") == "1"
+        }
+        try writer.query("COMMIT")
+        let failed = CLI.finish(run)
+        XCTAssertEqual(failed.exitCode, 1)
+        XCTAssertTrue(failed.stdout.contains("Committed (stays): 1, 2\nFailed: 3, in phase 3 of 3"), failed.stdout)
+        for expected in [
+            "error: phase 3 of 3 (concurrent index builds and drops, outside any transaction) failed at step 3: "
+                + "public.items: create unique index items_code_idx CONCURRENTLY",
+            "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"items_code_idx\"", "(SQLSTATE 23505)",
+            "The index items_code_idx may be left INVALID (pg_index.indisvalid = false); the next run drops it",
+            "Committed before it, and kept: steps 1, 2.",
+        ] {
+            XCTAssertTrue(failed.stderr.contains(expected), "missing \(expected) in:\n\(failed.stderr)")
+        }
+        XCTAssertEqual(
+            try database.scalar("SELECT convalidated FROM pg_constraint WHERE conname = 'owners_id_check'"), "t")
+        XCTAssertEqual(
+            try database.scalar("SELECT indisvalid FROM pg_index WHERE indexrelid = 'items_code_idx'::regclass"), "f")
+        try database.execute("DELETE FROM items WHERE id = 0")
+        let rerun = try CLI.run(["--apply", "--online", "--schema", path, "--database-url", database.url])
+        XCTAssertEqual(rerun.exitCode, 0, rerun.stdout + rerun.stderr)
+        XCTAssertEqual(
+            try database.scalar("SELECT indisvalid FROM pg_index WHERE indexrelid = 'items_code_idx'::regclass"), "t")
     }
 
     /// A key whose index was built before the run stopped takes that index over; a NOT NULL whose check was

@@ -17,7 +17,7 @@ public struct OnlineFailure: Sendable, CustomStringConvertible {
 
     public var description: String {
         var text = """
-            Phase \(phase.number) of \(phaseCount) (\(phase.kind.title)) failed at step \(step.number): \
+            phase \(phase.number) of \(phaseCount) (\(phase.kind.title)) failed at step \(step.number): \
             \(step.change.table.map { "\($0): " } ?? "")\(step.summary)
             SQL:
             \(statement.indented)
