@@ -109,10 +109,11 @@ struct ReconcileCommand: ParsableCommand {
     @Option(
         name: .customLong("lock-timeout"),
         help: ArgumentHelp(
-            "How long a step, or a read of --plan, --check or --export, may wait for a table lock (e.g. 5s, 500ms; 0: no bound).",
+            "How long a step, or a read of --plan, --check or --export, may wait for a table lock (e.g. 5s, 500ms; 0: no bound; "
+                + "default 5s, 1s with --online).",
             valueName: "duration"),
         transform: DurationText.seconds)
-    var lockTimeout: Double = 5
+    var lockTimeout: Double?
 
     @Option(
         name: .customLong("statement-timeout"),
@@ -212,7 +213,8 @@ struct ReconcileCommand: ParsableCommand {
         var options = ReconcileOptions(
             schemaPath: schema,
             connection: ConnectionInfo(databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? ""),
-            allowDestructive: allowDestructive, lockTimeout: lockTimeout, statementTimeout: statementTimeout,
+            allowDestructive: allowDestructive, lockTimeout: lockTimeout ?? (online ? 1 : 5),
+            statementTimeout: statementTimeout,
             lockWait: lockWait, filter: TableFilter(include: include, exclude: exclude),
             retries: retries ?? (online ? Self.onlineRetries : 0), totalTimeout: timeout)
         options.online = online

@@ -185,6 +185,12 @@ final class OnlinePlannerTests: XCTestCase {
         XCTAssertTrue(text.contains("Phase 2: validation of existing rows"), text)
         XCTAssertTrue(text.contains("Phase 3: concurrent index builds and drops, outside any transaction"), text)
         XCTAssertTrue(text.contains("Refused by --online"), text)
+        XCTAssertTrue(
+            text.contains(
+                "+ 2. add check t_x_check  [ACCESS EXCLUSIVE lock: blocks reads and writes, for a moment (no scan)"),
+            text)
+        XCTAssertFalse(
+            text.contains("varchar(10)  [ACCESS EXCLUSIVE lock: blocks reads and writes, for a moment"), text)
         let markdown = PlanMarkdownRenderer.render(plan)
         XCTAssertTrue(markdown.contains("**Online plan in 3 phases:**"), markdown)
         XCTAssertTrue(

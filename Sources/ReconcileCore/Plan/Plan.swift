@@ -31,9 +31,13 @@ public struct PlanStep: Hashable, Sendable {
     public var isDestructive: Bool { change.isDestructive }
     /// What a reviewer reads beside the step: the lock and what it blocks (DDL locks; a seed's row locks are
     /// what any write of the application takes), then the other hazards.
+    /// An online step in a short transaction says that its lock is brief: it scans nothing under it.
     public var notes: [String] {
-        (lock >= .shareUpdateExclusive ? [lock.description].compactMap { $0 } : [])
-            + hazards.filter { !$0.isLockEffect }.map(\.explanation)
+        var lockNote = lock >= .shareUpdateExclusive ? lock.description : nil
+        if let note = lockNote, onlinePhase == .shortLocks, lock.blocksWrites, OnlinePlanner.lockedScan(self) == nil {
+            lockNote = note + ", for a moment (no scan)"
+        }
+        return [lockNote].compactMap { $0 } + hazards.filter { !$0.isLockEffect }.map(\.explanation)
     }
 }
 
