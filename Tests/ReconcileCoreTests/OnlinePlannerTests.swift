@@ -111,6 +111,29 @@ final class OnlinePlannerTests: XCTestCase {
         XCTAssertEqual(exclusion.refusedOnline.count, 1, "an exclusion constraint builds its index under the lock")
     }
 
+    /// PostgreSQL builds no index `CONCURRENTLY` on a partitioned table and adds no foreign key `NOT VALID` to
+    /// one: those steps keep their plain form and are refused (they build or scan under the lock); a check
+    /// and NOT NULL still go the online way.
+    func testAPartitionedTableKeepsPlainIndexAndForeignKeySteps() {
+        var parent = liveTable
+        parent.partitionBy = "RANGE (id)"
+        let fk = ForeignKey(name: "t_x_fkey", columns: ["x"], referencedTable: u, referencedColumns: ["id"])
+        let plan = online(
+            [
+                .column(.setNotNull(t, column: "x", backfill: nil, type: "integer")),
+                .index(.createIndex(t, Index(name: "t_x_idx", keys: [.column("x")]))),
+                .constraint(.addForeignKey(t, fk)),
+            ], live: [parent])
+        XCTAssertEqual(
+            shape(plan),
+            [
+                "1 short-locks add_check", "2 validation validate_constraint", "3 short-locks set_not_null_from_check",
+                "4 short-locks create_index", "5 short-locks add_foreign_key",
+            ])
+        XCTAssertEqual(plan.refusedOnline.map(\.number), [4, 5])
+        XCTAssertFalse(plan.steps[3].statements[0].contains("CONCURRENTLY"))
+    }
+
     /// What a run stopped between building a key's index and attaching it left is adopted, not dropped; the
     /// temporary NOT NULL check of a stopped run is kept for the steps that finish it.
     func testWhatAStoppedRunLeftIsCompletedNotDropped() {

@@ -36,10 +36,11 @@ public enum OnlinePlanner {
             }
             return false
         }
+        let partitioned = Set(live.tables.filter { $0.partitionBy != nil }.map(\.name))
         var online = plan
         online.isOnline = true
         online.steps = plan.steps.filter { !leftByEarlierRun($0) }.flatMap {
-            expand($0, allowRewrites: allowRewrites)
+            expand($0, allowRewrites: allowRewrites, partitioned: partitioned)
         }
         online.blocked = plan.blocked.filter { !leftByEarlierRun($0) }
         for index in online.steps.indices { online.steps[index].number = index + 1 }
@@ -70,10 +71,14 @@ public enum OnlinePlanner {
         return key(table, name)
     }
 
-    /// The online steps for one step of the transactional plan.
-    static func expand(_ step: PlanStep, allowRewrites: Bool) -> [PlanStep] {
+    /// The online steps for one step of the transactional plan. `partitioned`: the live partitioned tables, on
+    /// which PostgreSQL builds no index `CONCURRENTLY` (nor drops one) and adds no foreign key `NOT VALID`.
+    static func expand(_ step: PlanStep, allowRewrites: Bool, partitioned: Set<QualifiedName> = []) -> [PlanStep] {
         // A table this plan creates is empty and seen by no one: its steps stay as they are.
         guard step.lock != .none else { return [phase(step, .shortLocks)] }
+        if let table = step.change.table, partitioned.contains(table), !convertsOnPartitionedTables(step.change) {
+            return [refusing(phase(step, .shortLocks), allowRewrites: allowRewrites)]
+        }
         switch step.change.kind {
         case .index(let change):
             switch change {
@@ -161,6 +166,15 @@ public enum OnlinePlanner {
         derived.preflightFailure = first ? step.preflightFailure : nil
         derived.onlinePhase = phase
         return derived
+    }
+
+    /// A check (and so NOT NULL) can be added `NOT VALID` and validated on a partitioned table; indexes, keys and
+    /// foreign keys cannot take the online path there.
+    private static func convertsOnPartitionedTables(_ change: Change) -> Bool {
+        switch change.kind {
+        case .index, .constraint(.addPrimaryKey), .constraint(.addUnique), .constraint(.addForeignKey): return false
+        case .schema, .type, .table, .column, .constraint, .seed, .partition, .sequence, .online: return true
+        }
     }
 
     /// Marks a step that holds a lock blocking writes while it rewrites or scans the table.
