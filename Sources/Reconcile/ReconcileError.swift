@@ -39,6 +39,8 @@ public enum ReconcileError: Error, CustomStringConvertible {
     case onlineStepFailed(OnlineFailure)
     /// `--apply --online`: steps would rewrite or scan a table under a lock that blocks writes; nothing was changed.
     case refusedOnline([PlanStep])
+    /// `--apply --online`: `--timeout` passed between steps; the steps before stay committed.
+    case onlineTimedOut(seconds: Double, committed: [PlanStep])
     /// `--apply --online`: every step ran and was committed, yet the database still differs.
     case onlineVerificationFailed(remaining: [PlanStep])
 
@@ -127,6 +129,12 @@ public enum ReconcileError: Error, CustomStringConvertible {
                 .joined(separator: "\n")
         case .onlineStepFailed(let failure):
             return failure.description
+        case .onlineTimedOut(let seconds, let committed):
+            return "gave up after \(TimeText.text(seconds)) (--timeout) between two steps of an online apply; "
+                + (committed.isEmpty
+                    ? "no step had been committed"
+                    : "steps \(committed.map { String($0.number) }.joined(separator: ", ")) stay committed")
+                + ". Run reconcile --apply --online again to finish: it plans only what is left."
         case .refusedOnline(let steps):
             let one = steps.count == 1
             return

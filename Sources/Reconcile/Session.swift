@@ -62,7 +62,10 @@ final class Session {
             return try body(deadline)
         } catch {
             // An online step says itself what was committed before the statement was cancelled.
-            if case .onlineStepFailed = error as? ReconcileError { throw error }
+            switch error as? ReconcileError {
+            case .onlineStepFailed, .onlineTimedOut, .onlineVerificationFailed: throw error
+            default: break
+            }
             if Date() >= deadline { throw ReconcileError.timedOut(seconds: options.totalTimeout) }
             throw error
         }

@@ -384,6 +384,42 @@ final class OnlineApplyTests: XCTestCase {
         XCTAssertTrue(try database.reconciler(path).check().inSync)
     }
 
+    /// `--timeout` ends an online run that keeps waiting for a lock: the error says which steps stay committed.
+    func testATimeoutSaysWhatStaysCommitted() throws {
+        let database = try populated()
+        let path = try writeSchema(
+            """
+            version: 1
+            tables:
+              items:
+                columns: { id: { type: integer, nullable: false }, owner_id: integer,
+                           qty: { type: integer, check: qty >= 0 }, code: text, note: text }
+              owners:
+                columns: { id: { type: integer, nullable: false, check: id > 0 } }
+            """)
+        let holder = try Connection(ConnectionInfo(database.url), applicationName: "reconcile-tests")
+        try holder.query("BEGIN")
+        try holder.query("LOCK TABLE owners IN ROW EXCLUSIVE MODE")
+        let result = try CLI.run([
+            "--apply", "--online", "--timeout", "2s", "--lock-timeout", "300ms", "--schema", path, "--database-url",
+            database.url,
+        ])
+        try holder.query("ROLLBACK")
+        XCTAssertEqual(result.exitCode, 1)
+        XCTAssertTrue(result.stdout.contains("Committed (stays): 1, 2\nFailed: 3, in phase 3 of 4"), result.stdout)
+        XCTAssertTrue(
+            result.stderr.contains("failed at step 3: public.owners: add check owners_id_check"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("Committed before it, and kept: steps 1, 2."), result.stderr)
+        // The last wait either ran into --timeout (cancelled) or would have: both are said.
+        XCTAssertTrue(
+            result.stderr.contains("(SQLSTATE 57014)")
+                || result.stderr.contains("one more would have run past --timeout"),
+            result.stderr)
+        XCTAssertEqual(
+            try database.scalar("SELECT convalidated FROM pg_constraint WHERE conname = 'items_qty_check'"), "t")
+        XCTAssertEqual(try database.scalar("SELECT count(*) FROM pg_constraint WHERE conname = 'owners_id_check'"), "0")
+    }
+
     func testTableRewritesAreRefusedUnlessAllowed() throws {
         let database = try populated()
         let path = try writeSchema(

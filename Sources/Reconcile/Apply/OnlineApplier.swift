@@ -46,7 +46,9 @@ struct OnlineApplier {
         for phase in plan.phases {
             progress(.phaseStarted(phase, of: plan.phases.count))
             for step in phase.steps {
-                if let deadline, Date() > deadline { throw ReconcileError.timedOut(seconds: options.totalTimeout) }
+                if let deadline, Date() > deadline {
+                    throw ReconcileError.onlineTimedOut(seconds: options.totalTimeout, committed: executed)
+                }
                 progress(.stepStarted(step))
                 let started = Date()
                 try run(step, in: phase, of: plan.phases.count, committed: executed, progress: progress)
@@ -94,6 +96,7 @@ struct OnlineApplier {
             } catch let error as PostgresError {
                 rollback()
                 let transient = error.kind == .server && error.isTransient && error.sqlState != .queryCanceled
+                var stoppedByTimeout = false
                 if phase.kind.inTransaction, transient, attempt < options.retries {
                     attempt += 1
                     let delay = min(options.retryDelay * pow(2, Double(attempt - 1)), 30)
@@ -108,11 +111,13 @@ struct OnlineApplier {
                         Thread.sleep(forTimeInterval: delay)
                         continue
                     }
+                    stoppedByTimeout = true
                 }
-                throw ReconcileError.onlineStepFailed(
-                    OnlineFailure(
-                        phase: phase, phaseCount: phaseCount, step: step, statement: statement, error: error,
-                        attempts: attempt + 1, committed: committed))
+                var failure = OnlineFailure(
+                    phase: phase, phaseCount: phaseCount, step: step, statement: statement, error: error,
+                    attempts: attempt + 1, committed: committed)
+                failure.stoppedByTimeout = stoppedByTimeout
+                throw ReconcileError.onlineStepFailed(failure)
             }
         }
     }

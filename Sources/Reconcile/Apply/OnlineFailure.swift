@@ -12,6 +12,8 @@ public struct OnlineFailure: Sendable, CustomStringConvertible {
     public let error: PostgresError
     /// Tries of the step, retries included.
     public let attempts: Int
+    /// Retries were left, but waiting for the next one would have run past `--timeout`.
+    public var stoppedByTimeout = false
     /// The steps committed before this one, in this run.
     public let committed: [PlanStep]
 
@@ -28,7 +30,8 @@ public struct OnlineFailure: Sendable, CustomStringConvertible {
         if error.sqlState == .lockNotAvailable {
             text +=
                 "\nA lock on \(step.change.table?.description ?? "the table") was not granted within --lock-timeout"
-                + (attempts > 1 ? " in \(attempts) tries (--retries)." : ".")
+                + (attempts > 1 ? " in \(attempts) tries (--retries)" : "")
+                + (stoppedByTimeout ? "; one more would have run past --timeout." : ".")
         }
         if error.sqlState == .queryCanceled {
             text += "\nThe statement was cancelled (--timeout or --statement-timeout)."
