@@ -76,6 +76,23 @@ final class OnlinePlannerTests: XCTestCase {
         XCTAssertEqual(plan.steps.compactMap(OnlinePlanner.lockedScan), [])
     }
 
+    func testANewNotNullColumnWithABackfillIsAddedNullableFilledAndThenMadeNotNull() {
+        var column = Column(name: "status", type: "text", isNullable: false)
+        column.backfill = .string("open")
+        let plan = online([.column(.addColumn(t, column))])
+        XCTAssertEqual(
+            shape(plan),
+            [
+                "1 short-locks add_column", "2 backfill backfill_nulls", "3 short-locks add_check",
+                "4 validation validate_constraint", "5 short-locks set_not_null_from_check",
+            ])
+        XCTAssertEqual(
+            plan.steps[0].statements, ["ALTER TABLE \"public\".\"t\" ADD COLUMN IF NOT EXISTS \"status\" text"])
+        XCTAssertEqual(
+            plan.steps[1].statements, ["UPDATE \"public\".\"t\" SET \"status\" = 'open' WHERE \"status\" IS NULL"])
+        XCTAssertEqual(plan.refusedOnline.count, 0)
+    }
+
     func testAPrimaryKeyUsesAConcurrentlyBuiltIndex() {
         let plan = online([.constraint(.addPrimaryKey(t, PrimaryKey(name: "t_pkey", columns: ["id"])))])
         XCTAssertEqual(

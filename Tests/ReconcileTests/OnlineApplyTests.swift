@@ -118,6 +118,29 @@ final class OnlineApplyTests: XCTestCase {
         XCTAssertTrue(try database.reconciler(path).check().inSync)
     }
 
+    func testANewNotNullColumnWithABackfillIsAddedOnline() throws {
+        let database = try populated()
+        let path = try writeSchema(
+            """
+            version: 1
+            tables:
+              items:
+                columns: { id: { type: integer, nullable: false }, owner_id: integer, qty: integer, code: text,
+                           note: text, status: { type: text, nullable: false, backfill: open } }
+              owners:
+                columns: { id: { type: integer, nullable: false } }
+            """)
+        let result = try Reconciler(options: options(database, path)).apply()
+        XCTAssertEqual(
+            result.executed.map(\.change.kindName),
+            ["add_column", "backfill_nulls", "add_check", "validate_constraint", "set_not_null_from_check"])
+        XCTAssertEqual(try database.scalar("SELECT count(*) FROM items WHERE status = 'open'"), "20000")
+        XCTAssertEqual(
+            try database.scalar(
+                "SELECT attnotnull FROM pg_attribute WHERE attrelid = 'items'::regclass AND attname = 'status'"), "t")
+        XCTAssertTrue(try database.reconciler(path).check().inSync)
+    }
+
     func testAnInvalidIndexIsDriftAndIsRebuilt() throws {
         let database = try populated()
         // A unique build that fails on a duplicate leaves its index INVALID, as an interrupted one does.

@@ -127,25 +127,45 @@ public enum OnlinePlanner {
                 return [refusing(phase(step, .shortLocks), allowRewrites: allowRewrites)]
             }
         case .column(.setNotNull(let table, let column, let backfill, let type)):
-            let check = CheckConstraint(
-                name: OnlineChange.notNullCheckName(column: column), expression: "\(SQL.identifier(column)) IS NOT NULL"
-            )
-            var unvalidated = check
-            unvalidated.notValid = true
-            let fill = backfill.map {
-                [derived(step, .online(.backfill(table, column: column, value: $0, type: type)), .backfill)]
+            return notNull(step, table, column: column, backfill: backfill, type: type, first: true)
+        case .column(.addColumn(let table, let column)) where column.needsExplicitValue && column.backfill != nil:
+            // Added nullable (a catalog change), filled, then made NOT NULL as above.
+            var nullable = column
+            nullable.isNullable = true
+            nullable.notNullName = nil
+            let rename = column.notNullName.map {
+                derived(
+                    step, .column(.renameNotNullConstraint(table, column: column.name, from: nil, to: $0)), .shortLocks,
+                    first: false)
             }
-            return (fill ?? [])
-                + [
-                    derived(step, .constraint(.addCheck(table, unvalidated)), .shortLocks, first: fill == nil),
-                    derived(step, .constraint(.validateCheck(table, check)), .validation, first: false),
-                    derived(
-                        step, .online(.setNotNullFromCheck(table, column: column, check: check.name)), .shortLocks,
-                        first: false),
-                ]
+            return [derived(step, .column(.addColumn(table, nullable)), .shortLocks)]
+                + notNull(step, table, column: column.name, backfill: column.backfill, type: column.type, first: false)
+                + (rename.map { [$0] } ?? [])
         case .schema, .type, .table, .column, .seed, .partition, .sequence, .online:
             return [refusing(phase(step, .shortLocks), allowRewrites: allowRewrites)]
         }
+    }
+
+    /// NOT NULL on a column with rows: the backfill (if any) in its own transaction, `CHECK (column IS NOT NULL)
+    /// NOT VALID`, its validation, then `SET NOT NULL` proven by it and the check dropped.
+    private static func notNull(
+        _ step: PlanStep, _ table: QualifiedName, column: String, backfill: Literal?, type: String, first: Bool
+    ) -> [PlanStep] {
+        let check = CheckConstraint(
+            name: OnlineChange.notNullCheckName(column: column), expression: "\(SQL.identifier(column)) IS NOT NULL")
+        var unvalidated = check
+        unvalidated.notValid = true
+        let fill = backfill.map {
+            [derived(step, .online(.backfill(table, column: column, value: $0, type: type)), .backfill, first: first)]
+        }
+        return (fill ?? [])
+            + [
+                derived(step, .constraint(.addCheck(table, unvalidated)), .shortLocks, first: first && fill == nil),
+                derived(step, .constraint(.validateCheck(table, check)), .validation, first: false),
+                derived(
+                    step, .online(.setNotNullFromCheck(table, column: column, check: check.name)), .shortLocks,
+                    first: false),
+            ]
     }
 
     private static func phase(_ step: PlanStep, _ phase: OnlinePhase) -> PlanStep {
