@@ -5,6 +5,9 @@ import ReconcileCore
 struct PlanBuilder {
     let connection: Connection
     var filter: TableFilter = .everything
+    /// Make the online form of the plan (`--online`), refusing table rewrites unless `allowRewrites`.
+    var online = false
+    var allowRewrites = false
 
     struct Result {
         let plan: Plan
@@ -53,6 +56,7 @@ struct PlanBuilder {
             for index in plan.blocked.indices {
                 plan.blocked[index].estimatedRows = plan.blocked[index].change.table.flatMap { estimates[$0] }
             }
+            if online { plan = OnlinePlanner.online(plan, live: live, allowRewrites: allowRewrites) }
             return Result(plan: plan, live: live, canonical: canonical, seedStates: seedStates, desired: desired)
 
         } catch let failure as Canonicalizer.Failure {

@@ -35,6 +35,14 @@ public enum ReconcileError: Error, CustomStringConvertible {
     case cannotWriteExport(String)
     /// After applying, the database still differed; the transaction was rolled back.
     case verificationFailed(remaining: [PlanStep])
+    /// `--apply --online`: a step failed; the steps before it stay committed (see `OnlineFailure`).
+    case onlineStepFailed(OnlineFailure)
+    /// `--apply --online`: steps would rewrite or scan a table under a lock that blocks writes; nothing was changed.
+    case refusedOnline([PlanStep])
+    /// `--apply --online`: `--timeout` passed between steps; the steps before stay committed.
+    case onlineTimedOut(seconds: Double, committed: [PlanStep])
+    /// `--apply --online`: every step ran and was committed, yet the database still differs.
+    case onlineVerificationFailed(remaining: [PlanStep])
 
     public var description: String {
         switch self {
@@ -119,6 +127,29 @@ public enum ReconcileError: Error, CustomStringConvertible {
                 "after applying, the database still differs from the schema file; the transaction was rolled back and nothing was changed. Remaining steps:\n"
                 + remaining.map { "  \($0.change.marker) \($0.change.table.map { "\($0): " } ?? "")\($0.summary)" }
                 .joined(separator: "\n")
+        case .onlineStepFailed(let failure):
+            return failure.description
+        case .onlineTimedOut(let seconds, let committed):
+            return "gave up after \(TimeText.text(seconds)) (--timeout) between two steps of an online apply; "
+                + (committed.isEmpty
+                    ? "no step had been committed"
+                    : "steps \(committed.map { String($0.number) }.joined(separator: ", ")) stay committed")
+                + ". Run reconcile --apply --online again to finish: it plans only what is left."
+        case .refusedOnline(let steps):
+            let one = steps.count == 1
+            return
+                "refusing to apply online: \(one ? "a step" : "\(steps.count) steps") would hold a lock that blocks "
+                + "writes while \(one ? "it rewrites or scans" : "they rewrite or scan") a table; nothing was changed.\n"
+                + steps.map {
+                    "  \($0.number). \($0.change.table.map { "\($0): " } ?? "")\($0.summary): \($0.onlineRefusal ?? "")"
+                }.joined(separator: "\n")
+                + "\nAllow them with --allow-rewrites, or make the change expand/contract (see the README)."
+        case .onlineVerificationFailed(let remaining):
+            return
+                "after applying online, the database still differs from the schema file (the steps that ran stay "
+                + "committed). Remaining steps:\n"
+                + remaining.map { "  \($0.change.marker) \($0.change.table.map { "\($0): " } ?? "")\($0.summary)" }
+                .joined(separator: "\n")
         }
     }
 }
@@ -145,6 +176,7 @@ extension ReconcileError {
         switch self {
         case .connection(_, let error), .introspection(let error), .invalidDefinition(_, _, let error): return error
         case .stepFailed(_, _, let error, _, _): return error
+        case .onlineStepFailed(let failure): return failure.error
         case .lockNotGranted(let underlying, _): return underlying.postgresError
         default: return nil
         }

@@ -22,6 +22,11 @@ public struct ReconcileOptions: Sendable {
     public var retryDelay: Double
     /// `--timeout`: seconds the whole run may take; 0 means no limit.
     public var totalTimeout: Double
+    /// `--online`: plan and apply in phases that take no long lock blocking writes (see `OnlinePlanner`), each
+    /// step committed on its own and retried on a lock timeout (`retries` times, backoff from `retryDelay`).
+    public var online = false
+    /// `--allow-rewrites`: let `--online` run the steps that rewrite or scan a table under such a lock.
+    public var allowRewrites = false
 
     public init(
         schemaPath: String = "schema.yaml", connection: ConnectionInfo = ConnectionInfo(""),

@@ -76,7 +76,7 @@ public final class Reconciler {
                     try session.inRolledBackSnapshot(connection) {
                         let prefetched = try prefetchLive(connection)
                         let schema = try desired()
-                        let built = try builder(connection).build(
+                        let built = try builder(connection, online: options.online).build(
                             desired: schema, allowDestructive: options.allowDestructive,
                             validateNewTables: true, prefetched: prefetched)
                         return (built, try notModelled(connection, schemas: schema.schemaNames))
@@ -89,7 +89,8 @@ public final class Reconciler {
             recordingState
             ? PlanDocument.SavedState(
                 databaseSha256: built.0.databaseFingerprint, schemaSha256: schemaFingerprint,
-                schemaPath: options.schemaPath, allowDestructive: options.allowDestructive)
+                schemaPath: options.schemaPath, allowDestructive: options.allowDestructive, online: options.online,
+                allowRewrites: options.allowRewrites)
             : nil
         var plan = built.0.plan
         plan.notModelled = built.1
@@ -100,8 +101,9 @@ public final class Reconciler {
     /// where no server is reachable. Types and expressions are not checked by a server.
     public func offlinePlan() throws -> Plan {
         let desired = try loadSchema()
-        return Planner.plan(
+        let plan = Planner.plan(
             Differ(desired: desired, live: Schema()).changes(), allowDestructive: options.allowDestructive)
+        return options.online ? OnlinePlanner.online(plan, live: Schema(), allowRewrites: options.allowRewrites) : plan
     }
 
     /// Drift between database and file, for cron: destructive differences count too.
@@ -122,9 +124,16 @@ public final class Reconciler {
         return CheckResult(drift: plan.differences, unmanagedTables: plan.unmanagedTables)
     }
 
-    /// Makes the database match the file in one transaction, or changes nothing and throws why.
+    /// Makes the database match the file in one transaction, or changes nothing and throws why; with
+    /// `options.online`, in phases whose steps commit one by one (see `OnlineApplier`).
     public func apply(progress: (ApplyEvent) -> Void = { _ in }) throws -> ApplyResult {
         let desired = try loadSchema()
+        if options.online {
+            return try session.applyingOnline { connection, deadline in
+                try OnlineApplier(connection: connection, options: options, deadline: deadline).apply(
+                    desired, progress: progress)
+            }
+        }
         return try session.retrying(progress) { connection, deadline in
             try Applier(connection: connection, options: options, deadline: deadline).apply(desired, progress: progress)
         }
@@ -143,10 +152,18 @@ public final class Reconciler {
         }
         var options = self.options
         options.allowDestructive = state.allowDestructive
+        options.online = state.online ?? false
+        options.allowRewrites = state.allowRewrites ?? false
         guard try schemaFingerprint() == state.schemaSha256 else {
             throw ReconcileError.stalePlan("the schema file \(options.schemaPath) changed since the plan was made")
         }
         let desired = try loadSchema()
+        if options.online {
+            return try session.applyingOnline { connection, deadline in
+                try OnlineApplier(connection: connection, options: options, deadline: deadline).apply(
+                    desired, expected: savedPlan, progress: progress)
+            }
+        }
         return try session.retrying(progress) { connection, deadline in
             try Applier(connection: connection, options: options, deadline: deadline).apply(
                 desired, expected: savedPlan, progress: progress)
@@ -171,8 +188,10 @@ public final class Reconciler {
         }
     }
 
-    private func builder(_ connection: Connection) -> PlanBuilder {
-        PlanBuilder(connection: connection, filter: options.filter)
+    /// `online`: the plan's online form (`--plan --online`); a check compares states and never wants it.
+    private func builder(_ connection: Connection, online: Bool = false) -> PlanBuilder {
+        PlanBuilder(
+            connection: connection, filter: options.filter, online: online, allowRewrites: options.allowRewrites)
     }
 
     /// The live database as a schema file (`--export`). `schemas` nil means every user schema; `--include`

@@ -61,6 +61,11 @@ final class Session {
         do {
             return try body(deadline)
         } catch {
+            // An online step says itself what was committed before the statement was cancelled.
+            switch error as? ReconcileError {
+            case .onlineStepFailed, .onlineTimedOut, .onlineVerificationFailed: throw error
+            default: break
+            }
             if Date() >= deadline { throw ReconcileError.timedOut(seconds: options.totalTimeout) }
             throw error
         }
@@ -76,6 +81,14 @@ final class Session {
                 (try? connection.query(CatalogQueries.strongTableLockHolders)
                     .rows.compactMap { $0.first ?? nil }) ?? []
             throw ReconcileError.lockNotGranted(error, holders: holders)
+        }
+    }
+
+    /// Runs an online apply under `--timeout`; its steps retry on their own (`OnlineApplier`), the whole never.
+    func applyingOnline(_ body: (Connection, Date?) throws -> ApplyResult) throws -> ApplyResult {
+        let connection = try connect()
+        return try withTimeout(connection) { deadline in
+            try diagnosingLocks(connection) { try body(connection, deadline) }
         }
     }
 

@@ -24,6 +24,7 @@ struct ReconcileCommand: ParsableCommand {
               reconcile --apply --schema deploy/schema.yaml --lock-timeout 2s
               reconcile --check --exclude schema_migrations || alert drift
               reconcile --apply --allow-destructive --statement-timeout 5m
+              reconcile --apply --online --lock-timeout 500ms
               reconcile --export --seed-tables admin_settings > schema.yaml
               reconcile --export --exclude 'public.tmp_*' > schema.yaml
               reconcile --export --split schema && reconcile --check --schema schema
@@ -108,10 +109,11 @@ struct ReconcileCommand: ParsableCommand {
     @Option(
         name: .customLong("lock-timeout"),
         help: ArgumentHelp(
-            "How long a step, or a read of --plan, --check or --export, may wait for a table lock (e.g. 5s, 500ms; 0: no bound).",
+            "How long a step, or a read of --plan, --check or --export, may wait for a table lock (e.g. 5s, 500ms; 0: no bound; "
+                + "default 5s, 1s with --online).",
             valueName: "duration"),
         transform: DurationText.seconds)
-    var lockTimeout: Double = 5
+    var lockTimeout: Double?
 
     @Option(
         name: .customLong("statement-timeout"),
@@ -129,9 +131,25 @@ struct ReconcileCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "--apply: start over up to N times after a lock timeout, deadlock or serialization failure, with backoff.",
+            "--apply: start over up to N times after a lock timeout, deadlock or serialization failure, with backoff "
+                + "(default 0; with --online each step retries on its own, default \(Self.onlineRetries)).",
             valueName: "n"))
-    var retries: Int = 0
+    var retries: Int?
+
+    static let onlineRetries = 8
+
+    @Flag(
+        name: .long,
+        help: ArgumentHelp(
+            "--plan/--apply: in phases that never hold a lock blocking writes for long: indexes CONCURRENTLY, "
+                + "constraints NOT VALID then validated, each step committed on its own and retried on a lock "
+                + "timeout; a run stopped anywhere is finished by the next."))
+    var online = false
+
+    @Flag(
+        name: .customLong("allow-rewrites"),
+        help: "--online: also run steps that rewrite or scan a table under a lock that blocks writes.")
+    var allowRewrites = false
 
     @Option(
         name: .long,
@@ -178,7 +196,12 @@ struct ReconcileCommand: ParsableCommand {
         if offline && out != nil {
             throw ValidationError("--offline plans cannot be saved: they know no database state")
         }
-        if retries < 0 { throw ValidationError("--retries must be 0 or more") }
+        if (retries ?? 0) < 0 { throw ValidationError("--retries must be 0 or more") }
+        if online && mode != .plan && mode != .apply { throw ValidationError("--online goes with --plan or --apply") }
+        if online && planFile != nil {
+            throw ValidationError("a saved plan runs as it was made: save it with --plan --online --out instead")
+        }
+        if allowRewrites && !online { throw ValidationError("--allow-rewrites goes with --online") }
         if split != nil && mode != .export { throw ValidationError("--split goes with --export") }
     }
 
@@ -187,12 +210,15 @@ struct ReconcileCommand: ParsableCommand {
             Output.out(SchemaFileJSONSchema.text)
             return
         }
-        let options = ReconcileOptions(
+        var options = ReconcileOptions(
             schemaPath: schema,
             connection: ConnectionInfo(databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? ""),
-            allowDestructive: allowDestructive, lockTimeout: lockTimeout, statementTimeout: statementTimeout,
-            lockWait: lockWait, filter: TableFilter(include: include, exclude: exclude), retries: retries,
-            totalTimeout: timeout)
+            allowDestructive: allowDestructive, lockTimeout: lockTimeout ?? (online ? 1 : 5),
+            statementTimeout: statementTimeout,
+            lockWait: lockWait, filter: TableFilter(include: include, exclude: exclude),
+            retries: retries ?? (online ? Self.onlineRetries : 0), totalTimeout: timeout)
+        options.online = online
+        options.allowRewrites = allowRewrites
         let reconciler = Reconciler(options: options)
         let started = Date()
         defer {
@@ -295,6 +321,7 @@ struct ReconcileCommand: ParsableCommand {
 final class ApplyProgress {
     private var planned: [PlanStep] = []
     private var finished: [PlanStep] = []
+    private var online = false
 
     func run(_ reconciler: Reconciler, planFile: String?) throws {
         let result: ApplyResult
@@ -315,10 +342,19 @@ final class ApplyProgress {
             }
         } catch let error as ReconcileError {
             if case .stepFailed(let step, _, _, _, _) = error { Output.out("FAILED\n\n"); report(failedAt: step) }
+            if case .onlineStepFailed(let failure) = error { Output.out("FAILED\n\n"); report(online: failure) }
+            if case .lockNotGranted(.onlineStepFailed(let failure), _) = error {
+                Output.out("FAILED\n\n")
+                report(online: failure)
+            }
             throw error
         }
         if result.executed.isEmpty {
             Output.out("No changes. The database matches the schema file.\n")
+        } else if online {
+            Output.out(
+                "Applied \(result.executed.count) step\(result.executed.count == 1 ? "" : "s") online, each committed on its own; the database now matches the schema file.\n"
+            )
         } else {
             Output.out(
                 "Applied \(result.executed.count) step\(result.executed.count == 1 ? "" : "s") in one transaction; the database now matches the schema file.\n"
@@ -346,7 +382,22 @@ final class ApplyProgress {
         case .stepFinished(let step, let seconds):
             finished.append(step)
             Output.out("done (\(Int((seconds * 1000).rounded())) ms)\n")
+        case .phaseStarted(let phase, let count):
+            online = true
+            Output.out("Phase \(phase.number) of \(count): \(phase.kind.title)\n")
+        case .stepRetrying(_, let attempt, let total, let delay, let reason):
+            Output.out(
+                "rolled back: \(reason); retrying this step in \(String(format: "%.1f", delay)) s (retry \(attempt) of \(total)) ... "
+            )
         }
+    }
+
+    /// Online: what stays committed, what failed, what did not run.
+    private func report(online failure: OnlineFailure) {
+        let notRun = planned.filter { $0.number > failure.step.number }
+        if !finished.isEmpty { Output.out("Committed (stays): \(numbers(finished))\n") }
+        Output.out("Failed: \(failure.step.number), in phase \(failure.phase.number) of \(failure.phaseCount)\n")
+        if !notRun.isEmpty { Output.out("Not run: \(numbers(notRun))\n") }
     }
 
     private func report(failedAt step: PlanStep) {

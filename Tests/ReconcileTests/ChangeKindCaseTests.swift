@@ -145,6 +145,22 @@ final class ChangeKindCaseTests: XCTestCase {
 
         let empty = try TestDatabase()
         try empty.applyAndAssertConverged(schema)
+
+        // The online form of the same plan converges too (rewrites allowed: here only convergence counts).
+        let online = try TestDatabase()
+        if !testCase.current.isEmpty { try online.execute(testCase.current) }
+        var options = ReconcileOptions(
+            schemaPath: schema, connection: ConnectionInfo(online.url), allowDestructive: testCase.allowDestructive,
+            retries: 2)
+        options.online = true
+        options.allowRewrites = true
+        try Reconciler(options: options).apply()
+        XCTAssertEqual(
+            try Reconciler(options: options).check().drift.filter { testCase.allowDestructive || !$0.isDestructive }
+                .map(\.summary), [], "\(label): drift after the online apply")
+        XCTAssertEqual(
+            try Reconciler(options: options).apply().executed.map(\.summary), [],
+            "\(label): a second online apply must execute nothing")
         return nil
     }
 

@@ -12,6 +12,10 @@ public enum ApplyEvent: Sendable {
     case retrying(attempt: Int, of: Int, afterSeconds: Double, reason: String)
     case stepStarted(PlanStep)
     case stepFinished(PlanStep, seconds: Double)
+    /// `--online`: a phase begins (`of`: how many the plan has).
+    case phaseStarted(PlanPhase, of: Int)
+    /// `--online`: the step was rolled back on a transient failure and runs again after the delay.
+    case stepRetrying(PlanStep, attempt: Int, of: Int, afterSeconds: Double, reason: String)
 }
 
 public struct ApplyResult: Sendable {

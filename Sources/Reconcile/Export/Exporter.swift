@@ -205,6 +205,8 @@ struct Exporter {
             }
         }
         table.indexes = table.indexes.compactMap { index in
+            // An INVALID index is a build that did not finish, not part of the schema.
+            guard index.isInvalid != true else { return nil }
             guard let definition = index.canonicalDefinition,
                 let parsed = CatalogText.index(definition, columns: table.columns.map(\.name))
             else {

@@ -309,6 +309,8 @@ enum CatalogQueries {
             SELECT i.indrelid AS table_oid,
                    ic.relname AS name,
                    i.indisunique AS is_unique,
+                   -- false after an interrupted CREATE INDEX CONCURRENTLY: rebuilt, never taken as in sync.
+                   i.indisvalid AS is_valid,
                    am.amname AS method,
                    pg_catalog.pg_get_indexdef(i.indexrelid) AS definition,
                    -- Statistics targets of expression columns as [[position, target]] (only those have one;

@@ -217,6 +217,7 @@ struct Introspector {
         var index = Index(
             name: row["name"] ?? "", keys: [], isUnique: row.bool("is_unique"), method: method,
             canonicalDefinition: tail)
+        if !row.bool("is_valid") { index.isInvalid = true }
         if let json = row["statistics"] {
             index.statistics = try JSONDecoder().decode([[Int]].self, from: Data(json.utf8)).map {
                 IndexColumnStatistics(column: $0[0], target: $0[1])

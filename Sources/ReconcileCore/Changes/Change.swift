@@ -13,6 +13,8 @@ public struct Change: Hashable, Sendable {
         case partition(PartitionChange)
         case sequence(SequenceChange)
         case policy(PolicyChange)
+        /// Only in online plans (`OnlinePlanner`): a concurrent index build, a key using it, NOT NULL via a check.
+        case online(OnlineChange)
     }
 
     /// The order phases run in; within a phase, changes keep the differ's order (table by table).
@@ -59,6 +61,7 @@ public struct Change: Hashable, Sendable {
         case .partition(let change): return change
         case .sequence(let change): return change
         case .policy(let change): return change
+        case .online(let change): return change
         }
     }
 

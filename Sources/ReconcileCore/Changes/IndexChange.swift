@@ -3,6 +3,9 @@ public enum IndexChange: ChangeFamily {
     case createIndex(QualifiedName, Index)
     case renameIndex(QualifiedName, from: String, to: String)
     case dropIndex(QualifiedName, name: String, replaced: Bool)
+    /// An INVALID index (`pg_index.indisvalid = false`), left by an interrupted `CREATE INDEX CONCURRENTLY`:
+    /// dropped, and built again when the file declares it (or a key constraint needs it). Never data.
+    case dropInvalidIndex(QualifiedName, name: String)
     /// The statistics target of an index's expression column (nil: back to the default).
     case setStatistics(QualifiedName, index: String, column: Int, target: Int?)
 
@@ -12,7 +15,7 @@ public enum IndexChange: ChangeFamily {
         switch self {
         case .createIndex(let table, let index): return (table, index.name)
         case .renameIndex(let table, _, let name), .dropIndex(let table, let name, _),
-            .setStatistics(let table, let name, _, _):
+            .setStatistics(let table, let name, _, _), .dropInvalidIndex(let table, let name):
             return (table, name)
         }
     }
@@ -20,14 +23,14 @@ public enum IndexChange: ChangeFamily {
     var phase: Change.Phase {
         switch self {
         case .createIndex, .renameIndex, .setStatistics: return .indexes
-        case .dropIndex: return .drops
+        case .dropIndex, .dropInvalidIndex: return .drops
         }
     }
 
     /// Indexes drop after the constraints that may use them, before columns.
     var rankInPhase: Int {
         switch self {
-        case .dropIndex: return 1
+        case .dropIndex, .dropInvalidIndex: return 1
         // After a rename, under the new name.
         case .setStatistics: return 1
         case .createIndex, .renameIndex: return 0
@@ -39,13 +42,14 @@ public enum IndexChange: ChangeFamily {
         case .createIndex: return .add
         case .renameIndex, .setStatistics: return .change
         case .dropIndex(_, _, let replaced): return replaced ? .change : .remove
+        case .dropInvalidIndex: return .change
         }
     }
 
     var isDestructive: Bool {
         switch self {
         case .dropIndex(_, _, let replaced): return !replaced
-        case .createIndex, .renameIndex, .setStatistics: return false
+        case .createIndex, .renameIndex, .setStatistics, .dropInvalidIndex: return false
         }
     }
 
@@ -57,6 +61,7 @@ public enum IndexChange: ChangeFamily {
         case .renameIndex: return "rename_index"
         case .dropIndex(_, _, let replaced): return replaced ? "replace_index" : "drop_index"
         case .setStatistics: return "set_index_statistics"
+        case .dropInvalidIndex: return "drop_invalid_index"
         }
     }
 
@@ -71,6 +76,7 @@ public enum IndexChange: ChangeFamily {
             return "set statistics of column \(column) of index \(name) to \(target.map(String.init) ?? "the default")"
         case .dropIndex(_, _, let replaced):
             return replaced ? "replace index \(name) (definition changed)" : "drop index \(name)"
+        case .dropInvalidIndex: return "drop INVALID index \(name) (left by an interrupted build)"
         }
     }
 
@@ -84,6 +90,8 @@ public enum IndexChange: ChangeFamily {
                 + "\(target.map(String.init) ?? "default"))"
         case .dropIndex(_, _, let replaced):
             return replaced ? "index \(object) differs from the file" : "index \(object) is not declared in the file"
+        case .dropInvalidIndex:
+            return "index \(object) is INVALID (an interrupted CREATE INDEX CONCURRENTLY): it must be rebuilt"
         }
     }
 
@@ -100,7 +108,7 @@ public enum IndexChange: ChangeFamily {
         case .renameIndex(_, let from, _):
             let old = QualifiedName(schema: table.schema, name: from)
             return ["ALTER INDEX IF EXISTS \(SQL.qualified(old)) RENAME TO \(SQL.identifier(name))"]
-        case .dropIndex:
+        case .dropIndex, .dropInvalidIndex:
             return ["DROP INDEX IF EXISTS \(SQL.qualified(QualifiedName(schema: table.schema, name: name)))"]
         }
     }
@@ -110,14 +118,14 @@ public enum IndexChange: ChangeFamily {
         case .createIndex: return .share
         // These lock the index alone (SHARE UPDATE EXCLUSIVE), not its table.
         case .renameIndex, .setStatistics: return .none
-        case .dropIndex: return .accessExclusive
+        case .dropIndex, .dropInvalidIndex: return .accessExclusive
         }
     }
 
     var hazards: [Hazard] {
         switch self {
         case .createIndex(_, let index): return index.isUnique ? [.mayFailOnExistingRows] : []
-        case .renameIndex, .setStatistics: return []
+        case .renameIndex, .setStatistics, .dropInvalidIndex: return []
         case .dropIndex(_, _, let replaced): return replaced ? [] : [.deletesData]
         }
     }

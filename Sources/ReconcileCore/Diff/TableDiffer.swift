@@ -415,17 +415,25 @@ struct TableDiffer {
                 }
             )
         }
-        let existing = live.indexes.map { ($0.name, signature($0)) }
-        let changes = matchByName(
-            wanted: wanted, existing: existing,
-            rename: { .index(.renameIndex(desired.name, from: $0, to: $1)) },
-            drop: { .index(.dropIndex(desired.name, name: $0, replaced: $1)) })
+        // An INVALID index (an interrupted concurrent build) matches nothing: it is dropped, and a declared
+        // index of its name is then missing and built again.
+        let invalid = live.indexes.filter { $0.isInvalid == true }.map {
+            Change(.index(.dropInvalidIndex(desired.name, name: $0.name)))
+        }
+        let existing = live.indexes.filter { $0.isInvalid != true }.map { ($0.name, signature($0)) }
+        let changes =
+            invalid
+            + matchByName(
+                wanted: wanted, existing: existing,
+                rename: { .index(.renameIndex(desired.name, from: $0, to: $1)) },
+                drop: { .index(.dropIndex(desired.name, name: $0, replaced: $1)) })
         // Statistics targets of indexes that stay (a created or replaced index sets its own).
         var liveName: [String: String] = [:]
         for change in changes {
             if case .index(.renameIndex(_, let from, let to)) = change.kind { liveName[to] = from }
         }
-        let liveIndexes = Dictionary(live.indexes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let liveIndexes = Dictionary(
+            live.indexes.filter { $0.isInvalid != true }.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var statistics: [Change] = []
         for index in canonical.indexes where desired.indexes.contains(where: { $0.name == index.name }) {
             guard let liveIndex = liveIndexes[liveName[index.name] ?? index.name],

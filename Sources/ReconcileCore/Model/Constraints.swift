@@ -169,6 +169,10 @@ public struct Index: Hashable, Sendable, Codable {
     /// column position, counted from 1 over the keys; nil when none is set (kept out of saved-plan
     /// fingerprints of schemas that have none).
     public var statistics: [IndexColumnStatistics]?
+    /// True for a live index that `pg_index.indisvalid` marks INVALID: what an interrupted or failed
+    /// `CREATE INDEX CONCURRENTLY` leaves. It answers no query yet still costs every write; the differ drops
+    /// and rebuilds it. nil otherwise (so valid indexes keep saved-plan fingerprints as they were).
+    public var isInvalid: Bool?
 
     public init(
         name: String, keys: [IndexKey], isUnique: Bool = false, method: String = "btree",

@@ -14,6 +14,12 @@ public struct PlanStep: Hashable, Sendable {
     public var preflightFailure: String?
     /// The table's estimated row count from the catalog statistics, when the table exists.
     public var estimatedRows: Int?
+    /// Online plans only (`--online`): the phase the step belongs to, which says how it runs (in a transaction
+    /// of its own, or outside any for `CONCURRENTLY`); nil in a plan that runs as one transaction.
+    public var onlinePhase: OnlinePhase?
+    /// Online plans only: why `--online` refuses the step (it rewrites or scans a table under a lock that blocks
+    /// writes); `--allow-rewrites` lets it run anyway.
+    public var onlineRefusal: String?
 
     /// Enum values are committed before the main transaction: PostgreSQL cannot use them earlier.
     public var commitsSeparately: Bool {
@@ -25,9 +31,13 @@ public struct PlanStep: Hashable, Sendable {
     public var isDestructive: Bool { change.isDestructive }
     /// What a reviewer reads beside the step: the lock and what it blocks (DDL locks; a seed's row locks are
     /// what any write of the application takes), then the other hazards.
+    /// An online step in a short transaction says that its lock is brief: it scans nothing under it.
     public var notes: [String] {
-        (lock >= .shareUpdateExclusive ? [lock.description].compactMap { $0 } : [])
-            + hazards.filter { !$0.isLockEffect }.map(\.explanation)
+        var lockNote = lock >= .shareUpdateExclusive ? lock.description : nil
+        if let note = lockNote, onlinePhase == .shortLocks, lock.blocksWrites, OnlinePlanner.lockedScan(self) == nil {
+            lockNote = note + ", for a moment (no scan)"
+        }
+        return [lockNote].compactMap { $0 } + hazards.filter { !$0.isLockEffect }.map(\.explanation)
     }
 }
 
@@ -42,6 +52,8 @@ public struct Plan: Hashable, Sendable {
     /// Objects in the managed schemas (and database-wide) that reconcile does not model, as `kind name`: left
     /// as they are, never compared, created or dropped (`--plan` lists them).
     public var notModelled: [String] = []
+    /// Made by `OnlinePlanner`: every step runs in its own short transaction or outside any (see `phases`).
+    public var isOnline = false
 
     public init(steps: [PlanStep], blocked: [PlanStep], unmanagedTables: [QualifiedName]) {
         self.steps = steps
@@ -62,6 +74,7 @@ public struct Plan: Hashable, Sendable {
                 replaced.insert(step.change.objectName)
             }
             if case .index(.dropIndex(_, _, true)) = step.change.kind { replaced.insert(step.change.objectName) }
+            if case .index(.dropInvalidIndex) = step.change.kind { replaced.insert(step.change.objectName) }
         }
         return all.filter { step in
             !(step.change.marker == .add && replaced.contains(step.change.objectName))
@@ -70,4 +83,26 @@ public struct Plan: Hashable, Sendable {
 
     /// Steps that pre-flight checks show would fail on the current data.
     public var failingSteps: [PlanStep] { steps.filter { $0.preflightFailure != nil } }
+
+    /// Online plans: steps that `--online` refuses (table rewrites) unless `--allow-rewrites` was given.
+    public var refusedOnline: [PlanStep] { steps.filter { $0.onlineRefusal != nil } }
+
+    /// Online plans: the runs of consecutive steps of one phase kind, numbered from 1; empty otherwise.
+    public var phases: [PlanPhase] {
+        var phases: [PlanPhase] = []
+        for step in steps {
+            guard let kind = step.onlinePhase else { continue }
+            if let last = phases.last, last.kind == kind {
+                phases[phases.count - 1].steps.append(step)
+            } else {
+                phases.append(PlanPhase(number: phases.count + 1, kind: kind, steps: [step]))
+            }
+        }
+        return phases
+    }
+
+    /// The phase a step of this plan belongs to.
+    public func phase(of step: PlanStep) -> PlanPhase? {
+        phases.first { $0.steps.contains { $0.number == step.number } }
+    }
 }

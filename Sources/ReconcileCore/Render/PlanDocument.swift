@@ -19,6 +19,8 @@ public struct PlanDocument: Codable, Equatable, Sendable {
     public var drift: [DriftItem]?
     /// Saved plans only: what the plan was computed from, so `--apply --plan-file` can refuse a stale one.
     public var state: SavedState?
+    /// True for an online plan (`--online`); absent otherwise.
+    public var online: Bool?
 
     public struct Summary: Codable, Equatable, Sendable {
         public var steps: Int
@@ -51,6 +53,11 @@ public struct PlanDocument: Codable, Equatable, Sendable {
         public var destructive: Bool
         public var estimatedRows: Int?
         public var preflightFailure: String?
+        /// Online plans: the step's phase (numbered from 1) and its kind (`short-locks`, `concurrent-indexes`,
+        /// `validation`, `backfill`), and why `--online` refuses it, if it does.
+        public var phase: Int?
+        public var phaseKind: String?
+        public var onlineRefusal: String?
     }
 
     public struct DriftItem: Codable, Equatable, Sendable {
@@ -67,12 +74,20 @@ public struct PlanDocument: Codable, Equatable, Sendable {
         public var schemaSha256: String
         public var schemaPath: String
         public var allowDestructive: Bool
+        /// `--online` and `--allow-rewrites` of the plan (absent: false); `--apply --plan-file` runs it the same way.
+        public var online: Bool?
+        public var allowRewrites: Bool?
 
-        public init(databaseSha256: String, schemaSha256: String, schemaPath: String, allowDestructive: Bool) {
+        public init(
+            databaseSha256: String, schemaSha256: String, schemaPath: String, allowDestructive: Bool,
+            online: Bool = false, allowRewrites: Bool = false
+        ) {
             self.databaseSha256 = databaseSha256
             self.schemaSha256 = schemaSha256
             self.schemaPath = schemaPath
             self.allowDestructive = allowDestructive
+            self.online = online ? true : nil
+            self.allowRewrites = allowRewrites ? true : nil
         }
     }
 
@@ -88,18 +103,23 @@ public struct PlanDocument: Codable, Equatable, Sendable {
     }
 
     public init(plan: Plan, mode: String, timeouts: Timeouts, drift: [PlanStep]? = nil, state: SavedState? = nil) {
+        var phaseNumbers: [Int: Int] = [:]
+        for phase in plan.phases { for step in phase.steps { phaseNumbers[step.number] = phase.number } }
         func step(_ step: PlanStep) -> Step {
             Step(
                 number: step.number, kind: step.change.kindName, object: step.change.objectName,
                 table: step.change.table?.description, summary: step.summary, marker: step.change.marker.description,
-                sql: step.statements, inTransaction: true, commitsSeparately: step.commitsSeparately,
+                sql: step.statements, inTransaction: step.onlinePhase?.inTransaction ?? true,
+                commitsSeparately: step.commitsSeparately,
                 lockTimeoutMs: timeouts.lockTimeoutMs, statementTimeoutMs: timeouts.statementTimeoutMs,
                 hazards: step.hazards.map(\.rawValue), lock: step.lock.mode,
                 blocks: step.lock == .none
                     ? nil
                     : (step.lock.blocksReads ? ["reads"] : []) + (step.lock.blocksWrites ? ["writes"] : []),
                 destructive: step.isDestructive,
-                estimatedRows: step.estimatedRows, preflightFailure: step.preflightFailure)
+                estimatedRows: step.estimatedRows, preflightFailure: step.preflightFailure,
+                phase: phaseNumbers[step.number], phaseKind: step.onlinePhase?.rawValue,
+                onlineRefusal: step.onlineRefusal)
         }
         let markers = plan.steps.map(\.change.marker)
         formatVersion = Self.currentFormatVersion
@@ -122,6 +142,7 @@ public struct PlanDocument: Codable, Equatable, Sendable {
                 object: $0.change.objectName, description: $0.change.driftDescription)
         }
         self.state = state
+        online = plan.isOnline ? true : nil
     }
 
     public func json() -> String {

@@ -30,6 +30,26 @@ public enum PlanMarkdownRenderer {
             }
             out += "\n"
         }
+        if plan.isOnline && !plan.steps.isEmpty {
+            out +=
+                "**Online plan in \(plan.phases.count) phase\(plan.phases.count == 1 ? "" : "s"):** each step commits "
+            out += "on its own; a run stopped anywhere is finished by the next one.\n\n"
+            for phase in plan.phases {
+                let numbers = phase.steps.map(\.number)
+                let range =
+                    numbers.count == 1 ? "step \(numbers[0])" : "steps \(numbers[0])–\(numbers[numbers.count - 1])"
+                out += "\(phase.number). \(escape(phase.kind.title)): \(range)\n"
+            }
+            out += "\n"
+        }
+        if !plan.refusedOnline.isEmpty {
+            out += "**Refused by `--online` (\(plan.refusedOnline.count)):** allow with `--allow-rewrites`, or do it "
+            out += "expand/contract.\n\n"
+            for step in plan.refusedOnline {
+                out += "- \(step.number). \(escape(step.summary)): \(escape(step.onlineRefusal ?? ""))\n"
+            }
+            out += "\n"
+        }
         let risky = plan.steps.filter { $0.isDestructive || !$0.hazards.isEmpty }
         if !risky.isEmpty {
             out += "**Hazardous steps (\(risky.count)):**\n\n" + table(risky)

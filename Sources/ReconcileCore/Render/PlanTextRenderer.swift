@@ -49,7 +49,15 @@ public enum PlanTextRenderer {
         out += " (\(counts[.add] ?? 0) to add, \(counts[.change] ?? 0) to change, \(counts[.remove] ?? 0) to remove)"
         if !plan.blocked.isEmpty { out += "; \(plan.blocked.count) blocked" }
         out += ".\n"
-        if !plan.steps.isEmpty { out += "\n" + grouped(plan.steps, style) }
+        if plan.isOnline && !plan.steps.isEmpty {
+            out += "Online: each step commits on its own; a run stopped anywhere is finished by the next one.\n"
+            for phase in plan.phases {
+                out += "\n  " + style.bold("Phase \(phase.number): \(phase.kind.title)") + "\n"
+                out += grouped(phase.steps, style).split(separator: "\n").map { "  " + $0 + "\n" }.joined()
+            }
+        } else if !plan.steps.isEmpty {
+            out += "\n" + grouped(plan.steps, style)
+        }
         let destructive = plan.blocked.filter { !$0.change.needsManualAction }
         let manual = plan.blocked.filter(\.change.needsManualAction)
         if !destructive.isEmpty {
@@ -66,6 +74,15 @@ public enum PlanTextRenderer {
             for step in plan.failingSteps {
                 out +=
                     "    ✗ \(step.number). \(step.change.table.map { "\($0): " } ?? "")\(step.preflightFailure ?? "")\n"
+            }
+        }
+        if !plan.refusedOnline.isEmpty {
+            out +=
+                "\nRefused by --online (--apply refuses until allowed with --allow-rewrites or done expand/contract):\n"
+            for step in plan.refusedOnline {
+                out +=
+                    "    ✗ \(step.number). \(step.change.table.map { "\($0): " } ?? "")\(step.summary): "
+                    + "\(step.onlineRefusal ?? "")\n"
             }
         }
         if includeSQL && !plan.steps.isEmpty {
@@ -101,6 +118,7 @@ public enum PlanTextRenderer {
 /// values, which PostgreSQL can only use after they are committed, so they come first on their own.
 public enum PlanSQLRenderer {
     public static func render(_ plan: Plan, transaction: Bool = true) -> String {
+        if plan.isOnline && transaction { return online(plan) }
         var out = ""
         let early = plan.steps.filter(\.commitsSeparately)
         if transaction && !early.isEmpty {
@@ -112,6 +130,18 @@ public enum PlanSQLRenderer {
             out += statements(step)
         }
         if transaction { out += "COMMIT;\n" }
+        return out
+    }
+
+    /// An online plan as a script: each step committed on its own, `CONCURRENTLY` outside any transaction.
+    static func online(_ plan: Plan) -> String {
+        var out = "-- Online plan: each step commits on its own; CONCURRENTLY runs outside any transaction.\n\n"
+        for phase in plan.phases {
+            out += "-- Phase \(phase.number): \(phase.kind.title)\n\n"
+            for step in phase.steps {
+                out += phase.kind.inTransaction ? "BEGIN;\n" + statements(step) + "COMMIT;\n\n" : statements(step)
+            }
+        }
         return out
     }
 
