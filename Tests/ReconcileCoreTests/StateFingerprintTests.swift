@@ -25,7 +25,7 @@ final class StateFingerprintTests: XCTestCase {
     func testTheFingerprintOfAFixedStateIsPinned() {
         XCTAssertEqual(
             StateFingerprint.of(state, seeds: seeds),
-            "4bc562f55c116a89c8a82fafe10a8f49d4babacc312ed792bd17c1eca7fa8863")
+            "3750c0ec0156fd258cf027e66cd635cdc50ff1c469a1d1fb08852dc018e522dc")
     }
 
     func testEveryDifferenceChangesIt() {
@@ -37,6 +37,14 @@ final class StateFingerprintTests: XCTestCase {
         var other = state
         other.sequences[0].options.start = 6
         XCTAssertNotEqual(StateFingerprint.of(other, seeds: seeds), base)
+        var withRoutine = state
+        withRoutine.routines = [Routine(name: QualifiedName(name: "f"), returns: "integer", body: "SELECT 1")]
+        XCTAssertNotEqual(StateFingerprint.of(withRoutine, seeds: seeds), base)
+        var withTrigger = state
+        withTrigger.tables[0].triggers = [
+            Trigger(name: "t", timing: .before, events: [.update], function: QualifiedName(name: "f"))
+        ]
+        XCTAssertNotEqual(StateFingerprint.of(withTrigger, seeds: seeds), base)
         XCTAssertNotEqual(StateFingerprint.of(state, seeds: [QualifiedName(name: "admin_settings"): [.matches]]), base)
     }
 }

@@ -40,25 +40,32 @@ struct Canonicalizer {
                 spelled[table.name] = table
             }
         }
-        guard !needServer.isEmpty else {
-            return Schema(
-                schemaNames: desired.schemaNames, tables: desired.tables.map { spelled[$0.name] ?? $0 },
-                enums: desired.enums, extensions: desired.extensions, sequences: desired.sequences)
+        var routines = desired.routines
+        // Tables declared but not live yet: a routine whose signature uses one cannot be made before them.
+        let missingTables = Set(desired.tables.map(\.name)).subtracting(liveTables.keys)
+        let routinesNeedServer = routinesToCopy(&routines, validateNew: validateNewTables, missingTables: missingTables)
+        func result(tables: [QualifiedName: Table], routines: [Routine]) -> Schema {
+            var schema = Schema(
+                schemaNames: desired.schemaNames,
+                tables: desired.tables.map { spelled[$0.name] ?? tables[$0.name] ?? $0 },
+                enums: desired.enums, extensions: desired.extensions, sequences: desired.sequences, routines: routines)
+            schema.extensionSchemas = desired.extensionSchemas
+            return schema
         }
+        guard !needServer.isEmpty || !routinesNeedServer.isEmpty else { return result(tables: [:], routines: routines) }
         try connection.query("SAVEPOINT reconcile_canonicalize")
         do {
+            var serverRoutines = routines
             let fromServer = try canonicalizeInSavepoint(
                 Schema(
                     schemaNames: desired.schemaNames, tables: needServer,
-                    enums: desired.enums, extensions: desired.extensions, sequences: desired.sequences)
+                    enums: desired.enums, extensions: desired.extensions, sequences: desired.sequences),
+                routines: &serverRoutines, copying: routinesNeedServer, missingTables: missingTables
             ).tablesByName
-            let result = Schema(
-                schemaNames: desired.schemaNames,
-                tables: desired.tables.map { spelled[$0.name] ?? fromServer[$0.name] ?? $0 },
-                enums: desired.enums, extensions: desired.extensions, sequences: desired.sequences)
+            let canonical = result(tables: fromServer, routines: serverRoutines)
             try connection.query("ROLLBACK TO SAVEPOINT reconcile_canonicalize")
             try connection.query("RELEASE SAVEPOINT reconcile_canonicalize")
-            return result
+            return canonical
         } catch {
             if connection.transactionStatus != .idle {
                 _ = try? connection.query("ROLLBACK TO SAVEPOINT reconcile_canonicalize")
@@ -68,7 +75,42 @@ struct Canonicalizer {
         }
     }
 
-    private func canonicalizeInSavepoint(_ desired: Schema) throws -> Schema {
+    /// Routines declared exactly as the catalog prints a live one of theirs (an export, a file in sync) take
+    /// that one's catalog texts without a scratch copy, so a schema in sync costs no statement per routine.
+    /// Returns the positions in `routines` that need one: those whose name exists live, and, when
+    /// `validateNew`, new ones whose signature uses no declared table (which does not exist yet).
+    private func routinesToCopy(
+        _ routines: inout [Routine], validateNew: Bool, missingTables: Set<QualifiedName>
+    ) -> [Int] {
+        let liveByName = Dictionary(grouping: live.routines, by: \.name)
+        var needServer: [Int] = []
+        for index in routines.indices {
+            let routine = routines[index]
+            guard let candidates = liveByName[routine.name] else {
+                if validateNew && !routine.usesRowType(of: missingTables) { needServer.append(index) }
+                continue
+            }
+            if let same = candidates.first(where: { Self.spelledLikeCatalog(routine, $0) }) {
+                routines[index].catalog = same.catalog
+            } else {
+                needServer.append(index)
+            }
+        }
+        return needServer
+    }
+
+    /// The declaration says what the catalog says of `live`, word for word.
+    static func spelledLikeCatalog(_ declared: Routine, _ live: Routine) -> Bool {
+        var declared = declared
+        declared.language = declared.language.lowercased()
+        declared.comment = live.comment
+        declared.catalog = live.catalog
+        return declared == live
+    }
+
+    private func canonicalizeInSavepoint(
+        _ desired: Schema, routines: inout [Routine], copying: [Int], missingTables: Set<QualifiedName>
+    ) throws -> Schema {
         // Declared types must exist for the scratch tables to use them; created here, rolled back with the rest.
         let prerequisites = Differ(desired: desired, live: live).prerequisiteChanges()
         var extended = Set<QualifiedName>()
@@ -88,6 +130,16 @@ struct Canonicalizer {
                 for: "enum \(name)")
             for statement in Change(.type(.createEnum(type))).statements { try run(statement, for: "enum \(name)") }
         }
+        // As pg_dump does: a SQL function's body may read tables that are created after it.
+        try connection.query(SQLRenderer.deferFunctionBodyChecks)
+        if !copying.isEmpty { try canonicalizeRoutines(&routines, copying: copying) }
+        if !desired.tables.isEmpty {
+            // Checks, defaults and indexes of the scratch tables may call declared routines that do not exist yet.
+            let liveKeys = Set(live.routines.map(\.key))
+            for routine in routines where !liveKeys.contains(routine.key) && !routine.usesRowType(of: missingTables) {
+                try run(SQLRenderer.createRoutine(routine), for: "\(routine.kind.rawValue) \(routine.signature)")
+            }
+        }
         // In batches, each rolled back before the next: every scratch table holds a lock until its
         // (sub)transaction ends, and one transaction has room for only a few thousand.
         var canonical: [QualifiedName: Table] = [:]
@@ -99,6 +151,29 @@ struct Canonicalizer {
             try connection.query("RELEASE SAVEPOINT reconcile_scratch_batch")
         }
         return Schema(schemaNames: desired.schemaNames, tables: desired.tables.map { canonical[$0.name] ?? $0 })
+    }
+
+    /// Each routine at `copying` is created as a temporary scratch copy (`pg_temp.reconcile_scratch_routine_N`)
+    /// and read back with the live routines' query: its catalog texts are what the server makes of the
+    /// declaration. Rolled back before the tables' copies, in one savepoint of its own.
+    private func canonicalizeRoutines(_ routines: inout [Routine], copying: [Int]) throws {
+        try connection.query("SAVEPOINT reconcile_scratch_routines")
+        var names: [String] = []
+        for index in copying {
+            let routine = routines[index]
+            let name = "reconcile_scratch_routine_\(names.count)"
+            names.append(name)
+            try run(
+                SQLRenderer.createRoutine(routine, as: QualifiedName(schema: "pg_temp", name: name)),
+                for: "\(routine.kind.rawValue) \(routine.signature)")
+        }
+        let read = try Introspector(connection: connection).readRoutines(scratch: true, names: names)
+        let catalogs = Dictionary(read.map { ($0.proname, $0.routine.catalog) }, uniquingKeysWith: { a, _ in a })
+        for (number, index) in copying.enumerated() {
+            routines[index].catalog = catalogs["reconcile_scratch_routine_\(number)"] ?? nil
+        }
+        try connection.query("ROLLBACK TO SAVEPOINT reconcile_scratch_routines")
+        try connection.query("RELEASE SAVEPOINT reconcile_scratch_routines")
     }
 
     static let batchSize = 500
@@ -135,6 +210,12 @@ struct Canonicalizer {
                 try run(
                     Change(.partition(.createPartition(parent: scratchTable, scratchPartition))).statements[0],
                     for: "partition \(partition.name) of \(table.name)")
+            }
+            // Triggers keep their names: trigger names are per table, and each scratch table is another table.
+            for trigger in table.triggers {
+                try run(
+                    SQLRenderer.createTrigger(trigger, on: scratchTable),
+                    for: "trigger \(SQL.displayIdentifier(trigger.name)) of \(table.name)")
             }
             for (number, index) in table.indexes.enumerated() {
                 var scratchIndex = index
@@ -182,6 +263,12 @@ struct Canonicalizer {
                 Partition(
                     name: partition.name,
                     bound: scratchBounds["reconcile_scratch_\(position)_p\(number)"] ?? partition.bound)
+            }
+            // The server's text of each trigger; the declaration's fields and comment stay.
+            canonical.triggers = table.triggers.map { declared in
+                var trigger = declared
+                trigger.definition = scratch.triggers.first { $0.name == declared.name }?.definition
+                return trigger
             }
             canonical.indexes = scratch.indexes.map { index in
                 var index = index

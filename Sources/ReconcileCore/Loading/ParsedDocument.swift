@@ -8,5 +8,6 @@ struct ParsedDocument {
     var enums: [EnumType] = []
     var sequences: [StandaloneSequence] = []
     var tables: [Table] = []
+    var routines: [Routine] = []
     var positions = SourcePositions()
 }

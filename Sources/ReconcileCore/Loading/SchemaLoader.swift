@@ -115,7 +115,7 @@ public enum SchemaLoader {
         if !diagnostics.isEmpty { throw SchemaLoadError(diagnostics) }
         var schema = Schema(
             schemaNames: document.schemaNames, tables: tables, enums: document.enums,
-            extensions: document.extensions, sequences: document.sequences)
+            extensions: document.extensions, sequences: document.sequences, routines: document.routines)
         if !document.extensionSchemas.isEmpty { schema.extensionSchemas = document.extensionSchemas }
         return schema
     }

@@ -12,6 +12,7 @@ struct SourcePositions: Sendable {
     var seeds: [QualifiedName: (seed: SourceLocation, rows: [SourceLocation])] = [:]
     var enums: [QualifiedName: SourceLocation] = [:]
     var sequences: [QualifiedName: SourceLocation] = [:]
+    var routines: [RoutineKey: SourceLocation] = [:]
 
     /// Adds the positions of another file's declarations; their names do not overlap these.
     mutating func add(_ other: SourcePositions) {
@@ -23,5 +24,6 @@ struct SourcePositions: Sendable {
         seeds.merge(other.seeds) { mine, _ in mine }
         enums.merge(other.enums) { mine, _ in mine }
         sequences.merge(other.sequences) { mine, _ in mine }
+        routines.merge(other.routines) { mine, _ in mine }
     }
 }

@@ -13,19 +13,22 @@ public struct Schema: Hashable, Sendable, Codable {
     /// The schema of each extension installed (or to be created) outside `public`, where `CREATE EXTENSION`
     /// would put it, e.g. PostGIS in `postgis`, so its types are `postgis.geography`; nil when there is none.
     public var extensionSchemas: [String: String]?
+    /// Functions and procedures, sorted by name and identity arguments.
+    public var routines: [Routine]
 
     public init(
         schemaNames: [String] = [], tables: [Table] = [], enums: [EnumType] = [], extensions: [String] = [],
-        sequences: [StandaloneSequence] = []
+        sequences: [StandaloneSequence] = [], routines: [Routine] = []
     ) {
         self.tables = tables.sorted { $0.name < $1.name }
         self.enums = enums.sorted { $0.name < $1.name }
         self.extensions = Array(Set(extensions)).sorted()
         self.sequences = sequences.sorted { $0.name < $1.name }
+        self.routines = routines.sorted { $0.key < $1.key }
         self.schemaNames = Array(
             Set(
                 schemaNames + tables.map(\.name.schema) + enums.map(\.name.schema)
-                    + sequences.map(\.name.schema))
+                    + sequences.map(\.name.schema) + routines.map(\.name.schema))
         ).sorted()
     }
 
@@ -41,6 +44,7 @@ public struct Schema: Hashable, Sendable, Codable {
             schemaNames: schemaNames.filter(schemas.contains),
             tables: tables.filter { schemas.contains($0.name.schema) },
             enums: enums.filter { schemas.contains($0.name.schema) }, extensions: extensions,
-            sequences: sequences.filter { schemas.contains($0.name.schema) })
+            sequences: sequences.filter { schemas.contains($0.name.schema) },
+            routines: routines.filter { schemas.contains($0.name.schema) })
     }
 }

@@ -37,6 +37,8 @@ public struct Table: Hashable, Sendable, Codable {
     /// The partitions of a partitioned table, in name order; each is created `PARTITION OF` this table and
     /// takes its columns, keys and indexes from it.
     public var partitions: [Partition] = []
+    /// Triggers in the order declared (live: by name).
+    public var triggers: [Trigger] = []
 
     public init(
         name: QualifiedName, columns: [Column] = [], primaryKey: PrimaryKey? = nil,

@@ -18,12 +18,14 @@ public struct TableFilter: Hashable, Sendable {
             && !exclude.contains { Self.matches($0, table) }
     }
 
-    /// The schema with only the managed tables.
+    /// The schema with only the managed tables and routines (a pattern matches a function's name as it
+    /// matches a table's).
     public func apply(_ schema: Schema) -> Schema {
         guard self != .everything else { return schema }
         var filtered = Schema(
             schemaNames: schema.schemaNames, tables: schema.tables.filter { manages($0.name) },
-            enums: schema.enums, extensions: schema.extensions, sequences: schema.sequences)
+            enums: schema.enums, extensions: schema.extensions, sequences: schema.sequences,
+            routines: schema.routines.filter { manages($0.name) })
         filtered.extensionSchemas = schema.extensionSchemas
         return filtered
     }
