@@ -133,10 +133,20 @@ struct Canonicalizer {
         // As pg_dump does: a SQL function's body may read tables that are created after it.
         try connection.query(SQLRenderer.deferFunctionBodyChecks)
         if !copying.isEmpty { try canonicalizeRoutines(&routines, copying: copying) }
+        // Declared routines that do not exist: a scratch trigger cannot call one (and a live trigger cannot
+        // either, so the trigger is new or differs anyway).
+        var missingRoutines = Set<RoutineKey>()
         if !desired.tables.isEmpty {
-            // Checks, defaults and indexes of the scratch tables may call declared routines that do not exist yet.
+            // Checks, defaults and indexes of the scratch tables may call declared routines that do not exist
+            // yet: those the tables name are created (rolled back with the rest). Only those: creating a routine
+            // takes CREATE on its schema, which a read-only `--check` does not have.
             let liveKeys = Set(live.routines.map(\.key))
-            for routine in routines where !liveKeys.contains(routine.key) && !routine.usesRowType(of: missingTables) {
+            let named = Self.words(in: desired.tables)
+            for routine in routines where !liveKeys.contains(routine.key) {
+                guard !routine.usesRowType(of: missingTables), named.contains(routine.name.name) else {
+                    missingRoutines.insert(routine.key)
+                    continue
+                }
                 try run(SQLRenderer.createRoutine(routine), for: "\(routine.kind.rawValue) \(routine.signature)")
             }
         }
@@ -146,11 +156,48 @@ struct Canonicalizer {
         for start in stride(from: 0, to: desired.tables.count, by: Self.batchSize) {
             let batch = Array(desired.tables[start..<min(start + Self.batchSize, desired.tables.count)])
             try connection.query("SAVEPOINT reconcile_scratch_batch")
-            for table in try canonicalizeBatch(batch) { canonical[table.name] = table }
+            for table in try canonicalizeBatch(batch, missingRoutines: missingRoutines) {
+                canonical[table.name] = table
+            }
             try connection.query("ROLLBACK TO SAVEPOINT reconcile_scratch_batch")
             try connection.query("RELEASE SAVEPOINT reconcile_scratch_batch")
         }
         return Schema(schemaNames: desired.schemaNames, tables: desired.tables.map { canonical[$0.name] ?? $0 })
+    }
+
+    /// The identifiers the tables' expressions could call a function by: words of checks, defaults, generated
+    /// columns, index keys and predicates and exclusion constraints.
+    static func words(in tables: [Table]) -> Set<String> {
+        var texts: [String] = []
+        for table in tables {
+            texts += table.checks.map(\.expression) + table.exclusions.map(\.definition)
+            for column in table.columns {
+                if case .expression(let text)? = column.defaultValue { texts.append(text) }
+                if let generated = column.generated { texts.append(generated.expression) }
+            }
+            for index in table.indexes {
+                texts += index.keys.compactMap { key in
+                    if case .expression(let text) = key { return text }
+                    return nil
+                }
+                if let predicate = index.predicate { texts.append(predicate) }
+            }
+        }
+        var words = Set<String>()
+        for text in texts {
+            var current = ""
+            for character in text {
+                if character.isLetter || character.isNumber || character == "_" || character == "$" {
+                    current.append(character)
+                } else if !current.isEmpty {
+                    words.insert(current)
+                    words.insert(current.lowercased())
+                    current = ""
+                }
+            }
+            if !current.isEmpty { words.insert(current); words.insert(current.lowercased()) }
+        }
+        return words
     }
 
     /// Each routine at `copying` is created as a temporary scratch copy (`pg_temp.reconcile_scratch_routine_N`)
@@ -178,7 +225,8 @@ struct Canonicalizer {
 
     static let batchSize = 500
 
-    private func canonicalizeBatch(_ tables: [Table]) throws -> [Table] {
+    /// `missingRoutines`: functions that do not exist here; triggers calling them get no scratch copy.
+    private func canonicalizeBatch(_ tables: [Table], missingRoutines: Set<RoutineKey>) throws -> [Table] {
         var scratchNames: [String] = []
         var indexNames: [String: String] = [:]  // scratch index name -> declared index name
         for (position, table) in tables.enumerated() {
@@ -212,7 +260,9 @@ struct Canonicalizer {
                     for: "partition \(partition.name) of \(table.name)")
             }
             // Triggers keep their names: trigger names are per table, and each scratch table is another table.
-            for trigger in table.triggers {
+            // A trigger function takes no arguments.
+            for trigger in table.triggers
+            where !missingRoutines.contains(RoutineKey(name: trigger.function, identityTypes: "")) {
                 try run(
                     SQLRenderer.createTrigger(trigger, on: scratchTable),
                     for: "trigger \(SQL.displayIdentifier(trigger.name)) of \(table.name)")
