@@ -111,7 +111,12 @@ enum CatalogQueries {
                    pg_catalog.array_to_json(p.proconfig)::text AS settings,
                    p.prosrc AS body, p.probin IS NOT NULL AS has_object_file,
                    \(sqlStandardBody) AS sql_standard_body,
-                   d.description AS comment
+                   d.description AS comment,
+                   -- What uses it (checks, indexes, defaults, triggers, views): DROP refuses while they stand.
+                   (SELECT pg_catalog.json_agg(DISTINCT pg_catalog.pg_describe_object(dep.classid, dep.objid, 0))::text
+                    FROM pg_catalog.pg_depend dep
+                    WHERE dep.refclassid = 'pg_catalog.pg_proc'::regclass AND dep.refobjid = p.oid
+                      AND dep.deptype = 'n') AS dependents
             FROM pg_catalog.pg_proc p
             JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
             JOIN pg_catalog.pg_language l ON l.oid = p.prolang

@@ -177,7 +177,7 @@ struct Introspector {
             catalog: Routine.Catalog(
                 identityArguments: row["identity_arguments"] ?? "", identityTypes: row["identity_types"] ?? "",
                 arguments: arguments, result: result,
-                definition: tail, exportProblem: exportProblem))
+                definition: tail, exportProblem: exportProblem, dependents: try decodeNames(row["dependents"])))
     }
 
     static func column(_ row: QueryResult.Row) -> Column {

@@ -64,7 +64,14 @@ public enum RoutineChange: ChangeFamily {
         }
     }
 
-    var needsManualAction: Bool { false }
+    /// Dropping a routine that a check, index, default, trigger or view uses fails (reconcile never cascades):
+    /// a person decides, e.g. by dropping the user first or by keeping the routine's signature.
+    var needsManualAction: Bool {
+        switch self {
+        case .recreateRoutine(_, let live, _): return !(live.catalog?.dependents.isEmpty ?? true)
+        case .createRoutine, .replaceRoutine, .setRoutineComment, .dropRoutine: return false
+        }
+    }
 
     var kindName: String {
         switch self {
@@ -85,7 +92,9 @@ public enum RoutineChange: ChangeFamily {
         case .createRoutine: return "create \(word) \(routine.signature)"
         case .replaceRoutine: return "replace \(word) \(routine.signature) (CREATE OR REPLACE)"
         case .recreateRoutine(_, let live, _):
+            let users = live.catalog?.dependents ?? []
             return "drop and create \(word) \(routine.signature): " + Self.refusedReplacement(live, routine)
+                + (users.isEmpty ? "" : "; PostgreSQL cannot drop it while used by " + users.joined(separator: ", "))
         case .setRoutineComment(_, let comment):
             return comment == nil
                 ? "remove the comment of \(word) \(routine.signature)" : "comment on \(word) \(routine.signature)"

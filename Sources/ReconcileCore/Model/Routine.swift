@@ -37,10 +37,13 @@ public struct Routine: Hashable, Sendable, Codable {
         /// Why the schema file cannot write this live routine back (a C function's object file, a SQL-standard
         /// body), for `--export` to refuse it by name; nil when it can.
         public var exportProblem: String?
+        /// What uses the live routine (`pg_describe_object` of its dependents in pg_depend: a check, an index,
+        /// a default, a trigger, a view): PostgreSQL refuses to drop it while they stand.
+        public var dependents: [String]
 
         public init(
             identityArguments: String, identityTypes: String, arguments: String, result: String?,
-            definition: String, exportProblem: String? = nil
+            definition: String, exportProblem: String? = nil, dependents: [String] = []
         ) {
             self.identityArguments = identityArguments
             self.identityTypes = identityTypes
@@ -48,6 +51,7 @@ public struct Routine: Hashable, Sendable, Codable {
             self.result = result
             self.definition = definition
             self.exportProblem = exportProblem
+            self.dependents = dependents
         }
     }
 
