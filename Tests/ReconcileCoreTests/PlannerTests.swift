@@ -372,8 +372,8 @@ final class PlannerTests: XCTestCase {
         XCTAssertEqual(
             Change.Phase.allCases.sorted(),
             [
-                .schemas, .types, .tables, .columns, .drops, .columnChanges, .constraints,
-                .indexes, .foreignKeys, .seeds, .destructive,
+                .schemas, .types, .routines, .tables, .routinesOnTables, .columns, .drops, .columnChanges,
+                .constraints, .indexes, .foreignKeys, .triggers, .seeds, .destructive,
             ])
         XCTAssertLessThan(Change.Phase.seeds, Change.Phase.destructive)
     }

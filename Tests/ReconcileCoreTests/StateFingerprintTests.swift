@@ -25,7 +25,7 @@ final class StateFingerprintTests: XCTestCase {
     func testTheFingerprintOfAFixedStateIsPinned() {
         XCTAssertEqual(
             StateFingerprint.of(state, seeds: seeds),
-            "023eed3e3cf23ab80d351dbc72720e4d051d300bca073bb4216a99ead7cc111d")
+            "208aafd040218abae77adf4fd12648e0213e51a288516b22685079ee54d0ad24")
     }
 
     func testEveryDifferenceChangesIt() {
@@ -49,6 +49,14 @@ final class StateFingerprintTests: XCTestCase {
         var withType = state
         withType.compositeTypes = [CompositeType(name: QualifiedName(name: "c"), attributes: [])]
         XCTAssertNotEqual(StateFingerprint.of(withType, seeds: seeds), base)
+        var withRoutine = state
+        withRoutine.routines = [Routine(name: QualifiedName(name: "f"), returns: "integer", body: "SELECT 1")]
+        XCTAssertNotEqual(StateFingerprint.of(withRoutine, seeds: seeds), base)
+        var withTrigger = state
+        withTrigger.tables[0].triggers = [
+            Trigger(name: "t", timing: .before, events: [.update], function: QualifiedName(name: "f"))
+        ]
+        XCTAssertNotEqual(StateFingerprint.of(withTrigger, seeds: seeds), base)
         XCTAssertNotEqual(StateFingerprint.of(state, seeds: [QualifiedName(name: "admin_settings"): [.matches]]), base)
     }
 }

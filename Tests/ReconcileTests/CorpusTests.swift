@@ -48,6 +48,7 @@ final class CorpusTests: XCTestCase {
     func testNotNullNames() throws { try assertAdopts("not-null-names.sql") }
     func testExtensionSchema() throws { try assertAdopts("extension-schema.sql") }
     func testRowLevelSecurity() throws { try assertAdopts("row-level-security.sql") }
+    func testRoutines() throws { try assertAdopts("routines.sql") }
 
     /// The files the methods above cover; a new corpus file without a test method fails here.
     static let covered: Set<String> = [
@@ -55,14 +56,12 @@ final class CorpusTests: XCTestCase {
         "multi-schema.sql", "fk-to-unique-index.sql", "generated-column.sql", "domain-column.sql",
         "unlogged-table.sql", "column-collation.sql", "exclusion-constraint.sql", "partitioned-table.sql",
         "sequence-start.sql", "function-call.sql", "not-null-names.sql", "extension-schema.sql",
-        "row-level-security.sql",
+        "row-level-security.sql", "routines.sql",
     ]
 
     /// Files whose export must be refused, naming the feature the schema file cannot declare yet (a file
     /// that applied would otherwise fail on an empty database, or lose the feature without a word).
-    static let refusedByName: [String: String] = [
-        "function-call.sql": "calls the function public.normalized(name text)"
-    ]
+    static let refusedByName: [String: String] = [:]
 
     static let directory = repositoryRoot.appendingPathComponent("Tests/ReconcileTests/Corpus")
 

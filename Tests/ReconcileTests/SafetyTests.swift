@@ -260,6 +260,56 @@ final class SafetyTests: XCTestCase {
         XCTAssertEqual(try database.fingerprint(), before)
     }
 
+    /// Functions and triggers are judged by scratch copies in pg_temp, which TEMPORARY allows: a read-only
+    /// role checks them, and sees a changed body, a missing trigger function and its missing trigger as drift
+    /// (never a permission error from trying to create the function).
+    func testReadOnlyRoleChecksFunctionsAndTriggers() throws {
+        let path = try writeSchema(
+            """
+            version: 1
+            functions:
+              touch: { returns: trigger, language: plpgsql, body: "BEGIN RETURN NEW; END" }
+              positive: { arguments: "n int", returns: bool, language: SQL, body: SELECT n > 0 }
+            tables:
+              t:
+                columns:
+                  n: { type: int, check: positive(n) }
+                triggers:
+                  t_touch: { timing: BEFORE, events: update, for_each: row, when: "NEW.n <> 0", function: touch }
+            """)
+        let database = try TestDatabase()
+        try database.applyAndAssertConverged(path)
+        let role = "reconcile_reader_\(UUID().uuidString.prefix(8).lowercased())"
+        try database.execute(
+            """
+            CREATE ROLE \(role) LOGIN PASSWORD 'reader-pw';
+            GRANT CONNECT ON DATABASE "\(database.name)" TO \(role);
+            GRANT USAGE ON SCHEMA public TO \(role);
+            """)
+        defer { _ = try? database.execute("DROP OWNED BY \(role); DROP ROLE IF EXISTS \(role)") }
+        var components = URLComponents(string: database.url)!
+        components.user = role
+        components.password = "reader-pw"
+        let readerURL = components.string!
+
+        let inSync = try CLI.run(["--check", "--schema", path, "--database-url", readerURL])
+        XCTAssertEqual(inSync.exitCode, 0, inSync.stdout + inSync.stderr)
+        try database.execute(
+            """
+            CREATE OR REPLACE FUNCTION positive(n integer) RETURNS boolean LANGUAGE sql AS $$SELECT n >= 0$$;
+            DROP TRIGGER t_touch ON t;
+            DROP FUNCTION touch();
+            """)
+        let check = try CLI.run(["--check", "--schema", path, "--database-url", readerURL])
+        XCTAssertEqual(check.exitCode, 2, check.stdout + check.stderr)
+        for drift in [
+            "missing function public.touch()", "function public.positive(n integer) differs from the file",
+            "missing trigger public.t/t_touch",
+        ] {
+            XCTAssertTrue(check.stdout.contains(drift), check.stdout)
+        }
+    }
+
     func testStatementTimeoutBoundsAStepAndTimeoutBoundsTheRun() throws {
         // A check that takes 0.3 s per existing row: validating it on two rows takes 0.6 s.
         let path = try writeSchema(

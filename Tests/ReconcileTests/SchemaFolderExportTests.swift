@@ -16,6 +16,8 @@ final class SchemaFolderExportTests: XCTestCase {
         CREATE TABLE billing.invoices (id bigint PRIMARY KEY, user_id bigint REFERENCES users ON DELETE CASCADE,
                                        state billing.state NOT NULL DEFAULT 'open');
         CREATE INDEX ON billing.invoices (user_id);
+        CREATE FUNCTION billing.touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+        CREATE TRIGGER invoices_touch BEFORE UPDATE ON billing.invoices FOR EACH ROW EXECUTE FUNCTION billing.touch();
         CREATE TABLE events (at timestamptz NOT NULL, kind text) PARTITION BY RANGE (at);
         CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
         CREATE TABLE plans (code text PRIMARY KEY, price numeric(10,2) NOT NULL);
@@ -43,7 +45,10 @@ final class SchemaFolderExportTests: XCTestCase {
         let database = try String(contentsOfFile: folder + "/database.yaml", encoding: .utf8)
         XCTAssertTrue(
             database.contains("schemas: [empty_one]") && database.contains("billing.state: [open, paid]")
-                && database.contains("billing.numbers:"), database)
+                && database.contains("billing.numbers:") && database.contains("functions:\n  billing.touch:"),
+            database)
+        let invoices = try String(contentsOfFile: folder + "/billing/invoices.yaml", encoding: .utf8)
+        XCTAssertTrue(invoices.contains("invoices_touch: { timing: before, events: [update]"), invoices)
 
         // The folder declares exactly what the one-file export declares.
         let single = try CLI.run(exportFlags)

@@ -76,6 +76,7 @@ struct Applier {
                 }
 
                 if !planned.plan.steps.isEmpty { progress(.planned(planned.plan.steps)) }
+                if planned.plan.createsRoutines { try connection.query(SQLRenderer.deferFunctionBodyChecks) }
                 let executed = try execute(planned.plan.steps, progress: progress, committedEarly: committedEarly)
                 if !executed.isEmpty {
                     // Canonicalised afresh: tables created just now were taken as written when planning.

@@ -28,6 +28,19 @@ struct Exporter {
             readable: Set(live.tables.map(\.name)))
         var refusals: [ExportRefusal] = []
         let obstacles = try self.obstacles(schemas: schemas)
+        // Functions and procedures in scope, the ones the file cannot write refused by name.
+        var routines: [Routine] = []
+        for routine in live.routines where filter.manages(routine.name) {
+            if let problem = routine.catalog?.exportProblem {
+                refusals.append(
+                    ExportRefusal(
+                        table: routine.name, problem: "\(routine.kind.rawValue) \(routine.signature) \(problem)",
+                        remedy: "leave it out: \(ExportRefusal.excludeFlag(routine.name))"))
+            } else {
+                routines.append(routine)
+            }
+        }
+        let exportedRoutines = Set(routines.map(\.key))
         var tables: [Table] = []
         var refused = Set<QualifiedName>()
         // The sequences of serial and identity columns, by name, with the column that owns each.
@@ -43,7 +56,11 @@ struct Exporter {
             let (table, expressionProblems) = Self.expressible(
                 liveTable, sequences: live.sequences,
                 ownedSequences: ownedSequences)
-            let problems = (obstacles[liveTable.name] ?? []) + expressionProblems
+            // A call of a function the export includes is no obstacle.
+            let called = (obstacles[liveTable.name] ?? []).filter { obstacle in
+                obstacle.routine.map { !exportedRoutines.contains($0) } ?? true
+            }
+            let problems = called.map(\.refusal) + expressionProblems
             refusals += problems
             if !problems.isEmpty { refused.insert(table.name) }
             tables.append(table)
@@ -58,7 +75,7 @@ struct Exporter {
         // A schema whose every table is scoped out is left out too, unless it held nothing to scope.
         let schemaNames = live.schemaNames.filter { schema in
             tables.contains { $0.name.schema == schema } || live.declaresTypes(in: schema)
-                || !live.tables.contains { $0.name.schema == schema }
+                || routines.contains { $0.name.schema == schema } || !live.tables.contains { $0.name.schema == schema }
         }
         // plpgsql is installed in every database; declaring it would only add noise.
         let extensions = live.extensions.filter { $0 != "plpgsql" }
@@ -69,7 +86,7 @@ struct Exporter {
                 var type = type
                 type.usedBy = []
                 return type
-            })
+            }, routines: routines)
         exported.extensionSchemas = live.extensionSchemas
         return exported
     }
@@ -178,6 +195,13 @@ struct Exporter {
         var table = live
         var problems: [ExportRefusal] = []
         let leaveOut = "leave the table out: \(ExportRefusal.excludeFlag(table.name))"
+        for trigger in live.triggers {
+            guard let problem = trigger.exportProblem else { continue }
+            problems.append(
+                ExportRefusal(
+                    table: table.name, problem: "trigger \(SQL.displayIdentifier(trigger.name)) \(problem)",
+                    remedy: leaveOut))
+        }
         for index in table.columns.indices {
             let column = table.columns[index]
             guard case .expression(let text)? = column.defaultValue else { continue }
@@ -230,12 +254,16 @@ struct Exporter {
 
     /// Features of the tables that the schema file cannot declare and introspection does not model (it would
     /// read a generated column as a default, a partitioned table as a plain one), by table.
-    private func obstacles(schemas: [String]) throws -> [QualifiedName: [ExportRefusal]] {
+    /// `routine`: for a call of a function of the user's, that function, which the export may include.
+    private func obstacles(
+        schemas: [String]
+    ) throws -> [QualifiedName: [(refusal: ExportRefusal, routine: RoutineKey?)]] {
         let rows = try connection.query(CatalogQueries.exportObstacles(.schemas), [TextArray.literal(schemas)])
-        var obstacles: [QualifiedName: [ExportRefusal]] = [:]
+        var obstacles: [QualifiedName: [(refusal: ExportRefusal, routine: RoutineKey?)]] = [:]
         for row in rows.namedRows {
             let table = QualifiedName(schema: row["nspname"] ?? "", name: row["relname"] ?? "")
             let name = SQL.displayIdentifier(row["name"] ?? "")
+            var routine: RoutineKey?
             let detail = row["detail"] ?? ""
             let problem: String
             let cannotDeclare = "which the schema file cannot declare yet"
@@ -244,9 +272,16 @@ struct Exporter {
             case "type":
                 problem = "column \(name) has type \(detail), a range, base or table row type, \(cannotDeclare)"
             case "function":
+                // The name column holds [schema, name, argument types].
+                let parts = try Introspector.decodeNames(row["name"])
+                if parts.count == 3 {
+                    routine = RoutineKey(
+                        name: QualifiedName(schema: parts[0], name: parts[1]), identityTypes: parts[2])
+                }
                 problem =
-                    "a check, index, default or generated column calls the function \(detail), which the "
-                    + "schema file cannot create, so the export would not apply to an empty database"
+                    "a check, index, default, generated column or trigger calls the function \(detail), which the "
+                    + "export does not include (outside the exported schemas, or left out by --include/--exclude), "
+                    + "so the export would not apply to an empty database"
             case "subpartitioned":
                 problem = "partition \(name) is partitioned itself (PARTITION BY \(detail)), \(cannotDeclare)"
             case "inherits": problem = "the table inherits from \(detail), \(cannotDeclare)"
@@ -254,8 +289,11 @@ struct Exporter {
             default: problem = "\(row["kind"] ?? "?") \(name) is \(detail), \(cannotDeclare)"
             }
             obstacles[table, default: []].append(
-                ExportRefusal(
-                    table: table, problem: problem, remedy: "leave the table out: \(ExportRefusal.excludeFlag(table))"))
+                (
+                    ExportRefusal(
+                        table: table, problem: problem,
+                        remedy: "leave the table out: \(ExportRefusal.excludeFlag(table))"), routine
+                ))
         }
         return obstacles
     }

@@ -62,24 +62,38 @@ struct Canonicalizer {
                 needServerTypes.compositeTypes.append(type)
             }
         }
-        guard !needServer.isEmpty || !needServerTypes.domains.isEmpty || !needServerTypes.compositeTypes.isEmpty
+        var routines = desired.routines
+        // Tables declared but not live yet: a routine whose signature uses one cannot be made before them.
+        let missingTables = Set(desired.tables.map(\.name)).subtracting(liveTables.keys)
+        let routinesNeedServer = routinesToCopy(&routines, validateNew: validateNewTables, missingTables: missingTables)
+        guard
+            !needServer.isEmpty || !needServerTypes.domains.isEmpty || !needServerTypes.compositeTypes.isEmpty
+                || !routinesNeedServer.isEmpty
         else {
-            return spelledTypes.with(tables: desired.tables.map { spelled[$0.name] ?? $0 })
+            var result = spelledTypes.with(tables: desired.tables.map { spelled[$0.name] ?? $0 })
+            result.routines = routines
+            return result
         }
         try connection.query("SAVEPOINT reconcile_canonicalize")
         do {
-            let fromServer = try canonicalizeInSavepoint(desired.with(tables: needServer), types: needServerTypes)
+            var serverRoutines = routines
+            var scratch = desired.with(tables: needServer)
+            scratch.routines = []
+            let fromServer = try canonicalizeInSavepoint(
+                scratch, types: needServerTypes, routines: &serverRoutines, copying: routinesNeedServer,
+                missingTables: missingTables)
             let serverTables = fromServer.tablesByName
-            var result = spelledTypes.with(
+            var canonical = spelledTypes.with(
                 tables: desired.tables.map { spelled[$0.name] ?? serverTables[$0.name] ?? $0 })
             let serverDomains = Dictionary(fromServer.domains.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-            result.domains = result.domains.map { serverDomains[$0.name] ?? $0 }
+            canonical.domains = canonical.domains.map { serverDomains[$0.name] ?? $0 }
             let serverTypes = Dictionary(
                 fromServer.compositeTypes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-            result.compositeTypes = result.compositeTypes.map { serverTypes[$0.name] ?? $0 }
+            canonical.compositeTypes = canonical.compositeTypes.map { serverTypes[$0.name] ?? $0 }
+            canonical.routines = serverRoutines
             try connection.query("ROLLBACK TO SAVEPOINT reconcile_canonicalize")
             try connection.query("RELEASE SAVEPOINT reconcile_canonicalize")
-            return result
+            return canonical
         } catch {
             if connection.transactionStatus != .idle {
                 _ = try? connection.query("ROLLBACK TO SAVEPOINT reconcile_canonicalize")
@@ -89,10 +103,47 @@ struct Canonicalizer {
         }
     }
 
+    /// Routines declared exactly as the catalog prints a live one of theirs (an export, a file in sync) take
+    /// that one's catalog texts without a scratch copy, so a schema in sync costs no statement per routine.
+    /// Returns the positions in `routines` that need one: those whose name exists live, and, when
+    /// `validateNew`, new ones whose signature uses no declared table (which does not exist yet).
+    private func routinesToCopy(
+        _ routines: inout [Routine], validateNew: Bool, missingTables: Set<QualifiedName>
+    ) -> [Int] {
+        let liveByName = Dictionary(grouping: live.routines, by: \.name)
+        var needServer: [Int] = []
+        for index in routines.indices {
+            let routine = routines[index]
+            guard let candidates = liveByName[routine.name] else {
+                if validateNew && !routine.usesRowType(of: missingTables) { needServer.append(index) }
+                continue
+            }
+            if let same = candidates.first(where: { Self.spelledLikeCatalog(routine, $0) }) {
+                routines[index].catalog = same.catalog
+            } else {
+                needServer.append(index)
+            }
+        }
+        return needServer
+    }
+
+    /// The declaration says what the catalog says of `live`, word for word.
+    static func spelledLikeCatalog(_ declared: Routine, _ live: Routine) -> Bool {
+        var declared = declared
+        declared.language = declared.language.lowercased()
+        declared.comment = live.comment
+        declared.catalog = live.catalog
+        return declared == live
+    }
+
     /// `desired`: the tables to build scratch copies of, with every declared type; `types`: the existing
-    /// domains and composite types to read back from scratch copies. `adoptingLive`: keep a live text the
-    /// server finds equivalent (for comparing); off for `fixedPoints`, which wants the server's own spelling.
-    private func canonicalizeInSavepoint(_ desired: Schema, types: Schema, adoptingLive: Bool = true) throws -> Schema {
+    /// domains and composite types to read back from scratch copies; `routines`: the declared routines, those at
+    /// `copying` read back from scratch copies. `adoptingLive`: keep a live text the server finds equivalent
+    /// (for comparing); off for `fixedPoints`, which wants the server's own spelling.
+    private func canonicalizeInSavepoint(
+        _ desired: Schema, types: Schema, routines: inout [Routine], copying: [Int],
+        missingTables: Set<QualifiedName>, adoptingLive: Bool = true
+    ) throws -> Schema {
         // Declared types must exist for the scratch tables to use them; created here, rolled back with the rest.
         let prerequisites = Differ(desired: desired, live: live).prerequisiteChanges()
         var extended = Set<QualifiedName>()
@@ -119,13 +170,35 @@ struct Canonicalizer {
                 for: "enum \(name)")
             for statement in Change(.type(.createEnum(type))).statements { try run(statement, for: "enum \(name)") }
         }
+        // As pg_dump does: a SQL function's body may read tables that are created after it.
+        try connection.query(SQLRenderer.deferFunctionBodyChecks)
+        if !copying.isEmpty { try canonicalizeRoutines(&routines, copying: copying) }
+        // Declared routines that do not exist: a scratch trigger cannot call one (and a live trigger cannot
+        // either, so the trigger is new or differs anyway).
+        var missingRoutines = Set<RoutineKey>()
+        if !desired.tables.isEmpty {
+            // Checks, defaults and indexes of the scratch tables may call declared routines that do not exist
+            // yet: those the tables name are created (rolled back with the rest). Only those: creating a routine
+            // takes CREATE on its schema, which a read-only `--check` does not have.
+            let liveKeys = Set(live.routines.map(\.key))
+            let named = Self.words(in: desired.tables)
+            for routine in routines where !liveKeys.contains(routine.key) {
+                guard !routine.usesRowType(of: missingTables), named.contains(routine.name.name) else {
+                    missingRoutines.insert(routine.key)
+                    continue
+                }
+                try run(SQLRenderer.createRoutine(routine), for: "\(routine.kind.rawValue) \(routine.signature)")
+            }
+        }
         // In batches, each rolled back before the next: every scratch table holds a lock until its
         // (sub)transaction ends, and one transaction has room for only a few thousand.
         var canonical: [QualifiedName: Table] = [:]
         for start in stride(from: 0, to: desired.tables.count, by: Self.batchSize) {
             let batch = Array(desired.tables[start..<min(start + Self.batchSize, desired.tables.count)])
             try connection.query("SAVEPOINT reconcile_scratch_batch")
-            for table in try canonicalizeBatch(batch, adoptingLive: adoptingLive) { canonical[table.name] = table }
+            for table in try canonicalizeBatch(batch, missingRoutines: missingRoutines, adoptingLive: adoptingLive) {
+                canonical[table.name] = table
+            }
             try connection.query("ROLLBACK TO SAVEPOINT reconcile_scratch_batch")
             try connection.query("RELEASE SAVEPOINT reconcile_scratch_batch")
         }
@@ -196,6 +269,64 @@ struct Canonicalizer {
         )
     }
 
+    /// The identifiers the tables' expressions could call a function by: words of checks, defaults, generated
+    /// columns, index keys and predicates and exclusion constraints.
+    static func words(in tables: [Table]) -> Set<String> {
+        var texts: [String] = []
+        for table in tables {
+            texts += table.checks.map(\.expression) + table.exclusions.map(\.definition)
+            for column in table.columns {
+                if case .expression(let text)? = column.defaultValue { texts.append(text) }
+                if let generated = column.generated { texts.append(generated.expression) }
+            }
+            for index in table.indexes {
+                texts += index.keys.compactMap { key in
+                    if case .expression(let text) = key { return text }
+                    return nil
+                }
+                if let predicate = index.predicate { texts.append(predicate) }
+            }
+        }
+        var words = Set<String>()
+        for text in texts {
+            var current = ""
+            for character in text {
+                if character.isLetter || character.isNumber || character == "_" || character == "$" {
+                    current.append(character)
+                } else if !current.isEmpty {
+                    words.insert(current)
+                    words.insert(current.lowercased())
+                    current = ""
+                }
+            }
+            if !current.isEmpty { words.insert(current); words.insert(current.lowercased()) }
+        }
+        return words
+    }
+
+    /// Each routine at `copying` is created as a temporary scratch copy (`pg_temp.reconcile_scratch_routine_N`)
+    /// and read back with the live routines' query: its catalog texts are what the server makes of the
+    /// declaration. Rolled back before the tables' copies, in one savepoint of its own.
+    private func canonicalizeRoutines(_ routines: inout [Routine], copying: [Int]) throws {
+        try connection.query("SAVEPOINT reconcile_scratch_routines")
+        var names: [String] = []
+        for index in copying {
+            let routine = routines[index]
+            let name = "reconcile_scratch_routine_\(names.count)"
+            names.append(name)
+            try run(
+                SQLRenderer.createRoutine(routine, as: QualifiedName(schema: "pg_temp", name: name)),
+                for: "\(routine.kind.rawValue) \(routine.signature)")
+        }
+        let read = try Introspector(connection: connection).readRoutines(scratch: true, names: names)
+        let catalogs = Dictionary(read.map { ($0.proname, $0.routine.catalog) }, uniquingKeysWith: { a, _ in a })
+        for (number, index) in copying.enumerated() {
+            routines[index].catalog = catalogs["reconcile_scratch_routine_\(number)"] ?? nil
+        }
+        try connection.query("ROLLBACK TO SAVEPOINT reconcile_scratch_routines")
+        try connection.query("RELEASE SAVEPOINT reconcile_scratch_routines")
+    }
+
     static let batchSize = 500
 
     /// What `--export` writes: texts that read back as themselves. A check or index expression whose catalog
@@ -216,7 +347,10 @@ struct Canonicalizer {
             try connection.query("SAVEPOINT reconcile_fixed_points")
             do {
                 let schema = Schema(schemaNames: [], tables: group, enums: [], extensions: [], sequences: [])
-                for table in try canonicalizeInSavepoint(schema, types: Schema(), adoptingLive: false).tables {
+                var noRoutines: [Routine] = []
+                let fixed = try canonicalizeInSavepoint(
+                    schema, types: Schema(), routines: &noRoutines, copying: [], missingTables: [], adoptingLive: false)
+                for table in fixed.tables {
                     spelled[table.name] = table
                 }
                 try connection.query("ROLLBACK TO SAVEPOINT reconcile_fixed_points")
@@ -256,7 +390,10 @@ struct Canonicalizer {
         }
     }
 
-    private func canonicalizeBatch(_ tables: [Table], adoptingLive: Bool) throws -> [Table] {
+    /// `missingRoutines`: functions that do not exist here; triggers calling them get no scratch copy.
+    private func canonicalizeBatch(
+        _ tables: [Table], missingRoutines: Set<RoutineKey>, adoptingLive: Bool
+    ) throws -> [Table] {
         var scratchNames: [String] = []
         var indexNames: [String: String] = [:]  // scratch index name -> declared index name
         for (position, table) in tables.enumerated() {
@@ -294,6 +431,14 @@ struct Canonicalizer {
                 try run(
                     Change(.partition(.createPartition(parent: scratchTable, scratchPartition))).statements[0],
                     for: "partition \(partition.name) of \(table.name)")
+            }
+            // Triggers keep their names: trigger names are per table, and each scratch table is another table.
+            // A trigger function takes no arguments.
+            for trigger in table.triggers
+            where !missingRoutines.contains(RoutineKey(name: trigger.function, identityTypes: "")) {
+                try run(
+                    SQLRenderer.createTrigger(trigger, on: scratchTable),
+                    for: "trigger \(SQL.displayIdentifier(trigger.name)) of \(table.name)")
             }
             for (number, index) in table.indexes.enumerated() {
                 var scratchIndex = index
@@ -347,6 +492,12 @@ struct Canonicalizer {
                 Partition(
                     name: partition.name,
                     bound: scratchBounds["reconcile_scratch_\(position)_p\(number)"] ?? partition.bound)
+            }
+            // The server's text of each trigger; the declaration's fields and comment stay.
+            canonical.triggers = table.triggers.map { declared in
+                var trigger = declared
+                trigger.definition = scratch.triggers.first { $0.name == declared.name }?.definition
+                return trigger
             }
             canonical.indexes = scratch.indexes.map { index in
                 var index = index

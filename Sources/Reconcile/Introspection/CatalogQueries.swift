@@ -89,6 +89,47 @@ enum CatalogQueries {
         ORDER BY n.nspname, t.typname
         """
 
+    /// Functions and procedures (not aggregates or window functions, which the schema file does not declare)
+    /// that no extension brings: in the schemas named by $1, or, when `scratch`, this session's temporary
+    /// ones named by $1 (the canonicalisation copies). Each with the server's texts that are compared
+    /// (identity arguments, arguments, result, `pg_get_functiondef`) and the attributes an export writes.
+    /// `prosqlbody` (a SQL-standard body, PostgreSQL 14+) is only reported: the schema file writes bodies as text.
+    static func routines(scratch: Bool, serverVersion: Int) -> String {
+        let filter =
+            scratch
+            ? "p.pronamespace = pg_catalog.pg_my_temp_schema() AND p.proname = ANY ($1::text[])" : schemaFilter
+        let sqlStandardBody = serverVersion >= 140_000 ? "p.prosqlbody IS NOT NULL" : "false"
+        return """
+            SELECT n.nspname, p.proname, p.prokind,
+                   pg_catalog.pg_get_function_identity_arguments(p.oid) AS identity_arguments,
+                   pg_catalog.oidvectortypes(p.proargtypes) AS identity_types,
+                   pg_catalog.pg_get_function_arguments(p.oid) AS arguments,
+                   CASE WHEN p.prokind = 'f' THEN pg_catalog.pg_get_function_result(p.oid) END AS result,
+                   pg_catalog.pg_get_functiondef(p.oid) AS definition,
+                   l.lanname AS language, p.provolatile, p.proisstrict, p.prosecdef, p.proleakproof, p.proparallel,
+                   p.procost::text AS cost, p.prorows::text AS rows, p.proretset,
+                   pg_catalog.array_to_json(p.proconfig)::text AS settings,
+                   p.prosrc AS body, p.probin IS NOT NULL AS has_object_file,
+                   \(sqlStandardBody) AS sql_standard_body,
+                   d.description AS comment,
+                   -- What uses it (checks, indexes, defaults, triggers, views): DROP refuses while they stand.
+                   (SELECT pg_catalog.json_agg(DISTINCT pg_catalog.pg_describe_object(dep.classid, dep.objid, 0))::text
+                    FROM pg_catalog.pg_depend dep
+                    WHERE dep.refclassid = 'pg_catalog.pg_proc'::regclass AND dep.refobjid = p.oid
+                      AND dep.deptype = 'n') AS dependents
+            FROM pg_catalog.pg_proc p
+            JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+            JOIN pg_catalog.pg_language l ON l.oid = p.prolang
+            LEFT JOIN pg_catalog.pg_description d
+                   ON d.objoid = p.oid AND d.classoid = 'pg_catalog.pg_proc'::regclass AND d.objsubid = 0
+            WHERE p.prokind IN ('f', 'p') AND \(filter)
+              AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
+                              WHERE dep.classid = 'pg_catalog.pg_proc'::regclass AND dep.objid = p.oid
+                                AND dep.deptype = 'e')
+            ORDER BY n.nspname, p.proname, identity_types
+            """
+    }
+
     /// Tables with their comments (a join on pg_description: far cheaper than obj_description per row).
     static func tables(_ scope: Scope) -> String {
         scope.cte + """
@@ -258,10 +299,13 @@ enum CatalogQueries {
                                   WHERE dep.classid = 'pg_catalog.pg_type'::regclass AND dep.objid = base.oid
                                     AND dep.deptype = 'e')
                 UNION ALL
-                -- A user-defined function that a check, index, default or generated column calls: the schema
-                -- file cannot create it, so the export would not apply to an empty database. pg_depend records
-                -- every such call (functions of pg_catalog and of extensions are always there).
-                SELECT DISTINCT 'function', NULL,
+                -- A user-defined function that a check, index, default, generated column or trigger calls: unless the
+                -- export includes it, the file would not apply to an empty database. pg_depend records every
+                -- such call (functions of pg_catalog and of extensions are always there).
+                -- The name is [schema, name, argument types]: an export that includes the function is fine.
+                SELECT DISTINCT 'function',
+                       pg_catalog.json_build_array(fn.nspname, p.proname,
+                                                   pg_catalog.oidvectortypes(p.proargtypes))::text,
                        pg_catalog.format('%I.%I(%s)', fn.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid))
                 FROM pg_catalog.pg_depend d
                 JOIN pg_catalog.pg_proc p ON d.refclassid = 'pg_catalog.pg_proc'::regclass AND p.oid = d.refobjid
@@ -272,7 +316,10 @@ enum CatalogQueries {
                        OR d.classid = 'pg_catalog.pg_class'::regclass
                            AND d.objid IN (SELECT indexrelid FROM pg_catalog.pg_index WHERE indrelid = scope.oid)
                        OR d.classid = 'pg_catalog.pg_attrdef'::regclass
-                           AND d.objid IN (SELECT oid FROM pg_catalog.pg_attrdef WHERE adrelid = scope.oid))
+                           AND d.objid IN (SELECT oid FROM pg_catalog.pg_attrdef WHERE adrelid = scope.oid)
+                       OR d.classid = 'pg_catalog.pg_trigger'::regclass
+                           AND d.objid IN (SELECT oid FROM pg_catalog.pg_trigger
+                                           WHERE tgrelid = scope.oid AND NOT tgisinternal))
                   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e
                                   WHERE e.classid = 'pg_catalog.pg_proc'::regclass AND e.objid = p.oid
                                     AND e.deptype = 'e')
@@ -297,6 +344,40 @@ enum CatalogQueries {
                 WHERE i.inhrelid = scope.oid
             ) o ON true
             ORDER BY scope.nspname, scope.relname, o.kind, o.name
+            """
+    }
+
+    /// Triggers of the tables in scope, not the internal ones of foreign keys. `definition` is
+    /// `pg_get_triggerdef` with the table (which it always prints schema-qualified) replaced by `$table`, so a
+    /// scratch copy on another table compares equal; the fields an export writes come from `pg_trigger`
+    /// (`tgtype` bits, `UPDATE OF` columns, the function, the arguments as hex of their NUL-ended bytes).
+    static func triggers(_ scope: Scope) -> String {
+        scope.cte + """
+
+            SELECT t.tgrelid AS table_oid, t.tgname AS name,
+                   -- A temporary table (a scratch copy) is printed in `pg_temp`, not in its pg_temp_N schema.
+                   pg_catalog.replace(pg_catalog.replace(pg_catalog.pg_get_triggerdef(t.oid),
+                                      ' ON ' || pg_catalog.format('%I.%I', scope.nspname, scope.relname) || ' ',
+                                      ' ON $table '),
+                                      ' ON ' || pg_catalog.format('pg_temp.%I', scope.relname) || ' ',
+                                      ' ON $table ') AS definition,
+                   t.tgtype::integer AS type,
+                   (SELECT pg_catalog.json_agg(a.attname ORDER BY k.n)::text
+                    FROM pg_catalog.unnest(t.tgattr) WITH ORDINALITY AS k(attnum, n)
+                    JOIN pg_catalog.pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.attnum) AS update_columns,
+                   fn.nspname AS function_schema, p.proname AS function_name,
+                   pg_catalog.encode(t.tgargs, 'hex') AS arguments,
+                   t.tgconstraint <> 0 AS is_constraint,
+                   (t.tgoldtable IS NOT NULL OR t.tgnewtable IS NOT NULL) AS has_transition_tables,
+                   t.tgenabled <> 'O' AS not_enabled,
+                   d.description AS comment
+            FROM scope
+            JOIN pg_catalog.pg_trigger t ON t.tgrelid = scope.oid AND NOT t.tgisinternal
+            JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
+            JOIN pg_catalog.pg_namespace fn ON fn.oid = p.pronamespace
+            LEFT JOIN pg_catalog.pg_description d
+                   ON d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_trigger'::regclass AND d.objsubid = 0
+            ORDER BY t.tgrelid, t.tgname
             """
     }
 

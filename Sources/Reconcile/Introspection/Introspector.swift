@@ -41,9 +41,10 @@ struct Introspector {
         }
         let tables = try readTables(.schemas, names: schemas, ownedSequences: owned)
         let (domains, compositeTypes) = try readTypes(.schemas, names: schemas)
+        let routines = try readRoutines(scratch: false, names: schemas).map(\.routine)
         var live = Schema(
             schemaNames: existing, tables: tables.map(\.table), enums: enums, extensions: extensions,
-            sequences: sequences, domains: domains, compositeTypes: compositeTypes)
+            sequences: sequences, domains: domains, compositeTypes: compositeTypes, routines: routines)
         // pg_catalog is where plpgsql and other built-in languages live; public is CREATE EXTENSION's default.
         let placed = extensionRows.compactMap { row -> (String, String)? in
             guard let name = row[0], let schema = row[1], !["public", "pg_catalog"].contains(schema) else { return nil }
@@ -120,7 +121,68 @@ struct Introspector {
             guard let oid = row["table_oid"], tables[oid] != nil else { continue }
             try Self.addRowSecurity(row, to: &tables[oid]!)
         }
+        let triggers = try connection.query(CatalogQueries.triggers(scope), parameter)
+        for row in triggers.namedRows {
+            guard let oid = row["table_oid"], tables[oid] != nil else { continue }
+            tables[oid]!.triggers.append(try Self.trigger(row))
+        }
         return order.map { ($0.1, tables[$0.0]!) }
+    }
+
+    /// Functions and procedures in the schemas named (or, `scratch`, this session's temporary routines of those
+    /// names), each with the name it was read under (scratch copies are mapped back by it).
+    func readRoutines(scratch: Bool, names: [String]?) throws -> [(proname: String, routine: Routine)] {
+        let rows = try connection.query(
+            CatalogQueries.routines(scratch: scratch, serverVersion: connection.serverVersion),
+            [names.map(TextArray.literal)])
+        return try rows.namedRows.map { row in (row["proname"] ?? "", try Self.routine(row)) }
+    }
+
+    static func routine(_ row: QueryResult.Row) throws -> Routine {
+        let kind: Routine.Kind = row["prokind"] == "p" ? .procedure : .function
+        let language = row["language"] ?? "sql"
+        // pg_get_functiondef's first line names the routine (`CREATE OR REPLACE FUNCTION s.f(args)`); the rest
+        // is compared, so a scratch copy in another schema under another name compares equal.
+        let definition = row["definition"] ?? ""
+        let tail = definition.firstIndex(of: "\n").map { String(definition[definition.index(after: $0)...]) } ?? ""
+        var exportProblem: String?
+        if row.bool("has_object_file") {
+            exportProblem = "is written in \(language) with an object file, which the schema file cannot declare"
+        } else if row.bool("sql_standard_body") {
+            exportProblem = "has a SQL-standard body (BEGIN ATOMIC or RETURN), which the schema file cannot declare yet"
+        }
+        let settings = try decodeNames(row["settings"]).map { setting in
+            let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)
+            return StorageParameter(name: parts[0], value: parts.count > 1 ? parts[1] : "")
+        }
+        // COST and ROWS only where they differ from CREATE FUNCTION's defaults.
+        let defaultCost = ["c", "internal"].contains(language) ? 1.0 : 100.0
+        let cost = row["cost"].flatMap { Double($0) == defaultCost ? nil : $0 }
+        let rows = row.bool("proretset") ? row["rows"].flatMap { Double($0) == 1000 ? nil : $0 } : nil
+        let volatility: Routine.Volatility =
+            switch row["provolatile"] {
+            case "i": .immutable
+            case "s": .stable
+            default: .volatile
+            }
+        let parallel: Routine.Parallel =
+            switch row["proparallel"] {
+            case "s": .safe
+            case "r": .restricted
+            default: .unsafe
+            }
+        let arguments = row["arguments"] ?? ""
+        let result = kind == .function ? row["result"] : nil
+        return Routine(
+            kind: kind, name: QualifiedName(schema: row["nspname"] ?? "", name: row["proname"] ?? ""),
+            arguments: arguments, returns: result, language: language, volatility: volatility,
+            isStrict: row.bool("proisstrict"), securityDefiner: row.bool("prosecdef"),
+            leakproof: row.bool("proleakproof"), parallel: parallel, cost: cost, rows: rows, settings: settings,
+            body: row["body"] ?? "", comment: row["comment"],
+            catalog: Routine.Catalog(
+                identityArguments: row["identity_arguments"] ?? "", identityTypes: row["identity_types"] ?? "",
+                arguments: arguments, result: result,
+                definition: tail, exportProblem: exportProblem, dependents: try decodeNames(row["dependents"])))
     }
 
     static func column(_ row: QueryResult.Row) -> Column {
@@ -204,6 +266,47 @@ struct Introspector {
         default:
             break
         }
+    }
+
+    static func trigger(_ row: QueryResult.Row) throws -> Trigger {
+        // tgtype bits: 1 row, 2 before, 4 insert, 8 delete, 16 update, 32 truncate, 64 instead of.
+        let type = Int(row["type"] ?? "") ?? 0
+        let timing: Trigger.Timing = type & 2 != 0 ? .before : type & 64 != 0 ? .insteadOf : .after
+        var events: [Trigger.Event] = []
+        if type & 4 != 0 { events.append(.insert) }
+        if type & 16 != 0 { events.append(.update) }
+        if type & 8 != 0 { events.append(.delete) }
+        if type & 32 != 0 { events.append(.truncate) }
+        let definition = row["definition"] ?? ""
+        let when = CatalogText.triggerCondition(definition)
+        // tgargs: each argument's bytes followed by a NUL, in hex.
+        var arguments: [String] = []
+        var bytes: [UInt8] = []
+        let hex = Array((row["arguments"] ?? "").utf8)
+        var index = 0
+        while index + 1 < hex.count {
+            let byte = UInt8(String(decoding: hex[index..<index + 2], as: UTF8.self), radix: 16) ?? 0
+            index += 2
+            if byte == 0 {
+                arguments.append(String(decoding: bytes, as: UTF8.self))
+                bytes = []
+            } else {
+                bytes.append(byte)
+            }
+        }
+        var exportProblem: String?
+        if row.bool("is_constraint") {
+            exportProblem = "is a constraint trigger, which the schema file cannot declare yet"
+        } else if row.bool("has_transition_tables") {
+            exportProblem = "uses transition tables (REFERENCING), which the schema file cannot declare yet"
+        } else if row.bool("not_enabled") {
+            exportProblem = "is disabled or set to fire on replica only, which the schema file cannot declare yet"
+        }
+        return Trigger(
+            name: row["name"] ?? "", timing: timing, events: events,
+            updateColumns: try decodeNames(row["update_columns"]), forEachRow: type & 1 != 0, when: when,
+            function: QualifiedName(schema: row["function_schema"] ?? "", name: row["function_name"] ?? ""),
+            arguments: arguments, comment: row["comment"], definition: definition, exportProblem: exportProblem)
     }
 
     static func index(_ row: QueryResult.Row) throws -> Index {

@@ -15,6 +15,8 @@ public struct Change: Hashable, Sendable {
         case policy(PolicyChange)
         /// Only in online plans (`OnlinePlanner`): a concurrent index build, a key using it, NOT NULL via a check.
         case online(OnlineChange)
+        case routine(RoutineChange)
+        case trigger(TriggerChange)
     }
 
     /// The order phases run in; within a phase, changes keep the differ's order (table by table).
@@ -22,9 +24,12 @@ public struct Change: Hashable, Sendable {
         /// `drops` removes constraints, indexes and columns before the column changes and seeds they could
         /// block (a check that would not survive a type change, a NOT NULL column a seed row leaves out);
         /// tables and types go last, once nothing refers to them. Foreign keys come after indexes, since a key
-        /// may reference a unique index rather than a constraint. All of it is one transaction.
-        case schemas, types, tables, columns, drops, columnChanges, constraints, indexes, foreignKeys, seeds,
-            destructive
+        /// may reference a unique index rather than a constraint. All of it is one transaction. Functions come
+        /// before the tables whose checks, defaults and indexes call them, except those whose signature uses a
+        /// table's row type (`routinesOnTables`). Triggers come once their table, columns and function exist, and
+        /// before seeded rows are inserted.
+        case schemas, types, routines, tables, routinesOnTables, columns, drops, columnChanges, constraints, indexes,
+            foreignKeys, triggers, seeds, destructive
 
         public static func < (lhs: Phase, rhs: Phase) -> Bool { lhs.rawValue < rhs.rawValue }
     }
@@ -62,6 +67,8 @@ public struct Change: Hashable, Sendable {
         case .sequence(let change): return change
         case .policy(let change): return change
         case .online(let change): return change
+        case .routine(let change): return change
+        case .trigger(let change): return change
         }
     }
 

@@ -51,6 +51,15 @@ public enum CatalogSpelling {
             guard let liveExclusion = live.exclusions.first(where: { $0.name == exclusion.name }) else { continue }
             guard liveExclusion.definition == exclusion.definition else { return nil }
         }
+        // A trigger's declared fields are the catalog's own (timing, events, columns, function, arguments); only
+        // the very same WHEN text proves the condition equal.
+        for index in canonical.triggers.indices {
+            guard let liveTrigger = live.triggers.first(where: { $0.name == canonical.triggers[index].name }) else {
+                continue
+            }
+            guard liveTrigger.declared == canonical.triggers[index].declared else { return nil }
+            canonical.triggers[index].definition = liveTrigger.definition
+        }
         for index in canonical.indexes.indices {
             guard let liveIndex = live.indexes.first(where: { $0.name == canonical.indexes[index].name }) else {
                 continue

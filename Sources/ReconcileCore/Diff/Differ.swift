@@ -115,6 +115,9 @@ public struct Differ: Sendable {
             ).changes()
         }
         changes = Self.withDependentForeignKeys(changes, liveTables: liveTables, desiredTables: desired.tablesByName)
+        changes += TriggerDiffer(
+            canonical: desired.tables.map { canonicalTables[$0.name] ?? $0 }, live: liveTables
+        ).changes()
 
         // Seeded rows in foreign-key order across all tables, new or not: a parent's rows before its children's.
         for table in Self.creationOrder(desired.tables) {
@@ -134,6 +137,7 @@ public struct Differ: Sendable {
         for table in Self.dropOrder(Array(unmanaged)) {
             changes.append(Change(.table(.dropTable(table.name))))
         }
+        changes += RoutineDiffer(desired: desired, canonical: canonical, live: live).changes()
         let declaredSequences = Set(desired.sequences.map(\.name))
         for sequence in live.sequences
         where !declaredSequences.contains(sequence.name) && desired.schemaNames.contains(sequence.name.schema) {

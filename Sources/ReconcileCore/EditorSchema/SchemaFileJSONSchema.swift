@@ -59,6 +59,21 @@ public enum SchemaFileJSONSchema {
             return described(
                 "Standalone sequences: [schema.]name → options ({} for the defaults).",
                 .object([("type", .string("object")), ("additionalProperties", ref("sequence"))]))
+        case .functions:
+            return described(
+                "Functions: [schema.]name → the function, or a list of them for overloads.",
+                .object([
+                    ("type", .string("object")),
+                    ("additionalProperties", when(type: "array", list(ref("routine")), else: ref("routine"))),
+                ]))
+        case .procedures:
+            return described(
+                "Procedures: [schema.]name → the procedure (no returns, volatility, strict, leakproof, parallel, "
+                    + "cost, rows), or a list of them for overloads.",
+                .object([
+                    ("type", .string("object")),
+                    ("additionalProperties", when(type: "array", list(ref("routine")), else: ref("routine"))),
+                ]))
         case .tables:
             return described(
                 "Tables: [schema.]name → its columns, keys, indexes and seeded rows.",
@@ -125,6 +140,10 @@ public enum SchemaFileJSONSchema {
                         .object([("type", .string("string")), ("pattern", .string(bound))])
                     ),
                 ]))
+        case .triggers:
+            return described(
+                "Triggers: name → { timing, events, update_of, for_each, when, function, arguments, comment }.",
+                .object([("type", .string("object")), ("additionalProperties", ref("trigger"))]))
         case .comment: return described("COMMENT ON TABLE.", ref("text"))
         case .renamedFrom:
             return described(
@@ -210,6 +229,55 @@ public enum SchemaFileJSONSchema {
             return described(
                 "UNLOGGED (PostgreSQL 15); a serial or identity sequence follows its table by default.",
                 ref("boolean"))
+        }
+    }
+
+    private static func routineKey(_ key: RoutineParser.Key) -> JSONValue {
+        switch key {
+        case .arguments:
+            return described(
+                "The text between the parentheses of CREATE FUNCTION, e.g. \"tags jsonb, lax boolean DEFAULT false\".",
+                when(type: "array", .object([("items", ref("text"))]), else: ref("text")))
+        case .returns: return described("The text after RETURNS: boolean, SETOF text, trigger, void ...", ref("text"))
+        case .language: return described("sql, plpgsql, ...", ref("text"))
+        case .volatility:
+            let words = Routine.Volatility.allCases.map { caseInsensitive($0.rawValue) }
+            return .object([("type", .string("string")), ("pattern", .string("^(\(words.joined(separator: "|")))$"))])
+        case .strict: return described("STRICT: NULL in, NULL out, without calling the body.", ref("boolean"))
+        case .securityDefiner: return described("SECURITY DEFINER: runs with its owner's privileges.", ref("boolean"))
+        case .leakproof: return ref("boolean")
+        case .parallel:
+            let words = Routine.Parallel.allCases.map { caseInsensitive($0.rawValue) }
+            return .object([("type", .string("string")), ("pattern", .string("^(\(words.joined(separator: "|")))$"))])
+        case .cost, .rows: return ref("text")
+        case .set:
+            return described(
+                "SET clauses: parameter → value, e.g. search_path: \"public, pg_temp\".", ref("storageParameters"))
+        case .body: return described("The body, exactly as it goes between the dollar quotes.", ref("text"))
+        case .comment: return described("COMMENT ON FUNCTION / PROCEDURE.", ref("text"))
+        }
+    }
+
+    private static func triggerKey(_ key: TriggerParser.Key) -> JSONValue {
+        switch key {
+        case .timing:
+            let words = Trigger.Timing.allCases.map { caseInsensitive($0.rawValue, spaceMatchesUnderscore: true) }
+            return .object([("type", .string("string")), ("pattern", .string("^(\(words.joined(separator: "|")))$"))])
+        case .events:
+            let words = Trigger.Event.allCases.map { caseInsensitive($0.rawValue) }.joined(separator: "|")
+            let event = JSONValue.object([("type", .string("string")), ("pattern", .string("^(\(words))$"))])
+            return described(
+                "insert, update, delete, truncate: one, or a list.", when(type: "array", list(event), else: event))
+        case .updateOf: return described("UPDATE OF these columns (implies the update event).", ref("nameList"))
+        case .forEach:
+            return .object([
+                ("description", .string("row, or statement (the default).")), ("type", .string("string")),
+                ("pattern", .string("^(\(caseInsensitive("row"))|\(caseInsensitive("statement")))$")),
+            ])
+        case .when: return described("The WHEN condition, e.g. NEW.status IS DISTINCT FROM OLD.status.", ref("text"))
+        case .function: return described("The trigger function, [schema.]name.", ref("text"))
+        case .arguments: return described("Texts passed to the function (TG_ARGV).", ref("nameList"))
+        case .comment: return described("COMMENT ON TRIGGER.", ref("text"))
         }
     }
 
@@ -476,6 +544,8 @@ public enum SchemaFileJSONSchema {
             ),
             ("attribute", .object(mapping(CompositeTypeParser.AttributeKey.self, required: [.type], attributeKey))),
             ("policy", .object(mapping(PolicyParser.Key.self, required: [], policyKey))),
+            ("routine", .object(mapping(RoutineParser.Key.self, required: [.language, .body], routineKey))),
+            ("trigger", .object(mapping(TriggerParser.Key.self, required: [.timing, .events, .function], triggerKey))),
         ]
     }
 

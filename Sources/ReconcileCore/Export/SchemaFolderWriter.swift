@@ -3,7 +3,8 @@ import Foundation
 /// `--export --split DIR`: the schema as a folder that `--schema DIR` reads back to the same schema. One file
 /// per table, `<schema>/<table>.yaml`, so a change to a table is a change to its file: pull requests list the
 /// tables they touch, merges of unrelated tables never conflict, and ownership can follow files. What belongs
-/// to no table (extensions, enum types, sequences, schemas without tables) is in `database.yaml`.
+/// to no table (extensions, enum types, sequences, functions and procedures, schemas without tables) is in
+/// `database.yaml`.
 public enum SchemaFolderWriter {
     public struct File: Hashable, Sendable {
         /// Relative to the folder, `/`-separated.
@@ -24,7 +25,8 @@ public enum SchemaFolderWriter {
         }
         var database = Schema(
             schemaNames: schemasWithoutTables, enums: schema.enums, extensions: schema.extensions,
-            sequences: schema.sequences, domains: schema.domains, compositeTypes: schema.compositeTypes)
+            sequences: schema.sequences, domains: schema.domains, compositeTypes: schema.compositeTypes,
+            routines: schema.routines)
         database.extensionSchemas = schema.extensionSchemas
         return [File(path: databaseFile, text: SchemaWriter.yaml(database, header: header))]
             + schema.tables.map { table in

@@ -21,6 +21,7 @@ public enum SchemaWriter {
         }
         let schemasWithoutTables = schema.schemaNames.filter { name in
             !schema.tables.contains { $0.name.schema == name } && !schema.declaresTypes(in: name)
+                && !schema.routines.contains { $0.name.schema == name }
         }
         if !schemasWithoutTables.isEmpty { out += "schemas: \(YAMLText.list(schemasWithoutTables))\n" }
         if !schema.enums.isEmpty {
@@ -41,9 +42,55 @@ public enum SchemaWriter {
                 out += "  \(YAMLText.string(name(sequence.name))): { \(fields.joined(separator: ", ")) }\n"
             }
         }
+        out += routines(schema.routines.filter { $0.kind == .function }, key: "functions")
+        out += routines(schema.routines.filter { $0.kind == .procedure }, key: "procedures")
         out += schema.tables.isEmpty ? "tables: {}\n" : "tables:\n"
         for table in schema.tables { out += self.table(table) }
         return out
+    }
+
+    /// `functions:` or `procedures:`: one mapping per routine, a list of them under a name with overloads.
+    static func routines(_ routines: [Routine], key: String) -> String {
+        guard !routines.isEmpty else { return "" }
+        var out = "\(key):\n"
+        let byName = Dictionary(grouping: routines, by: \.name)
+        for routineName in byName.keys.sorted() {
+            let overloads = byName[routineName]!.sorted { $0.key < $1.key }
+            out += "  \(YAMLText.string(name(routineName))):\n"
+            for routine in overloads {
+                let fields = routineFields(routine, indentation: overloads.count > 1 ? 6 : 4)
+                if overloads.count > 1 {
+                    out += "    - " + fields.joined(separator: "\n      ") + "\n"
+                } else {
+                    out += "    " + fields.joined(separator: "\n    ") + "\n"
+                }
+            }
+        }
+        return out
+    }
+
+    /// A routine's keys, one per line, as the loader reads them: only what differs from CREATE FUNCTION's
+    /// defaults, the body last (as a block where it has several lines).
+    static func routineFields(_ routine: Routine, indentation: Int) -> [String] {
+        var fields: [String] = []
+        if !routine.arguments.isEmpty { fields.append("arguments: \(YAMLText.quoted(routine.arguments))") }
+        if let returns = routine.returns { fields.append("returns: \(YAMLText.string(returns))") }
+        fields.append("language: \(YAMLText.string(routine.language))")
+        if routine.volatility != .volatile { fields.append("volatility: \(routine.volatility.rawValue)") }
+        if routine.isStrict { fields.append("strict: true") }
+        if routine.securityDefiner { fields.append("security_definer: true") }
+        if routine.leakproof { fields.append("leakproof: true") }
+        if routine.parallel != .unsafe { fields.append("parallel: \(routine.parallel.rawValue)") }
+        if let cost = routine.cost { fields.append("cost: \(YAMLText.quoted(cost))") }
+        if let rows = routine.rows { fields.append("rows: \(YAMLText.quoted(rows))") }
+        if !routine.settings.isEmpty {
+            let settings = routine.settings.map { "\($0.name): \(YAMLText.quoted($0.value))" }
+            fields.append("set: { \(settings.joined(separator: ", ")) }")
+        }
+        if let comment = routine.comment { fields.append("comment: \(YAMLText.quoted(comment))") }
+        let body = YAMLText.block(routine.body, indentation: indentation) ?? YAMLText.quoted(routine.body)
+        fields.append("body: \(body)")
+        return fields
     }
 
     static func table(_ table: Table) -> String {
@@ -167,6 +214,12 @@ public enum SchemaWriter {
                 out += "      \(YAMLText.string(policy.name)): { \(policyFields(policy).joined(separator: ", ")) }\n"
             }
         }
+        if !table.triggers.isEmpty {
+            out += "    triggers:\n"
+            for trigger in table.triggers.sorted(by: { $0.name < $1.name }) {
+                out += "      \(YAMLText.string(trigger.name)): { \(triggerFields(trigger).joined(separator: ", ")) }\n"
+            }
+        }
         if let seed = table.seed, !seed.rows.isEmpty {
             out += "    seed:\n"
             if seed.mode != .insertMissing { out += "      mode: \(seed.mode.rawValue)\n" }
@@ -262,6 +315,22 @@ public enum SchemaWriter {
         }
         if let statistics = column.statistics { fields.append("statistics: \(statistics)") }
         if let comment = column.comment { fields.append("comment: \(YAMLText.quoted(comment))") }
+        return fields
+    }
+
+    /// A trigger's keys as the loader reads them; `update_of` stands for the update event.
+    static func triggerFields(_ trigger: Trigger) -> [String] {
+        var fields = ["timing: \(YAMLText.string(trigger.timing.rawValue))"]
+        let events = trigger.events.filter { $0 != .update || trigger.updateColumns.isEmpty }.map(\.rawValue)
+        if !events.isEmpty { fields.append("events: [\(events.joined(separator: ", "))]") }
+        if !trigger.updateColumns.isEmpty { fields.append("update_of: \(YAMLText.list(trigger.updateColumns))") }
+        if trigger.forEachRow { fields.append("for_each: row") }
+        if let when = trigger.when { fields.append("when: \(YAMLText.quoted(when))") }
+        fields.append("function: \(YAMLText.string(name(trigger.function)))")
+        if !trigger.arguments.isEmpty {
+            fields.append("arguments: [\(trigger.arguments.map(YAMLText.quoted).joined(separator: ", "))]")
+        }
+        if let comment = trigger.comment { fields.append("comment: \(YAMLText.quoted(comment))") }
         return fields
     }
 

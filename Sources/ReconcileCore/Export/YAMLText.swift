@@ -1,3 +1,5 @@
+import Yams
+
 /// Scalars for the schema-file YAML that reconcile writes: plain where YAML reads them back unchanged,
 /// double-quoted otherwise.
 enum YAMLText {
@@ -16,6 +18,43 @@ enum YAMLText {
         case .number(let text): return text
         case .string(let text): return string(text)
         }
+    }
+
+    /// A literal block scalar (`|`) for multi-line text such as a function body, readable and diffable line by
+    /// line, with the indentation indicator and chomping that give back exactly `text`; nil where a block
+    /// cannot (a single line, control characters), or where reading it back would not give `text`: the
+    /// caller then writes it double-quoted. `indentation` is the column of the key that holds it.
+    static func block(_ text: String, indentation: Int) -> String? {
+        guard text.contains("\n"),
+            text.unicodeScalars.allSatisfy({ scalar in
+                scalar == "\n" || scalar == "\t"
+                    || (scalar.value >= 0x20 && scalar.value != 0x7F && !(0x80...0x9F).contains(scalar.value)
+                        && scalar != "\u{2028}" && scalar != "\u{2029}" && scalar != "\u{FEFF}")
+            })
+        else { return nil }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let chomping: String
+        if lines.last == "" {
+            lines.removeLast()
+            // More than one final line break: keep them all.
+            chomping = lines.last == "" ? "+" : ""
+        } else {
+            chomping = "-"
+        }
+        // Content that starts with a space (or blank lines holding spaces before it) hides the indentation: say it.
+        let firstContent = lines.firstIndex { $0.contains { $0 != " " } } ?? lines.endIndex
+        let indicator =
+            (firstContent < lines.endIndex && lines[firstContent].first == " ")
+                || lines[..<firstContent].contains { !$0.isEmpty } ? "2" : ""
+        let pad = String(repeating: " ", count: indentation + 2)
+        let body = lines.map { $0.isEmpty ? "" : pad + $0 }.joined(separator: "\n")
+        let scalar = "|\(indicator)\(chomping)\n" + body
+        // Read back the way the loader will: anything YAML would read otherwise falls back to quotes.
+        let probe = String(repeating: " ", count: indentation) + "k: " + scalar + "\n"
+        guard case .mapping(let mapping)? = try? Yams.compose(yaml: probe), let value = mapping.first?.value,
+            value.string == text
+        else { return nil }
+        return scalar
     }
 
     static func list(_ items: [String]) -> String { "[" + items.map(string).joined(separator: ", ") + "]" }

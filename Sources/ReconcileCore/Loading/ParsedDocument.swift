@@ -10,5 +10,6 @@ struct ParsedDocument {
     var domains: [Domain] = []
     var compositeTypes: [CompositeType] = []
     var tables: [Table] = []
+    var routines: [Routine] = []
     var positions = SourcePositions()
 }

@@ -5,7 +5,7 @@ import Yams
 /// of a schema folder is read. Problems go to `reader.diagnostics` with their line and column.
 struct SchemaDocumentParser {
     enum Key: String, SchemaFileKey {
-        case version, schemas, extensions, enums, domains, types, sequences, tables
+        case version, schemas, extensions, enums, domains, types, sequences, functions, procedures, tables
     }
 
     /// An item of `extensions:` written as a mapping: `{ name: postgis, schema: postgis }`.
@@ -50,6 +50,12 @@ struct SchemaDocumentParser {
             case .sequences:
                 document.sequences = SequenceParser(reader: reader)
                     .parseStandalone(value, positions: &document.positions)
+            case .functions:
+                document.routines += RoutineParser(reader: reader, kind: .function)
+                    .parse(value, positions: &document.positions)
+            case .procedures:
+                document.routines += RoutineParser(reader: reader, kind: .procedure)
+                    .parse(value, positions: &document.positions)
             case .tables:
                 guard let tables = reader.mapping(value, "tables") else { continue }
                 let parser = TableParser(reader: reader)

@@ -114,6 +114,17 @@ enum SchemaFolder {
         {
             merged.sequences.append(sequence)
         }
+        for routine in document.routines {
+            if let first = merged.positions.routines[routine.key] {
+                let here = document.positions.routines[routine.key] ?? first
+                problems.append(
+                    Diagnostic(
+                        file: here.file, line: here.line, column: here.column,
+                        message: "\(routine.kind.rawValue) \(routine.signature) is declared twice: also at \(first)"))
+            } else {
+                merged.routines.append(routine)
+            }
+        }
         for table in document.tables
         where isNew(
             "table", table.name, at: document.positions.tables[table.name],

@@ -91,6 +91,9 @@ final class SchemaValidator {
                 }
             }
             for unique in table.uniqueConstraints { checkColumns(unique.columns, "unique constraint \(unique.name)") }
+            for trigger in table.triggers {
+                checkColumns(trigger.updateColumns, "update_of of trigger \(SQL.displayIdentifier(trigger.name))")
+            }
             for index in table.indexes {
                 let columns = index.keys.compactMap { key -> String? in
                     if case .column(let column) = key { return column }

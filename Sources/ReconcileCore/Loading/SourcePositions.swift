@@ -14,6 +14,7 @@ struct SourcePositions: Sendable {
     var sequences: [QualifiedName: SourceLocation] = [:]
     /// Domains and composite types, which share one namespace.
     var types: [QualifiedName: SourceLocation] = [:]
+    var routines: [RoutineKey: SourceLocation] = [:]
 
     /// Adds the positions of another file's declarations; their names do not overlap these.
     mutating func add(_ other: SourcePositions) {
@@ -26,5 +27,6 @@ struct SourcePositions: Sendable {
         enums.merge(other.enums) { mine, _ in mine }
         sequences.merge(other.sequences) { mine, _ in mine }
         types.merge(other.types) { mine, _ in mine }
+        routines.merge(other.routines) { mine, _ in mine }
     }
 }

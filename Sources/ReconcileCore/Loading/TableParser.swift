@@ -11,7 +11,7 @@ struct TableParser {
         case foreignKeys = "foreign_keys"
         case indexes, seed, unlogged, with
         case partitionBy = "partition_by"
-        case partitions, comment
+        case partitions, triggers, comment
         case renamedFrom = "renamed_from"
         case rowLevelSecurity = "row_level_security"
         case policies
@@ -92,6 +92,8 @@ struct TableParser {
                 for item in list { parser.parse(item, into: &table) }
             case .seed:
                 table.seed = SeedParser(reader: reader).parse(value, table: table, positions: &positions)
+            case .triggers:
+                table.triggers = TriggerParser(reader: reader).parse(value, of: name)
             case .comment:
                 table.comment = reader.string(value, "comment of \(name)")
             case .unlogged:

@@ -17,10 +17,13 @@ public struct Schema: Hashable, Sendable, Codable {
     public var domains: [Domain] = []
     /// Composite types sorted by qualified name.
     public var compositeTypes: [CompositeType] = []
+    /// Functions and procedures, sorted by name and identity arguments.
+    public var routines: [Routine] = []
 
     public init(
         schemaNames: [String] = [], tables: [Table] = [], enums: [EnumType] = [], extensions: [String] = [],
-        sequences: [StandaloneSequence] = [], domains: [Domain] = [], compositeTypes: [CompositeType] = []
+        sequences: [StandaloneSequence] = [], domains: [Domain] = [], compositeTypes: [CompositeType] = [],
+        routines: [Routine] = []
     ) {
         self.tables = tables.sorted { $0.name < $1.name }
         self.enums = enums.sorted { $0.name < $1.name }
@@ -28,11 +31,12 @@ public struct Schema: Hashable, Sendable, Codable {
         self.sequences = sequences.sorted { $0.name < $1.name }
         self.domains = domains.sorted { $0.name < $1.name }
         self.compositeTypes = compositeTypes.sorted { $0.name < $1.name }
+        self.routines = routines.sorted { $0.key < $1.key }
         self.schemaNames = Array(
             Set(
                 schemaNames + tables.map(\.name.schema) + enums.map(\.name.schema)
                     + sequences.map(\.name.schema) + domains.map(\.name.schema)
-                    + compositeTypes.map(\.name.schema))
+                    + compositeTypes.map(\.name.schema) + routines.map(\.name.schema))
         ).sorted()
     }
 
@@ -56,10 +60,11 @@ public struct Schema: Hashable, Sendable, Codable {
             enums: enums.filter { schemas.contains($0.name.schema) }, extensions: extensions,
             sequences: sequences.filter { schemas.contains($0.name.schema) },
             domains: domains.filter { schemas.contains($0.name.schema) },
-            compositeTypes: compositeTypes.filter { schemas.contains($0.name.schema) })
+            compositeTypes: compositeTypes.filter { schemas.contains($0.name.schema) },
+            routines: routines.filter { schemas.contains($0.name.schema) })
     }
 
-    /// The same schema with other tables (declared types, sequences and extensions kept).
+    /// The same schema with other tables (declared types, routines, sequences and extensions kept).
     public func with(tables: [Table]) -> Schema {
         var copy = self
         copy.tables = tables.sorted { $0.name < $1.name }

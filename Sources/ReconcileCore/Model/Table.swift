@@ -41,6 +41,8 @@ public struct Table: Hashable, Sendable, Codable {
     public var rowLevelSecurity: RowLevelSecurity = .disabled
     /// Row-level security policies, sorted by name.
     public var policies: [Policy] = []
+    /// Triggers in the order declared (live: by name).
+    public var triggers: [Trigger] = []
 
     public init(
         name: QualifiedName, columns: [Column] = [], primaryKey: PrimaryKey? = nil,

@@ -18,10 +18,13 @@ public struct TableFilter: Hashable, Sendable {
             && !exclude.contains { Self.matches($0, table) }
     }
 
-    /// The schema with only the managed tables.
+    /// The schema with only the managed tables and routines (a pattern matches a function's name as it
+    /// matches a table's).
     public func apply(_ schema: Schema) -> Schema {
         guard self != .everything else { return schema }
-        return schema.with(tables: schema.tables.filter { manages($0.name) })
+        var filtered = schema.with(tables: schema.tables.filter { manages($0.name) })
+        filtered.routines = schema.routines.filter { manages($0.name) }
+        return filtered
     }
 
     static func matches(_ pattern: String, _ table: QualifiedName) -> Bool {

@@ -141,7 +141,7 @@ public enum OnlinePlanner {
             return [derived(step, .column(.addColumn(table, nullable)), .shortLocks)]
                 + notNull(step, table, column: column.name, backfill: column.backfill, type: column.type, first: false)
                 + (rename.map { [$0] } ?? [])
-        case .schema, .type, .table, .column, .seed, .partition, .sequence, .policy, .online:
+        case .schema, .type, .table, .column, .seed, .partition, .sequence, .policy, .routine, .trigger, .online:
             return [refusing(phase(step, .shortLocks), allowRewrites: allowRewrites)]
         }
     }
@@ -193,7 +193,9 @@ public enum OnlinePlanner {
     private static func convertsOnPartitionedTables(_ change: Change) -> Bool {
         switch change.kind {
         case .index, .constraint(.addPrimaryKey), .constraint(.addUnique), .constraint(.addForeignKey): return false
-        case .schema, .type, .table, .column, .constraint, .seed, .partition, .sequence, .policy, .online: return true
+        case .schema, .type, .table, .column, .constraint, .seed, .partition, .sequence, .policy, .routine, .trigger,
+            .online:
+            return true
         }
     }
 

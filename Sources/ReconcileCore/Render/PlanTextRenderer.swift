@@ -125,7 +125,9 @@ public enum PlanSQLRenderer {
             out += "-- New enum values first, each committed on its own.\n"
             for step in early { out += statements(step) }
         }
-        out += transaction ? "BEGIN;\n\(SQLRenderer.checkConstraintsAtOnce);\n\n" : ""
+        out += transaction ? "BEGIN;\n\(SQLRenderer.checkConstraintsAtOnce);\n" : ""
+        if transaction && plan.createsRoutines { out += "\(SQLRenderer.deferFunctionBodyChecks);\n" }
+        out += transaction ? "\n" : ""
         for step in plan.steps where !(transaction && step.commitsSeparately) {
             out += statements(step)
         }

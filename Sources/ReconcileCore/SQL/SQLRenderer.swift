@@ -6,6 +6,9 @@ public enum SQLRenderer {
     /// seed) would leave a check pending until commit, and PostgreSQL refuses to ALTER a table with pending
     /// trigger events. Checked at once, every step sees its rows already checked.
     public static let checkConstraintsAtOnce = "SET CONSTRAINTS ALL IMMEDIATE"
+    /// Said first in a plan's transaction that creates functions, as pg_dump does: a SQL function's body is
+    /// then not checked against tables that later steps create.
+    public static let deferFunctionBodyChecks = "SET LOCAL check_function_bodies = off"
 
     // MARK: - Tables and columns
 

@@ -1,8 +1,7 @@
 --
 -- A check constraint and an index that call a function of the application's own
--- (written for reconcile's corpus, pg_dump 16 style): the schema file cannot create
--- the function, so --export must refuse the table by name instead of writing a file
--- that fails on an empty database.
+-- (written for reconcile's corpus, pg_dump 16 style): --export declares the functions,
+-- which are created before the table, so the file rebuilds the database.
 --
 
 SET statement_timeout = 0;

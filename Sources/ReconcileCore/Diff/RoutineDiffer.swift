@@ -1,0 +1,86 @@
+/// Compares declared functions and procedures with the live ones. A declared routine is matched to a live one
+/// by name and identity arguments as the server spells them (from a scratch copy), and compared by what the
+/// server prints for both (`Routine.Catalog`), so text the user did not write never shows as drift.
+struct RoutineDiffer {
+    let desired: Schema
+    let canonical: Schema
+    let live: Schema
+
+    func changes() -> [Change] {
+        let liveRoutines = Dictionary(live.routines.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let tableNames = Set(desired.tables.map(\.name))
+        var matched = Set<RoutineKey>()
+        var changes: [Change] = []
+        for routine in canonical.routines {
+            let afterTables = routine.usesRowType(of: tableNames)
+            guard let current = liveRoutines[routine.key] else {
+                changes.append(Change(.routine(.createRoutine(routine, afterTables: afterTables))))
+                continue
+            }
+            matched.insert(routine.key)
+            if Self.needsRecreate(live: current, declared: routine) {
+                changes.append(Change(.routine(.recreateRoutine(routine, live: current, afterTables: afterTables))))
+                continue
+            }
+            if Self.differs(live: current, declared: routine) {
+                changes.append(Change(.routine(.replaceRoutine(routine, afterTables: afterTables))))
+            }
+            if current.comment != routine.comment {
+                changes.append(Change(.routine(.setRoutineComment(routine, comment: routine.comment))))
+            }
+        }
+        let managedSchemas = Set(desired.schemaNames)
+        for routine in live.routines
+        where !matched.contains(routine.key) && managedSchemas.contains(routine.name.schema) {
+            changes.append(Change(.routine(.dropRoutine(routine))))
+        }
+        return changes
+    }
+
+    /// What `CREATE OR REPLACE` cannot change: function or procedure, the result type, and the arguments'
+    /// names, modes and defaults (PostgreSQL refuses to rename an argument or remove a default in place).
+    static func needsRecreate(live: Routine, declared: Routine) -> Bool {
+        guard live.kind == declared.kind else { return true }
+        guard let liveCatalog = live.catalog, let declaredCatalog = declared.catalog else { return false }
+        return liveCatalog.result != declaredCatalog.result || liveCatalog.arguments != declaredCatalog.arguments
+    }
+
+    /// The server's text of both when known; without a scratch copy (unit tests, exported files), the SQL
+    /// that would create each.
+    static func differs(live: Routine, declared: Routine) -> Bool {
+        if let liveCatalog = live.catalog, let declaredCatalog = declared.catalog {
+            return liveCatalog.definition != declaredCatalog.definition
+        }
+        var liveText = live, declaredText = declared
+        liveText.catalog = nil
+        declaredText.catalog = nil
+        liveText.comment = nil
+        declaredText.comment = nil
+        return SQLRenderer.createRoutine(liveText) != SQLRenderer.createRoutine(declaredText)
+    }
+}
+
+extension Routine {
+    /// Whether the routine's arguments or result name one of these tables (its row type): then it is created
+    /// after the tables. Words are compared as written, `table` for `public` tables, `schema.table` for any.
+    public func usesRowType(of tables: Set<QualifiedName>) -> Bool {
+        guard !tables.isEmpty else { return false }
+        let text = arguments + " " + (returns ?? "")
+        var words: [String] = []
+        var current = ""
+        for character in text {
+            if character.isLetter || character.isNumber || "_$.\"".contains(character) {
+                current.append(character)
+            } else if !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words.contains { word in
+            // `public.users`, `"Odd"."Table"`, `users`, `users[]` (the brackets already split off).
+            guard let name = try? NameSyntax.qualifiedName(word, defaultSchema: "public") else { return false }
+            return tables.contains(name)
+        }
+    }
+}
