@@ -129,6 +129,9 @@ struct OnlineApplier {
         try connection.query("SET lock_timeout = 0")
         try connection.query("SET statement_timeout = \(Applier.milliseconds(options.statementTimeout))")
         try connection.query("SET jit = off")
+        // As pg_dump does, and the transactional apply with SET LOCAL: a SQL function's body may read a table
+        // that a later step creates; each step here is its own transaction, so the setting is the session's.
+        try connection.query("SET check_function_bodies = off")
         // PostgreSQL 14+: a build whose client died (SIGKILL) stops within a second instead of running on.
         if connection.serverVersion >= 140_000 {
             try connection.query("SET client_connection_check_interval = 1000")

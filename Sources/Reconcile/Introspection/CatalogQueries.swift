@@ -122,10 +122,11 @@ enum CatalogQueries {
             JOIN pg_catalog.pg_language l ON l.oid = p.prolang
             LEFT JOIN pg_catalog.pg_description d
                    ON d.objoid = p.oid AND d.classoid = 'pg_catalog.pg_proc'::regclass AND d.objsubid = 0
+            -- Not an extension's, nor made by PostgreSQL for another object (a range type's constructors).
             WHERE p.prokind IN ('f', 'p') AND \(filter)
               AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
                               WHERE dep.classid = 'pg_catalog.pg_proc'::regclass AND dep.objid = p.oid
-                                AND dep.deptype = 'e')
+                                AND dep.deptype IN ('e', 'i'))
             ORDER BY n.nspname, p.proname, identity_types
             """
     }

@@ -138,6 +138,7 @@ public enum PlanSQLRenderer {
     /// An online plan as a script: each step committed on its own, `CONCURRENTLY` outside any transaction.
     static func online(_ plan: Plan) -> String {
         var out = "-- Online plan: each step commits on its own; CONCURRENTLY runs outside any transaction.\n\n"
+        if plan.createsRoutines { out += "SET check_function_bodies = off;\n\n" }
         for phase in plan.phases {
             out += "-- Phase \(phase.number): \(phase.kind.title)\n\n"
             for step in phase.steps {
