@@ -183,8 +183,15 @@ public struct Differ: Sendable {
             where droppedKeys.contains(where: {
                 $0.table == key.referencedTable && ($0.columns == nil || $0.columns == Set(key.referencedColumns))
             }) {
-                guard !droppedConstraints.contains([referencing.name.schema, referencing.name.name, key.name]),
+                guard !droppedConstraints.contains([referencing.name.schema, referencing.name.name, key.name]) else {
+                    continue
+                }
+                // Around a detach, a key of a table the file no longer declares goes too, and comes back as it
+                // is (the table stays without --allow-destructive; with it, it is dropped after).
+                let reboundOnly = !droppedKeys.contains { $0.table == key.referencedTable && $0.columns != nil }
+                guard
                     let declared = desiredTables[referencing.name]?.foreignKeys.first(where: { $0.name == key.name })
+                        ?? (reboundOnly && desiredTables[referencing.name] == nil ? key : nil)
                 else { continue }
                 foreignKeyDrops.append(
                     Change(
