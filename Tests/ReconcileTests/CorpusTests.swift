@@ -51,6 +51,12 @@ final class CorpusTests: XCTestCase {
     func testSharedSequence() throws { try assertAdopts("shared-sequence.sql") }
     func testSharedSequencePlain() throws { try assertAdopts("shared-sequence-plain.sql") }
     func testPartitionOwnObjects() throws { try assertAdopts("partition-own-objects.sql") }
+    func testColumnStorage() throws {
+        guard try TestDatabase().hasLZ4() else {
+            throw XCTSkip("column-storage.sql compresses with lz4, and this server was built without it")
+        }
+        try assertAdopts("column-storage.sql")
+    }
 
     /// The files the methods above cover; a new corpus file without a test method fails here.
     static let covered: Set<String> = [
@@ -59,6 +65,7 @@ final class CorpusTests: XCTestCase {
         "unlogged-table.sql", "column-collation.sql", "exclusion-constraint.sql", "partitioned-table.sql",
         "sequence-start.sql", "function-call.sql", "not-null-names.sql", "extension-schema.sql",
         "row-level-security.sql", "shared-sequence.sql", "shared-sequence-plain.sql", "partition-own-objects.sql",
+        "column-storage.sql",
     ]
 
     /// Files whose export must be refused, naming the feature the schema file cannot declare yet (a file

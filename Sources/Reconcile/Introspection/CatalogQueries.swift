@@ -143,6 +143,7 @@ enum CatalogQueries {
     /// with a default. Identity sequences are internal ('i') and not counted.
     /// From PostgreSQL 18 (`serverVersion`, libpq's number), also the name of each NOT NULL constraint.
     static func columns(_ scope: Scope, serverVersion: Int) -> String {
+        let compression = serverVersion >= 140_000 ? "NULLIF(a.attcompression, '')" : "NULL::\"char\""
         // A join, not a lookup per column: the planner hashes the NOT NULL constraints once.
         let (notNullName, notNullJoin) =
             serverVersion >= 180_000
@@ -165,6 +166,9 @@ enum CatalogQueries {
                    a.attgenerated AS generated,
                    -- -1 (before PostgreSQL 17) or NULL (from 17) is the default statistics target.
                    NULLIF(a.attstattarget, -1) AS statistics,
+                   -- Storage other than the type's default, and a compression method (PostgreSQL 14+; '' is none).
+                   CASE WHEN a.attstorage <> ty.typstorage THEN a.attstorage END AS storage,
+                   \(compression) AS compression,
                    -- A default cannot refer to a column, so it is deparsed without the table (0): naming the
                    -- table makes the server open it for every default, half the cost of this query. A
                    -- generation expression does refer to columns.
