@@ -333,6 +333,8 @@ final class ExportScopeTests: XCTestCase {
             ALTER TABLE tp_default ALTER COLUMN data SET DEFAULT 'x';
             CREATE TABLE tp_low (id integer NOT NULL, block_num integer NOT NULL, data text DEFAULT 'p');
             ALTER TABLE tp ATTACH PARTITION tp_low FOR VALUES FROM (0) TO (10);
+            ALTER TABLE ONLY tp_low ALTER COLUMN data SET STORAGE EXTERNAL;
+            ALTER TABLE ONLY tp_low ALTER COLUMN data SET COMPRESSION pglz;
             CREATE TABLE a (id bigint NOT NULL, ts timestamptz NOT NULL) PARTITION BY RANGE (ts);
             CREATE TABLE a_default PARTITION OF a DEFAULT;
             CREATE SEQUENCE a_id_seq OWNED BY a_default.id;
@@ -355,12 +357,12 @@ final class ExportScopeTests: XCTestCase {
         XCTAssertEqual(refused.exitCode, 1)
         let yet = "which the schema file cannot declare yet"
         let shared =
-            "the file declares the partitioned table's constraints, indexes and defaults, which every "
-            + "partition shares; leave the table out: --exclude public.tp"
+            "the file declares the partitioned table's constraints, indexes, defaults and column options, which "
+            + "every partition shares; leave the table out: --exclude public.tp"
         XCTAssertEqual(
             refused.stderr.split(separator: "\n").map(String.init),
             [
-                "error: cannot export: 9 problems, listed below; nothing was written.",
+                "error: cannot export: 11 problems, listed below; nothing was written.",
                 "  public.a: partition a_default lacks the table's default of column id: "
                     + "nextval('a_id_seq'::regclass), \(yet): the file declares the partitioned table's defaults, "
                     + "which every partition shares; leave the table out: --exclude public.a",
@@ -376,11 +378,15 @@ final class ExportScopeTests: XCTestCase {
                     + "out: --exclude public.texts",
                 "  public.tp: partition tp_default has its own check tp_default_chk: CHECK ((id > 0)), \(yet): "
                     + shared,
+                "  public.tp: partition tp_low has its own compression of column data: pglz (the table's: "
+                    + "default), \(yet): " + shared,
                 "  public.tp: partition tp_default has its own default of column data: 'x'::text, \(yet): " + shared,
                 "  public.tp: partition tp_default has its own index tp_default_block_idx: CREATE INDEX "
                     + "tp_default_block_idx ON public.tp_default USING btree (block_num), \(yet): " + shared,
                 "  public.tp: partition tp_default has its own primary key tp_default_pkey: PRIMARY KEY (id), "
                     + "\(yet): " + shared,
+                "  public.tp: partition tp_low has its own storage of column data: EXTERNAL (the table's: "
+                    + "EXTENDED), \(yet): " + shared,
                 "To leave every refused table out, add: --exclude public.a --exclude public.builds "
                     + "--exclude public.texts --exclude public.tp",
             ])
@@ -416,11 +422,15 @@ final class ExportScopeTests: XCTestCase {
             [
                 "warning: not compared: public.tp: partition tp_default has its own check tp_default_chk: "
                     + "CHECK ((id > 0))",
+                "warning: not compared: public.tp: partition tp_low has its own compression of column data: pglz "
+                    + "(the table's: default)",
                 "warning: not compared: public.tp: partition tp_default has its own default of column data: 'x'::text",
                 "warning: not compared: public.tp: partition tp_default has its own index tp_default_block_idx: "
                     + "CREATE INDEX tp_default_block_idx ON public.tp_default USING btree (block_num)",
                 "warning: not compared: public.tp: partition tp_default has its own primary key tp_default_pkey: "
                     + "PRIMARY KEY (id)",
+                "warning: not compared: public.tp: partition tp_low has its own storage of column data: EXTERNAL "
+                    + "(the table's: EXTENDED)",
             ])
     }
 

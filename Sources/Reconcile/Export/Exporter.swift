@@ -239,7 +239,9 @@ struct Exporter {
     /// Features of the tables that the schema file cannot declare and introspection does not model (it would
     /// read a generated column as a default, a partitioned table as a plain one), by table.
     private func obstacles(schemas: [String]) throws -> [QualifiedName: [ExportRefusal]] {
-        let rows = try connection.query(CatalogQueries.exportObstacles(.schemas), [TextArray.literal(schemas)])
+        let rows = try connection.query(
+            CatalogQueries.exportObstacles(.schemas, serverVersion: connection.serverVersion),
+            [TextArray.literal(schemas)])
         var obstacles: [QualifiedName: [ExportRefusal]] = [:]
         for row in rows.namedRows {
             let table = QualifiedName(schema: row["nspname"] ?? "", name: row["relname"] ?? "")
@@ -272,8 +274,8 @@ struct Exporter {
                 + "declares the partitioned table's defaults, which every partition shares"
         case let kind? where kind.hasPrefix("partition "):
             return "partition \(name) has its own \(kind.dropFirst("partition ".count)) \(detail), \(cannotDeclare): "
-                + "the file declares the partitioned table's constraints, indexes and defaults, which every partition "
-                + "shares"
+                + "the file declares the partitioned table's constraints, indexes, defaults and column options, which "
+                + "every partition shares"
         case "inherits": return "the table inherits from \(detail), \(cannotDeclare)"
         case "tablespace": return "the table is stored in tablespace \(detail), \(cannotDeclare)"
         default: return "\(row["kind"] ?? "?") \(name) is \(detail), \(cannotDeclare)"
@@ -287,7 +289,10 @@ struct Exporter {
         let tables = Set(desired.tables.map(\.name))
         guard desired.tables.contains(where: { $0.partitionBy != nil }) else { return [] }
         let schemas = Set(tables.map(\.schema)).sorted()
-        return try connection.query(CatalogQueries.exportObstacles(.schemas), [TextArray.literal(schemas)]).namedRows
+        return try connection.query(
+            CatalogQueries.exportObstacles(.schemas, serverVersion: connection.serverVersion),
+            [TextArray.literal(schemas)]
+        ).namedRows
             .compactMap { row in
                 let table = QualifiedName(schema: row["nspname"] ?? "", name: row["relname"] ?? "")
                 guard tables.contains(table), row["kind"]?.hasPrefix("partition ") == true else { return nil }

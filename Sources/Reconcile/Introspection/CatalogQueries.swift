@@ -252,8 +252,30 @@ enum CatalogQueries {
     /// What `--export` cannot write, per table in scope: one row each, `kind` naming the feature, `name` the
     /// column or constraint (NULL for the table itself) and `detail` its definition. Introspection reads
     /// these tables as if they lacked the feature, so without this an export would silently lose it.
-    static func exportObstacles(_ scope: Scope) -> String {
-        scope.cte + """
+    /// `serverVersion` (libpq's number): compression methods exist from PostgreSQL 14.
+    static func exportObstacles(_ scope: Scope, serverVersion: Int) -> String {
+        func storageName(_ code: String) -> String {
+            "CASE \(code) WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END"
+        }
+        func compressionName(_ code: String) -> String {
+            "CASE \(code) WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' ELSE 'default' END"
+        }
+        let compression =
+            serverVersion >= 140_000
+            ? """
+            UNION ALL
+            SELECT 'partition compression', p.relname,
+                   pg_catalog.format('of column %I: %s (the table''s: %s)', pa.attname,
+                                     \(compressionName("pa.attcompression")),
+                                     \(compressionName("ta.attcompression")))
+            FROM pg_catalog.pg_inherits i
+            JOIN pg_catalog.pg_class p ON p.oid = i.inhrelid AND p.relispartition
+            JOIN pg_catalog.pg_attribute pa ON pa.attrelid = p.oid AND pa.attnum > 0 AND NOT pa.attisdropped
+            JOIN pg_catalog.pg_attribute ta ON ta.attrelid = scope.oid AND ta.attname = pa.attname
+            WHERE i.inhparent = scope.oid AND pa.attcompression <> ta.attcompression
+            """
+            : ""
+        return scope.cte + """
 
             SELECT scope.nspname, scope.relname, o.kind, o.name, o.detail
             FROM scope
@@ -374,6 +396,18 @@ enum CatalogQueries {
                 LEFT JOIN pg_catalog.pg_attrdef td ON td.adrelid = scope.oid AND td.adnum = ta.attnum
                 WHERE i.inhparent = scope.oid AND pa.attgenerated = '' AND ta.attgenerated = ''
                   AND pg_catalog.pg_get_expr(pd.adbin, 0) IS DISTINCT FROM pg_catalog.pg_get_expr(td.adbin, 0)
+                UNION ALL
+                -- A partition made PARTITION OF its table takes the table's storage and compression, and
+                -- changing the table's changes its partitions': a different one is the partition's own.
+                SELECT 'partition storage', p.relname,
+                       pg_catalog.format('of column %I: %s (the table''s: %s)', pa.attname,
+                                         \(storageName("pa.attstorage")), \(storageName("ta.attstorage")))
+                FROM pg_catalog.pg_inherits i
+                JOIN pg_catalog.pg_class p ON p.oid = i.inhrelid AND p.relispartition
+                JOIN pg_catalog.pg_attribute pa ON pa.attrelid = p.oid AND pa.attnum > 0 AND NOT pa.attisdropped
+                JOIN pg_catalog.pg_attribute ta ON ta.attrelid = scope.oid AND ta.attname = pa.attname
+                WHERE i.inhparent = scope.oid AND pa.attstorage <> ta.attstorage
+                \(compression)
                 UNION ALL
                 SELECT 'inherits', NULL, pg_catalog.format('%I.%I', pn.nspname, p.relname)
                 FROM pg_catalog.pg_inherits i
