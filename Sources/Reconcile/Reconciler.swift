@@ -26,6 +26,9 @@ public final class Reconciler {
         /// Every difference between database and file, destructive ones included.
         public var drift: [PlanStep]
         public var unmanagedTables: [QualifiedName]
+        /// What the database has that the file cannot declare and the check therefore did not compare (a
+        /// partition's own primary key, index, check or default), as `table: what` texts.
+        public var notCompared: [String] = []
         public var inSync: Bool { drift.isEmpty }
     }
 
@@ -108,20 +111,22 @@ public final class Reconciler {
 
     /// Drift between database and file, for cron: destructive differences count too.
     public func check() throws -> CheckResult {
-        let plan = try withSchemaLoadedAlongside { connection, desired in
+        let (plan, notCompared) = try withSchemaLoadedAlongside { connection, desired in
             try session.withTimeout(connection) { _ in
                 try session.diagnosingLocks(connection) {
                     try session.inRolledBackSnapshot(connection) {
                         let prefetched = try prefetchLive(connection)
-                        return try builder(connection).build(
-                            desired: try desired(), allowDestructive: true,
+                        let schema = try desired()
+                        let plan = try builder(connection).build(
+                            desired: schema, allowDestructive: true,
                             prefetched: prefetched
                         ).plan
+                        return (plan, try Exporter.partitionsOwnObjects(connection, of: schema))
                     }
                 }
             }
         }
-        return CheckResult(drift: plan.differences, unmanagedTables: plan.unmanagedTables)
+        return CheckResult(drift: plan.differences, unmanagedTables: plan.unmanagedTables, notCompared: notCompared)
     }
 
     /// Makes the database match the file in one transaction, or changes nothing and throws why; with

@@ -313,6 +313,9 @@ struct ReconcileCommand: ParsableCommand {
         case .markdown:
             Output.out(PlanMarkdownRenderer.renderDrift(result.drift))
         }
+        for item in result.notCompared {
+            Output.errorLine("warning: not compared: \(item)")
+        }
         if !result.inSync { throw ExitCode(2) }
     }
 }

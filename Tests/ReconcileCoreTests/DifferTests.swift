@@ -215,6 +215,53 @@ final class DifferTests: XCTestCase {
         XCTAssertEqual(changes.map(\.isDestructive), [true])
     }
 
+    /// Storage and compression are compared against the type's default (nil), set and reset in the catalog (no
+    /// rewrite), and a declared one is set again after a type change, which resets the column's.
+    func testStorageAndCompressionAreSetResetAndKeptAcrossATypeChange() {
+        let desired = usersTable {
+            $0.columns[1].storage = .external
+            $0.columns[1].compression = .lz4
+            $0.columns[2].type = "bigint"
+            $0.columns[2].storage = .plain
+        }
+        let live = usersTable {
+            $0.columns[2].storage = .plain
+            $0.columns[3].compression = .pglz
+        }
+        let changes = Differ(desired: Schema(tables: [desired]), live: Schema(tables: [live])).changes()
+        let storage = changes.filter {
+            if case .column(.setStorage) = $0.kind { return true }
+            if case .column(.setCompression) = $0.kind { return true }
+            return false
+        }
+        XCTAssertEqual(
+            storage.map(\.kind),
+            [
+                .column(.setStorage(users, column: "email", .external)),
+                .column(.setCompression(users, column: "email", .lz4)),
+                .column(.setStorage(users, column: "score", .plain)),
+                .column(.setCompression(users, column: "created_at", nil)),
+            ])
+        XCTAssertEqual(
+            storage.flatMap(\.statements).filter { !$0.hasPrefix("DO ") },
+            [
+                "ALTER TABLE \"public\".\"users\" ALTER COLUMN \"email\" SET STORAGE EXTERNAL",
+                "ALTER TABLE \"public\".\"users\" ALTER COLUMN \"email\" SET COMPRESSION lz4",
+                "ALTER TABLE \"public\".\"users\" ALTER COLUMN \"score\" SET STORAGE PLAIN",
+                "ALTER TABLE \"public\".\"users\" ALTER COLUMN \"created_at\" SET COMPRESSION DEFAULT",
+            ])
+        // No rewrite: only the brief ACCESS EXCLUSIVE lock (which PostgreSQL takes for both).
+        XCTAssertEqual(Set(storage.flatMap(\.hazards)), [.accessExclusiveLock])
+        XCTAssertFalse(storage.contains(where: \.isDestructive))
+        // Back to the type's default storage: looked up when it runs (SET STORAGE DEFAULT is PostgreSQL 16+).
+        let reset = Differ(desired: Schema(tables: [usersTable()]), live: Schema(tables: [desired])).changes()
+            .filter { if case .column(.setStorage) = $0.kind { return true } else { return false } }
+        XCTAssertEqual(
+            reset.map(\.kind),
+            [.column(.setStorage(users, column: "email", nil)), .column(.setStorage(users, column: "score", nil))])
+        XCTAssertTrue(reset.first?.statements.first?.contains("t.typstorage") ?? false)
+    }
+
     func testTypeChangeUsesTheLiveTypeAsFrom() {
         let desired = usersTable { $0.columns[2].type = "bigint" }
         let kinds = diffKinds(desired: [desired], live: [usersTable()])

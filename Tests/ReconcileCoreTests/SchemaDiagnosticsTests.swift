@@ -44,6 +44,35 @@ final class SchemaDiagnosticsTests: XCTestCase {
             ])
     }
 
+    func testStorageAndCompressionAreChecked() {
+        XCTAssertEqual(
+            loadErrors(
+                """
+                version: 1
+                tables:
+                  t:
+                    columns:
+                      a: { type: text, storage: toasted }
+                      b: { type: text, compression: zstd }
+                """),
+            [
+                "schema.yaml:5:33: error: storage of column public.t.a must be one of 'plain', 'external', "
+                    + "'extended', 'main', not 'toasted'",
+                "schema.yaml:6:37: error: compression of column public.t.b must be 'pglz' or 'lz4', not 'zstd'",
+            ])
+        let table = try? SchemaLoader.load(
+            yaml: """
+                version: 1
+                tables:
+                  t:
+                    columns:
+                      a: { type: text, storage: external, compression: lz4 }
+                """
+        ).tables.first
+        XCTAssertEqual(table?.columns.first?.storage, .external)
+        XCTAssertEqual(table?.columns.first?.compression, .lz4)
+    }
+
     func testNotNullNameAndSequencePersistenceAreChecked() {
         let long = String(repeating: "n", count: 64)
         XCTAssertEqual(

@@ -88,6 +88,17 @@ final class SchemaWriterTests: XCTestCase {
         assertRoundTrips(schema, "empty-table.yaml")
     }
 
+    func testStorageAndCompressionRoundTrip() throws {
+        var body = Column(name: "body", type: "text")
+        body.storage = .external
+        body.compression = .lz4
+        let schema = Schema(tables: [Table(name: Fixture.name("documents"), columns: [body])])
+        XCTAssertTrue(
+            SchemaWriter.yaml(schema).contains("body: { type: text, storage: external, compression: lz4 }"),
+            SchemaWriter.yaml(schema))
+        assertRoundTrips(schema, "storage.yaml")
+    }
+
     /// A foreign key between two tables of the same non-public schema is written schema-qualified: the
     /// loader reads unqualified references as `public` (as the README documents).
     func testReferenceWithinANonPublicSchemaRoundTrips() throws {

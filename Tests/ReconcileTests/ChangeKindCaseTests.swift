@@ -20,6 +20,8 @@ final class ChangeKindCaseTests: XCTestCase {
         /// The oldest server major version the case needs (e.g. 18 for virtual generated columns); the case
         /// is left out, and says so, on an older server (CI runs both 15 and 18).
         let requiresServer: Int?
+        /// The case compresses with lz4, which a server built without it refuses; left out there.
+        let requiresLZ4: Bool
     }
 
     /// One test per file, so a case left out (a missing extension, an older server) skips its file's test with
@@ -114,6 +116,7 @@ final class ChangeKindCaseTests: XCTestCase {
         {
             return "it needs PostgreSQL \(major); the server is \(version)"
         }
+        if testCase.requiresLZ4, try !database.hasLZ4() { return "the server was built without lz4" }
         if !testCase.current.isEmpty { try database.execute(testCase.current) }
         let plan = try database.reconciler(schema, allowDestructive: testCase.allowDestructive).plan().plan
         XCTAssertEqual(plan.steps.map(Self.line), testCase.plan, "\(label): plan")
@@ -215,7 +218,7 @@ final class ChangeKindCaseTests: XCTestCase {
 
     static let caseKeys: Set<String> = [
         "current", "desired", "plan", "blocked", "preflight", "allow_destructive", "rows", "requires_extension",
-        "requires_server",
+        "requires_server", "requires_lz4",
     ]
 
     /// Decodes strictly: every case is a mapping with 'desired' and 'plan', only known keys, each of its type.
@@ -272,7 +275,8 @@ final class ChangeKindCaseTests: XCTestCase {
                 name: name, current: try text("current") ?? "", desired: desired, plan: try texts("plan"),
                 blocked: try texts("blocked"), preflight: try texts("preflight"),
                 allowDestructive: try flag("allow_destructive"), rows: rows,
-                requiresExtension: try text("requires_extension"), requiresServer: requiresServer)
+                requiresExtension: try text("requires_extension"), requiresServer: requiresServer,
+                requiresLZ4: try flag("requires_lz4"))
         }
     }
 }

@@ -99,7 +99,7 @@ struct ProjectedTables: PreflightTables {
         // Data and shape stay as they are, for a pre-flight check.
         case .setColumnComment, .setDefault, .dropDefault, .setNotNull, .dropNotNull, .addIdentity, .setIdentity,
             .dropIdentity, .dropSerial, .addSerial, .dropExpression, .setStatistics, .setCollation, .alterSequence,
-            .renameNotNullConstraint:
+            .renameNotNullConstraint, .setStorage, .setCompression:
             break
         }
     }

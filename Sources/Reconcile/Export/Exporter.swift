@@ -43,14 +43,24 @@ struct Exporter {
         let exportedRoutines = Set(routines.map(\.key))
         var tables: [Table] = []
         var refused = Set<QualifiedName>()
-        // The sequences of serial and identity columns, by name, with the column that owns each.
+        // The sequences of serial and identity columns, by name, with the column that owns each; then those
+        // owned by another column (of a partition, or one whose default draws from elsewhere).
         var ownedSequences: [QualifiedName: String] = [:]
         for table in live.tables {
             for column in table.columns where column.isSerial || column.identity != nil {
                 guard let name = column.sequence?.name else { continue }
                 ownedSequences[QualifiedName(schema: table.name.schema, name: name)] =
-                    "\(table.name).\(SQL.displayIdentifier(column.name))"
+                    "the sequence of column \(table.name).\(SQL.displayIdentifier(column.name)), which the schema file "
+                    + "cannot share with another column yet"
             }
+        }
+        for row in try connection.query(CatalogQueries.sequenceOwners, [TextArray.literal(schemas)]).namedRows {
+            let name = QualifiedName(schema: row["nspname"] ?? "", name: row["relname"] ?? "")
+            guard ownedSequences[name] == nil, !live.sequences.contains(where: { $0.name == name }) else { continue }
+            ownedSequences[name] =
+                "a sequence owned by column \(row["owner"] ?? "?")"
+                + (row.bool("of_partition") ? " of a partition" : ", whose default does not draw from it")
+                + ", which the schema file cannot declare yet (it declares an owned sequence only as a serial column's)"
         }
         for liveTable in live.tables where filter.manages(liveTable.name) {
             let (table, expressionProblems) = Self.expressible(
@@ -187,7 +197,8 @@ struct Exporter {
 
     /// The table in the schema file's terms (literal defaults, index keys), and what of it the file cannot
     /// express.
-    /// `ownedSequences`: serial and identity sequences by name, with the column owning each (`public.t.id`).
+    /// `ownedSequences`: sequences that a column owns, by name, each with what it is (`the sequence of column
+    /// public.t.id`): the file declares such a sequence only as its serial column's.
     static func expressible(
         _ live: Table, sequences: [StandaloneSequence] = [],
         ownedSequences: [QualifiedName: String] = [:]
@@ -208,14 +219,13 @@ struct Exporter {
             if text.contains("nextval("), !sequences.contains(where: { Self.draws(text, from: $0.name) }),
                 let owner = ownedSequences.first(where: { Self.draws(text, from: $0.key) })
             {
-                // Another column's serial sequence: the file gives each serial column its own.
+                // Another column's sequence: the file gives each serial column its own.
                 problems.append(
                     ExportRefusal(
                         table: table.name,
                         problem:
-                            "column \(SQL.displayIdentifier(column.name)) takes its default from \(owner.key), the "
-                            + "sequence of column \(owner.value), which the schema file cannot share with another column "
-                            + "yet (\(text))",
+                            "column \(SQL.displayIdentifier(column.name)) takes its default from \(owner.key) "
+                            + "(\(text)), \(owner.value)",
                         remedy: leaveOut))
             } else if text.contains("nextval("), !sequences.contains(where: { Self.draws(text, from: $0.name) }) {
                 problems.append(
@@ -258,44 +268,77 @@ struct Exporter {
     private func obstacles(
         schemas: [String]
     ) throws -> [QualifiedName: [(refusal: ExportRefusal, routine: RoutineKey?)]] {
-        let rows = try connection.query(CatalogQueries.exportObstacles(.schemas), [TextArray.literal(schemas)])
+        let rows = try connection.query(
+            CatalogQueries.exportObstacles(.schemas, serverVersion: connection.serverVersion),
+            [TextArray.literal(schemas)])
         var obstacles: [QualifiedName: [(refusal: ExportRefusal, routine: RoutineKey?)]] = [:]
         for row in rows.namedRows {
             let table = QualifiedName(schema: row["nspname"] ?? "", name: row["relname"] ?? "")
-            let name = SQL.displayIdentifier(row["name"] ?? "")
             var routine: RoutineKey?
-            let detail = row["detail"] ?? ""
-            let problem: String
-            let cannotDeclare = "which the schema file cannot declare yet"
-            switch row["kind"] {
-            case "collation": problem = "column \(name) has collation \(detail), \(cannotDeclare)"
-            case "type":
-                problem = "column \(name) has type \(detail), a range, base or table row type, \(cannotDeclare)"
-            case "function":
+            if row["kind"] == "function" {
                 // The name column holds [schema, name, argument types].
                 let parts = try Introspector.decodeNames(row["name"])
                 if parts.count == 3 {
                     routine = RoutineKey(
                         name: QualifiedName(schema: parts[0], name: parts[1]), identityTypes: parts[2])
                 }
-                problem =
-                    "a check, index, default, generated column or trigger calls the function \(detail), which the "
-                    + "export does not include (outside the exported schemas, or left out by --include/--exclude), "
-                    + "so the export would not apply to an empty database"
-            case "subpartitioned":
-                problem = "partition \(name) is partitioned itself (PARTITION BY \(detail)), \(cannotDeclare)"
-            case "inherits": problem = "the table inherits from \(detail), \(cannotDeclare)"
-            case "tablespace": problem = "the table is stored in tablespace \(detail), \(cannotDeclare)"
-            default: problem = "\(row["kind"] ?? "?") \(name) is \(detail), \(cannotDeclare)"
             }
             obstacles[table, default: []].append(
                 (
                     ExportRefusal(
-                        table: table, problem: problem,
+                        table: table, problem: Self.obstacle(row),
                         remedy: "leave the table out: \(ExportRefusal.excludeFlag(table))"), routine
                 ))
         }
         return obstacles
+    }
+
+    /// An `exportObstacles` row in words.
+    static func obstacle(_ row: QueryResult.Row) -> String {
+        let name = SQL.displayIdentifier(row["name"] ?? "")
+        let detail = row["detail"] ?? ""
+        let cannotDeclare = "which the schema file cannot declare yet"
+        switch row["kind"] {
+        case "collation": return "column \(name) has collation \(detail), \(cannotDeclare)"
+        case "type": return "column \(name) has type \(detail), \(cannotDeclare)"
+        case "function":
+            return "a check, index, default, generated column or trigger calls the function \(detail), which the "
+                + "export does not include (outside the exported schemas, or left out by --include/--exclude), "
+                + "so the export would not apply to an empty database"
+        case "subpartitioned":
+            return "partition \(name) is partitioned itself (PARTITION BY \(detail)), \(cannotDeclare)"
+        case "owned sequence":
+            return "column \(name) owns sequence \(detail) (OWNED BY) but its default does not draw from it; the "
+                + "schema file declares an owned sequence only as a serial column's, so it cannot declare this one yet"
+        case "partition lacks default":
+            return "partition \(name) lacks the table's default \(detail), \(cannotDeclare): the file "
+                + "declares the partitioned table's defaults, which every partition shares"
+        case let kind? where kind.hasPrefix("partition "):
+            return "partition \(name) has its own \(kind.dropFirst("partition ".count)) \(detail), \(cannotDeclare): "
+                + "the file declares the partitioned table's constraints, indexes, defaults and column options, which "
+                + "every partition shares"
+        case "inherits": return "the table inherits from \(detail), \(cannotDeclare)"
+        case "tablespace": return "the table is stored in tablespace \(detail), \(cannotDeclare)"
+        default: return "\(row["kind"] ?? "?") \(name) is \(detail), \(cannotDeclare)"
+        }
+    }
+
+    /// What the partitions of the file's tables have of their own (a primary key, index, check or default the
+    /// table lacks), as `table: problem` texts: the file cannot declare these, so `--check` does not compare them
+    /// and says so instead of passing over them.
+    static func partitionsOwnObjects(_ connection: Connection, of desired: Schema) throws -> [String] {
+        let tables = Set(desired.tables.map(\.name))
+        guard desired.tables.contains(where: { $0.partitionBy != nil }) else { return [] }
+        let schemas = Set(tables.map(\.schema)).sorted()
+        return try connection.query(
+            CatalogQueries.exportObstacles(.schemas, serverVersion: connection.serverVersion),
+            [TextArray.literal(schemas)]
+        ).namedRows
+            .compactMap { row in
+                let table = QualifiedName(schema: row["nspname"] ?? "", name: row["relname"] ?? "")
+                guard tables.contains(table), row["kind"]?.hasPrefix("partition ") == true else { return nil }
+                return "\(table): \(obstacle(row))"
+            }
     }
 
     /// Every schema a user made: not the system's, not an extension's.

@@ -454,11 +454,13 @@ struct Canonicalizer {
             guard let scratch = scratchByName["reconcile_scratch_\(position)"] else { return table }
             var canonical = table
             // A scratch copy's sequences and NOT NULL constraints have scratch names, and it has no statistics
-            // targets: all are the declaration's.
+            // targets, storage or compression: all are the declaration's.
             canonical.columns = scratch.columns.map { column in
                 var column = column
                 column.sequence = table.column(column.name)?.sequence
                 column.statistics = table.column(column.name)?.statistics
+                column.storage = table.column(column.name)?.storage
+                column.compression = table.column(column.name)?.compression
                 column.notNullName = table.column(column.name)?.notNullName
                 return column
             }

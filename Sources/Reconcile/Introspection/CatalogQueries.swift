@@ -75,6 +75,24 @@ enum CatalogQueries {
         ORDER BY n.nspname, c.relname
         """
 
+    /// The owner (OWNED BY) of every sequence of the schemas named by $1 that a column owns, as the export names
+    /// it in a refusal: `owner` is `schema.table.column`, `of_partition` says whether that table is a partition.
+    static let sequenceOwners = """
+        SELECT n.nspname, c.relname,
+               pg_catalog.format('%I.%I.%I', tn.nspname, t.relname, a.attname) AS owner,
+               t.relispartition AS of_partition
+        FROM pg_catalog.pg_class c
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_catalog.pg_depend dep
+          ON dep.classid = 'pg_catalog.pg_class'::regclass AND dep.objid = c.oid
+         AND dep.refclassid = 'pg_catalog.pg_class'::regclass AND dep.deptype = 'a'
+        JOIN pg_catalog.pg_class t ON t.oid = dep.refobjid
+        JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace
+        JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = dep.refobjsubid
+        WHERE c.relkind = 'S' AND \(schemaFilter)
+        ORDER BY n.nspname, c.relname
+        """
+
     /// Enum types in the schemas named by $1 with their values in sort order; those that belong to an
     /// extension are the extension's.
     static let enums = """
@@ -162,9 +180,12 @@ enum CatalogQueries {
 
     /// Columns in their physical order. `format_type` gives the canonical type text (with modifiers);
     /// `pg_get_expr` the canonical default. A serial column is one whose default uses a sequence that the
-    /// column owns (pg_depend 'a' from the sequence); identity sequences are internal ('i') and not counted.
+    /// column owns (pg_depend 'a' from the sequence, and a dependency of the default on that same sequence): a
+    /// column that owns one sequence and draws from another (two tables sharing one counter) is a plain column
+    /// with a default. Identity sequences are internal ('i') and not counted.
     /// From PostgreSQL 18 (`serverVersion`, libpq's number), also the name of each NOT NULL constraint.
     static func columns(_ scope: Scope, serverVersion: Int) -> String {
+        let compression = serverVersion >= 140_000 ? "NULLIF(a.attcompression, '')" : "NULL::\"char\""
         // A join, not a lookup per column: the planner hashes the NOT NULL constraints once.
         let (notNullName, notNullJoin) =
             serverVersion >= 180_000
@@ -187,6 +208,9 @@ enum CatalogQueries {
                    a.attgenerated AS generated,
                    -- -1 (before PostgreSQL 17) or NULL (from 17) is the default statistics target.
                    NULLIF(a.attstattarget, -1) AS statistics,
+                   -- Storage other than the type's default, and a compression method (PostgreSQL 14+; '' is none).
+                   CASE WHEN a.attstorage <> ty.typstorage THEN a.attstorage END AS storage,
+                   \(compression) AS compression,
                    -- A default cannot refer to a column, so it is deparsed without the table (0): naming the
                    -- table makes the server open it for every default, half the cost of this query. A
                    -- generation expression does refer to columns.
@@ -197,6 +221,10 @@ enum CatalogQueries {
                        JOIN pg_catalog.pg_class seq ON seq.oid = dep.objid AND seq.relkind = 'S'
                        WHERE dep.classid = 'pg_catalog.pg_class'::regclass
                          AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a'
+                         AND EXISTS (SELECT 1 FROM pg_catalog.pg_depend used
+                                     WHERE used.classid = 'pg_catalog.pg_attrdef'::regclass AND used.objid = d.oid
+                                       AND used.refclassid = 'pg_catalog.pg_class'::regclass
+                                       AND used.refobjid = seq.oid)
                    ) AS owns_sequence,
                    cd.description AS comment,
                    -- A collation other than the type's default (format_type does not print it); by name, for
@@ -266,8 +294,30 @@ enum CatalogQueries {
     /// What `--export` cannot write, per table in scope: one row each, `kind` naming the feature, `name` the
     /// column or constraint (NULL for the table itself) and `detail` its definition. Introspection reads
     /// these tables as if they lacked the feature, so without this an export would silently lose it.
-    static func exportObstacles(_ scope: Scope) -> String {
-        scope.cte + """
+    /// `serverVersion` (libpq's number): compression methods exist from PostgreSQL 14.
+    static func exportObstacles(_ scope: Scope, serverVersion: Int) -> String {
+        func storageName(_ code: String) -> String {
+            "CASE \(code) WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END"
+        }
+        func compressionName(_ code: String) -> String {
+            "CASE \(code) WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' ELSE 'default' END"
+        }
+        let compression =
+            serverVersion >= 140_000
+            ? """
+            UNION ALL
+            SELECT 'partition compression', p.relname,
+                   pg_catalog.format('of column %I: %s (the table''s: %s)', pa.attname,
+                                     \(compressionName("pa.attcompression")),
+                                     \(compressionName("ta.attcompression")))
+            FROM pg_catalog.pg_inherits i
+            JOIN pg_catalog.pg_class p ON p.oid = i.inhrelid AND p.relispartition
+            JOIN pg_catalog.pg_attribute pa ON pa.attrelid = p.oid AND pa.attnum > 0 AND NOT pa.attisdropped
+            JOIN pg_catalog.pg_attribute ta ON ta.attrelid = scope.oid AND ta.attname = pa.attname
+            WHERE i.inhparent = scope.oid AND pa.attcompression <> ta.attcompression
+            """
+            : ""
+        return scope.cte + """
 
             SELECT scope.nspname, scope.relname, o.kind, o.name, o.detail
             FROM scope
@@ -285,7 +335,11 @@ enum CatalogQueries {
                 -- Range, base and multirange types of users, and the row types of tables (arrays through their
                 -- element type): the schema file declares enum, domain and composite types only, and extensions
                 -- bring their own.
-                SELECT 'type', a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)
+                SELECT 'type', a.attname,
+                       pg_catalog.format_type(a.atttypid, a.atttypmod)
+                       || CASE WHEN base.oid <> t.oid THEN ', an array of a ' ELSE ', a ' END
+                       || CASE base.typtype WHEN 'r' THEN 'range type' WHEN 'm' THEN 'multirange type'
+                                            WHEN 'b' THEN 'base type' ELSE 'table row type' END
                 FROM pg_catalog.pg_attribute a
                 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
                 JOIN pg_catalog.pg_type base ON base.oid = CASE WHEN t.typelem <> 0 AND t.typlen = -1
@@ -337,6 +391,71 @@ enum CatalogQueries {
                 FROM pg_catalog.pg_class t
                 JOIN pg_catalog.pg_tablespace sp ON sp.oid = t.reltablespace
                 WHERE t.oid = scope.oid
+                UNION ALL
+                -- A sequence that a column owns (OWNED BY) but that the column's default does not draw from: the
+                -- file declares an owned sequence only as a serial column's, so the export would lose it.
+                SELECT 'owned sequence', a.attname, pg_catalog.format('%I.%I', sn.nspname, seq.relname)
+                FROM pg_catalog.pg_depend dep
+                JOIN pg_catalog.pg_class seq ON seq.oid = dep.objid AND seq.relkind = 'S'
+                JOIN pg_catalog.pg_namespace sn ON sn.oid = seq.relnamespace
+                JOIN pg_catalog.pg_attribute a ON a.attrelid = dep.refobjid AND a.attnum = dep.refobjsubid
+                WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.refclassid = 'pg_catalog.pg_class'::regclass
+                  AND dep.refobjid = scope.oid AND dep.deptype = 'a'
+                  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attrdef ad
+                                  JOIN pg_catalog.pg_depend used
+                                    ON used.classid = 'pg_catalog.pg_attrdef'::regclass AND used.objid = ad.oid
+                                   AND used.refclassid = 'pg_catalog.pg_class'::regclass AND used.refobjid = seq.oid
+                                  WHERE ad.adrelid = a.attrelid AND ad.adnum = a.attnum)
+                UNION ALL
+                -- What a partition has of its own: the file declares a partitioned table's constraints, indexes and
+                -- defaults, which PostgreSQL gives every partition. A partition's copies of them are not its own: a
+                -- constraint cloned from the table's has conparentid set (keys, foreign keys) or is inherited
+                -- (coninhcount, checks); an index copy is attached to the table's index (pg_inherits); a default
+                -- the same as the table's came with PARTITION OF.
+                SELECT 'partition ' || CASE con.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique constraint'
+                                                        WHEN 'c' THEN 'check' WHEN 'x' THEN 'exclusion constraint'
+                                                        ELSE 'foreign key' END,
+                       p.relname, pg_catalog.format('%I: %s', con.conname, pg_catalog.pg_get_constraintdef(con.oid))
+                FROM pg_catalog.pg_inherits i
+                JOIN pg_catalog.pg_class p ON p.oid = i.inhrelid AND p.relispartition
+                JOIN pg_catalog.pg_constraint con ON con.conrelid = p.oid
+                WHERE i.inhparent = scope.oid AND con.contype IN ('p', 'u', 'c', 'x', 'f')
+                  AND con.conparentid = 0 AND con.coninhcount = 0
+                UNION ALL
+                SELECT 'partition index', p.relname,
+                       pg_catalog.format('%I: %s', xc.relname, pg_catalog.pg_get_indexdef(x.indexrelid))
+                FROM pg_catalog.pg_inherits i
+                JOIN pg_catalog.pg_class p ON p.oid = i.inhrelid AND p.relispartition
+                JOIN pg_catalog.pg_index x ON x.indrelid = p.oid
+                JOIN pg_catalog.pg_class xc ON xc.oid = x.indexrelid
+                WHERE i.inhparent = scope.oid
+                  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits xi WHERE xi.inhrelid = x.indexrelid)
+                  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint xc
+                                  WHERE xc.conindid = x.indexrelid AND xc.conrelid = p.oid)
+                UNION ALL
+                SELECT CASE WHEN pd.oid IS NULL THEN 'partition lacks default' ELSE 'partition default' END, p.relname,
+                       pg_catalog.format('of column %I: %s', pa.attname,
+                                         pg_catalog.pg_get_expr(coalesce(pd.adbin, td.adbin), 0))
+                FROM pg_catalog.pg_inherits i
+                JOIN pg_catalog.pg_class p ON p.oid = i.inhrelid AND p.relispartition
+                JOIN pg_catalog.pg_attribute pa ON pa.attrelid = p.oid AND pa.attnum > 0 AND NOT pa.attisdropped
+                JOIN pg_catalog.pg_attribute ta ON ta.attrelid = scope.oid AND ta.attname = pa.attname
+                LEFT JOIN pg_catalog.pg_attrdef pd ON pd.adrelid = p.oid AND pd.adnum = pa.attnum
+                LEFT JOIN pg_catalog.pg_attrdef td ON td.adrelid = scope.oid AND td.adnum = ta.attnum
+                WHERE i.inhparent = scope.oid AND pa.attgenerated = '' AND ta.attgenerated = ''
+                  AND pg_catalog.pg_get_expr(pd.adbin, 0) IS DISTINCT FROM pg_catalog.pg_get_expr(td.adbin, 0)
+                UNION ALL
+                -- A partition made PARTITION OF its table takes the table's storage and compression, and
+                -- changing the table's changes its partitions': a different one is the partition's own.
+                SELECT 'partition storage', p.relname,
+                       pg_catalog.format('of column %I: %s (the table''s: %s)', pa.attname,
+                                         \(storageName("pa.attstorage")), \(storageName("ta.attstorage")))
+                FROM pg_catalog.pg_inherits i
+                JOIN pg_catalog.pg_class p ON p.oid = i.inhrelid AND p.relispartition
+                JOIN pg_catalog.pg_attribute pa ON pa.attrelid = p.oid AND pa.attnum > 0 AND NOT pa.attisdropped
+                JOIN pg_catalog.pg_attribute ta ON ta.attrelid = scope.oid AND ta.attname = pa.attname
+                WHERE i.inhparent = scope.oid AND pa.attstorage <> ta.attstorage
+                \(compression)
                 UNION ALL
                 SELECT 'inherits', NULL, pg_catalog.format('%I.%I', pn.nspname, p.relname)
                 FROM pg_catalog.pg_inherits i

@@ -199,6 +199,8 @@ struct Introspector {
             defaultValue: nil, identity: identity, isSerial: isSerial, comment: row["comment"])
         column.collation = row["collation"]
         column.statistics = row["statistics"].flatMap { Int($0) }
+        column.storage = row["storage"].flatMap(ColumnStorage.init(catalogCode:))
+        column.compression = row["compression"].flatMap(ColumnCompression.init(catalogCode:))
         column.notNullName = row["not_null_name"]
         // For a generated column, pg_attrdef holds the generation expression, not a default.
         switch row["generated"] {

@@ -26,6 +26,10 @@ public enum ColumnChange: ChangeFamily {
     case rebuildGeneratedColumn(QualifiedName, Column, wasGenerated: Bool)
     /// The planner statistics target (nil: the default).
     case setStatistics(QualifiedName, column: String, Int?)
+    /// `SET STORAGE` (nil: the type's default). Catalog only: values stored before keep their form.
+    case setStorage(QualifiedName, column: String, ColumnStorage?)
+    /// `SET COMPRESSION` (nil: the default). Catalog only: values stored before keep their compression.
+    case setCompression(QualifiedName, column: String, ColumnCompression?)
     /// The column's collation (nil: its type's default); the type is restated, as ALTER needs it.
     case setCollation(QualifiedName, column: String, type: String, collation: String?)
     /// The sequence of a serial or identity column: renamed and its options set (both sides resolved).
@@ -48,6 +52,7 @@ public enum ColumnChange: ChangeFamily {
             .dropColumn(let table, let column),
             .dropExpression(let table, let column), .alterSequence(let table, let column, _, _),
             .setCollation(let table, let column, _, _), .setStatistics(let table, let column, _),
+            .setStorage(let table, let column, _), .setCompression(let table, let column, _),
             .renameNotNullConstraint(let table, let column, _, _):
             return (table, column)
         case .addColumn(let table, let column), .rebuildGeneratedColumn(let table, let column, _):
@@ -63,7 +68,7 @@ public enum ColumnChange: ChangeFamily {
         case .addColumn(_, let column): return column.generated == nil ? .columns : .columnChanges
         case .alterColumnType, .setDefault, .dropDefault, .setNotNull, .dropNotNull, .addIdentity, .setIdentity,
             .dropIdentity, .dropSerial, .addSerial, .setColumnComment, .rebuildGeneratedColumn,
-            .alterSequence, .setCollation, .setStatistics, .renameNotNullConstraint:
+            .alterSequence, .setCollation, .setStatistics, .setStorage, .setCompression, .renameNotNullConstraint:
             return .columnChanges
         case .dropColumn, .dropExpression: return .drops
         }
@@ -79,7 +84,7 @@ public enum ColumnChange: ChangeFamily {
         case .setColumnComment: return 2
         case .renameColumn, .alterColumnType, .setDefault, .dropDefault, .setNotNull,
             .dropNotNull, .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression,
-            .alterSequence, .setCollation, .setStatistics, .renameNotNullConstraint:
+            .alterSequence, .setCollation, .setStatistics, .setStorage, .setCompression, .renameNotNullConstraint:
             return 0
         }
     }
@@ -89,7 +94,7 @@ public enum ColumnChange: ChangeFamily {
         case .addColumn, .addIdentity, .addSerial: return .add
         case .renameColumn, .setColumnComment, .alterColumnType, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
             .setIdentity, .dropIdentity, .dropSerial, .dropExpression, .rebuildGeneratedColumn, .alterSequence,
-            .setCollation, .setStatistics, .renameNotNullConstraint:
+            .setCollation, .setStatistics, .setStorage, .setCompression, .renameNotNullConstraint:
             return .change
         case .dropColumn: return .remove
         }
@@ -102,7 +107,7 @@ public enum ColumnChange: ChangeFamily {
         case .rebuildGeneratedColumn(_, _, let wasGenerated): return !wasGenerated
         case .renameColumn, .setColumnComment, .addColumn, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
             .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression, .alterSequence,
-            .setCollation, .setStatistics, .renameNotNullConstraint:
+            .setCollation, .setStatistics, .setStorage, .setCompression, .renameNotNullConstraint:
             return false
         }
     }
@@ -130,6 +135,8 @@ public enum ColumnChange: ChangeFamily {
         case .renameNotNullConstraint: return "rename_not_null_constraint"
         case .setCollation: return "set_collation"
         case .setStatistics: return "set_statistics"
+        case .setStorage: return "set_storage"
+        case .setCompression: return "set_compression"
         case .dropColumn: return "drop_column"
         }
     }
@@ -159,6 +166,12 @@ public enum ColumnChange: ChangeFamily {
         case .setStatistics(_, _, let target):
             return target.map { "set the statistics target of \(column) to \($0)" }
                 ?? "reset the statistics target of \(column)"
+        case .setStorage(_, _, let storage):
+            return storage.map { "set the storage of \(column) to \($0.sql)" }
+                ?? "reset the storage of \(column) to its type's default"
+        case .setCompression(_, _, let compression):
+            return compression.map { "set the compression of \(column) to \($0.rawValue)" }
+                ?? "reset the compression of \(column) to the default"
         case .setCollation(_, _, _, let collation):
             return collation.map { "set the collation of \(column) to \(SQL.displayIdentifier($0))" }
                 ?? "reset the collation of \(column) to its type's default"
@@ -192,6 +205,8 @@ public enum ColumnChange: ChangeFamily {
         case .dropExpression: return "column \(object) is generated, the file declares a plain column"
         case .setCollation: return "collation of column \(object) differs from the file"
         case .setStatistics: return "statistics target of column \(object) differs from the file"
+        case .setStorage: return "storage of column \(object) differs from the file"
+        case .setCompression: return "compression of column \(object) differs from the file"
         case .renameNotNullConstraint(_, _, let from, let to):
             return
                 "NOT NULL constraint of column \(object) is named \(from.map(SQL.displayIdentifier) ?? "otherwise"), "
@@ -235,6 +250,7 @@ public enum ColumnChange: ChangeFamily {
                     + SQLRenderer.serialSequenceAdjustments(table, column)
                     + SQLRenderer.setOwnedSequencePersistence(table, column: name, column.sequence)
                     + (column.statistics.map { [SQLRenderer.setStatistics(table, column: name, $0)] } ?? [])
+                    + SQLRenderer.storageAndCompression(table, column)
             }
             // Existing rows get the backfill value, then the column becomes NOT NULL.
             var nullable = column
@@ -321,6 +337,10 @@ public enum ColumnChange: ChangeFamily {
             return SQLRenderer.alterSequence(table, from: from, to: to)
         case .setStatistics(_, _, let target):
             return [SQLRenderer.setStatistics(table, column: name, target)]
+        case .setStorage(_, _, let storage):
+            return [SQLRenderer.setStorage(table, column: name, storage)]
+        case .setCompression(_, _, let compression):
+            return [SQLRenderer.setCompression(table, column: name, compression)]
         case .renameNotNullConstraint(_, _, _, let to):
             return [SQLRenderer.renameNotNullConstraint(table, column: name, to: to)]
         case .setCollation(_, _, let type, let collation):
@@ -342,7 +362,8 @@ public enum ColumnChange: ChangeFamily {
         case .alterSequence: return .none
         case .renameColumn, .addColumn, .alterColumnType, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
             .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression,
-            .rebuildGeneratedColumn, .setCollation, .renameNotNullConstraint, .dropColumn:
+            .rebuildGeneratedColumn, .setCollation, .renameNotNullConstraint, .dropColumn, .setStorage,
+            .setCompression:
             return .accessExclusive
         }
     }
@@ -358,6 +379,8 @@ public enum ColumnChange: ChangeFamily {
         case .setCollation: return [.rewritesTable]
         // SHARE UPDATE EXCLUSIVE: reads and writes go on.
         case .setStatistics, .renameNotNullConstraint: return []
+        // Catalog only: no rewrite, existing values keep their form.
+        case .setStorage, .setCompression: return []
         case .rebuildGeneratedColumn(_, let column, let wasGenerated):
             let computing: [Hazard] = column.generated?.isStored == false ? [] : [.rewritesTable]
             return [] + computing + (wasGenerated ? [] : [.deletesData])
@@ -404,7 +427,8 @@ public enum ColumnChange: ChangeFamily {
             }
         case .renameColumn, .setColumnComment, .addColumn, .alterColumnType, .setDefault, .dropDefault, .setNotNull,
             .dropNotNull, .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropColumn,
-            .dropExpression, .rebuildGeneratedColumn, .alterSequence, .setCollation, .setStatistics,
+            .dropExpression, .rebuildGeneratedColumn, .alterSequence, .setCollation, .setStatistics, .setStorage,
+            .setCompression,
             .renameNotNullConstraint:
             return nil
         }
@@ -418,7 +442,7 @@ public enum ColumnChange: ChangeFamily {
             return DependentsProbe(table: table, column: column.name)
         case .renameColumn, .setColumnComment, .addColumn, .setDefault, .dropDefault, .setNotNull, .dropNotNull,
             .addIdentity, .setIdentity, .dropIdentity, .dropSerial, .addSerial, .dropExpression, .alterSequence,
-            .setCollation, .setStatistics, .renameNotNullConstraint:
+            .setCollation, .setStatistics, .setStorage, .setCompression, .renameNotNullConstraint:
             return nil
         }
     }

@@ -121,6 +121,7 @@ public enum TableChange: ChangeFamily {
                 if let target = column.statistics {
                     statements.append(SQLRenderer.setStatistics(table.name, column: column.name, target))
                 }
+                statements += SQLRenderer.storageAndCompression(table.name, column)
             }
             if let comment = table.comment {
                 statements.append("COMMENT ON TABLE \(SQL.qualified(table.name)) IS \(SQL.literal(comment))")

@@ -168,6 +168,14 @@ struct TableDiffer {
         if canonical.statistics != live.statistics {
             changes.append(Change(.column(.setStatistics(name, column: column.name, canonical.statistics))))
         }
+        // A type change gives the column the new type's storage (and may reset its compression): a declared
+        // one is set again after it.
+        if canonical.storage != live.storage || typeChanges && canonical.storage != nil {
+            changes.append(Change(.column(.setStorage(name, column: column.name, canonical.storage))))
+        }
+        if canonical.compression != live.compression || typeChanges && canonical.compression != nil {
+            changes.append(Change(.column(.setCompression(name, column: column.name, canonical.compression))))
+        }
         // A type change resets the collation to the new type's default: it is set again after it.
         if canonical.collation != live.collation || typeChanges && canonical.collation != nil {
             changes.append(

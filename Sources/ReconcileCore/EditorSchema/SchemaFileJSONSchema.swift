@@ -198,6 +198,14 @@ public enum SchemaFileJSONSchema {
                 ]))
         case .notNullName:
             return described("The name of the column's NOT NULL constraint (PostgreSQL 18).", ref("text"))
+        case .storage:
+            return described(
+                "SET STORAGE, where it differs from the type's default.",
+                .object([("enum", .array(ColumnStorage.allCases.map { .string($0.rawValue) }))]))
+        case .compression:
+            return described(
+                "SET COMPRESSION (PostgreSQL 14+): pglz, or lz4 where the server has it.",
+                .object([("enum", .array(ColumnCompression.allCases.map { .string($0.rawValue) }))]))
         }
     }
 

@@ -314,6 +314,8 @@ public enum SchemaWriter {
         case nil: break
         }
         if let statistics = column.statistics { fields.append("statistics: \(statistics)") }
+        if let storage = column.storage { fields.append("storage: \(storage.rawValue)") }
+        if let compression = column.compression { fields.append("compression: \(compression.rawValue)") }
         if let comment = column.comment { fields.append("comment: \(YAMLText.quoted(comment))") }
         return fields
     }

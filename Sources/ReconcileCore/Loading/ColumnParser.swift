@@ -12,7 +12,7 @@ struct ColumnParser {
         case onDelete = "on_delete", onUpdate = "on_update"
         case check, comment
         case renamedFrom = "renamed_from"
-        case backfill, generated, sequence, collation, statistics
+        case backfill, generated, sequence, collation, statistics, storage, compression
         case notNullName = "not_null_name"
     }
 
@@ -156,6 +156,21 @@ struct ColumnParser {
                     continue
                 }
                 column.statistics = target
+            case .storage:
+                guard let text = reader.string(value, "storage of \(what)") else { continue }
+                guard let storage = ColumnStorage(rawValue: text) else {
+                    let options = ColumnStorage.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+                    reader.error("storage of \(what) must be one of \(options), not '\(text)'", at: value)
+                    continue
+                }
+                column.storage = storage
+            case .compression:
+                guard let text = reader.string(value, "compression of \(what)") else { continue }
+                guard let compression = ColumnCompression(rawValue: text) else {
+                    reader.error("compression of \(what) must be 'pglz' or 'lz4', not '\(text)'", at: value)
+                    continue
+                }
+                column.compression = compression
             case .sequence:
                 column.sequence = SequenceParser(reader: reader).parseOptions(value, "sequence of \(what)")
                 sequenceKey = entry.keyNode

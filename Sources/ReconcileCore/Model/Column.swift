@@ -49,6 +49,10 @@ public struct Column: Hashable, Sendable, Codable {
     public var collation: String?
     /// `SET STATISTICS 1000`: the planner's sample size for this column; nil is the server's default.
     public var statistics: Int?
+    /// `SET STORAGE`: nil is the type's default (`pg_type.typstorage`).
+    public var storage: ColumnStorage?
+    /// `SET COMPRESSION` (PostgreSQL 14+): nil is the default (`default_toast_compression` when stored).
+    public var compression: ColumnCompression?
     /// The name of the column's NOT NULL constraint (PostgreSQL 18 names them). Declared: enforced when set,
     /// any name accepted when nil. Live: the name on PostgreSQL 18 and later, nil before. A renamed table
     /// keeps its columns' old names, which is why an export writes the ones that are not the default.

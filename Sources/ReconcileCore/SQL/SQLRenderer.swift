@@ -155,6 +155,33 @@ public enum SQLRenderer {
         "ALTER TABLE \(SQL.qualified(table)) ALTER COLUMN \(SQL.identifier(column)) SET STATISTICS \(target ?? -1)"
     }
 
+    /// `ALTER TABLE ... ALTER COLUMN ... SET STORAGE EXTERNAL`; nil is the type's default, looked up when it
+    /// runs (`SET STORAGE DEFAULT` is PostgreSQL 16+).
+    static func setStorage(_ table: QualifiedName, column: String, _ storage: ColumnStorage?) -> String {
+        let alter = "ALTER TABLE \(SQL.qualified(table)) ALTER COLUMN \(SQL.identifier(column)) SET STORAGE "
+        if let storage { return alter + storage.sql }
+        let lookup = """
+            (SELECT CASE t.typstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN'
+                                          ELSE 'EXTENDED' END
+                 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+                 WHERE a.attrelid = \(regclass(table)) AND a.attname = \(SQL.literal(column)))
+            """
+        return doBlock(
+            "EXECUTE \(SQL.literal(alter)) || default_storage;", declaring: "default_storage text := " + lookup)
+    }
+
+    /// `ALTER TABLE ... ALTER COLUMN ... SET COMPRESSION lz4` (nil: `DEFAULT`).
+    static func setCompression(_ table: QualifiedName, column: String, _ compression: ColumnCompression?) -> String {
+        "ALTER TABLE \(SQL.qualified(table)) ALTER COLUMN \(SQL.identifier(column)) SET COMPRESSION "
+            + (compression?.rawValue ?? "DEFAULT")
+    }
+
+    /// A new column's declared storage and compression, after it is created.
+    static func storageAndCompression(_ table: QualifiedName, _ column: Column) -> [String] {
+        (column.storage.map { [setStorage(table, column: column.name, $0)] } ?? [])
+            + (column.compression.map { [setCompression(table, column: column.name, $0)] } ?? [])
+    }
+
     /// A collation of pg_catalog, qualified so that no schema of the search path can shadow it.
     static func collationName(_ name: String) -> String { "pg_catalog.\(SQL.identifier(name))" }
 

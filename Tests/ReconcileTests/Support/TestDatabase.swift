@@ -45,6 +45,14 @@ final class TestDatabase {
             == "1"
     }
 
+    /// Whether the server can compress with lz4 (built `--with-lz4`; Debian's is, a minimal build may not be).
+    func hasLZ4() throws -> Bool {
+        try connection.query(
+            "SELECT count(*) FROM pg_catalog.pg_settings WHERE name = 'default_toast_compression' "
+                + "AND 'lz4' = ANY (enumvals)"
+        ).rows.first?.first == "1"
+    }
+
     /// Runs SQL (one or several statements) for setup.
     @discardableResult
     func execute(_ sql: String) throws -> QueryResult { try connection.execute(sql) }
