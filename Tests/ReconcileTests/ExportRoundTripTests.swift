@@ -333,6 +333,29 @@ final class ExportRoundTripTests: XCTestCase {
         XCTAssertEqual(try roundTrip.copy.column(names), sourceNames)
     }
 
+    /// The same after a dump and restore, which makes the indexes in another order and names each copy as
+    /// the dump says: the numbers in the copies' names still tell the order.
+    func testPartitionIndexNamesOfARestoredDatabase() throws {
+        let source = try TestDatabase()
+        try source.execute(
+            """
+            CREATE TABLE events (id bigint NOT NULL, state text NOT NULL) PARTITION BY LIST (state);
+            CREATE TABLE events_open (id bigint NOT NULL, state text NOT NULL);
+            ALTER TABLE ONLY events ATTACH PARTITION events_open FOR VALUES IN ('open', 'late');
+            CREATE INDEX a_open ON ONLY events (state) WHERE state = 'open';
+            CREATE INDEX events_open_state_idx1 ON events_open (state) WHERE state = 'open';
+            ALTER INDEX a_open ATTACH PARTITION events_open_state_idx1;
+            CREATE INDEX z_late ON ONLY events (state) WHERE state = 'late';
+            CREATE INDEX events_open_state_idx ON events_open (state) WHERE state = 'late';
+            ALTER INDEX z_late ATTACH PARTITION events_open_state_idx;
+            """)
+        let roundTrip = try assertExportRoundTrips(source)
+        let names = """
+            SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'events_open'::regclass ORDER BY 1
+            """
+        XCTAssertEqual(try roundTrip.copy.column(names), try source.column(names))
+    }
+
     func testHandWrittenDefaultsAndTypeSpellingsShowNoDrift() throws {
         let path = try writeSchema(
             #"""

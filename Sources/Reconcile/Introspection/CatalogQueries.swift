@@ -530,9 +530,19 @@ enum CatalogQueries {
                 WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')
             )
             -- A partitioned table's indexes in the order they were made: PostgreSQL names each partition's copy of
-            -- an index after the partition and its columns, numbering clashes in that order, so a copy built in
-            -- the same order gets the same names. Other tables' by name.
-            ORDER BY i.indrelid, CASE WHEN scope.relkind = 'p' THEN i.indexrelid END NULLS FIRST, ic.relname
+            -- an index after the partition and its columns, numbering clashes (`_idx`, `_idx1`, ...) in that
+            -- order, so a copy built in the same order gets the same names. The numbers on the oldest partition
+            -- tell the order even after a dump and restore (which makes the indexes in another); then creation.
+            -- Other tables' by name.
+            ORDER BY i.indrelid,
+                     CASE WHEN scope.relkind = 'p' THEN (
+                         SELECT coalesce(substring(copy.relname FROM 'idx([0-9]+)$')::integer, 0)
+                         FROM pg_catalog.pg_inherits inh
+                         JOIN pg_catalog.pg_class copy ON copy.oid = inh.inhrelid
+                         JOIN pg_catalog.pg_index copy_index ON copy_index.indexrelid = copy.oid
+                         WHERE inh.inhparent = i.indexrelid
+                         ORDER BY copy_index.indrelid LIMIT 1) END NULLS FIRST,
+                     CASE WHEN scope.relkind = 'p' THEN i.indexrelid END NULLS FIRST, ic.relname
             """
     }
 
