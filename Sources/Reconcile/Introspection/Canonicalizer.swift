@@ -365,6 +365,7 @@ struct Canonicalizer {
         if try !spell(candidates) {
             for table in candidates { _ = try spell([table]) }
         }
+        let liveTables = live.tablesByName  // built once: it is a new dictionary on every access
         return tables.map { table in
             guard let canonical = spelled[table.name] else { return table }
             var result = table
@@ -375,7 +376,7 @@ struct Canonicalizer {
                     result.checks[number].expression = again.expression
                 }
             }
-            let liveIndexes = live.tablesByName[table.name]?.indexes ?? []
+            let liveIndexes = liveTables[table.name]?.indexes ?? []
             for (number, index) in table.indexes.enumerated() {
                 guard let again = canonical.indexes.first(where: { $0.name == index.name })?.canonicalDefinition,
                     let liveTail = liveIndexes.first(where: { $0.name == index.name })?.canonicalDefinition,
