@@ -27,6 +27,8 @@ public struct ReconcileOptions: Sendable {
     public var online = false
     /// `--allow-rewrites`: let `--online` run the steps that rewrite or scan a table under such a lock.
     public var allowRewrites = false
+    /// `--single-connection`: read the catalog on one connection instead of two sharing a snapshot.
+    public var singleConnection = false
 
     public init(
         schemaPath: String = "schema.yaml", connection: ConnectionInfo = ConnectionInfo(""),

@@ -87,7 +87,6 @@ public final class Reconciler {
                 }
             }
         }
-        let connection = try session.connect()
         let state =
             recordingState
             ? PlanDocument.SavedState(
@@ -97,7 +96,7 @@ public final class Reconciler {
             : nil
         var plan = built.0.plan
         plan.notModelled = built.1
-        return PlanResult(plan: plan, statementCount: connection.statementCount, state: state)
+        return PlanResult(plan: plan, statementCount: session.statementsSent, state: state)
     }
 
     /// The plan against an empty database, with no database at all (`--plan --offline`): for code review
@@ -186,10 +185,12 @@ public final class Reconciler {
 
     /// Every user schema's catalog, read while the schema file loads.
     private func prefetchLive(_ connection: Connection) throws -> Schema {
-        do {
-            return try Introspector(connection: connection).liveSchema(schemas: nil)
-        } catch let error as PostgresError {
-            throw ReconcileError.introspection(error)
+        try session.withSnapshotPartner(connection) { partner in
+            do {
+                return try Introspector(connection: connection, partner: partner).liveSchema(schemas: nil)
+            } catch let error as PostgresError {
+                throw ReconcileError.introspection(error)
+            }
         }
     }
 

@@ -13,8 +13,12 @@ final class Session {
 
     init(options: ReconcileOptions) { self.options = options }
 
-    /// Statements (round trips) sent to the server so far.
-    var statementsSent: Int { connection?.statementCount ?? 0 }
+    /// Statements (round trips) sent to the server so far, a snapshot partner's included.
+    var statementsSent: Int { (connection?.statementCount ?? 0) + partnerStatements }
+    private var partnerStatements = 0
+
+    /// Connections besides the main one that `--timeout` cancels too (a snapshot partner's).
+    private let otherConnections = CancellerSet()
 
     /// Where this run connects, without the password.
     var target: String { options.connection.redactedDescription }
@@ -51,11 +55,31 @@ final class Session {
         return try body()
     }
 
+    /// Reads the catalog with `introspector`'s queries split between `connection` and a partner connection in
+    /// the same snapshot (see `SnapshotPartner`); on one connection when `--single-connection` asks for it.
+    /// Call it at the top level of the snapshot transaction (`inRolledBackSnapshot`), before any savepoint.
+    func withSnapshotPartner<T>(_ connection: Connection, _ body: (SnapshotPartner?) throws -> T) throws -> T {
+        guard !options.singleConnection else { return try body(nil) }
+        let partner: SnapshotPartner
+        do {
+            partner = try SnapshotPartner(
+                exportingFrom: connection, info: options.connection,
+                lockTimeoutMs: Applier.milliseconds(options.lockTimeout), cancellers: otherConnections)
+        } catch let error as PostgresError {
+            throw ReconcileError.introspection(error)
+        }
+        defer { partnerStatements += partner.statementCount }
+        return try body(partner)
+    }
+
     /// `--timeout`: past the deadline, the running statement is cancelled, and the run ends with `.timedOut`.
     func withTimeout<T>(_ connection: Connection, _ body: (Date?) throws -> T) throws -> T {
         guard options.totalTimeout > 0, let canceller = connection.makeCanceller() else { return try body(nil) }
         let deadline = started.addingTimeInterval(options.totalTimeout)
-        let watch = DispatchWorkItem { canceller.cancelRunningStatement() }
+        let watch = DispatchWorkItem { [otherConnections] in
+            canceller.cancelRunningStatement()
+            otherConnections.cancelAll()
+        }
         DispatchQueue.global().asyncAfter(deadline: .now() + max(0, deadline.timeIntervalSinceNow), execute: watch)
         defer { watch.cancel() }
         do {

@@ -151,6 +151,11 @@ struct ReconcileCommand: ParsableCommand {
         help: "--online: also run steps that rewrite or scan a table under a lock that blocks writes.")
     var allowRewrites = false
 
+    @Flag(
+        name: .customLong("single-connection"),
+        help: "--plan/--check: read the catalog on one connection (by default a second one shares its snapshot).")
+    var singleConnection = false
+
     @Option(
         name: .long,
         help: ArgumentHelp(
@@ -219,6 +224,7 @@ struct ReconcileCommand: ParsableCommand {
             retries: retries ?? (online ? Self.onlineRetries : 0), totalTimeout: timeout)
         options.online = online
         options.allowRewrites = allowRewrites
+        options.singleConnection = singleConnection
         let reconciler = Reconciler(options: options)
         let started = Date()
         defer {

@@ -75,7 +75,96 @@ final class IntrospectionTests: XCTestCase {
         // Spelled as the catalog spells them, the tables need no scratch copies: the count is constant.
         XCTAssertEqual(small, large, "statements must not depend on the number of tables")
         // One query per kind: schemas, extensions, enums, sequences, tables, columns, constraints, indexes,
-        // row security, domains and types, functions, triggers, not-modelled kinds, plus the session's settings.
-        XCTAssertEqual(small, 17)
+        // row security, domains and types, functions, triggers, not-modelled kinds, plus the session's settings;
+        // the snapshot export, and the partner's transaction and settings (constraints and indexes are its).
+        XCTAssertEqual(small, 22)
+    }
+
+    /// The partner connection reads constraints and indexes in the main connection's snapshot: what a check
+    /// sees is the same with one connection and with two, drift included, and a change committed after the
+    /// snapshot was taken is seen by neither.
+    func testTheSnapshotPartnerSeesWhatOneConnectionSees() throws {
+        let database = try TestDatabase()
+        let path = try writeSchema(
+            """
+            version: 1
+            tables:
+              parents: { columns: { id: { type: bigint, primary_key: true } } }
+              items:
+                columns:
+                  id: { type: bigint, primary_key: true }
+                  parent_id: { type: bigint, references: parents(id) }
+                  qty: { type: integer, check: qty > 0 }
+                indexes:
+                  - columns: [qty]
+            """)
+        try database.applyAndAssertConverged(path)
+        try database.execute(
+            """
+            ALTER TABLE items DROP CONSTRAINT items_qty_check, ADD CONSTRAINT items_qty_check CHECK (qty >= 0);
+            DROP INDEX items_qty_idx; CREATE INDEX items_parent_idx ON items (parent_id);
+            """)
+        func drift(singleConnection: Bool) throws -> (lines: [String], statements: Int) {
+            var options = ReconcileOptions(schemaPath: path, connection: ConnectionInfo(database.url))
+            options.singleConnection = singleConnection
+            let reconciler = Reconciler(options: options)
+            return (try reconciler.check().drift.map(\.summary).sorted(), reconciler.statementsSent)
+        }
+        let one = try drift(singleConnection: true)
+        let two = try drift(singleConnection: false)
+        XCTAssertEqual(two.lines, one.lines)
+        XCTAssertEqual(
+            one.lines,
+            [
+                "create index items_qty_idx", "drop index items_parent_idx",
+                "replace constraint items_qty_check (definition changed)",
+            ])
+        // Two connections send the partner's own transaction and settings besides: a fixed number more.
+        XCTAssertEqual(two.statements - one.statements, 5)
+    }
+
+    /// A role allowed one connection cannot open the partner: the check reads everything on its one
+    /// connection instead, and still sees the drift.
+    func testACheckFallsBackToOneConnectionWhenASecondIsRefused() throws {
+        let database = try TestDatabase()
+        let path = try writeSchema(
+            """
+            version: 1
+            tables:
+              items:
+                columns:
+                  id: { type: bigint, primary_key: true }
+                  qty: { type: integer, check: qty > 0 }
+                indexes:
+                  - columns: [qty]
+            """)
+        try database.applyAndAssertConverged(path)
+        let role = "reconcile_single_\(UUID().uuidString.prefix(8).lowercased())"
+        try database.execute(
+            """
+            CREATE ROLE \(role) LOGIN PASSWORD 'single-pw' CONNECTION LIMIT 1;
+            GRANT CONNECT ON DATABASE "\(database.name)" TO \(role);
+            GRANT USAGE ON SCHEMA public TO \(role);
+            DROP INDEX items_qty_idx;
+            """)
+        defer { _ = try? database.execute("DROP OWNED BY \(role); DROP ROLE IF EXISTS \(role)") }
+        var components = URLComponents(string: database.url)!
+        components.user = role
+        components.password = "single-pw"
+        func check(_ flags: [String]) throws -> (stdout: String, statements: Int?) {
+            let run = try CLI.run(
+                ["--check", "--stats", "--schema", path, "--database-url", components.string!] + flags)
+            XCTAssertEqual(run.exitCode, 2, run.stderr)
+            let count = run.stderr.split(separator: "\n").first { $0.hasPrefix("reconcile: ") }
+                .flatMap { Int($0.split(separator: " ")[1]) }
+            return (run.stdout, count)
+        }
+        let refused = try check([])
+        XCTAssertTrue(refused.stdout.contains("missing index public.items/items_qty_idx"), refused.stdout)
+        let single = try check(["--single-connection"])
+        XCTAssertEqual(refused.stdout, single.stdout)
+        // The main connection's statements and the snapshot export: the partner never got to send one.
+        XCTAssertNotNil(single.statements)
+        XCTAssertEqual(refused.statements, single.statements.map { $0 + 1 })
     }
 }

@@ -310,6 +310,37 @@ final class SafetyTests: XCTestCase {
         }
     }
 
+    /// Without a lock timeout, a read waits behind the lock until --timeout: the partner connection's read
+    /// (constraints, whose deparsing opens the table) is cancelled with the main one's, and the run ends.
+    func testTimeoutCancelsAReadWaitingOnThePartnerConnection() throws {
+        try database.execute("ALTER TABLE cases ADD CONSTRAINT cases_title_check CHECK (title <> '')")
+        let exported = try CLI.run(["--export", "--database-url", database.url])
+        XCTAssertEqual(exported.exitCode, 0, exported.stderr)
+        let path = try writeSchema(exported.stdout)
+        let holder = try lockCases()
+        // Released after 6 s whatever happens, so that a regression fails this test instead of hanging it.
+        let released = DispatchSemaphore(value: 0)
+        // The holder is used by that thread alone from here on.
+        nonisolated(unsafe) let lockHolder = holder
+        DispatchQueue.global().asyncAfter(deadline: .now() + 6) {
+            _ = try? lockHolder.query("ROLLBACK")
+            released.signal()
+        }
+        defer { released.wait() }
+        let started = Date()
+        let result = try CLI.run([
+            "--check", "--schema", path, "--database-url", database.url, "--lock-timeout", "0", "--timeout", "1s",
+        ])
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+        XCTAssertEqual(result.exitCode, 1, result.stdout + result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("error: gave up after 1s (--timeout)"), result.stderr)
+        // Nobody is left waiting on the server.
+        XCTAssertEqual(
+            try database.scalar(
+                "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    + "AND datname = current_database()"), "0")
+    }
+
     func testStatementTimeoutBoundsAStepAndTimeoutBoundsTheRun() throws {
         // A check that takes 0.3 s per existing row: validating it on two rows takes 0.6 s.
         let path = try writeSchema(

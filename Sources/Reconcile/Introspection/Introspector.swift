@@ -6,6 +6,9 @@ import ReconcileCore
 /// queries, whatever the number of tables.
 struct Introspector {
     let connection: Connection
+    /// Reads the heaviest queries of the managed schemas (constraints, indexes) in the same snapshot on a
+    /// second connection while this one reads the rest; nil reads everything here.
+    var partner: SnapshotPartner? = nil
 
     /// The live state of the given schemas; nil reads every user schema (before the schema file is known).
     func liveSchema(schemas: [String]?) throws -> Schema {
@@ -61,6 +64,33 @@ struct Introspector {
         ownedSequences: [String: SequenceOptions] = [:]
     ) throws -> [(relname: String, table: Table)] {
         let parameter = [names.map(TextArray.literal)]
+        let version = connection.serverVersion
+        // Deparsing checks and indexes opens every table and index: the partner does it meanwhile.
+        let offloaded: [(sql: String, parameters: [String?])] = [
+            (CatalogQueries.constraints(scope, serverVersion: version), parameter),
+            (CatalogQueries.indexes(scope), parameter),
+        ]
+        let partnerRead = partner.map { partner in BackgroundLoad { try partner.read(offloaded) } }
+        do {
+            return try readTables(scope, parameter: parameter, ownedSequences: ownedSequences) {
+                guard let partnerRead, let results = try partnerRead.wait() else {
+                    return try offloaded.map { try connection.query($0.sql, $0.parameters) }
+                }
+                return results
+            }
+        } catch {
+            // Not left running into the next statement, nor outliving this read.
+            partner?.cancel()
+            _ = try? partnerRead?.wait()
+            throw error
+        }
+    }
+
+    /// `readOffloaded`: the results of the constraints and indexes queries, in that order.
+    private func readTables(
+        _ scope: CatalogQueries.Scope, parameter: [String?], ownedSequences: [String: SequenceOptions],
+        readOffloaded: () throws -> [QueryResult]
+    ) throws -> [(relname: String, table: Table)] {
         let tableRows = try connection.query(CatalogQueries.tables(scope), parameter)
         var tables: [String: Table] = [:]  // by oid
         var order: [(String, String)] = []  // (oid, relname)
@@ -104,15 +134,13 @@ struct Introspector {
             tables[oid]!.columns.append(column)
         }
 
-        let constraints = try connection.query(
-            CatalogQueries.constraints(scope, serverVersion: connection.serverVersion), parameter)
-        for row in constraints.namedRows {
+        let offloaded = try readOffloaded()
+        for row in offloaded[0].namedRows {
             guard let oid = row["table_oid"], tables[oid] != nil else { continue }
             try Self.addConstraint(row, columnNames: columnNames[oid] ?? [:], to: &tables[oid]!)
         }
 
-        let indexes = try connection.query(CatalogQueries.indexes(scope), parameter)
-        for row in indexes.namedRows {
+        for row in offloaded[1].namedRows {
             guard let oid = row["table_oid"], tables[oid] != nil else { continue }
             tables[oid]!.indexes.append(try Self.index(row))
         }
