@@ -148,12 +148,10 @@ final class IntrospectionTests: XCTestCase {
             DROP INDEX items_qty_idx;
             """)
         defer { _ = try? database.execute("DROP OWNED BY \(role); DROP ROLE IF EXISTS \(role)") }
-        var components = URLComponents(string: database.url)!
-        components.user = role
-        components.password = "single-pw"
+        let roleURL = database.url(user: role, password: "single-pw")
         func check(_ flags: [String]) throws -> (stdout: String, statements: Int?) {
             let run = try CLI.run(
-                ["--check", "--stats", "--schema", path, "--database-url", components.string!] + flags)
+                ["--check", "--stats", "--schema", path, "--database-url", roleURL] + flags)
             XCTAssertEqual(run.exitCode, 2, run.stderr)
             let count = run.stderr.split(separator: "\n").first { $0.hasPrefix("reconcile: ") }
                 .flatMap { Int($0.split(separator: " ")[1]) }

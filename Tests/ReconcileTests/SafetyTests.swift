@@ -233,10 +233,7 @@ final class SafetyTests: XCTestCase {
             GRANT SELECT ON admin_settings TO \(role);
             """)
         defer { _ = try? database.execute("DROP OWNED BY \(role); DROP ROLE IF EXISTS \(role)") }
-        var components = URLComponents(string: database.url)!
-        components.user = role
-        components.password = "reader-pw"
-        let readerURL = components.string!
+        let readerURL = database.url(user: role, password: "reader-pw")
 
         XCTAssertEqual(try CLI.run(["--check", "--schema", schemaPath, "--database-url", readerURL]).exitCode, 0)
         // Drift (a dropped index) is seen and planned with read access only.
@@ -287,10 +284,7 @@ final class SafetyTests: XCTestCase {
             GRANT USAGE ON SCHEMA public TO \(role);
             """)
         defer { _ = try? database.execute("DROP OWNED BY \(role); DROP ROLE IF EXISTS \(role)") }
-        var components = URLComponents(string: database.url)!
-        components.user = role
-        components.password = "reader-pw"
-        let readerURL = components.string!
+        let readerURL = database.url(user: role, password: "reader-pw")
 
         let inSync = try CLI.run(["--check", "--schema", path, "--database-url", readerURL])
         XCTAssertEqual(inSync.exitCode, 0, inSync.stdout + inSync.stderr)

@@ -53,6 +53,14 @@ final class TestDatabase {
         ).rows.first?.first == "1"
     }
 
+    /// This database's URL for another role (which needs a password: only the superuser connects without).
+    func url(user: String, password: String) -> String {
+        var components = URLComponents(string: url)!
+        components.user = user
+        components.password = password
+        return components.string!
+    }
+
     /// Runs SQL (one or several statements) for setup.
     @discardableResult
     func execute(_ sql: String) throws -> QueryResult { try connection.execute(sql) }
