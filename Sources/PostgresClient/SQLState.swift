@@ -20,6 +20,8 @@ public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let foreignKeyViolation: SQLState = "23503"
     public static let uniqueViolation: SQLState = "23505"
     public static let checkViolation: SQLState = "23514"
+    /// The role lacks a privilege, or does not own the object (`must be owner of function ...`).
+    public static let insufficientPrivilege: SQLState = "42501"
 
     /// Class 40 (serialization failure, deadlock) and a lock not granted: the same work may succeed if retried.
     public var isTransient: Bool { errorClass == "40" || self == .lockNotAvailable }

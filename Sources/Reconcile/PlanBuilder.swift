@@ -38,15 +38,12 @@ struct PlanBuilder {
                 try prefetched?.restricted(to: Set(needed))
                 ?? Introspector(connection: connection).liveSchema(schemas: needed)
             let live = filter.apply(introspected)
-            let canonical =
-                try known
-                ?? Canonicalizer(connection: connection, live: live).canonicalize(
-                    desired, validateNewTables: validateNewTables)
-            let seedStates = try SeedInspector(connection: connection).states(
-                desired: desired, canonical: canonical, live: live)
-            let changes = Differ(desired: desired, canonical: canonical, live: live, seedStates: seedStates).changes()
-            var plan = try PreflightChecks(connection: connection)
-                .annotate(Planner.plan(changes, allowDestructive: allowDestructive), live: live)
+            let renames = Differ.pendingRoutineRenames(desired: desired, live: live)
+            var (plan, canonical, seedStates) =
+                try renames.isEmpty
+                ? diff(desired, live: live, canonical: known, validateNewTables, allowDestructive)
+                : afterRenames(
+                    renames, desired, live: live, needed: needed, canonical: known, validateNewTables, allowDestructive)
             let estimates = Dictionary(
                 live.tables.compactMap { table in table.estimatedRows.map { (table.name, $0) } },
                 uniquingKeysWith: { a, _ in a })
@@ -65,6 +62,59 @@ struct PlanBuilder {
         } catch let error as PostgresError {
             throw ReconcileError.introspection(error)
         }
+    }
+
+    /// Canonicalise, inspect seeds, diff and plan against `live`; `renames` have been made already.
+    /// `canonicalizingWith`: the live state the server holds, where `live` differs from it (renames made in
+    /// the model only).
+    private func diff(
+        _ desired: Schema, live: Schema, canonical known: Schema?, _ validateNewTables: Bool,
+        _ allowDestructive: Bool, renames: [RoutineRename] = [], canonicalizingWith serverLive: Schema? = nil
+    ) throws -> (Plan, Schema, [QualifiedName: [SeedRowState]]) {
+        let canonical =
+            try known
+            ?? Canonicalizer(connection: connection, live: serverLive ?? live).canonicalize(
+                desired, validateNewTables: validateNewTables)
+        let seedStates = try SeedInspector(connection: connection).states(
+            desired: desired, canonical: canonical, live: live)
+        let changes = Differ(
+            desired: desired, canonical: canonical, live: live, seedStates: seedStates, routineRenames: renames
+        ).changes()
+        let plan = try PreflightChecks(connection: connection)
+            .annotate(Planner.plan(changes, allowDestructive: allowDestructive), live: live)
+        return (plan, canonical, seedStates)
+    }
+
+    /// Routines `renamed_from` a live one: renamed in a savepoint, the catalog read again, and the plan made
+    /// against that state, so the checks, defaults, indexes and triggers that use them compare as the server
+    /// prints them after the rename; then rolled back (the plan's first steps make the renames). A role that
+    /// may not rename them (a read-only `--check`) gets the routines renamed in the model only.
+    private func afterRenames(
+        _ renames: [RoutineRename], _ desired: Schema, live: Schema, needed: [String], canonical known: Schema?,
+        _ validateNewTables: Bool, _ allowDestructive: Bool
+    ) throws -> (Plan, Schema, [QualifiedName: [SeedRowState]]) {
+        try connection.query("SAVEPOINT reconcile_routine_renames")
+        defer {
+            _ = try? connection.query("ROLLBACK TO SAVEPOINT reconcile_routine_renames")
+            _ = try? connection.query("RELEASE SAVEPOINT reconcile_routine_renames")
+        }
+        do {
+            for rename in renames {
+                try connection.query(SQLRenderer.renameRoutine(rename.live, to: rename.declared.name.name))
+            }
+        } catch let error as PostgresError where error.sqlState == .insufficientPrivilege {
+            try connection.query("ROLLBACK TO SAVEPOINT reconcile_routine_renames")
+            var renamed = live
+            for rename in renames {
+                guard let index = renamed.routines.firstIndex(where: { $0.key == rename.live.key }) else { continue }
+                renamed.routines[index].name = rename.declared.name
+            }
+            return try diff(
+                desired, live: renamed, canonical: known, validateNewTables, allowDestructive, renames: renames,
+                canonicalizingWith: live)
+        }
+        let reread = filter.apply(try Introspector(connection: connection).liveSchema(schemas: needed))
+        return try diff(desired, live: reread, canonical: known, validateNewTables, allowDestructive, renames: renames)
     }
 
     /// The live state, fingerprinted (see `StateFingerprint`). Row estimates are left out: autovacuum

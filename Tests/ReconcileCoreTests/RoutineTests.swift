@@ -84,6 +84,59 @@ final class RoutineTests: XCTestCase {
             ])
     }
 
+    func testRenamedFromIsCheckedAndChoosesTheLiveRoutineToRename() throws {
+        XCTAssertEqual(
+            loadErrors(
+                """
+                version: 1
+                functions:
+                  f: { renamed_from: other.g, returns: int, language: sql, body: SELECT 1 }
+                  h: { renamed_from: h, returns: int, language: sql, body: SELECT 1 }
+                tables: {}
+                """),
+            [
+                "schema.yaml:3:22: error: renamed_from of function public.f names other.g, in another schema: a "
+                    + "function is renamed within its schema",
+                "schema.yaml:4:22: error: renamed_from of function public.h is its own name",
+            ])
+        let desired = try loadValid(
+            """
+            version: 1
+            functions:
+              total: { renamed_from: sum_up, arguments: "n integer", returns: integer, language: sql, body: SELECT n }
+              kept: { renamed_from: also_declared, returns: integer, language: sql, body: SELECT 1 }
+              also_declared: { returns: integer, language: sql, body: SELECT 2 }
+              fresh: { renamed_from: gone, returns: integer, language: sql, body: SELECT 3 }
+            tables: {}
+            """)
+        func routine(_ name: String, _ arguments: String) -> Routine {
+            Routine(
+                name: QualifiedName(schema: "public", name: name), arguments: arguments, returns: "integer", body: "")
+        }
+        var live = Schema()
+        live.routines = [routine("sum_up", "n integer"), routine("sum_up", "n text"), routine("also_declared", "")]
+        // The overload with the declared arguments is renamed; a declared old name, or none live, renames nothing.
+        let renames = Differ.pendingRoutineRenames(desired: desired, live: live)
+        XCTAssertEqual(
+            renames.map { "\($0.live.signature) -> \($0.declared.name)" }, ["public.sum_up(n integer) -> public.total"])
+        var renamed = live.routines[0]
+        renamed.catalog = Routine.Catalog(
+            identityArguments: "n integer", identityTypes: "integer", arguments: "n integer", result: "integer",
+            definition: "")
+        XCTAssertEqual(
+            SQLRenderer.renameRoutine(renamed, to: "total"),
+            """
+            DO $reconcile$
+            BEGIN
+                IF (pg_catalog.to_regprocedure('"public"."sum_up"(integer)') IS NOT NULL) AND NOT \
+            (pg_catalog.to_regprocedure('"public"."total"(integer)') IS NOT NULL) THEN
+                    ALTER FUNCTION "public"."sum_up"(n integer) RENAME TO "total";
+                END IF;
+            END
+            $reconcile$
+            """)
+    }
+
     func testCreateStatementSaysExactlyWhatIsDeclared() {
         let routine = Routine(
             name: QualifiedName(schema: "app", name: "Lock Job"), arguments: "job_id bigint", returns: "boolean",

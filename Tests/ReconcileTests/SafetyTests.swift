@@ -257,6 +257,50 @@ final class SafetyTests: XCTestCase {
         XCTAssertEqual(try database.fingerprint(), before)
     }
 
+    /// A plan renames a routine (`renamed_from`) in a savepoint to compare its users as they will print: the
+    /// trigger that calls it is no drift. A role that does not own it cannot, and its check still reports the
+    /// rename (and the trigger, as the catalog prints it until then).
+    func testReadOnlyRoleChecksAPendingFunctionRename() throws {
+        let database = try TestDatabase()
+        try database.execute(
+            """
+            CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+            CREATE TABLE counters (n integer);
+            CREATE TRIGGER counters_touch BEFORE INSERT ON counters FOR EACH ROW EXECUTE FUNCTION touch();
+            """)
+        let path = try writeSchema(
+            """
+            version: 1
+            functions:
+              keep: { renamed_from: touch, returns: trigger, language: plpgsql, body: "BEGIN RETURN NEW; END" }
+            tables:
+              counters:
+                columns: { n: integer }
+                triggers:
+                  counters_touch: { timing: before, events: [insert], for_each: row, function: keep }
+            """)
+        let owner = try CLI.run(["--check", "--schema", path, "--database-url", database.url])
+        XCTAssertEqual(owner.exitCode, 2, owner.stderr)
+        XCTAssertEqual(
+            owner.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") },
+            ["  ~ function public.keep() is still named touch (renamed_from)"])
+        let role = "reconcile_reader_\(UUID().uuidString.prefix(8).lowercased())"
+        try database.execute(
+            """
+            CREATE ROLE \(role) LOGIN PASSWORD 'reader-pw';
+            GRANT CONNECT ON DATABASE "\(database.name)" TO \(role);
+            GRANT USAGE ON SCHEMA public TO \(role);
+            """)
+        defer { _ = try? database.execute("DROP OWNED BY \(role); DROP ROLE IF EXISTS \(role)") }
+        let reader = try CLI.run([
+            "--check", "--schema", path, "--database-url", database.url(user: role, password: "reader-pw"),
+        ])
+        XCTAssertEqual(reader.exitCode, 2, reader.stderr)
+        XCTAssertTrue(
+            reader.stdout.contains("  ~ function public.keep() is still named touch (renamed_from)"),
+            reader.stdout)
+    }
+
     /// Functions and triggers are judged by scratch copies in pg_temp, which TEMPORARY allows: a read-only
     /// role checks them, and sees a changed body, a missing trigger function and its missing trigger as drift
     /// (never a permission error from trying to create the function).

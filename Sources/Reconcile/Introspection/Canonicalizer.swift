@@ -114,7 +114,9 @@ struct Canonicalizer {
         var needServer: [Int] = []
         for index in routines.indices {
             let routine = routines[index]
-            guard let candidates = liveByName[routine.name] else {
+            // A routine still under its old name (renamed_from) is judged against that one.
+            let oldName = routine.renamedFrom.map { QualifiedName(schema: routine.name.schema, name: $0) }
+            guard let candidates = liveByName[routine.name] ?? oldName.flatMap({ liveByName[$0] }) else {
                 if validateNew && !routine.usesRowType(of: missingTables) { needServer.append(index) }
                 continue
             }
@@ -133,6 +135,8 @@ struct Canonicalizer {
         declared.language = declared.language.lowercased()
         declared.comment = live.comment
         declared.catalog = live.catalog
+        declared.renamedFrom = nil
+        declared.name = live.name
         return declared == live
     }
 

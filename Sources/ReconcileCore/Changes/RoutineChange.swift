@@ -10,13 +10,15 @@ public enum RoutineChange: ChangeFamily {
     /// `CREATE OR REPLACE` for those, so the live routine is dropped and the declared one created.
     case recreateRoutine(Routine, live: Routine, afterTables: Bool)
     case setRoutineComment(Routine, comment: String?)
+    /// `renamed_from`: the live routine `from` takes the declared name (before it is compared as that routine).
+    case renameRoutine(Routine, from: Routine)
     /// A live routine the file does not declare.
     case dropRoutine(Routine)
 
     var routine: Routine {
         switch self {
         case .createRoutine(let routine, _), .replaceRoutine(let routine, _), .recreateRoutine(let routine, _, _),
-            .setRoutineComment(let routine, _), .dropRoutine(let routine):
+            .setRoutineComment(let routine, _), .renameRoutine(let routine, _), .dropRoutine(let routine):
             return routine
         }
     }
@@ -27,7 +29,7 @@ public enum RoutineChange: ChangeFamily {
     var createsRoutine: Bool {
         switch self {
         case .createRoutine, .replaceRoutine, .recreateRoutine: return true
-        case .setRoutineComment, .dropRoutine: return false
+        case .setRoutineComment, .renameRoutine, .dropRoutine: return false
         }
     }
 
@@ -37,6 +39,7 @@ public enum RoutineChange: ChangeFamily {
             .recreateRoutine(_, _, let afterTables):
             return afterTables ? .routinesOnTables : .routines
         case .setRoutineComment: return .routinesOnTables
+        case .renameRoutine: return .routines
         case .dropRoutine: return .destructive
         }
     }
@@ -45,6 +48,8 @@ public enum RoutineChange: ChangeFamily {
     var rankInPhase: Int {
         switch self {
         case .dropRoutine: return 4
+        // Before the routine is replaced under its new name, and before a new one takes its old name.
+        case .renameRoutine: return -1
         case .createRoutine, .replaceRoutine, .recreateRoutine, .setRoutineComment: return 0
         }
     }
@@ -52,7 +57,7 @@ public enum RoutineChange: ChangeFamily {
     var marker: Change.Marker {
         switch self {
         case .createRoutine: return .add
-        case .replaceRoutine, .recreateRoutine, .setRoutineComment: return .change
+        case .replaceRoutine, .recreateRoutine, .setRoutineComment, .renameRoutine: return .change
         case .dropRoutine: return .remove
         }
     }
@@ -60,7 +65,7 @@ public enum RoutineChange: ChangeFamily {
     var isDestructive: Bool {
         switch self {
         case .dropRoutine: return true
-        case .createRoutine, .replaceRoutine, .recreateRoutine, .setRoutineComment: return false
+        case .createRoutine, .replaceRoutine, .recreateRoutine, .setRoutineComment, .renameRoutine: return false
         }
     }
 
@@ -69,7 +74,7 @@ public enum RoutineChange: ChangeFamily {
     var needsManualAction: Bool {
         switch self {
         case .recreateRoutine(_, let live, _): return !(live.catalog?.dependents.isEmpty ?? true)
-        case .createRoutine, .replaceRoutine, .setRoutineComment, .dropRoutine: return false
+        case .createRoutine, .replaceRoutine, .setRoutineComment, .renameRoutine, .dropRoutine: return false
         }
     }
 
@@ -79,6 +84,7 @@ public enum RoutineChange: ChangeFamily {
         case .replaceRoutine: return "replace_routine"
         case .recreateRoutine: return "recreate_routine"
         case .setRoutineComment: return "set_routine_comment"
+        case .renameRoutine: return "rename_routine"
         case .dropRoutine: return "drop_routine"
         }
     }
@@ -98,6 +104,8 @@ public enum RoutineChange: ChangeFamily {
         case .setRoutineComment(_, let comment):
             return comment == nil
                 ? "remove the comment of \(word) \(routine.signature)" : "comment on \(word) \(routine.signature)"
+        case .renameRoutine(_, let old):
+            return "rename \(word) \(old.signature) to \(SQL.displayIdentifier(routine.name.name)) (renamed_from)"
         case .dropRoutine: return "drop \(word) \(routine.signature) (not declared in the schema file)"
         }
     }
@@ -109,6 +117,7 @@ public enum RoutineChange: ChangeFamily {
         case .recreateRoutine(_, let live, _):
             return "\(word) \(object) differs from the file: " + Self.refusedReplacement(live, routine)
         case .setRoutineComment: return "the comment of \(word) \(object) differs from the file"
+        case .renameRoutine(_, let old): return "\(word) \(object) is still named \(SQL.displayIdentifier(old.name.name)) (renamed_from)"
         case .dropRoutine: return "\(word) \(object) is not declared in the file"
         }
     }
@@ -134,6 +143,8 @@ public enum RoutineChange: ChangeFamily {
                 + (routine.comment.map { [SQLRenderer.commentOnRoutine(routine, $0)] } ?? [])
         case .setRoutineComment(let routine, let comment):
             return [SQLRenderer.commentOnRoutine(routine, comment)]
+        case .renameRoutine(let routine, let old):
+            return [SQLRenderer.renameRoutine(old, to: routine.name.name)]
         case .dropRoutine(let routine):
             return [SQLRenderer.dropRoutine(routine)]
         }
@@ -145,7 +156,7 @@ public enum RoutineChange: ChangeFamily {
     var hazards: [Hazard] {
         switch self {
         case .dropRoutine: return [.deletesData]
-        case .createRoutine, .replaceRoutine, .recreateRoutine, .setRoutineComment: return []
+        case .createRoutine, .replaceRoutine, .recreateRoutine, .setRoutineComment, .renameRoutine: return []
         }
     }
 
@@ -155,8 +166,8 @@ public enum RoutineChange: ChangeFamily {
     var privilege: PrivilegeNeed {
         switch self {
         case .createRoutine(let routine, _): return .createOnSchema(routine.name.schema)
-        // Replacing, commenting or dropping takes ownership; PostgreSQL's own error names the routine.
-        case .replaceRoutine, .recreateRoutine, .setRoutineComment, .dropRoutine: return .none
+        // Replacing, commenting, renaming or dropping takes ownership; PostgreSQL's own error names the routine.
+        case .replaceRoutine, .recreateRoutine, .setRoutineComment, .renameRoutine, .dropRoutine: return .none
         }
     }
 }

@@ -9,14 +9,19 @@ public struct Differ: Sendable {
     public var live: Schema
     /// Per seeded table, the state of each declared row in order; absent means "not known", i.e. all missing.
     public var seedStates: [QualifiedName: [SeedRowState]]
+    /// Routines `renamed_from` a live one: renamed first. `live` is then the state after those renames (what
+    /// the server prints for the checks, defaults and triggers that use them, under their new names).
+    public var routineRenames: [RoutineRename]
 
     public init(
-        desired: Schema, canonical: Schema? = nil, live: Schema, seedStates: [QualifiedName: [SeedRowState]] = [:]
+        desired: Schema, canonical: Schema? = nil, live: Schema, seedStates: [QualifiedName: [SeedRowState]] = [:],
+        routineRenames: [RoutineRename] = []
     ) {
         self.desired = desired
         self.canonical = canonical ?? desired
         self.live = live
         self.seedStates = seedStates
+        self.routineRenames = routineRenames
     }
 
     /// What tables depend on: missing schemas and extensions, new and growing enum types.
@@ -137,7 +142,7 @@ public struct Differ: Sendable {
         for table in Self.dropOrder(Array(unmanaged)) {
             changes.append(Change(.table(.dropTable(table.name))))
         }
-        changes += RoutineDiffer(desired: desired, canonical: canonical, live: live).changes()
+        changes += RoutineDiffer(desired: desired, canonical: canonical, live: live, renames: routineRenames).changes()
         let declaredSequences = Set(desired.sequences.map(\.name))
         for sequence in live.sequences
         where !declaredSequences.contains(sequence.name) && desired.schemaNames.contains(sequence.name.schema) {

@@ -4,13 +4,18 @@
 struct RoutineDiffer {
     let desired: Schema
     let canonical: Schema
+    /// The live routines as they will be once `renames` have run (see `pendingRenames`).
     let live: Schema
+    var renames: [RoutineRename] = []
 
     func changes() -> [Change] {
         let liveRoutines = Dictionary(live.routines.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         let tableNames = Set(desired.tables.map(\.name))
         var matched = Set<RoutineKey>()
         var changes: [Change] = []
+        for rename in renames {
+            changes.append(Change(.routine(.renameRoutine(rename.declared, from: rename.live))))
+        }
         for routine in canonical.routines {
             let afterTables = routine.usesRowType(of: tableNames)
             guard let current = liveRoutines[routine.key] else {
@@ -37,6 +42,30 @@ struct RoutineDiffer {
         return changes
     }
 
+    /// The renames `renamed_from` asks for that apply: no live routine has the declared name, and one live
+    /// routine of the same kind has the old name (the one with the declared argument list, when it has
+    /// overloads) and is not itself declared. Read before the declared routines are canonicalised.
+    static func pendingRenames(desired: Schema, live: Schema) -> [RoutineRename] {
+        let liveByName = Dictionary(grouping: live.routines, by: \.name)
+        let declaredNames = Set(desired.routines.map(\.name))
+        var taken = Set<RoutineKey>()
+        var renames: [RoutineRename] = []
+        for routine in desired.routines {
+            guard let oldName = routine.renamedFrom, liveByName[routine.name] == nil else { continue }
+            let old = QualifiedName(schema: routine.name.schema, name: oldName)
+            guard !declaredNames.contains(old) else { continue }
+            let candidates = (liveByName[old] ?? []).filter { $0.kind == routine.kind && !taken.contains($0.key) }
+            let chosen =
+                candidates.count == 1
+                ? candidates.first
+                : candidates.first { $0.identityArguments == routine.identityArguments }
+            guard let chosen else { continue }
+            taken.insert(chosen.key)
+            renames.append(RoutineRename(declared: routine, live: chosen))
+        }
+        return renames
+    }
+
     /// What `CREATE OR REPLACE` cannot change: function or procedure, the result type, and the arguments'
     /// names, modes and defaults (PostgreSQL refuses to rename an argument or remove a default in place).
     static func needsRecreate(live: Routine, declared: Routine) -> Bool {
@@ -57,6 +86,19 @@ struct RoutineDiffer {
         liveText.comment = nil
         declaredText.comment = nil
         return SQLRenderer.createRoutine(liveText) != SQLRenderer.createRoutine(declaredText)
+    }
+}
+
+/// A declared routine `renamed_from` a live one (`live`, under its old name).
+public struct RoutineRename: Sendable {
+    public var declared: Routine
+    public var live: Routine
+}
+
+extension Differ {
+    /// The routine renames `renamed_from` asks for that apply to `live` (see `RoutineDiffer.pendingRenames`).
+    public static func pendingRoutineRenames(desired: Schema, live: Schema) -> [RoutineRename] {
+        RoutineDiffer.pendingRenames(desired: desired, live: live)
     }
 }
 

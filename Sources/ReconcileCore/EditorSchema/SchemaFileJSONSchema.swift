@@ -263,6 +263,9 @@ public enum SchemaFileJSONSchema {
                 "SET clauses: parameter → value, e.g. search_path: \"public, pg_temp\".", ref("storageParameters"))
         case .body: return described("The body, exactly as it goes between the dollar quotes.", ref("text"))
         case .comment: return described("COMMENT ON FUNCTION / PROCEDURE.", ref("text"))
+        case .renamedFrom:
+            return described(
+                "Its previous name (same schema, same argument types): renamed, keeping what uses it.", ref("text"))
         }
     }
 

@@ -79,6 +79,10 @@ public struct Routine: Hashable, Sendable, Codable {
     public var comment: String?
     /// Filled from the server (live routines, scratch copies); nil for a declaration not yet canonicalised.
     public var catalog: Catalog?
+    /// `renamed_from`: the routine's previous name in its schema. If a live routine of that name and these
+    /// argument types exists and none of this name does, it is renamed (`ALTER FUNCTION ... RENAME TO`),
+    /// keeping the triggers, checks and defaults that use it.
+    public var renamedFrom: String?
 
     public init(
         kind: Kind = .function, name: QualifiedName, arguments: String = "", returns: String? = nil,

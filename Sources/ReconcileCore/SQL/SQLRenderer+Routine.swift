@@ -41,6 +41,18 @@ extension SQLRenderer {
         "DROP \(routine.kind.sql) IF EXISTS \(routineReference(routine))"
     }
 
+    /// `ALTER FUNCTION "s"."old"(integer) RENAME TO "new"`, run only while the old one exists and no routine of
+    /// the new name and argument types does (so it runs once).
+    public static func renameRoutine(_ old: Routine, to newName: String) -> String {
+        let types = old.catalog?.identityTypes ?? old.identityArguments
+        func exists(_ name: String) -> String {
+            "(pg_catalog.to_regprocedure(\(SQL.literal(SQL.qualified(QualifiedName(schema: old.name.schema, name: name)) + "(\(types))"))) IS NOT NULL)"
+        }
+        return guarded(
+            if: exists(old.name.name) + " AND NOT " + exists(newName),
+            "ALTER \(old.kind.sql) \(routineReference(old)) RENAME TO \(SQL.identifier(newName))")
+    }
+
     public static func commentOnRoutine(_ routine: Routine, _ comment: String?) -> String {
         "COMMENT ON \(routine.kind.sql) \(routineReference(routine)) IS \(comment.map(SQL.literal) ?? "NULL")"
     }
