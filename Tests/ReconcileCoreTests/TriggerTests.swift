@@ -81,6 +81,20 @@ final class TriggerTests: XCTestCase {
             ])
     }
 
+    func testRenamedFromCannotBeTheTriggersOwnName() {
+        XCTAssertEqual(
+            loadErrors(
+                """
+                version: 1
+                tables:
+                  t:
+                    columns: { a: integer }
+                    triggers:
+                      t_a: { renamed_from: t_a, timing: before, events: [insert], function: f }
+                """),
+            ["schema.yaml:6:28: error: renamed_from of trigger t_a of public.t is its own name"])
+    }
+
     func testCreateStatementQuotesEveryNameAndArgument() {
         let trigger = Trigger(
             name: "Audit Me", timing: .after, events: [.delete, .update, .insert], updateColumns: ["status", "Odd"],
@@ -142,6 +156,23 @@ final class TriggerTests: XCTestCase {
         XCTAssertEqual(changes([commented], [base]), ["set_trigger_comment"])
         XCTAssertEqual(changes([], [base]), ["drop_trigger"])
         XCTAssertEqual(changes([base], []), ["create_trigger"])
+
+        // renamed_from: renamed, then compared under the new name (the server's text too), never dropped.
+        var renamed = base, old = base
+        renamed.name = "t2"
+        renamed.renamedFrom = "t"
+        renamed.definition = "CREATE TRIGGER t2 BEFORE UPDATE ON $table FOR EACH STATEMENT EXECUTE FUNCTION f()"
+        old.definition = "CREATE TRIGGER t BEFORE UPDATE ON $table FOR EACH STATEMENT EXECUTE FUNCTION f()"
+        XCTAssertEqual(changes([renamed], [old]), ["rename_trigger"])
+        XCTAssertEqual(changes([renamed], [old, renamed]), ["drop_trigger"], "done: the old one is just undeclared")
+        var quoted = old
+        quoted.name = "Old T"
+        quoted.definition = #"CREATE TRIGGER "Old T" BEFORE UPDATE ON $table FOR EACH STATEMENT EXECUTE FUNCTION f()"#
+        renamed.renamedFrom = "Old T"
+        XCTAssertEqual(changes([renamed], [quoted]), ["rename_trigger"])
+        XCTAssertEqual(
+            TriggerDiffer.renaming(quoted.definition!, from: "Old T", to: "new"),
+            "CREATE TRIGGER new BEFORE UPDATE ON $table FOR EACH STATEMENT EXECUTE FUNCTION f()")
     }
 
     func testExportedTriggersReadBackTheSame() throws {

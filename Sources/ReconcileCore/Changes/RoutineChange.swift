@@ -117,7 +117,8 @@ public enum RoutineChange: ChangeFamily {
         case .recreateRoutine(_, let live, _):
             return "\(word) \(object) differs from the file: " + Self.refusedReplacement(live, routine)
         case .setRoutineComment: return "the comment of \(word) \(object) differs from the file"
-        case .renameRoutine(_, let old): return "\(word) \(object) is still named \(SQL.displayIdentifier(old.name.name)) (renamed_from)"
+        case .renameRoutine(_, let old):
+            return "\(word) \(object) is still named \(SQL.displayIdentifier(old.name.name)) (renamed_from)"
         case .dropRoutine: return "\(word) \(object) is not declared in the file"
         }
     }

@@ -5,13 +5,15 @@ public enum TriggerChange: ChangeFamily {
     /// `CREATE OR REPLACE TRIGGER`: timing, events, level, condition, function or arguments changed.
     case replaceTrigger(QualifiedName, Trigger)
     case setTriggerComment(QualifiedName, name: String, comment: String?)
+    /// `renamed_from`: the live trigger `from` takes the declared name.
+    case renameTrigger(QualifiedName, from: String, to: String)
     /// A live trigger the file does not declare.
     case dropTrigger(QualifiedName, name: String)
 
     var table: QualifiedName? {
         switch self {
         case .createTrigger(let table, _), .replaceTrigger(let table, _), .setTriggerComment(let table, _, _),
-            .dropTrigger(let table, _):
+            .renameTrigger(let table, _, _), .dropTrigger(let table, _):
             return table
         }
     }
@@ -19,24 +21,30 @@ public enum TriggerChange: ChangeFamily {
     var name: String {
         switch self {
         case .createTrigger(_, let trigger), .replaceTrigger(_, let trigger): return trigger.name
-        case .setTriggerComment(_, let name, _), .dropTrigger(_, let name): return name
+        case .setTriggerComment(_, let name, _), .dropTrigger(_, let name), .renameTrigger(_, _, let name): return name
         }
     }
 
     var phase: Change.Phase {
         switch self {
-        case .createTrigger, .replaceTrigger, .setTriggerComment: return .triggers
+        case .createTrigger, .replaceTrigger, .setTriggerComment, .renameTrigger: return .triggers
         // Before the column changes and drops it could block (`UPDATE OF` a dropped column).
         case .dropTrigger: return .drops
         }
     }
 
-    var rankInPhase: Int { 0 }
+    /// A rename goes before the trigger is replaced under its new name.
+    var rankInPhase: Int {
+        switch self {
+        case .renameTrigger: return -1
+        case .createTrigger, .replaceTrigger, .setTriggerComment, .dropTrigger: return 0
+        }
+    }
 
     var marker: Change.Marker {
         switch self {
         case .createTrigger: return .add
-        case .replaceTrigger, .setTriggerComment: return .change
+        case .replaceTrigger, .setTriggerComment, .renameTrigger: return .change
         case .dropTrigger: return .remove
         }
     }
@@ -44,7 +52,7 @@ public enum TriggerChange: ChangeFamily {
     var isDestructive: Bool {
         switch self {
         case .dropTrigger: return true
-        case .createTrigger, .replaceTrigger, .setTriggerComment: return false
+        case .createTrigger, .replaceTrigger, .setTriggerComment, .renameTrigger: return false
         }
     }
 
@@ -55,6 +63,7 @@ public enum TriggerChange: ChangeFamily {
         case .createTrigger: return "create_trigger"
         case .replaceTrigger: return "replace_trigger"
         case .setTriggerComment: return "set_trigger_comment"
+        case .renameTrigger: return "rename_trigger"
         case .dropTrigger: return "drop_trigger"
         }
     }
@@ -69,6 +78,8 @@ public enum TriggerChange: ChangeFamily {
         case .replaceTrigger: return "replace trigger \(display) (CREATE OR REPLACE)"
         case .setTriggerComment(_, _, let comment):
             return comment == nil ? "remove the comment of trigger \(display)" : "comment on trigger \(display)"
+        case .renameTrigger(_, let old, _):
+            return "rename trigger \(SQL.displayIdentifier(old)) to \(display) (renamed_from)"
         case .dropTrigger: return "drop trigger \(display) (not declared in the schema file)"
         }
     }
@@ -78,6 +89,8 @@ public enum TriggerChange: ChangeFamily {
         case .createTrigger: return "missing trigger \(object)"
         case .replaceTrigger: return "trigger \(object) differs from the file"
         case .setTriggerComment: return "the comment of trigger \(object) differs from the file"
+        case .renameTrigger(_, let old, _):
+            return "trigger \(object) is still named \(SQL.displayIdentifier(old)) (renamed_from)"
         case .dropTrigger: return "trigger \(object) is not declared in the file"
         }
     }
@@ -91,6 +104,8 @@ public enum TriggerChange: ChangeFamily {
             return [SQLRenderer.createTrigger(trigger, on: table)]
         case .setTriggerComment(let table, let name, let comment):
             return [SQLRenderer.commentOnTrigger(name, on: table, comment)]
+        case .renameTrigger(let table, let old, let new):
+            return [SQLRenderer.renameTrigger(old, to: new, on: table)]
         case .dropTrigger(let table, let name):
             return [SQLRenderer.dropTrigger(name, on: table)]
         }
@@ -99,7 +114,7 @@ public enum TriggerChange: ChangeFamily {
     var lock: TableLock {
         switch self {
         case .createTrigger, .replaceTrigger: return .shareRowExclusive
-        case .dropTrigger: return .accessExclusive
+        case .dropTrigger, .renameTrigger: return .accessExclusive
         // COMMENT ON TRIGGER looks the trigger up through its table.
         case .setTriggerComment: return .accessShare
         }
@@ -108,7 +123,7 @@ public enum TriggerChange: ChangeFamily {
     var hazards: [Hazard] {
         switch self {
         case .dropTrigger: return [.deletesData]
-        case .createTrigger, .replaceTrigger, .setTriggerComment: return []
+        case .createTrigger, .replaceTrigger, .setTriggerComment, .renameTrigger: return []
         }
     }
 
@@ -119,7 +134,7 @@ public enum TriggerChange: ChangeFamily {
         switch self {
         // Creating a trigger needs the TRIGGER privilege, which ownership includes.
         case .createTrigger(let table, _), .replaceTrigger(let table, _), .setTriggerComment(let table, _, _),
-            .dropTrigger(let table, _):
+            .renameTrigger(let table, _, _), .dropTrigger(let table, _):
             return .ownership(table)
         }
     }

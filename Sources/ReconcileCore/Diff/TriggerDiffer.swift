@@ -12,8 +12,22 @@ struct TriggerDiffer {
         for table in canonical {
             let liveTriggers = Dictionary(
                 (live[table.name]?.triggers ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            let declaredNames = Set(table.triggers.map(\.name))
+            var renamedAway = Set<String>()
             for trigger in table.triggers {
-                guard let current = liveTriggers[trigger.name] else {
+                var current: Trigger
+                if let live = liveTriggers[trigger.name] {
+                    current = live
+                } else if let old = trigger.renamedFrom, !declaredNames.contains(old), !renamedAway.contains(old),
+                    let live = liveTriggers[old]
+                {
+                    // Renamed first, then compared under its new name.
+                    changes.append(Change(.trigger(.renameTrigger(table.name, from: old, to: trigger.name))))
+                    renamedAway.insert(old)
+                    current = live
+                    current.name = trigger.name
+                    current.definition = live.definition.map { Self.renaming($0, from: old, to: trigger.name) }
+                } else {
                     changes.append(Change(.trigger(.createTrigger(table.name, trigger))))
                     continue
                 }
@@ -25,12 +39,24 @@ struct TriggerDiffer {
                         Change(.trigger(.setTriggerComment(table.name, name: trigger.name, comment: trigger.comment))))
                 }
             }
-            let declared = Set(table.triggers.map(\.name))
-            for trigger in live[table.name]?.triggers ?? [] where !declared.contains(trigger.name) {
+            for trigger in live[table.name]?.triggers ?? []
+            where !declaredNames.contains(trigger.name) && !renamedAway.contains(trigger.name) {
                 changes.append(Change(.trigger(.dropTrigger(table.name, name: trigger.name))))
             }
         }
         return changes
+    }
+
+    /// `pg_get_triggerdef` text as it will print after the rename: it starts `CREATE TRIGGER name ` (the name
+    /// quoted only where it must be, which `SQL.displayIdentifier` follows).
+    static func renaming(_ definition: String, from old: String, to new: String) -> String {
+        for head in ["CREATE TRIGGER ", "CREATE CONSTRAINT TRIGGER "] {
+            let prefix = head + SQL.displayIdentifier(old) + " "
+            if definition.hasPrefix(prefix) {
+                return head + SQL.displayIdentifier(new) + " " + definition.dropFirst(prefix.count)
+            }
+        }
+        return definition
     }
 
     static func differs(live: Trigger, declared: Trigger) -> Bool {

@@ -289,6 +289,8 @@ public enum SchemaFileJSONSchema {
         case .function: return described("The trigger function, [schema.]name.", ref("text"))
         case .arguments: return described("Texts passed to the function (TG_ARGV).", ref("nameList"))
         case .comment: return described("COMMENT ON TRIGGER.", ref("text"))
+        case .renamedFrom:
+            return described("Its previous name on this table: renamed, not dropped and created.", ref("text"))
         }
     }
 

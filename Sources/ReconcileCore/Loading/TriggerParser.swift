@@ -13,6 +13,7 @@ struct TriggerParser {
         case updateOf = "update_of"
         case forEach = "for_each"
         case when, function, arguments, comment
+        case renamedFrom = "renamed_from"
     }
 
     let reader: YAMLReader
@@ -39,6 +40,7 @@ struct TriggerParser {
         var function: QualifiedName?
         var arguments: [String] = []
         var comment: String?
+        var renamedFrom: String?
         for entry in reader.entries(mapping, of: Key.self, what) {
             let value = entry.value
             switch entry.key {
@@ -84,6 +86,14 @@ struct TriggerParser {
                 arguments = reader.stringList(value, "arguments of \(what)") ?? []
             case .comment:
                 comment = reader.string(value, "comment of \(what)")
+            case .renamedFrom:
+                guard let text = reader.string(value, "renamed_from of \(what)") else { continue }
+                if text == name {
+                    reader.error("renamed_from of \(what) is its own name", at: value)
+                } else {
+                    reader.checkIdentifierLength(text, "renamed_from of \(what)", at: value)
+                    renamedFrom = text
+                }
             }
         }
         // `update_of` names the columns of an UPDATE trigger: it implies the event.
@@ -100,8 +110,10 @@ struct TriggerParser {
             reader.error("\(what) needs 'function', the trigger function to execute", at: keyNode)
             return nil
         }
-        return Trigger(
+        var trigger = Trigger(
             name: name, timing: timing, events: events, updateColumns: updateColumns, forEachRow: forEachRow,
             when: when, function: function, arguments: arguments, comment: comment)
+        trigger.renamedFrom = renamedFrom
+        return trigger
     }
 }

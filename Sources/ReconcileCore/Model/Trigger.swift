@@ -37,6 +37,9 @@ public struct Trigger: Hashable, Sendable, Codable {
     /// Why `--export` cannot write this live trigger back (a constraint trigger, transition tables); nil when
     /// it can.
     public var exportProblem: String?
+    /// `renamed_from`: the trigger's previous name on its table; renamed (`ALTER TRIGGER ... RENAME TO`) when
+    /// that one exists and none of this name does.
+    public var renamedFrom: String?
 
     public init(
         name: String, timing: Timing, events: [Event], updateColumns: [String] = [], forEachRow: Bool = false,
@@ -62,6 +65,7 @@ public struct Trigger: Hashable, Sendable, Codable {
         trigger.comment = nil
         trigger.definition = nil
         trigger.exportProblem = nil
+        trigger.renamedFrom = nil
         return trigger
     }
 }

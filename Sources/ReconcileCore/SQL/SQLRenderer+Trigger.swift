@@ -25,6 +25,18 @@ extension SQLRenderer {
         "DROP TRIGGER IF EXISTS \(SQL.identifier(name)) ON \(SQL.qualified(table))"
     }
 
+    /// `ALTER TRIGGER old ON t RENAME TO new`, run only while the old one exists and no trigger of the new name
+    /// does (so it runs once).
+    public static func renameTrigger(_ old: String, to new: String, on table: QualifiedName) -> String {
+        func exists(_ name: String) -> String {
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = \(regclass(table)) "
+                + "AND tgname = \(SQL.literal(name)))"
+        }
+        return guarded(
+            if: exists(old) + " AND NOT " + exists(new),
+            "ALTER TRIGGER \(SQL.identifier(old)) ON \(SQL.qualified(table)) RENAME TO \(SQL.identifier(new))")
+    }
+
     public static func commentOnTrigger(_ name: String, on table: QualifiedName, _ comment: String?) -> String {
         "COMMENT ON TRIGGER \(SQL.identifier(name)) ON \(SQL.qualified(table)) IS \(comment.map(SQL.literal) ?? "NULL")"
     }
