@@ -9,11 +9,13 @@ public enum PolicyChange: ChangeFamily {
     /// a policy the file does not declare.
     case dropPolicy(QualifiedName, policy: String, replaced: Bool)
     case setPolicyComment(QualifiedName, policy: String, String?)
+    /// `renamed_from`: the live policy `from` takes the declared name.
+    case renamePolicy(QualifiedName, from: String, to: String)
 
     var table: QualifiedName? {
         switch self {
         case .setRowLevelSecurity(let table, _, _), .createPolicy(let table, _), .alterPolicy(let table, _, _),
-            .dropPolicy(let table, _, _), .setPolicyComment(let table, _, _):
+            .dropPolicy(let table, _, _), .setPolicyComment(let table, _, _), .renamePolicy(let table, _, _):
             return table
         }
     }
@@ -23,14 +25,15 @@ public enum PolicyChange: ChangeFamily {
     var phase: Change.Phase {
         switch self {
         case .setRowLevelSecurity(_, let from, let to): return to < from ? .drops : .seeds
-        case .createPolicy, .alterPolicy, .setPolicyComment: return .seeds
+        case .createPolicy, .alterPolicy, .setPolicyComment, .renamePolicy: return .seeds
         case .dropPolicy: return .drops
         }
     }
 
     var rankInPhase: Int {
         switch self {
-        case .dropPolicy: return 0
+        // A rename goes before the policy is altered or commented under its new name.
+        case .dropPolicy, .renamePolicy: return 0
         case .setRowLevelSecurity, .createPolicy, .alterPolicy, .setPolicyComment: return 1
         }
     }
@@ -40,7 +43,7 @@ public enum PolicyChange: ChangeFamily {
         case .setRowLevelSecurity(_, let from, let to):
             return to == .disabled ? .remove : from == .disabled ? .add : .change
         case .createPolicy: return .add
-        case .alterPolicy, .setPolicyComment: return .change
+        case .alterPolicy, .setPolicyComment, .renamePolicy: return .change
         case .dropPolicy: return .remove
         }
     }
@@ -51,7 +54,7 @@ public enum PolicyChange: ChangeFamily {
         switch self {
         case .setRowLevelSecurity(_, let from, let to): return to < from
         case .dropPolicy(_, _, let replaced): return !replaced
-        case .createPolicy, .alterPolicy, .setPolicyComment: return false
+        case .createPolicy, .alterPolicy, .setPolicyComment, .renamePolicy: return false
         }
     }
 
@@ -64,6 +67,7 @@ public enum PolicyChange: ChangeFamily {
         case .alterPolicy: return "alter_policy"
         case .dropPolicy: return "drop_policy"
         case .setPolicyComment: return "set_policy_comment"
+        case .renamePolicy: return "rename_policy"
         }
     }
 
@@ -71,7 +75,8 @@ public enum PolicyChange: ChangeFamily {
         switch self {
         case .setRowLevelSecurity: return table
         case .createPolicy(_, let policy), .alterPolicy(_, let policy, _): return "\(table)/\(policy.name)"
-        case .dropPolicy(_, let policy, _), .setPolicyComment(_, let policy, _): return "\(table)/\(policy)"
+        case .dropPolicy(_, let policy, _), .setPolicyComment(_, let policy, _), .renamePolicy(_, _, let policy):
+            return "\(table)/\(policy)"
         }
     }
 
@@ -93,6 +98,8 @@ public enum PolicyChange: ChangeFamily {
                 + (replaced ? " (created again)" : " (not declared in the schema file)")
         case .setPolicyComment(_, let policy, let comment):
             return (comment == nil ? "drop" : "set") + " comment of policy \(SQL.displayIdentifier(policy))"
+        case .renamePolicy(_, let old, let new):
+            return "rename policy \(SQL.displayIdentifier(old)) to \(SQL.displayIdentifier(new)) (renamed_from)"
         }
     }
 
@@ -105,6 +112,8 @@ public enum PolicyChange: ChangeFamily {
         case .dropPolicy(_, _, let replaced):
             return replaced ? "policy \(object) differs from the file" : "policy \(object) is not declared in the file"
         case .setPolicyComment: return "comment of policy \(object) differs from the file"
+        case .renamePolicy(_, let old, _):
+            return "policy \(object) is still named \(SQL.displayIdentifier(old)) (renamed_from)"
         }
     }
 
@@ -128,6 +137,12 @@ public enum PolicyChange: ChangeFamily {
             return ["DROP POLICY IF EXISTS \(SQL.identifier(policy)) ON \(SQL.qualified(table))"]
         case .setPolicyComment(let table, let policy, let comment):
             return [Self.commentSQL(table, policy, comment)]
+        case .renamePolicy(let table, let old, let new):
+            return [
+                SQLRenderer.guarded(
+                    if: Self.exists(table, old) + " AND NOT " + Self.exists(table, new),
+                    "ALTER POLICY \(SQL.identifier(old)) ON \(SQL.qualified(table)) RENAME TO \(SQL.identifier(new))")
+            ]
         }
     }
 
@@ -135,7 +150,7 @@ public enum PolicyChange: ChangeFamily {
     /// no rows are read); a comment only ACCESS SHARE.
     var lock: TableLock {
         switch self {
-        case .setRowLevelSecurity, .createPolicy, .alterPolicy, .dropPolicy: return .accessExclusive
+        case .setRowLevelSecurity, .createPolicy, .alterPolicy, .dropPolicy, .renamePolicy: return .accessExclusive
         case .setPolicyComment: return .accessShare
         }
     }
@@ -148,7 +163,7 @@ public enum PolicyChange: ChangeFamily {
     var privilege: PrivilegeNeed {
         switch self {
         case .setRowLevelSecurity(let table, _, _), .createPolicy(let table, _), .alterPolicy(let table, _, _),
-            .dropPolicy(let table, _, _), .setPolicyComment(let table, _, _):
+            .dropPolicy(let table, _, _), .setPolicyComment(let table, _, _), .renamePolicy(let table, _, _):
             return .ownership(table)
         }
     }

@@ -17,9 +17,20 @@ struct PolicyDiffer {
                 Change(.policy(.setRowLevelSecurity(name, from: liveSecurity, to: desired.rowLevelSecurity))))
         }
         let livePolicies = live?.policies ?? []
+        let declared = Set(desired.policies.map(\.name))
+        var renamedAway = Set<String>()
         for (position, policy) in desired.policies.enumerated() {
             let spelled = canonical.policies.indices.contains(position) ? canonical.policies[position] : policy
-            guard let current = livePolicies.first(where: { $0.name == policy.name }) else {
+            var renamedFrom: String?
+            var found = livePolicies.first(where: { $0.name == policy.name })
+            if found == nil, let old = policy.renamedFrom, !declared.contains(old), !renamedAway.contains(old),
+                let live = livePolicies.first(where: { $0.name == old })
+            {
+                found = live
+                renamedFrom = old
+                renamedAway.insert(old)
+            }
+            guard let current = found else {
                 changes.append(Change(.policy(.createPolicy(name, policy))))
                 continue
             }
@@ -29,9 +40,13 @@ struct PolicyDiffer {
                 || (spelled.using == nil && current.using != nil)
                 || (spelled.withCheck == nil && current.withCheck != nil)
             if mustReplace {
-                changes.append(Change(.policy(.dropPolicy(name, policy: policy.name, replaced: true))))
+                // Made again under the new name: no rename needed.
+                changes.append(Change(.policy(.dropPolicy(name, policy: renamedFrom ?? policy.name, replaced: true))))
                 changes.append(Change(.policy(.createPolicy(name, policy))))
                 continue
+            }
+            if let old = renamedFrom {
+                changes.append(Change(.policy(.renamePolicy(name, from: old, to: policy.name))))
             }
             if current.roles != spelled.roles || current.using != spelled.using
                 || current.withCheck != spelled.withCheck
@@ -42,8 +57,7 @@ struct PolicyDiffer {
                 changes.append(Change(.policy(.setPolicyComment(name, policy: policy.name, policy.comment))))
             }
         }
-        let declared = Set(desired.policies.map(\.name))
-        for policy in livePolicies where !declared.contains(policy.name) {
+        for policy in livePolicies where !declared.contains(policy.name) && !renamedAway.contains(policy.name) {
             changes.append(Change(.policy(.dropPolicy(name, policy: policy.name, replaced: false))))
         }
         return changes

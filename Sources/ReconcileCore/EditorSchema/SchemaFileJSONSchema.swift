@@ -451,6 +451,8 @@ public enum SchemaFileJSONSchema {
         case .using: return described("USING (expression): the existing rows the policy admits.", ref("text"))
         case .withCheck: return described("WITH CHECK (expression): the new rows the policy admits.", ref("text"))
         case .comment: return described("COMMENT ON POLICY.", ref("text"))
+        case .renamedFrom:
+            return described("Its previous name on this table: renamed, not dropped and created.", ref("text"))
         }
     }
 

@@ -6,6 +6,7 @@ struct PolicyParser {
         case command, roles, restrictive, using
         case withCheck = "with_check"
         case comment
+        case renamedFrom = "renamed_from"
     }
 
     let reader: YAMLReader
@@ -36,6 +37,14 @@ struct PolicyParser {
                 case .using: policy.using = reader.string(value, "using of \(what)")
                 case .withCheck: policy.withCheck = reader.string(value, "with_check of \(what)")
                 case .comment: policy.comment = reader.string(value, "comment of \(what)")
+                case .renamedFrom:
+                    guard let old = reader.string(value, "renamed_from of \(what)") else { continue }
+                    if old == name {
+                        reader.error("renamed_from of \(what) is its own name", at: value)
+                    } else {
+                        reader.checkIdentifierLength(old, "renamed_from of \(what)", at: value)
+                        policy.renamedFrom = old
+                    }
                 }
             }
             if let roles {

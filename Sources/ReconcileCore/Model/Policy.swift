@@ -34,6 +34,9 @@ public struct Policy: Hashable, Sendable, Codable {
     public var withCheck: String?
     /// `COMMENT ON POLICY`; nil means no comment.
     public var comment: String?
+    /// `renamed_from`: the policy's previous name on its table; renamed (`ALTER POLICY ... RENAME TO`) when that
+    /// one exists and none of this name does.
+    public var renamedFrom: String?
 
     public init(
         name: String, command: Command = .all, roles: [String] = ["public"], isRestrictive: Bool = false,
