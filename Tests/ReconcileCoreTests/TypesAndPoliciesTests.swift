@@ -241,6 +241,47 @@ final class TypesAndPoliciesTests: XCTestCase {
         XCTAssertEqual(kinds, ["alter_policy", "drop_policy", "create_policy", "create_policy", "drop_policy"])
     }
 
+    func testARenamedPolicyIsRenamedThenAlteredAndItsOldNameNeverDropped() {
+        var live = Table(name: docs, columns: [Column(name: "id", type: "integer")])
+        live.rowLevelSecurity = .enabled
+        live.policies = [Policy(name: "Old One", using: "true"), Policy(name: "declared_too", using: "true")]
+        var desired = live
+        var renamed = Policy(name: "new_one", roles: ["app"], using: "true")
+        renamed.renamedFrom = "Old One"
+        var notRenamed = Policy(name: "other", using: "true")
+        notRenamed.renamedFrom = "declared_too"  // that one is declared: this one is new
+        desired.policies = [renamed, Policy(name: "declared_too", using: "true"), notRenamed]
+        let changes = Differ(desired: Schema(tables: [desired]), live: Schema(schemaNames: ["public"], tables: [live]))
+            .changes()
+        XCTAssertEqual(changes.map(\.kindName), ["rename_policy", "alter_policy", "create_policy"])
+        XCTAssertEqual(
+            changes[0].statements,
+            [
+                """
+                DO $reconcile$
+                BEGIN
+                    IF EXISTS (SELECT 1 FROM pg_catalog.pg_policy WHERE polrelid = '"public"."docs"'::regclass AND \
+                polname = 'Old One') AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_policy WHERE polrelid = \
+                '"public"."docs"'::regclass AND polname = 'new_one') THEN
+                        ALTER POLICY "Old One" ON "public"."docs" RENAME TO "new_one";
+                    END IF;
+                END
+                $reconcile$
+                """
+            ])
+        XCTAssertEqual(
+            loadErrors(
+                """
+                version: 1
+                tables:
+                  t:
+                    columns: { a: integer }
+                    policies:
+                      p: { renamed_from: p, using: "true" }
+                """),
+            ["schema.yaml:6:26: error: renamed_from of policy p of public.t is its own name"])
+    }
+
     func testADomainOverADeclaredDomainIsCreatedAfterIt() {
         let base = Domain(name: QualifiedName(schema: "public", name: "b"), baseType: "integer")
         let over = Domain(name: QualifiedName(schema: "public", name: "a"), baseType: "b")
