@@ -38,7 +38,7 @@ struct PlanBuilder {
                 try prefetched?.restricted(to: Set(needed))
                 ?? Introspector(connection: connection).liveSchema(schemas: needed)
             let live = filter.apply(introspected)
-            let renames = Differ.pendingRoutineRenames(desired: desired, live: live)
+            let renames = Differ.pendingRenames(desired: desired, live: live)
             var (plan, canonical, seedStates) =
                 try renames.isEmpty
                 ? diff(desired, live: live, canonical: known, validateNewTables, allowDestructive)
@@ -69,7 +69,8 @@ struct PlanBuilder {
     /// the model only).
     private func diff(
         _ desired: Schema, live: Schema, canonical known: Schema?, _ validateNewTables: Bool,
-        _ allowDestructive: Bool, renames: [RoutineRename] = [], canonicalizingWith serverLive: Schema? = nil
+        _ allowDestructive: Bool, renames: PendingRenames = PendingRenames(),
+        canonicalizingWith serverLive: Schema? = nil
     ) throws -> (Plan, Schema, [QualifiedName: [SeedRowState]]) {
         let canonical =
             try known
@@ -78,7 +79,7 @@ struct PlanBuilder {
         let seedStates = try SeedInspector(connection: connection).states(
             desired: desired, canonical: canonical, live: live)
         let changes = Differ(
-            desired: desired, canonical: canonical, live: live, seedStates: seedStates, routineRenames: renames
+            desired: desired, canonical: canonical, live: live, seedStates: seedStates, renames: renames
         ).changes()
         let plan = try PreflightChecks(connection: connection)
             .annotate(Planner.plan(changes, allowDestructive: allowDestructive), live: live)
@@ -90,28 +91,21 @@ struct PlanBuilder {
     /// prints them after the rename; then rolled back (the plan's first steps make the renames). A role that
     /// may not rename them (a read-only `--check`) gets the routines renamed in the model only.
     private func afterRenames(
-        _ renames: [RoutineRename], _ desired: Schema, live: Schema, needed: [String], canonical known: Schema?,
+        _ renames: PendingRenames, _ desired: Schema, live: Schema, needed: [String], canonical known: Schema?,
         _ validateNewTables: Bool, _ allowDestructive: Bool
     ) throws -> (Plan, Schema, [QualifiedName: [SeedRowState]]) {
-        try connection.query("SAVEPOINT reconcile_routine_renames")
+        try connection.query("SAVEPOINT reconcile_renames")
         defer {
-            _ = try? connection.query("ROLLBACK TO SAVEPOINT reconcile_routine_renames")
-            _ = try? connection.query("RELEASE SAVEPOINT reconcile_routine_renames")
+            _ = try? connection.query("ROLLBACK TO SAVEPOINT reconcile_renames")
+            _ = try? connection.query("RELEASE SAVEPOINT reconcile_renames")
         }
         do {
-            for rename in renames {
-                try connection.query(SQLRenderer.renameRoutine(rename.live, to: rename.declared.name.name))
-            }
+            for statement in renames.statements { try connection.query(statement) }
         } catch let error as PostgresError where error.sqlState == .insufficientPrivilege {
-            try connection.query("ROLLBACK TO SAVEPOINT reconcile_routine_renames")
-            var renamed = live
-            for rename in renames {
-                guard let index = renamed.routines.firstIndex(where: { $0.key == rename.live.key }) else { continue }
-                renamed.routines[index].name = rename.declared.name
-            }
+            try connection.query("ROLLBACK TO SAVEPOINT reconcile_renames")
             return try diff(
-                desired, live: renamed, canonical: known, validateNewTables, allowDestructive, renames: renames,
-                canonicalizingWith: live)
+                desired, live: renames.applied(to: live), canonical: known, validateNewTables, allowDestructive,
+                renames: renames, canonicalizingWith: live)
         }
         let reread = filter.apply(try Introspector(connection: connection).liveSchema(schemas: needed))
         return try diff(desired, live: reread, canonical: known, validateNewTables, allowDestructive, renames: renames)

@@ -116,7 +116,7 @@ final class RoutineTests: XCTestCase {
         var live = Schema()
         live.routines = [routine("sum_up", "n integer"), routine("sum_up", "n text"), routine("also_declared", "")]
         // The overload with the declared arguments is renamed; a declared old name, or none live, renames nothing.
-        let renames = Differ.pendingRoutineRenames(desired: desired, live: live)
+        let renames = Differ.pendingRenames(desired: desired, live: live).routines
         XCTAssertEqual(
             renames.map { "\($0.live.signature) -> \($0.declared.name)" }, ["public.sum_up(n integer) -> public.total"])
         var renamed = live.routines[0]

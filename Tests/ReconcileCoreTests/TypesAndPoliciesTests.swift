@@ -241,6 +241,41 @@ final class TypesAndPoliciesTests: XCTestCase {
         XCTAssertEqual(kinds, ["alter_policy", "drop_policy", "create_policy", "create_policy", "drop_policy"])
     }
 
+    func testRenamedTypesAreRenamedFirstWhereTheOldOneIsLiveAndNotDeclared() throws {
+        XCTAssertEqual(
+            loadErrors(
+                """
+                version: 1
+                domains:
+                  d: { renamed_from: other.d0, type: integer }
+                types:
+                  c: { renamed_from: c, attributes: { a: integer } }
+                """),
+            [
+                "schema.yaml:3:22: error: renamed_from of domain public.d names other.d0, in another schema: it is "
+                    + "renamed within its schema",
+                "schema.yaml:5:22: error: renamed_from of type public.c is its own name",
+            ])
+        var desired = Schema(
+            domains: [Domain(name: QualifiedName(name: "qty"), baseType: "integer")],
+            compositeTypes: [
+                CompositeType(name: QualifiedName(name: "pair"), attributes: []),
+                CompositeType(name: QualifiedName(name: "kept"), attributes: []),
+            ])
+        desired.domains[0].renamedFrom = "quantity"
+        desired.compositeTypes[0].renamedFrom = "kept"  // declared too: nothing to rename
+        let live = Schema(
+            schemaNames: ["public"], domains: [Domain(name: QualifiedName(name: "quantity"), baseType: "integer")],
+            compositeTypes: [CompositeType(name: QualifiedName(name: "kept"), attributes: [])])
+        let renames = Differ.pendingRenames(desired: desired, live: live)
+        XCTAssertEqual(
+            renames.types,
+            [TypeRename(name: QualifiedName(name: "qty"), from: QualifiedName(name: "quantity"), keyword: "DOMAIN")])
+        let changes = Differ(desired: desired, live: renames.applied(to: live), renames: renames).changes()
+        XCTAssertEqual(changes.map(\.kindName), ["rename_type", "create_composite_type"])
+        XCTAssertTrue(changes[0].statements[0].contains(#"ALTER DOMAIN "public"."quantity" RENAME TO "qty""#))
+    }
+
     func testARenamedPolicyIsRenamedThenAlteredAndItsOldNameNeverDropped() {
         var live = Table(name: docs, columns: [Column(name: "id", type: "integer")])
         live.rowLevelSecurity = .enabled

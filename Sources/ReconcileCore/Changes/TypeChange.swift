@@ -33,6 +33,9 @@ public enum TypeChange: ChangeFamily {
 
     /// A domain or composite type change PostgreSQL cannot make while the type is in use. Always blocked.
     case typeNeedsManualChange(QualifiedName, kind: String, reason: String)
+    /// `renamed_from`: the live domain or composite type `from` takes the declared name (`keyword`: DOMAIN or
+    /// TYPE); the columns, attributes and domains that use it follow it, being bound to it and not to its name.
+    case renameType(QualifiedName, from: QualifiedName, keyword: String)
     /// `COMMENT ON DOMAIN | TYPE` (`keyword`); nil drops the comment.
     case setTypeComment(QualifiedName, keyword: String, comment: String?)
     /// `DROP DOMAIN` or `DROP TYPE` (`keyword`) of a type the file does not declare.
@@ -45,7 +48,7 @@ public enum TypeChange: ChangeFamily {
         case .createCompositeType(let type), .replaceCompositeType(let type, _): return type.name
         case .addEnumValue(let name, _, _), .enumValuesNeedManualChange(let name, _, _), .dropEnum(let name),
             .setDomainDefault(let name, _, _), .setDomainNotNull(let name, _, _), .addDomainCheck(let name, _, _),
-            .validateDomainCheck(let name, _, _), .renameDomainCheck(let name, _, _),
+            .validateDomainCheck(let name, _, _), .renameDomainCheck(let name, _, _), .renameType(let name, _, _),
             .dropDomainCheck(let name, _, _), .addAttribute(let name, _), .alterAttributeType(let name, _, _),
             .dropAttribute(let name, _), .typeNeedsManualChange(let name, _, _), .setTypeComment(let name, _, _),
             .dropType(let name, _):
@@ -56,7 +59,8 @@ public enum TypeChange: ChangeFamily {
     var phase: Change.Phase {
         switch self {
         case .createEnum, .addEnumValue, .createDomain, .setDomainDefault, .setDomainNotNull, .addDomainCheck,
-            .validateDomainCheck, .renameDomainCheck, .dropDomainCheck, .replaceDomain, .createCompositeType,
+            .validateDomainCheck, .renameDomainCheck, .renameType, .dropDomainCheck, .replaceDomain,
+            .createCompositeType,
             .addAttribute, .alterAttributeType, .dropAttribute, .replaceCompositeType, .setTypeComment:
             return .types
         case .enumValuesNeedManualChange, .dropEnum, .typeNeedsManualChange, .dropType: return .destructive
@@ -69,6 +73,8 @@ public enum TypeChange: ChangeFamily {
         switch self {
         case .dropEnum, .dropType: return 4
         case .dropDomainCheck: return -1
+        // First: everything after it uses the new name.
+        case .renameType: return -2
         case .createEnum, .addEnumValue, .enumValuesNeedManualChange, .createDomain, .setDomainDefault,
             .setDomainNotNull, .addDomainCheck, .validateDomainCheck, .renameDomainCheck, .replaceDomain,
             .createCompositeType, .addAttribute, .alterAttributeType, .dropAttribute, .replaceCompositeType,
@@ -81,7 +87,8 @@ public enum TypeChange: ChangeFamily {
         switch self {
         case .createEnum, .addEnumValue, .createDomain, .addDomainCheck, .createCompositeType, .addAttribute:
             return .add
-        case .setDomainDefault, .setDomainNotNull, .validateDomainCheck, .renameDomainCheck, .replaceDomain,
+        case .setDomainDefault, .setDomainNotNull, .validateDomainCheck, .renameDomainCheck, .renameType,
+            .replaceDomain,
             .alterAttributeType, .replaceCompositeType, .setTypeComment:
             return .change
         case .enumValuesNeedManualChange, .dropEnum, .dropDomainCheck, .dropAttribute, .typeNeedsManualChange,
@@ -93,7 +100,8 @@ public enum TypeChange: ChangeFamily {
     var isDestructive: Bool {
         switch self {
         case .createEnum, .addEnumValue, .createDomain, .setDomainDefault, .setDomainNotNull, .addDomainCheck,
-            .validateDomainCheck, .renameDomainCheck, .dropDomainCheck, .replaceDomain, .createCompositeType,
+            .validateDomainCheck, .renameDomainCheck, .renameType, .dropDomainCheck, .replaceDomain,
+            .createCompositeType,
             .addAttribute, .alterAttributeType, .replaceCompositeType, .setTypeComment:
             return false
         case .enumValuesNeedManualChange, .dropEnum, .dropAttribute, .typeNeedsManualChange, .dropType: return true
@@ -104,7 +112,7 @@ public enum TypeChange: ChangeFamily {
         switch self {
         case .enumValuesNeedManualChange, .typeNeedsManualChange: return true
         case .createEnum, .addEnumValue, .dropEnum, .createDomain, .setDomainDefault, .setDomainNotNull,
-            .addDomainCheck, .validateDomainCheck, .renameDomainCheck, .dropDomainCheck, .replaceDomain,
+            .addDomainCheck, .validateDomainCheck, .renameDomainCheck, .renameType, .dropDomainCheck, .replaceDomain,
             .createCompositeType, .addAttribute, .alterAttributeType, .dropAttribute, .replaceCompositeType,
             .setTypeComment, .dropType:
             return false
@@ -123,6 +131,7 @@ public enum TypeChange: ChangeFamily {
         case .addDomainCheck: return "add_domain_check"
         case .validateDomainCheck: return "validate_domain_check"
         case .renameDomainCheck: return "rename_domain_check"
+        case .renameType: return "rename_type"
         case .dropDomainCheck: return "drop_domain_check"
         case .replaceDomain: return "replace_domain"
         case .createCompositeType: return "create_composite_type"
@@ -146,7 +155,7 @@ public enum TypeChange: ChangeFamily {
         case .dropAttribute(_, let attribute): return "\(table).\(SQL.displayIdentifier(attribute))"
         case .createEnum, .addEnumValue, .enumValuesNeedManualChange, .dropEnum, .createDomain, .setDomainDefault,
             .setDomainNotNull, .replaceDomain, .createCompositeType, .replaceCompositeType, .typeNeedsManualChange,
-            .setTypeComment, .dropType:
+            .setTypeComment, .dropType, .renameType:
             return table
         }
     }
@@ -171,6 +180,9 @@ public enum TypeChange: ChangeFamily {
             return "validate domain check \(SQL.displayIdentifier(check.name))"
         case .renameDomainCheck(_, let from, let to):
             return "rename domain check \(SQL.displayIdentifier(from)) to \(SQL.displayIdentifier(to))"
+        case .renameType(let name, let from, let keyword):
+            return "rename \(keyword == "DOMAIN" ? "domain" : "composite type") \(from) to "
+                + "\(SQL.displayIdentifier(name.name)) (renamed_from)"
         case .dropDomainCheck(_, let check, let replaced):
             return "drop domain check \(SQL.displayIdentifier(check))" + (replaced ? " (replaced)" : "")
         case .replaceDomain(let domain, let reason):
@@ -208,6 +220,9 @@ public enum TypeChange: ChangeFamily {
         case .validateDomainCheck: return "domain check \(object) is NOT VALID"
         case .renameDomainCheck(_, let from, _):
             return "domain check \(object) is named \(SQL.displayIdentifier(from))"
+        case .renameType(_, let from, let keyword):
+            return "\(keyword == "DOMAIN" ? "domain" : "composite type") \(object) is still named "
+                + "\(SQL.displayIdentifier(from.name)) (renamed_from)"
         case .dropDomainCheck(_, _, let replaced):
             return replaced ? "domain check \(object) differs from the file" : "domain check \(object) is not declared"
         case .replaceDomain(_, let reason): return "domain \(object): \(reason)"
@@ -263,6 +278,12 @@ public enum TypeChange: ChangeFamily {
                     "ALTER DOMAIN \(SQL.qualified(name)) RENAME CONSTRAINT \(SQL.identifier(from)) "
                         + "TO \(SQL.identifier(to))")
             ]
+        case .renameType(let name, let from, let keyword):
+            return [
+                SQLRenderer.guarded(
+                    if: Self.typeExists(from) + " AND NOT " + Self.typeExists(name),
+                    "ALTER \(keyword) \(SQL.qualified(from)) RENAME TO \(SQL.identifier(name.name))")
+            ]
         case .dropDomainCheck(let name, let check, _):
             return ["ALTER DOMAIN \(SQL.qualified(name)) DROP CONSTRAINT IF EXISTS \(SQL.identifier(check))"]
         case .replaceDomain(let domain, _):
@@ -300,7 +321,7 @@ public enum TypeChange: ChangeFamily {
         case .addDomainCheck(_, let check, let users) where !check.notValid && !users.isEmpty: return .share
         case .validateDomainCheck(_, _, let users) where !users.isEmpty: return .share
         case .createEnum, .addEnumValue, .enumValuesNeedManualChange, .dropEnum, .createDomain, .setDomainDefault,
-            .setDomainNotNull, .addDomainCheck, .validateDomainCheck, .renameDomainCheck, .dropDomainCheck,
+            .setDomainNotNull, .addDomainCheck, .validateDomainCheck, .renameDomainCheck, .renameType, .dropDomainCheck,
             .replaceDomain, .createCompositeType, .addAttribute, .alterAttributeType, .dropAttribute,
             .replaceCompositeType, .typeNeedsManualChange, .setTypeComment, .dropType:
             return .none
@@ -314,7 +335,7 @@ public enum TypeChange: ChangeFamily {
             .validateDomainCheck(_, _, let users):
             return users.tables
         case .createEnum, .addEnumValue, .enumValuesNeedManualChange, .dropEnum, .createDomain, .setDomainDefault,
-            .renameDomainCheck, .dropDomainCheck, .replaceDomain, .createCompositeType, .addAttribute,
+            .renameDomainCheck, .renameType, .dropDomainCheck, .replaceDomain, .createCompositeType, .addAttribute,
             .alterAttributeType, .dropAttribute, .replaceCompositeType, .typeNeedsManualChange, .setTypeComment,
             .dropType:
             return []
@@ -329,7 +350,7 @@ public enum TypeChange: ChangeFamily {
             return [.mayFailOnExistingRows]
         case .validateDomainCheck(_, _, let users) where !users.isEmpty: return [.mayFailOnExistingRows]
         case .createEnum, .addEnumValue, .enumValuesNeedManualChange, .createDomain, .setDomainDefault,
-            .setDomainNotNull, .addDomainCheck, .validateDomainCheck, .renameDomainCheck, .dropDomainCheck,
+            .setDomainNotNull, .addDomainCheck, .validateDomainCheck, .renameDomainCheck, .renameType, .dropDomainCheck,
             .replaceDomain, .createCompositeType, .addAttribute, .alterAttributeType, .replaceCompositeType,
             .typeNeedsManualChange, .setTypeComment:
             return []
@@ -356,7 +377,7 @@ public enum TypeChange: ChangeFamily {
                 }, "check \(SQL.displayIdentifier(check.name))"
             )
         case .createEnum, .addEnumValue, .enumValuesNeedManualChange, .dropEnum, .createDomain, .setDomainDefault,
-            .setDomainNotNull, .addDomainCheck, .renameDomainCheck, .dropDomainCheck, .replaceDomain,
+            .setDomainNotNull, .addDomainCheck, .renameDomainCheck, .renameType, .dropDomainCheck, .replaceDomain,
             .createCompositeType, .addAttribute, .alterAttributeType, .dropAttribute, .replaceCompositeType,
             .typeNeedsManualChange, .setTypeComment, .dropType:
             return nil
@@ -385,7 +406,7 @@ public enum TypeChange: ChangeFamily {
         case .createCompositeType(let type): return .createOnSchema(type.name.schema)
         // Altering or dropping a type takes its ownership; PostgreSQL's own error names it well enough.
         case .addEnumValue, .enumValuesNeedManualChange, .dropEnum, .setDomainDefault, .setDomainNotNull,
-            .addDomainCheck, .validateDomainCheck, .renameDomainCheck, .dropDomainCheck, .replaceDomain,
+            .addDomainCheck, .validateDomainCheck, .renameDomainCheck, .renameType, .dropDomainCheck, .replaceDomain,
             .addAttribute, .alterAttributeType, .dropAttribute, .replaceCompositeType, .typeNeedsManualChange,
             .setTypeComment, .dropType:
             return .none

@@ -9,19 +9,19 @@ public struct Differ: Sendable {
     public var live: Schema
     /// Per seeded table, the state of each declared row in order; absent means "not known", i.e. all missing.
     public var seedStates: [QualifiedName: [SeedRowState]]
-    /// Routines `renamed_from` a live one: renamed first. `live` is then the state after those renames (what
-    /// the server prints for the checks, defaults and triggers that use them, under their new names).
-    public var routineRenames: [RoutineRename]
+    /// Routines, domains and composite types `renamed_from` a live one: renamed first. `live` is then the
+    /// state after those renames (what the server prints for what uses them, under their new names).
+    public var renames: PendingRenames
 
     public init(
         desired: Schema, canonical: Schema? = nil, live: Schema, seedStates: [QualifiedName: [SeedRowState]] = [:],
-        routineRenames: [RoutineRename] = []
+        renames: PendingRenames = PendingRenames()
     ) {
         self.desired = desired
         self.canonical = canonical ?? desired
         self.live = live
         self.seedStates = seedStates
-        self.routineRenames = routineRenames
+        self.renames = renames
     }
 
     /// What tables depend on: missing schemas and extensions, new and growing enum types.
@@ -35,6 +35,7 @@ public struct Differ: Sendable {
             changes.append(Change(.schema(.createExtension(name, schema: desired.extensionSchemas?[name]))))
         }
         return changes + enumChanges() + sequenceChanges()
+            + renames.types.map { Change(.type(.renameType($0.name, from: $0.from, keyword: $0.keyword))) }
             + TypeDiffer(desired: desired, canonical: canonical, live: live).changes()
     }
 
@@ -142,7 +143,8 @@ public struct Differ: Sendable {
         for table in Self.dropOrder(Array(unmanaged)) {
             changes.append(Change(.table(.dropTable(table.name))))
         }
-        changes += RoutineDiffer(desired: desired, canonical: canonical, live: live, renames: routineRenames).changes()
+        changes += RoutineDiffer(desired: desired, canonical: canonical, live: live, renames: renames.routines)
+            .changes()
         let declaredSequences = Set(desired.sequences.map(\.name))
         for sequence in live.sequences
         where !declaredSequences.contains(sequence.name) && desired.schemaNames.contains(sequence.name.schema) {

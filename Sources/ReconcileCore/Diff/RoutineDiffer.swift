@@ -95,10 +95,56 @@ public struct RoutineRename: Sendable {
     public var live: Routine
 }
 
+/// A declared domain or composite type `renamed_from` a live one (`keyword`: DOMAIN or TYPE).
+public struct TypeRename: Sendable, Hashable {
+    public var name: QualifiedName
+    public var from: QualifiedName
+    public var keyword: String
+}
+
+/// What `renamed_from` asks to rename besides tables and columns, where it applies to the live schema.
+public struct PendingRenames: Sendable {
+    public var types: [TypeRename] = []
+    public var routines: [RoutineRename] = []
+    public var isEmpty: Bool { types.isEmpty && routines.isEmpty }
+
+    public init(types: [TypeRename] = [], routines: [RoutineRename] = []) {
+        self.types = types
+        self.routines = routines
+    }
+
+    /// The statements that make them, types first (a routine's arguments may use a renamed type).
+    public var statements: [String] {
+        types.flatMap { Change(.type(.renameType($0.name, from: $0.from, keyword: $0.keyword))).statements }
+            + routines.map { SQLRenderer.renameRoutine($0.live, to: $0.declared.name.name) }
+    }
+
+    /// `live` with the renamed objects under their new names, for a role that may not rename them to see: the
+    /// texts that use them still say the old names.
+    public func applied(to live: Schema) -> Schema {
+        var renamed = live
+        for rename in types {
+            for index in renamed.domains.indices where renamed.domains[index].name == rename.from {
+                renamed.domains[index].name = rename.name
+            }
+            for index in renamed.compositeTypes.indices where renamed.compositeTypes[index].name == rename.from {
+                renamed.compositeTypes[index].name = rename.name
+            }
+        }
+        for rename in routines {
+            guard let index = renamed.routines.firstIndex(where: { $0.key == rename.live.key }) else { continue }
+            renamed.routines[index].name = rename.declared.name
+        }
+        return renamed
+    }
+}
+
 extension Differ {
-    /// The routine renames `renamed_from` asks for that apply to `live` (see `RoutineDiffer.pendingRenames`).
-    public static func pendingRoutineRenames(desired: Schema, live: Schema) -> [RoutineRename] {
-        RoutineDiffer.pendingRenames(desired: desired, live: live)
+    /// The renames `renamed_from` asks for that apply to `live`.
+    public static func pendingRenames(desired: Schema, live: Schema) -> PendingRenames {
+        PendingRenames(
+            types: TypeDiffer.pendingRenames(desired: desired, live: live),
+            routines: RoutineDiffer.pendingRenames(desired: desired, live: live))
     }
 }
 

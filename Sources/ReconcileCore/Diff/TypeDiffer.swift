@@ -6,6 +6,23 @@ struct TypeDiffer {
     let canonical: Schema
     let live: Schema
 
+    /// `renamed_from` on domains and composite types that applies: no live type has the declared name, and a
+    /// live one of the same kind has the old name and is not declared itself.
+    static func pendingRenames(desired: Schema, live: Schema) -> [TypeRename] {
+        let liveNames = Set(live.domains.map(\.name) + live.compositeTypes.map(\.name) + live.enums.map(\.name))
+        let declared = Set(desired.domains.map(\.name) + desired.compositeTypes.map(\.name) + desired.enums.map(\.name))
+        func rename(_ name: QualifiedName, _ old: String?, among: Set<QualifiedName>, _ keyword: String) -> TypeRename?
+        {
+            guard let old, !liveNames.contains(name) else { return nil }
+            let from = QualifiedName(schema: name.schema, name: old)
+            guard among.contains(from), !declared.contains(from) else { return nil }
+            return TypeRename(name: name, from: from, keyword: keyword)
+        }
+        let domains = Set(live.domains.map(\.name)), types = Set(live.compositeTypes.map(\.name))
+        return desired.domains.compactMap { rename($0.name, $0.renamedFrom, among: domains, "DOMAIN") }
+            + desired.compositeTypes.compactMap { rename($0.name, $0.renamedFrom, among: types, "TYPE") }
+    }
+
     func changes() -> [Change] {
         let liveDomains = Dictionary(live.domains.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let canonicalDomains = Dictionary(canonical.domains.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })

@@ -407,6 +407,8 @@ public enum SchemaFileJSONSchema {
                     ("additionalProperties", when(type: "object", ref("domainCheck"), else: ref("text"))),
                 ]))
         case .comment: return described("COMMENT ON DOMAIN.", ref("text"))
+        case .renamedFrom:
+            return described("Its previous name in its schema: renamed, keeping the columns that use it.", ref("text"))
         }
     }
 
@@ -429,6 +431,8 @@ public enum SchemaFileJSONSchema {
                         ("additionalProperties", when(type: "object", ref("attribute"), else: ref("text"))),
                     ])))
         case .comment: return described("COMMENT ON TYPE.", ref("text"))
+        case .renamedFrom:
+            return described("Its previous name in its schema: renamed, keeping the columns that use it.", ref("text"))
         }
     }
 

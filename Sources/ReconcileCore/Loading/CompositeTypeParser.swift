@@ -5,6 +5,7 @@ import Yams
 struct CompositeTypeParser {
     enum Key: String, SchemaFileKey {
         case attributes, comment
+        case renamedFrom = "renamed_from"
     }
 
     /// `name: { type: ..., collation: ... }` in a composite type's attributes.
@@ -40,6 +41,7 @@ struct CompositeTypeParser {
                     sawAttributes = true
                     type.attributes = parseAttributes(entry.value, what)
                 case .comment: type.comment = reader.string(entry.value, "comment of \(what)")
+                case .renamedFrom: type.renamedFrom = reader.previousName(entry.value, of: name, what)
                 }
             }
             if !sawAttributes {

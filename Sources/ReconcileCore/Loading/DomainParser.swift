@@ -7,6 +7,7 @@ struct DomainParser {
         case type, nullable, `default`
         case defaultSQL = "default_sql"
         case collation, checks, comment
+        case renamedFrom = "renamed_from"
     }
 
     /// `name: { expression: ..., not_valid: true }` in a domain's checks.
@@ -63,6 +64,7 @@ struct DomainParser {
             case .collation: domain.collation = reader.string(value, "collation of \(what)")
             case .checks: domain.checks = parseChecks(value, what)
             case .comment: domain.comment = reader.string(value, "comment of \(what)")
+            case .renamedFrom: domain.renamedFrom = reader.previousName(value, of: domain.name, what)
             }
         }
         if defaultKeys.count > 1 {

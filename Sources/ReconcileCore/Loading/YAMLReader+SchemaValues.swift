@@ -3,6 +3,29 @@ import Yams
 /// Value shapes several kinds of object in the schema file share.
 extension YAMLReader {
     /// PostgreSQL truncates longer names silently, so two long names could become one; NUL cannot be sent.
+    /// A `renamed_from` value: the object's previous name in the same schema (`name` or `schema.name`), not its
+    /// own; nil (with an error) otherwise.
+    func previousName(_ node: Node, of name: QualifiedName, _ what: String) -> String? {
+        guard let text = string(node, "renamed_from of \(what)") else { return nil }
+        let old: QualifiedName
+        do {
+            old = try NameSyntax.qualifiedName(text, defaultSchema: name.schema)
+        } catch let failure as NameSyntax.Failure {
+            error("renamed_from of \(what): \(failure.message)", at: node)
+            return nil
+        } catch { return nil }
+        guard old.schema == name.schema else {
+            error("renamed_from of \(what) names \(old), in another schema: it is renamed within its schema", at: node)
+            return nil
+        }
+        guard old.name != name.name else {
+            error("renamed_from of \(what) is its own name", at: node)
+            return nil
+        }
+        checkIdentifierLength(old.name, "renamed_from of \(what)", at: node)
+        return old.name
+    }
+
     func checkIdentifierLength(_ name: String, _ kind: String, at node: Node?) {
         if name.utf8.count > DefaultNames.maxIdentifierBytes {
             error(

@@ -19,6 +19,8 @@ public struct CompositeType: Hashable, Sendable, Codable {
     public var attributes: [CompositeAttribute]
     /// `COMMENT ON TYPE`; nil means no comment.
     public var comment: String?
+    /// `renamed_from`: the type's previous name in its schema (renamed when that one exists and this does not).
+    public var renamedFrom: String?
     /// Live only: the table columns, other composite types and domains that use this type.
     public var usedBy: [TypeUser]
 

@@ -14,6 +14,8 @@ public struct Domain: Hashable, Sendable, Codable {
     public var checks: [CheckConstraint]
     /// `COMMENT ON DOMAIN`; nil means no comment.
     public var comment: String?
+    /// `renamed_from`: the domain's previous name in its schema (renamed when that one exists and this does not).
+    public var renamedFrom: String?
     /// Live only: what uses this type, which a change of the base type would have to rewrite.
     public var usedBy: [TypeUser]
 
