@@ -392,6 +392,20 @@ enum CatalogQueries {
                 JOIN pg_catalog.pg_tablespace sp ON sp.oid = t.reltablespace
                 WHERE t.oid = scope.oid
                 UNION ALL
+                -- A primary key or unique constraint whose index has INCLUDE columns, storage parameters or a
+                -- tablespace of its own: the file declares a key by its columns, so the export would lose them.
+                SELECT CASE con.contype WHEN 'p' THEN 'primary key index' ELSE 'unique constraint index' END,
+                       -- pg_get_constraintdef prints the INCLUDE columns, not the index's options or tablespace.
+                       con.conname, pg_catalog.pg_get_constraintdef(con.oid)
+                       || coalesce(' WITH (' || pg_catalog.array_to_string(xc.reloptions, ', ') || ')', '')
+                       || coalesce(' USING INDEX TABLESPACE ' || pg_catalog.quote_ident(sp.spcname), '')
+                FROM pg_catalog.pg_constraint con
+                JOIN pg_catalog.pg_index x ON x.indexrelid = con.conindid
+                JOIN pg_catalog.pg_class xc ON xc.oid = x.indexrelid
+                LEFT JOIN pg_catalog.pg_tablespace sp ON sp.oid = xc.reltablespace
+                WHERE con.conrelid = scope.oid AND con.contype IN ('p', 'u') AND con.conparentid = 0
+                  AND (x.indnatts > x.indnkeyatts OR xc.reloptions IS NOT NULL OR xc.reltablespace <> 0)
+                UNION ALL
                 -- A sequence that a column owns (OWNED BY) but that the column's default does not draw from: the
                 -- file declares an owned sequence only as a serial column's, so the export would lose it.
                 SELECT 'owned sequence', a.attname, pg_catalog.format('%I.%I', sn.nspname, seq.relname)
