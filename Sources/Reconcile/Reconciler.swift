@@ -116,11 +116,15 @@ public final class Reconciler {
                     try session.inRolledBackSnapshot(connection) {
                         let prefetched = try prefetchLive(connection)
                         let schema = try desired()
-                        let plan = try builder(connection).build(
+                        let built = try builder(connection).build(
                             desired: schema, allowDestructive: true,
-                            prefetched: prefetched
-                        ).plan
-                        return (plan, try Exporter.partitionsOwnObjects(connection, of: schema))
+                            prefetched: prefetched)
+                        // Declared tables only: an undeclared one is drift of its own.
+                        let declared = Set(schema.tables.map(\.name))
+                        let keys = built.live.tables.filter { declared.contains($0.name) }.flatMap { table in
+                            table.notComparable.map { "\(table.name): \($0), which the file cannot declare" }
+                        }
+                        return (built.plan, try Exporter.partitionsOwnObjects(connection, of: schema) + keys)
                     }
                 }
             }

@@ -324,6 +324,32 @@ final class ExportScopeTests: XCTestCase {
         let exported = try CLI.run(["--export", "--database-url", source.url, "--exclude", "cards"])
         XCTAssertEqual(exported.exitCode, 0, exported.stderr)
         XCTAssertEqual(try tablesDeclared(exported.stdout), ["plain"])
+
+        // --check of a file declaring the plain keys cannot see the index options: it says so by name.
+        let path = try writeSchema(
+            """
+            version: 1
+            tables:
+              cards:
+                columns:
+                  id: { type: integer, primary_key: true }
+                  name: { type: text, nullable: false, unique: true }
+                  size: integer
+              plain:
+                columns:
+                  id: { type: integer, primary_key: true }
+                  code: { type: text, unique: true }
+            """)
+        let check = try CLI.run(["--check", "--schema", path, "--database-url", source.url])
+        XCTAssertEqual(check.exitCode, 0, check.stdout + check.stderr)
+        XCTAssertEqual(
+            check.stderr.split(separator: "\n").map(String.init),
+            [
+                "warning: not compared: public.cards: unique constraint cards_name_key is UNIQUE (name) INCLUDE "
+                    + "(name, size), which the file cannot declare",
+                "warning: not compared: public.cards: primary key cards_pkey is PRIMARY KEY (id) WITH (fillfactor=70), "
+                    + "which the file cannot declare",
+            ])
     }
 
     /// A default drawn from another column's serial sequence is refused with that column named (not as a

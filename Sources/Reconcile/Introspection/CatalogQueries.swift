@@ -279,6 +279,16 @@ enum CatalogQueries {
                    con.convalidated AS validated,
                    con.connoinherit AS no_inherit,
                    con.contype = 'u' AND \(nullsNotDistinct) AS nulls_not_distinct,
+                   -- What a key's index has that the file cannot declare for a key (INCLUDE columns, storage
+                   -- parameters, a tablespace): named by --check as not compared.
+                   CASE WHEN con.contype IN ('p', 'u') THEN (
+                       SELECT pg_catalog.pg_get_constraintdef(con.oid)
+                              || coalesce(' WITH (' || pg_catalog.array_to_string(xc.reloptions, ', ') || ')', '')
+                              || CASE WHEN xc.reltablespace <> 0 THEN ' (in a tablespace of its own)' ELSE '' END
+                       FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class xc ON xc.oid = x.indexrelid
+                       WHERE x.indexrelid = con.conindid
+                         AND (x.indnatts > x.indnkeyatts OR xc.reloptions IS NOT NULL OR xc.reltablespace <> 0)
+                   ) END AS key_index_options,
                    CASE WHEN con.contype IN ('c', 'x') THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition
             FROM scope
             JOIN pg_catalog.pg_constraint con ON con.conrelid = scope.oid

@@ -256,6 +256,10 @@ struct Introspector {
             ? .notDeferrable
             : row.bool("deferred") ? .initiallyDeferred : .deferrable
         let notValid = !row.bool("validated")
+        if let options = row["key_index_options"] {
+            let kind = row["kind"] == "p" ? "primary key" : "unique constraint"
+            table.notComparable.append("\(kind) \(SQL.displayIdentifier(name)) is \(options)")
+        }
         switch row["kind"] {
         case "p":
             table.primaryKey = PrimaryKey(name: name, columns: columns, deferral: deferral)
