@@ -1,0 +1,75 @@
+import PostgresClient
+import ReconcileCore
+
+extension Canonicalizer {
+    /// The declared views with the server's text of each (`View.Catalog`), read from scratch copies: each is
+    /// created as a temporary view of the same name (a materialized view as a plain one: the query is what is
+    /// compared), in the order they read each other, inside a savepoint that is rolled back. A temporary view
+    /// hides a permanent one of its name, so a declared view reading another declared view reads that one's
+    /// copy, and `pg_get_viewdef` prints both alike (`FROM v1`). A view declared exactly as the catalog prints
+    /// the live one (an export, a file in sync) takes the live one's text without a copy. A copy the server
+    /// refuses (the view reads a column this plan adds) is left without a catalog: the view is then made again.
+    func canonicalViews(_ views: [View]) throws -> [View] {
+        let live = Dictionary(self.live.views.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var result = views
+        var copies: [(position: Int, scratchName: String)] = []
+        var usedNames = Set<String>()
+        for (position, view) in View.creationOrder(views).enumerated() {
+            guard let index = result.firstIndex(where: { $0.name == view.name }) else { continue }
+            if let current = live[view.name], Self.spelledLikeCatalog(view, current) {
+                result[index].catalog = current.catalog
+                continue
+            }
+            // The first view of a name takes it; a second one in another schema gets a name of its own.
+            let scratchName = usedNames.insert(view.name.name).inserted ? view.name.name : "reconcile_scratch_view_\(position)"
+            copies.append((index, scratchName))
+        }
+        guard !copies.isEmpty else { return result }
+        try connection.query("SAVEPOINT reconcile_views")
+        defer {
+            _ = try? connection.query("ROLLBACK TO SAVEPOINT reconcile_views")
+            _ = try? connection.query("RELEASE SAVEPOINT reconcile_views")
+        }
+        var made: [String: Int] = [:]  // scratch name -> position in `result`
+        for (index, scratchName) in copies {
+            var copy = result[index]
+            copy.indexes = []
+            let statement = SQLRenderer.createView(
+                copy, as: QualifiedName(schema: "pg_temp", name: scratchName), temporary: true)
+            try connection.query("SAVEPOINT reconcile_view")
+            do {
+                try connection.query(statement)
+                try connection.query("RELEASE SAVEPOINT reconcile_view")
+                made[scratchName] = index
+            } catch is PostgresError {
+                try connection.query("ROLLBACK TO SAVEPOINT reconcile_view")
+                try connection.query("RELEASE SAVEPOINT reconcile_view")
+            }
+        }
+        guard !made.isEmpty else { return result }
+        let read = try Introspector(connection: connection).readViews(scratch: true, names: made.keys.sorted())
+        // What a copy reads in this session's temporary schema is another copy: the declared view of that name.
+        let declaredByScratchName = Dictionary(
+            made.map { ($0.key, result[$0.value].name) }, uniquingKeysWith: { a, _ in a })
+        for (relname, scratch) in read.managed {
+            guard let index = made[relname], var catalog = scratch.catalog else { continue }
+            catalog.dependencies = catalog.dependencies.map { dependency in
+                guard dependency.relation.schema.hasPrefix("pg_temp"),
+                    let declared = declaredByScratchName[dependency.relation.name]
+                else { return dependency }
+                return View.Dependency(relation: declared, columns: dependency.columns)
+            }
+            result[index].catalog = catalog
+        }
+        return result
+    }
+
+    /// The declaration says what the catalog says of `live`, word for word: the query as printed, no column list,
+    /// the same options (indexes and comments are compared apart).
+    static func spelledLikeCatalog(_ declared: View, _ live: View) -> Bool {
+        declared.kind == live.kind && declared.columns.isEmpty
+            && View.trimmedQuery(declared.query) == View.trimmedQuery(live.query)
+            && declared.securityBarrier == live.securityBarrier && declared.securityInvoker == live.securityInvoker
+            && declared.checkOption == live.checkOption
+    }
+}
