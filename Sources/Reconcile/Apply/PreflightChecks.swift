@@ -38,7 +38,7 @@ struct PreflightChecks {
         for step in plan.steps {
             if case .constraint(.dropConstraint(let table, let name, _)) = step.change.kind { markDropped(table, name) }
             // A view the plan drops before the change (to create it again after, or for good) is out of the way.
-            if case .view(.dropView(let view, _)) = step.change.kind { 
+            if case .view(.dropView(let view, _)) = step.change.kind {
                 droppedConstraints.insert("\(view.name.schema).\(view.name.name)")
             }
             if case .column(.dropColumn(let table, let column)) = step.change.kind {

@@ -21,7 +21,8 @@ extension Canonicalizer {
                 continue
             }
             // The first view of a name takes it; a second one in another schema gets a name of its own.
-            let scratchName = usedNames.insert(view.name.name).inserted ? view.name.name : "reconcile_scratch_view_\(position)"
+            let scratchName =
+                usedNames.insert(view.name.name).inserted ? view.name.name : "reconcile_scratch_view_\(position)"
             copies.append((index, scratchName))
         }
         guard !copies.isEmpty else { return result }
@@ -61,7 +62,52 @@ extension Canonicalizer {
             }
             result[index].catalog = catalog
         }
+        try adoptEquivalentLiveDefinitions(&result, live: live)
         return result
+    }
+
+    /// `pg_get_viewdef` does not always read back as itself (a varchar `IN` list stored by a migration and the
+    /// same view restored from a dump, see the checks' case): when a copy's text differs from the live view's,
+    /// both texts are created once more as copies; if the server prints the two alike (they reach the same fixed
+    /// point), they are the same view, and the live text is kept (nothing to change).
+    private func adoptEquivalentLiveDefinitions(_ views: inout [View], live: [QualifiedName: View]) throws {
+        var probes: [(index: Int, name: String)] = []
+        for index in views.indices {
+            guard let declared = views[index].catalog, let current = live[views[index].name],
+                let liveCatalog = current.catalog, liveCatalog.definition != declared.definition,
+                liveCatalog.columns == declared.columns, current.kind == views[index].kind
+            else { continue }
+            let name = "reconcile_live_view_\(probes.count)"
+            var copy = current
+            copy.columns = []
+            var declaredCopy = copy
+            declaredCopy.query = declared.definition
+            let statements = [
+                SQLRenderer.createView(copy, as: QualifiedName(schema: "pg_temp", name: name), temporary: true),
+                SQLRenderer.createView(
+                    declaredCopy, as: QualifiedName(schema: "pg_temp", name: name + "_again"), temporary: true),
+            ]
+            try connection.query("SAVEPOINT reconcile_view")
+            do {
+                for statement in statements { try connection.query(statement) }
+                try connection.query("RELEASE SAVEPOINT reconcile_view")
+                probes.append((index, name))
+            } catch is PostgresError {
+                try connection.query("ROLLBACK TO SAVEPOINT reconcile_view")
+                try connection.query("RELEASE SAVEPOINT reconcile_view")
+            }
+        }
+        guard !probes.isEmpty else { return }
+        let read = try Introspector(connection: connection).readViews(
+            scratch: true, names: probes.flatMap { [$0.name, $0.name + "_again"] })
+        let again = Dictionary(read.managed.map { ($0.relname, $0.view) }, uniquingKeysWith: { a, _ in a })
+        for probe in probes {
+            guard let text = again[probe.name]?.catalog?.definition,
+                text == again[probe.name + "_again"]?.catalog?.definition,
+                let liveText = live[views[probe.index].name]?.catalog?.definition
+            else { continue }
+            views[probe.index].catalog?.definition = liveText
+        }
     }
 
     /// The declaration says what the catalog says of `live`, word for word: the query as printed, no column list,

@@ -6,7 +6,9 @@ extension Introspector {
     /// Views of the schemas named (nil: every user schema) and the views elsewhere that read them, split into
     /// (managed, dependent); or, `scratch`, this session's temporary views of those names, each with the name it
     /// was read under.
-    func readViews(scratch: Bool, names: [String]?) throws -> (
+    func readViews(
+        scratch: Bool, names: [String]?
+    ) throws -> (
         managed: [(relname: String, view: View)], dependent: [View]
     ) {
         let rows = try connection.query(CatalogQueries.views(scratch: scratch), [names.map(TextArray.literal)])

@@ -14,8 +14,9 @@ public enum ViewChange: ChangeFamily {
         case around(String)
     }
 
-    /// `reads`: the existing tables it reads, which `CREATE` takes ACCESS SHARE locks on.
-    case createView(View, reads: [QualifiedName])
+    /// `reads`: the existing tables it reads, which `CREATE` takes ACCESS SHARE locks on; `again`: the live view
+    /// was dropped earlier in the plan.
+    case createView(View, reads: [QualifiedName], again: Bool)
     /// `CREATE OR REPLACE VIEW`: the query or options changed, and the columns stay (new ones only at the end).
     case replaceView(View, reads: [QualifiedName])
     case dropView(View, reason: DropReason)
@@ -26,7 +27,7 @@ public enum ViewChange: ChangeFamily {
 
     var view: View {
         switch self {
-        case .createView(let view, _), .replaceView(let view, _), .dropView(let view, _), .restoreView(let view, _),
+        case .createView(let view, _, _), .replaceView(let view, _), .dropView(let view, _), .restoreView(let view, _),
             .setViewComment(let view, _):
             return view
         }
@@ -78,7 +79,7 @@ public enum ViewChange: ChangeFamily {
 
     var summary: String {
         switch self {
-        case .createView: return "create \(view.description)"
+        case .createView(_, _, let again): return "create \(view.description)\(again ? " again" : "")"
         case .replaceView: return "replace \(view.description) (CREATE OR REPLACE)"
         case .dropView(_, .undeclared): return "drop \(view.description) (not declared in the schema file)"
         case .dropView(_, .recreated(let why)): return "drop \(view.description) to create it again: \(why)"
@@ -91,7 +92,8 @@ public enum ViewChange: ChangeFamily {
 
     func driftDescription(object: String, details: [String]) -> String {
         switch self {
-        case .createView: return "missing \(word) \(object)"
+        case .createView(_, _, let again):
+            return again ? "\(word) \(object) is made again" : "missing \(word) \(object)"
         case .replaceView: return "\(word) \(object) differs from the file"
         case .dropView(_, .undeclared): return "\(word) \(object) is not declared in the file"
         case .dropView(_, .recreated(let why)): return "\(word) \(object) differs from the file: \(why)"
@@ -103,7 +105,7 @@ public enum ViewChange: ChangeFamily {
 
     var statements: [String] {
         switch self {
-        case .createView(let view, _), .restoreView(let view, _):
+        case .createView(let view, _, _), .restoreView(let view, _):
             return SQLRenderer.viewStatements(view)
         case .replaceView(let view, _):
             return [SQLRenderer.createView(view, orReplace: true)]
@@ -117,7 +119,7 @@ public enum ViewChange: ChangeFamily {
     /// Creating a view reads its tables' definitions (ACCESS SHARE); dropping or commenting locks only the view.
     var lock: TableLock {
         switch self {
-        case .createView(_, let reads), .replaceView(_, let reads), .restoreView(_, let reads):
+        case .createView(_, let reads, _), .replaceView(_, let reads), .restoreView(_, let reads):
             return reads.isEmpty ? .none : .accessShare
         case .dropView, .setViewComment: return .none
         }
@@ -125,7 +127,7 @@ public enum ViewChange: ChangeFamily {
 
     var lockedTables: [QualifiedName] {
         switch self {
-        case .createView(_, let reads), .replaceView(_, let reads), .restoreView(_, let reads): return reads
+        case .createView(_, let reads, _), .replaceView(_, let reads), .restoreView(_, let reads): return reads
         case .dropView, .setViewComment: return []
         }
     }
@@ -142,7 +144,7 @@ public enum ViewChange: ChangeFamily {
 
     var privilege: PrivilegeNeed {
         switch self {
-        case .createView(let view, _), .restoreView(let view, _): return .createOnSchema(view.name.schema)
+        case .createView(let view, _, _), .restoreView(let view, _): return .createOnSchema(view.name.schema)
         // Replacing, commenting or dropping takes ownership; PostgreSQL's own error names the view.
         case .replaceView, .dropView, .setViewComment: return .none
         }

@@ -51,12 +51,21 @@ struct ViewDiffer {
                 around[view.name] = around[view.name] ?? "it reads \(object), \(what)"
             }
         }
+        // A view reconcile does not manage cannot be made again without what it reads: it stays, and pre-flight
+        // names it as what blocks the change.
+        let unmanaged = Set(live.dependentViews.map(\.name))
+        for name in Array(around.keys) where unmanaged.contains(name) {
+            if let view = everyLive[name], readsGone(view, gone) { around[name] = nil }
+        }
         for (name, reason) in created where liveViews[name] != nil {
             around[name] = around[name] ?? reason ?? ""
         }
         var frontier = Array(around.keys)
         while let name = frontier.popLast() {
-            for view in everyLive.values where around[view.name] == nil && Self.view(view, reads: name, column: nil) {
+            for view in everyLive.values
+            where around[view.name] == nil && Self.view(view, reads: name, column: nil)
+                && !(unmanaged.contains(view.name) && readsGone(view, gone))
+            {
                 around[view.name] = "it reads \(everyLive[name]?.description ?? name.description), which is made again"
                 frontier.append(view.name)
             }
@@ -95,7 +104,7 @@ struct ViewDiffer {
         for view in View.creationOrder(toCreate) {
             let reads = lockedTables(view, existingTables: existingTables, declaredTables: declaredTables, allViews)
             if declared[view.name] != nil {
-                changes.append(Change(.view(.createView(view, reads: reads))))
+                changes.append(Change(.view(.createView(view, reads: reads, again: liveViews[view.name] != nil))))
             } else {
                 changes.append(Change(.view(.restoreView(view, reads: reads))))
             }
@@ -157,7 +166,8 @@ struct ViewDiffer {
             return "the server could not read the declared view as it stands"
         }
         // PostgreSQL keeps the columns of a replaced view: same names and types, new ones only at the end.
-        guard declaredColumns.count >= liveColumns.count, Array(declaredColumns.prefix(liveColumns.count)) == liveColumns
+        guard declaredColumns.count >= liveColumns.count,
+            Array(declaredColumns.prefix(liveColumns.count)) == liveColumns
         else {
             let spell = { (columns: [View.Column]) in columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ") }
             return "columns (\(spell(liveColumns))) → (\(spell(declaredColumns)))"
@@ -175,7 +185,8 @@ struct ViewDiffer {
         }
         if declared.kind == .materializedView, indexTexts(live) != indexTexts(declared) { return true }
         if let liveCatalog = live.catalog, let declaredCatalog = declared.catalog {
-            return liveCatalog.definition != declaredCatalog.definition || liveCatalog.columns != declaredCatalog.columns
+            return liveCatalog.definition != declaredCatalog.definition
+                || liveCatalog.columns != declaredCatalog.columns
         }
         let liveNames = live.catalog?.columns.map(\.name) ?? live.columns
         return View.trimmedQuery(live.query) != View.trimmedQuery(declared.query)

@@ -92,7 +92,8 @@ public enum SchemaFileJSONSchema {
     private static func viewKey(_ key: ViewParser.Key) -> JSONValue {
         switch key {
         case .sql: return described("The query (SELECT ...) the view shows.", ref("text"))
-        case .columns: return described("Names for the query's columns, in order (a view column list).", ref("nameList"))
+        case .columns:
+            return described("Names for the query's columns, in order (a view column list).", ref("nameList"))
         case .comment: return described("COMMENT ON VIEW / MATERIALIZED VIEW.", ref("text"))
         case .securityBarrier: return described("A view only: WITH (security_barrier).", ref("boolean"))
         case .securityInvoker:

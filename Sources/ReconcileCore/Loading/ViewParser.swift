@@ -61,7 +61,8 @@ struct ViewParser {
             let keyName = entry.key.rawValue
             func only(_ allowed: View.Kind) -> Bool {
                 guard kind == allowed else {
-                    reader.error("'\(keyName)' is for \(allowed.rawValue)s; a \(word) has no \(keyName)", at: entry.keyNode)
+                    reader.error(
+                        "'\(keyName)' is for \(allowed.rawValue)s; a \(word) has no \(keyName)", at: entry.keyNode)
                     return false
                 }
                 return true

@@ -132,7 +132,8 @@ public struct View: Hashable, Sendable, Codable {
     /// Views ordered so that each comes after the views it reads (name order otherwise; a cycle, which
     /// PostgreSQL cannot have but a guess from the query text can, is broken at the first view by name).
     public static func creationOrder(_ views: [View]) -> [View] {
-        let sorted = views.sorted { $0.name < $1.name }
+        var seen = Set<QualifiedName>()
+        let sorted = views.sorted { $0.name < $1.name }.filter { seen.insert($0.name).inserted }
         let names = Set(sorted.map(\.name))
         var waiting = Dictionary(uniqueKeysWithValues: sorted.map { ($0.name, $0.reads(among: names)) })
         var ordered: [View] = []
