@@ -228,6 +228,37 @@ final class ViewTests: XCTestCase {
         XCTAssertEqual(plan.steps.last?.statements, ["CREATE VIEW \"reporting\".\"on_ids\" AS\nSELECT ids.id FROM ids"])
     }
 
+    func testAnExcludedViewIsLeftAloneButMadeAgainAroundAChange() {
+        let old = Table(name: t, columns: [Column(name: "id", type: "integer"), Column(name: "note", type: "text")])
+        var new = old
+        new.columns[0].type = "bigint"
+        let ids = liveView("tmp_ids", "SELECT t.id FROM t", columns: [("id", "integer")], reads: [(t, ["id"])])
+        var desired = Schema(tables: [new])
+        desired.schemaNames = ["public"]
+        let filter = TableFilter(exclude: ["public.tmp_*"])
+        let live = filter.apply(Schema(schemaNames: ["public"], tables: [old], views: [ids]))
+        XCTAssertEqual(live.views, [])
+        XCTAssertEqual(live.dependentViews.map(\.name), [ids.name])
+        XCTAssertEqual(
+            Planner.plan(Differ(desired: desired, live: live).changes(), allowDestructive: false).steps.map(\.summary),
+            [
+                "drop view public.tmp_ids until it is created again: it reads column public.t.id, whose type changes",
+                "change type of id: integer → bigint",
+                "create view public.tmp_ids again as it was (not managed by the schema file)",
+            ])
+        // One that reads a column the plan drops cannot be made again: it stays, for pre-flight to name.
+        let notes = liveView("tmp_notes", "SELECT t.note FROM t", columns: [("note", "text")], reads: [(t, ["note"])])
+        var withoutNote = old
+        withoutNote.columns.removeLast()
+        desired = Schema(tables: [withoutNote])
+        desired.schemaNames = ["public"]
+        let liveWithNotes = filter.apply(Schema(schemaNames: ["public"], tables: [old], views: [notes]))
+        XCTAssertEqual(
+            Planner.plan(Differ(desired: desired, live: liveWithNotes).changes(), allowDestructive: true).steps
+                .map(\.summary),
+            ["drop column note"])
+    }
+
     func testNewViewsComeAfterTheViewsTheirQueriesName() {
         let views = [
             View(name: Fixture.name("a_top"), query: "SELECT * FROM public.m_middle"),

@@ -36,8 +36,14 @@ extension SQLRenderer {
     }
 
     /// Everything that makes the view as declared: the view, its indexes (a materialized view's), its comment.
+    /// A live view's index (one made again as it was) is created from the server's own text of it.
     public static func viewStatements(_ view: View, orReplace: Bool = false) -> [String] {
-        [createView(view, orReplace: orReplace)] + view.indexes.map { createIndex(view.name, $0) }
+        let indexes = view.indexes.map { index in
+            guard let tail = index.canonicalDefinition else { return createIndex(view.name, index) }
+            return "CREATE \(index.isUnique ? "UNIQUE " : "")INDEX IF NOT EXISTS \(SQL.identifier(index.name)) "
+                + "ON \(SQL.qualified(view.name)) \(tail)"
+        }
+        return [createView(view, orReplace: orReplace)] + indexes
             + (view.comment.map { [commentOnView(view.kind, view.name, $0)] } ?? [])
     }
 }
