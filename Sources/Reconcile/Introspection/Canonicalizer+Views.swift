@@ -63,7 +63,53 @@ extension Canonicalizer {
             result[index].catalog = catalog
         }
         try adoptEquivalentLiveDefinitions(&result, live: live)
+        try canonicalIndexes(&result, made: made)
         return result
+    }
+
+    /// A materialized view's declared indexes as the server spells them (`USING btree (lower(name))`): made on a
+    /// temporary table with the columns of the view's copy, and read back by `pg_get_indexdef`. An index the
+    /// server refuses keeps its declared spelling (creating the view then reports it).
+    private func canonicalIndexes(_ views: inout [View], made: [String: Int]) throws {
+        var scratchIndexes: [String: (view: Int, index: Int)] = [:]
+        for (scratchName, position) in made.sorted(by: { $0.key < $1.key })
+        where views[position].kind == .materializedView && !views[position].indexes.isEmpty {
+            let table = QualifiedName(schema: "pg_temp", name: "reconcile_scratch_matview_\(position)")
+            try connection.query("SAVEPOINT reconcile_view")
+            do {
+                try connection.query(
+                    "CREATE TEMPORARY TABLE \(SQL.identifier(table.name)) AS SELECT * FROM pg_temp."
+                        + "\(SQL.identifier(scratchName)) WITH NO DATA")
+                try connection.query("RELEASE SAVEPOINT reconcile_view")
+            } catch is PostgresError {
+                try connection.query("ROLLBACK TO SAVEPOINT reconcile_view")
+                try connection.query("RELEASE SAVEPOINT reconcile_view")
+                continue
+            }
+            for (number, declared) in views[position].indexes.enumerated() {
+                var index = declared
+                index.name = "\(table.name)_\(number)"
+                try connection.query("SAVEPOINT reconcile_view")
+                do {
+                    try connection.query(Change(.index(.createIndex(table, index))).statements[0])
+                    try connection.query("RELEASE SAVEPOINT reconcile_view")
+                    scratchIndexes[index.name] = (position, number)
+                } catch is PostgresError {
+                    try connection.query("ROLLBACK TO SAVEPOINT reconcile_view")
+                    try connection.query("RELEASE SAVEPOINT reconcile_view")
+                }
+            }
+        }
+        guard !scratchIndexes.isEmpty else { return }
+        let rows = try connection.query(
+            CatalogQueries.scratchIndexes, [TextArray.literal(scratchIndexes.keys.sorted())])
+        for row in rows.namedRows {
+            guard let name = row["relname"], let target = scratchIndexes[name], let method = row["method"],
+                let definition = row["definition"], let start = definition.firstRange(of: " USING \(method) (")
+            else { continue }
+            views[target.view].indexes[target.index].canonicalDefinition =
+                "USING \(method) (" + definition[start.upperBound...]
+        }
     }
 
     /// `pg_get_viewdef` does not always read back as itself (a varchar `IN` list stored by a migration and the

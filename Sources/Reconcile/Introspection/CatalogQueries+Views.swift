@@ -68,4 +68,14 @@ extension CatalogQueries {
             ORDER BY n.nspname, c.relname
             """
     }
+
+    /// This session's temporary indexes named by $1 (text[]), with `pg_get_indexdef`: a materialized view's
+    /// declared indexes as the server spells them, made on a scratch table with the view's columns.
+    static let scratchIndexes = """
+        SELECT ic.relname, am.amname AS method, pg_catalog.pg_get_indexdef(i.indexrelid) AS definition
+        FROM pg_catalog.pg_index i
+        JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+        JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+        WHERE ic.relnamespace = pg_catalog.pg_my_temp_schema() AND ic.relname = ANY ($1::text[])
+        """
 }
