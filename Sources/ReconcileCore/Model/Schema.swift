@@ -69,7 +69,21 @@ public struct Schema: Hashable, Sendable, Codable {
             compositeTypes: compositeTypes.filter { schemas.contains($0.name.schema) },
             routines: routines.filter { schemas.contains($0.name.schema) },
             views: views.filter { schemas.contains($0.name.schema) })
-        restricted.dependentViews = dependentViews + views.filter { !schemas.contains($0.name.schema) }
+        // The views elsewhere that read what is kept, at any depth (as the catalog query finds them).
+        var reached = Set(restricted.tables.map(\.name) + restricted.views.map(\.name))
+        var others = dependentViews + views.filter { !schemas.contains($0.name.schema) }
+        var found = true
+        while found {
+            found = false
+            for view in others
+            where (view.catalog?.dependencies ?? []).contains(where: { reached.contains($0.relation) }) {
+                restricted.dependentViews.append(view)
+                reached.insert(view.name)
+                found = true
+            }
+            others.removeAll { reached.contains($0.name) }
+        }
+        restricted.dependentViews.sort { $0.name < $1.name }
         return restricted
     }
 
