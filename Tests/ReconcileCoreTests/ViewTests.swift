@@ -259,6 +259,23 @@ final class ViewTests: XCTestCase {
             ["drop column note"])
     }
 
+    func testANewViewOnAReplacedViewComesAfterTheReplacement() {
+        let table = Table(name: t, columns: [Column(name: "id", type: "integer"), Column(name: "name", type: "text")])
+        let live = liveView("a_base", "SELECT t.id FROM t", columns: [("id", "integer")], reads: [(t, ["id"])])
+        var wider = liveView(
+            "a_base", "SELECT t.id, t.name FROM t", columns: [("id", "integer"), ("name", "text")],
+            reads: [(t, ["id", "name"])])
+        wider.comment = "wider"
+        // Named so that name order alone would put the new view first.
+        let reader = View(name: Fixture.name("0_names"), query: "SELECT name FROM a_base")
+        XCTAssertEqual(
+            changes(desired: [wider, reader], live: [live], tables: [table]),
+            [
+                "replace view public.a_base (CREATE OR REPLACE)", "comment on view public.a_base",
+                "create view public.\"0_names\"",
+            ])
+    }
+
     func testNewViewsComeAfterTheViewsTheirQueriesName() {
         let views = [
             View(name: Fixture.name("a_top"), query: "SELECT * FROM public.m_middle"),

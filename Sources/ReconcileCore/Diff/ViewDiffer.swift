@@ -14,6 +14,8 @@ struct ViewDiffer {
         let everyLive = Dictionary(
             (live.views + live.dependentViews).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let declared = Dictionary(canonical.views.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        // In name order, so that which reason a view is given does not depend on a dictionary's order.
+        let liveInOrder = everyLive.values.sorted { $0.name < $1.name }
 
         var created: [QualifiedName: String?] = [:]  // declared views made from scratch, and why (nil: new)
         var replaced: [View] = []
@@ -47,22 +49,22 @@ struct ViewDiffer {
             case .column(.alterColumnType): what = "whose type changes"
             default: what = "which is made again"
             }
-            for view in everyLive.values where Self.view(view, reads: probe.table, column: probe.column) {
+            for view in liveInOrder where Self.view(view, reads: probe.table, column: probe.column) {
                 around[view.name] = around[view.name] ?? "it reads \(object), \(what)"
             }
         }
         // A view reconcile does not manage cannot be made again without what it reads: it stays, and pre-flight
         // names it as what blocks the change.
         let unmanaged = Set(live.dependentViews.map(\.name))
-        for name in Array(around.keys) where unmanaged.contains(name) {
+        for name in around.keys.sorted() where unmanaged.contains(name) {
             if let view = everyLive[name], readsGone(view, gone) { around[name] = nil }
         }
         for (name, reason) in created where liveViews[name] != nil {
             around[name] = around[name] ?? reason ?? ""
         }
-        var frontier = Array(around.keys)
+        var frontier = around.keys.sorted(by: >)
         while let name = frontier.popLast() {
-            for view in everyLive.values
+            for view in liveInOrder
             where around[view.name] == nil && Self.view(view, reads: name, column: nil)
                 && !(unmanaged.contains(view.name) && readsGone(view, gone))
             {
@@ -76,7 +78,7 @@ struct ViewDiffer {
         }
         var changes: [Change] = []
         // Drops: the views that read others first (the reverse of the order they are created in).
-        let dropped = everyLive.values.filter { around[$0.name] != nil } + declaredAway
+        let dropped = liveInOrder.filter { around[$0.name] != nil } + declaredAway
         var droppedOnce = Set<QualifiedName>()
         for view in View.creationOrder(dropped).reversed() where droppedOnce.insert(view.name).inserted {
             if declared[view.name] == nil && liveViews[view.name] != nil {
@@ -100,20 +102,20 @@ struct ViewDiffer {
         let existingTables = Set(live.tables.map(\.name))
         let declaredTables = Set(desired.tables.map(\.name))
         let allViews = Dictionary(
-            (Array(everyLive.values) + canonical.views).map { ($0.name, $0) }, uniquingKeysWith: { _, b in b })
-        for view in View.creationOrder(toCreate) {
+            (liveInOrder + canonical.views).map { ($0.name, $0) }, uniquingKeysWith: { _, b in b })
+        // Replacements in the same order as creations: a new view may read a column a replaced one gains.
+        let replacing = Set(replaced.filter { around[$0.name] == nil }.map(\.name))
+        for view in View.creationOrder(toCreate + replaced.filter { replacing.contains($0.name) }) {
             let reads = lockedTables(view, existingTables: existingTables, declaredTables: declaredTables, allViews)
-            if declared[view.name] != nil {
+            if replacing.contains(view.name) {
+                changes.append(Change(.view(.replaceView(view, reads: reads))))
+                if liveViews[view.name]?.comment != view.comment {
+                    changes.append(Change(.view(.setViewComment(view, comment: view.comment))))
+                }
+            } else if declared[view.name] != nil {
                 changes.append(Change(.view(.createView(view, reads: reads, again: liveViews[view.name] != nil))))
             } else {
                 changes.append(Change(.view(.restoreView(view, reads: reads))))
-            }
-        }
-        for view in View.creationOrder(replaced) where around[view.name] == nil {
-            let reads = lockedTables(view, existingTables: existingTables, declaredTables: declaredTables, allViews)
-            changes.append(Change(.view(.replaceView(view, reads: reads))))
-            if liveViews[view.name]?.comment != view.comment {
-                changes.append(Change(.view(.setViewComment(view, comment: view.comment))))
             }
         }
         for view in comments where around[view.name] == nil {
