@@ -372,8 +372,8 @@ final class PlannerTests: XCTestCase {
         XCTAssertEqual(
             Change.Phase.allCases.sorted(),
             [
-                .schemas, .types, .routines, .tables, .routinesOnTables, .columns, .drops, .columnChanges,
-                .constraints, .indexes, .foreignKeys, .triggers, .seeds, .destructive,
+                .schemas, .viewDrops, .types, .routines, .tables, .routinesOnTables, .columns, .drops,
+                .columnChanges, .constraints, .indexes, .foreignKeys, .triggers, .seeds, .views, .destructive,
             ])
         XCTAssertLessThan(Change.Phase.seeds, Change.Phase.destructive)
     }

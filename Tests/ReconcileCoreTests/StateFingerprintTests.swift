@@ -25,7 +25,7 @@ final class StateFingerprintTests: XCTestCase {
     func testTheFingerprintOfAFixedStateIsPinned() {
         XCTAssertEqual(
             StateFingerprint.of(state, seeds: seeds),
-            "208aafd040218abae77adf4fd12648e0213e51a288516b22685079ee54d0ad24")
+            "970a990a2fd6fdc30fdf56977aac99f2ff5a07b32ec58c3ebdf2aef7cc3abb5b")
     }
 
     func testEveryDifferenceChangesIt() {

@@ -49,6 +49,7 @@ final class CorpusTests: XCTestCase {
     func testExtensionSchema() throws { try assertAdopts("extension-schema.sql") }
     func testRowLevelSecurity() throws { try assertAdopts("row-level-security.sql") }
     func testRoutines() throws { try assertAdopts("routines.sql") }
+    func testViews() throws { try assertAdopts("views.sql") }
     func testSharedSequence() throws { try assertAdopts("shared-sequence.sql") }
     func testSharedSequencePlain() throws { try assertAdopts("shared-sequence-plain.sql") }
     func testPartitionOwnObjects() throws { try assertAdopts("partition-own-objects.sql") }
@@ -65,7 +66,7 @@ final class CorpusTests: XCTestCase {
         "multi-schema.sql", "fk-to-unique-index.sql", "generated-column.sql", "domain-column.sql",
         "unlogged-table.sql", "column-collation.sql", "exclusion-constraint.sql", "partitioned-table.sql",
         "sequence-start.sql", "function-call.sql", "not-null-names.sql", "extension-schema.sql",
-        "row-level-security.sql", "routines.sql", "shared-sequence.sql", "shared-sequence-plain.sql",
+        "row-level-security.sql", "routines.sql", "views.sql", "shared-sequence.sql", "shared-sequence-plain.sql",
         "partition-own-objects.sql", "column-storage.sql",
     ]
 

@@ -4,7 +4,8 @@ import XCTest
 final class IntrospectionTests: XCTestCase {
     /// Introspection is set-based: the number of statements does not grow with the number of tables,
     /// functions and triggers (a function and a trigger per table here, declared as the catalog prints them),
-    /// domains, composite types and policies: each kind is one query, whatever the number of objects.
+    /// domains, composite types, policies, views and materialized views: each kind is one query, whatever the
+    /// number of objects.
     func testStatementCountIsTheSameForTenAndAThousandTables() throws {
         func statements(tables: Int) throws -> Int {
             let database = try TestDatabase()
@@ -65,7 +66,31 @@ final class IntrospectionTests: XCTestCase {
 
                     """
             }
-            try database.execute(ddl)
+            // A view per table, and a materialized view per ten, declared as pg_get_viewdef prints them (which
+            // depends on the server's version: asked once, after the views are made).
+            var views = ""
+            for number in 0..<tables {
+                views += "CREATE VIEW v\(number) AS SELECT id, name FROM t\(number) WHERE parent IS NULL;\n"
+            }
+            for number in 0..<tables / 10 {
+                views += "CREATE MATERIALIZED VIEW m\(number) AS SELECT count(*) AS n FROM v\(number);\n"
+                views += "CREATE UNIQUE INDEX m\(number)_n_idx ON m\(number) (n);\n"
+            }
+            try database.execute(ddl + views)
+            let definitions = try database.column(
+                """
+                SELECT c.relkind::text || ' ' || c.relname || ' ' || pg_catalog.to_json(pg_catalog.pg_get_viewdef(c.oid))
+                FROM pg_catalog.pg_class c WHERE c.relkind IN ('v', 'm')
+                  AND c.relnamespace = 'public'::regnamespace ORDER BY c.relkind DESC, c.relname
+                """)
+            for (number, row) in definitions.enumerated() {
+                let parts = row.split(separator: " ", maxSplits: 2).map(String.init)
+                if number == 0 || (parts[0] == "m" && !definitions[number - 1].hasPrefix("m")) {
+                    yaml += parts[0] == "v" ? "views:\n" : "materialized_views:\n"
+                }
+                let indexes = parts[0] == "m" ? ", indexes: [{ columns: [n], unique: true }]" : ""
+                yaml += "  \(parts[1]): { sql: \(parts[2])\(indexes) }\n"
+            }
             let result = try database.reconciler(try writeSchema(yaml)).plan()
             XCTAssertTrue(result.plan.isInSync, result.plan.steps.map(\.summary).joined(separator: "\n"))
             return result.statementCount
@@ -75,14 +100,14 @@ final class IntrospectionTests: XCTestCase {
         // Spelled as the catalog spells them, the tables need no scratch copies: the count is constant.
         XCTAssertEqual(small, large, "statements must not depend on the number of tables")
         // One query per kind: schemas, extensions, enums, sequences, tables, columns, constraints, indexes,
-        // row security, domains and types, functions, triggers, not-modelled kinds, plus the session's settings;
-        // the snapshot export, and the partner's transaction and settings (constraints and indexes are its).
-        XCTAssertEqual(small, 22)
+        // row security, domains and types, functions, triggers, views, not-modelled kinds, plus the session's
+        // settings; the snapshot export, and the partner's transaction and settings (constraints and indexes are
+        // its).
+        XCTAssertEqual(small, 23)
     }
 
     /// The partner connection reads constraints and indexes in the main connection's snapshot: what a check
-    /// sees is the same with one connection and with two, drift included, and a change committed after the
-    /// snapshot was taken is seen by neither.
+    /// sees is the same with one connection and with two, drift included.
     func testTheSnapshotPartnerSeesWhatOneConnectionSees() throws {
         let database = try TestDatabase()
         let path = try writeSchema(

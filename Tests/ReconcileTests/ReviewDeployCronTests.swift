@@ -194,7 +194,10 @@ final class ReviewDeployCronTests: XCTestCase {
         XCTAssertEqual(try cli(["--check", "--schema", schemaPath]).exitCode, 0)
     }
 
-    func testViewsThatBlockAChangeAreNamedUpFront() throws {
+    /// A view the file does not declare in a schema it manages is unmanaged, like a table: --apply refuses to run
+    /// while its drop is not allowed. One in a schema of its own is made again around the change it would block,
+    /// as it was; one that reads a column the plan drops is named by pre-flight.
+    func testViewsThatBlockAChangeAreMadeAgainOrNamedUpFront() throws {
         try database.applyAndAssertConverged(schemaPath)
         try database.execute(
             "CREATE VIEW monthly_costs AS SELECT case_id, sum(estimated_cost) AS cost FROM ai_usage_logs GROUP BY case_id"
@@ -203,13 +206,45 @@ final class ReviewDeployCronTests: XCTestCase {
             .replacingOccurrences(
                 of: "estimated_cost: { type: \"numeric(12,6)\"", with: "estimated_cost: { type: \"numeric(14,6)\"")
         let path = try writeSchema(yaml)
-        let before = try database.fingerprint()
-        let apply = try cli(["--apply", "--schema", path])
-        XCTAssertEqual(apply.exitCode, 1)
+        var before = try database.fingerprint()
+        let refused = try cli(["--apply", "--schema", path])
+        XCTAssertEqual(refused.exitCode, 1)
         XCTAssertTrue(
-            apply.stderr.contains(
-                "change type of estimated_cost: numeric(12,6) → numeric(14,6): view monthly_costs depends on it; reconcile does not manage it: change or drop it first"
-            ), apply.stderr)
+            refused.stderr.contains("drop view public.monthly_costs (not declared in the schema file)"), refused.stderr)
+        XCTAssertEqual(try database.fingerprint(), before)
+
+        try database.execute(
+            """
+            DROP VIEW monthly_costs;
+            CREATE SCHEMA reports;
+            CREATE VIEW reports.monthly_costs AS
+                SELECT case_id, sum(estimated_cost) AS cost FROM public.ai_usage_logs GROUP BY case_id;
+            COMMENT ON VIEW reports.monthly_costs IS 'for finance';
+            CREATE VIEW reports.models AS SELECT DISTINCT model_used FROM public.ai_usage_logs;
+            """)
+        let apply = try cli(["--apply", "--schema", path])
+        XCTAssertEqual(apply.exitCode, 0, apply.stderr)
+        XCTAssertTrue(apply.stdout.contains("drop view reports.monthly_costs until it is created again"), apply.stdout)
+        XCTAssertTrue(apply.stdout.contains("create view reports.monthly_costs again as it was"), apply.stdout)
+        XCTAssertEqual(
+            try database.column(
+                "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'ai_usage_logs'::regclass "
+                    + "AND attname = 'estimated_cost'"), ["numeric(14,6)"])
+        XCTAssertEqual(
+            try database.column("SELECT obj_description('reports.monthly_costs'::regclass)"), ["for finance"])
+        XCTAssertEqual(try cli(["--check", "--schema", path]).exitCode, 0)
+
+        // A dropped column: the view cannot be made again, and pre-flight says so before anything changes.
+        let withoutModel = try writeSchema(
+            yaml.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("model_used:") }
+                .joined(separator: "\n"))
+        before = try database.fingerprint()
+        let blocked = try cli(["--apply", "--allow-destructive", "--schema", withoutModel])
+        XCTAssertEqual(blocked.exitCode, 1)
+        XCTAssertTrue(
+            blocked.stderr.contains(
+                "drop column model_used: view reports.models depends on it; reconcile does not manage it: "
+                    + "change or drop it first"), blocked.stderr)
         XCTAssertEqual(try database.fingerprint(), before)
     }
 

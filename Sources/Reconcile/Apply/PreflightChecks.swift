@@ -37,6 +37,10 @@ struct PreflightChecks {
         }
         for step in plan.steps {
             if case .constraint(.dropConstraint(let table, let name, _)) = step.change.kind { markDropped(table, name) }
+            // A view the plan drops before the change (to create it again after, or for good) is out of the way.
+            if case .view(.dropView(let view, _)) = step.change.kind {
+                droppedConstraints.insert("\(view.name.schema).\(view.name.name)")
+            }
             if case .column(.dropColumn(let table, let column)) = step.change.kind {
                 let keys = (tables[table] ?? oldNames[table].flatMap { tables[$0] })?.foreignKeys ?? []
                 for key in keys where key.columns.contains(column) { markDropped(table, key.name) }
@@ -97,7 +101,8 @@ struct PreflightChecks {
     struct Dependent {
         /// `view public.v`, `foreign key fk of public.t`.
         let description: String
-        /// A foreign key as `schema.table/constraint`, so one the same plan drops is not counted; nil for views.
+        /// A foreign key as `schema.table/constraint`, a view as `schema.view`, so one the same plan drops is not
+        /// counted.
         let constraint: String?
     }
 

@@ -77,6 +77,7 @@ struct Exporter {
         }
         refusals += Self.referenceRefusals(tables, scope: scope, refused: &refused)
         refusals += Self.seedTableRefusals(seedTables, tables: tables, refused: refused, scope: scope)
+        let views = Self.exportableViews(live, filter: filter, tables: tables, refusals: &refusals)
         guard refusals.isEmpty else { throw Refused(refusals: ExportRefusal.grouped(refusals)) }
         tables = try Canonicalizer(connection: connection, live: live).fixedPoints(of: tables)
         for index in tables.indices where seedTables.contains(tables[index].name) {
@@ -85,7 +86,8 @@ struct Exporter {
         // A schema whose every table is scoped out is left out too, unless it held nothing to scope.
         let schemaNames = live.schemaNames.filter { schema in
             tables.contains { $0.name.schema == schema } || live.declaresTypes(in: schema)
-                || routines.contains { $0.name.schema == schema } || !live.tables.contains { $0.name.schema == schema }
+                || routines.contains { $0.name.schema == schema } || views.contains { $0.name.schema == schema }
+                || !live.tables.contains { $0.name.schema == schema }
         }
         // plpgsql is installed in every database; declaring it would only add noise.
         let extensions = live.extensions.filter { $0 != "plpgsql" }
@@ -96,9 +98,49 @@ struct Exporter {
                 var type = type
                 type.usedBy = []
                 return type
-            }, routines: routines)
+            }, routines: routines, views: views)
         exported.extensionSchemas = live.extensionSchemas
         return exported
+    }
+
+    /// The views in scope, each only if everything it reads is exported too (a table or view left out would
+    /// make the file fail on an empty database); the others refused by name, with what they read.
+    private static func exportableViews(
+        _ live: Schema, filter: TableFilter, tables: [Table], refusals: inout [ExportRefusal]
+    ) -> [View] {
+        var exported = Set(tables.map(\.name))
+        // PostgreSQL's own relations (pg_stat_activity, information_schema.tables) are in every database.
+        func isSystem(_ name: QualifiedName) -> Bool {
+            name.schema.hasPrefix("pg_") || name.schema == "information_schema"
+        }
+        var candidates = live.views.filter { filter.manages($0.name) }
+        // Each pass adds the views whose every relation is exported; what is left reads something that is not.
+        var views: [View] = []
+        var progress = true
+        while progress {
+            progress = false
+            for view in candidates
+            where (view.catalog?.dependencies ?? []).allSatisfy({
+                exported.contains($0.relation) || isSystem($0.relation)
+            }) {
+                views.append(view)
+                exported.insert(view.name)
+                progress = true
+            }
+            candidates.removeAll { exported.contains($0.name) }
+        }
+        for view in candidates {
+            let missing = (view.catalog?.dependencies ?? []).map(\.relation).filter {
+                !exported.contains($0) && !isSystem($0)
+            }
+            refusals.append(
+                ExportRefusal(
+                    table: view.name,
+                    problem: "\(view.description) reads \(missing.map(\.description).joined(separator: ", ")), "
+                        + "which the export does not include",
+                    remedy: "leave it out: \(ExportRefusal.excludeFlag(view.name))"))
+        }
+        return views
     }
 
     /// A live domain in the schema file's terms: a literal default as a literal, typed by the base type.

@@ -72,6 +72,7 @@ struct Canonicalizer {
         else {
             var result = spelledTypes.with(tables: desired.tables.map { spelled[$0.name] ?? $0 })
             result.routines = routines
+            result.views = try canonicalViews(desired.views)
             return result
         }
         try connection.query("SAVEPOINT reconcile_canonicalize")
@@ -93,6 +94,7 @@ struct Canonicalizer {
             canonical.routines = serverRoutines
             try connection.query("ROLLBACK TO SAVEPOINT reconcile_canonicalize")
             try connection.query("RELEASE SAVEPOINT reconcile_canonicalize")
+            canonical.views = try canonicalViews(desired.views)
             return canonical
         } catch {
             if connection.transactionStatus != .idle {

@@ -123,9 +123,9 @@ extension CatalogQueries {
             JOIN schemas s ON s.oid = c.relnamespace
             WHERE r.rulename <> '_RETURN'
             UNION ALL
-            SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' WHEN 'v' THEN 'view' ELSE 'materialized view' END,
-                   pg_catalog.format('%I.%I', s.nspname, c.relname), 'pg_catalog.pg_class'::regclass, c.oid
-            FROM pg_catalog.pg_class c JOIN schemas s ON s.oid = c.relnamespace WHERE c.relkind IN ('f', 'v', 'm')
+            SELECT 'foreign table', pg_catalog.format('%I.%I', s.nspname, c.relname), 'pg_catalog.pg_class'::regclass,
+                   c.oid
+            FROM pg_catalog.pg_class c JOIN schemas s ON s.oid = c.relnamespace WHERE c.relkind = 'f'
             UNION ALL
             SELECT 'aggregate', pg_catalog.format('%I.%I(%s)', s.nspname, p.proname,
                                                   pg_catalog.pg_get_function_identity_arguments(p.oid)),

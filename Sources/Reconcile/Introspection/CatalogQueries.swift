@@ -601,7 +601,8 @@ enum CatalogQueries {
     /// Views (and materialized views) that use the table `relation` (a regclass expression), or its `column`;
     /// for a whole table also the foreign keys of other tables (those in `droppedTogether` aside) that reference
     /// it, for pre-flight to name what PostgreSQL would refuse to leave dangling: `description` (`view public.v`)
-    /// and, for a foreign key, `constraint_key` (`schema.table/constraint`).
+    /// and `constraint_key`: `schema.table/constraint` for a foreign key, `schema.view` for a view (so those the
+    /// plan drops first are not counted).
     static func dependents(of relation: String, column: String?, droppedTogether: [String]) -> String {
         let columnFilter =
             column.map {
@@ -610,10 +611,12 @@ enum CatalogQueries {
             } ?? ""
         var query = """
             SELECT DISTINCT CASE v.relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END
-                            || v.oid::regclass::text AS description, NULL::text AS constraint_key
+                            || v.oid::regclass::text AS description,
+                            pg_catalog.format('%s.%s', vn.nspname, v.relname) AS constraint_key
             FROM pg_catalog.pg_depend d
             JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid
             JOIN pg_catalog.pg_class v ON v.oid = r.ev_class
+            JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace
             WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
               AND d.refobjid = \(relation) AND v.oid <> d.refobjid\(columnFilter)
             """

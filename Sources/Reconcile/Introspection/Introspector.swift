@@ -45,9 +45,12 @@ struct Introspector {
         let tables = try readTables(.schemas, names: schemas, ownedSequences: owned)
         let (domains, compositeTypes) = try readTypes(.schemas, names: schemas)
         let routines = try readRoutines(scratch: false, names: schemas).map(\.routine)
+        let views = try readViews(scratch: false, names: schemas)
         var live = Schema(
             schemaNames: existing, tables: tables.map(\.table), enums: enums, extensions: extensions,
-            sequences: sequences, domains: domains, compositeTypes: compositeTypes, routines: routines)
+            sequences: sequences, domains: domains, compositeTypes: compositeTypes, routines: routines,
+            views: views.managed.map(\.view))
+        live.dependentViews = views.dependent
         // pg_catalog is where plpgsql and other built-in languages live; public is CREATE EXTENSION's default.
         let placed = extensionRows.compactMap { row -> (String, String)? in
             guard let name = row[0], let schema = row[1], !["public", "pg_catalog"].contains(schema) else { return nil }

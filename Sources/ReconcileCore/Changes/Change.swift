@@ -17,6 +17,7 @@ public struct Change: Hashable, Sendable {
         case online(OnlineChange)
         case routine(RoutineChange)
         case trigger(TriggerChange)
+        case view(ViewChange)
     }
 
     /// The order phases run in; within a phase, changes keep the differ's order (table by table).
@@ -27,9 +28,11 @@ public struct Change: Hashable, Sendable {
         /// may reference a unique index rather than a constraint. All of it is one transaction. Functions come
         /// before the tables whose checks, defaults and indexes call them, except those whose signature uses a
         /// table's row type (`routinesOnTables`). Triggers come once their table, columns and function exist, and
-        /// before seeded rows are inserted.
-        case schemas, types, routines, tables, routinesOnTables, columns, drops, columnChanges, constraints, indexes,
-            foreignKeys, triggers, seeds, destructive
+        /// before seeded rows are inserted. Views are dropped first, before anything they could block (a column
+        /// type change, a dropped column or function), and created after the seeded rows, once everything they
+        /// read exists (a materialized view is then filled with the seeded rows).
+        case schemas, viewDrops, types, routines, tables, routinesOnTables, columns, drops, columnChanges, constraints,
+            indexes, foreignKeys, triggers, seeds, views, destructive
 
         public static func < (lhs: Phase, rhs: Phase) -> Bool { lhs.rawValue < rhs.rawValue }
     }
@@ -69,6 +72,7 @@ public struct Change: Hashable, Sendable {
         case .online(let change): return change
         case .routine(let change): return change
         case .trigger(let change): return change
+        case .view(let change): return change
         }
     }
 

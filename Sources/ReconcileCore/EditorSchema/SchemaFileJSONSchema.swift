@@ -78,6 +78,35 @@ public enum SchemaFileJSONSchema {
             return described(
                 "Tables: [schema.]name → its columns, keys, indexes and seeded rows.",
                 .object([("type", .string("object")), ("additionalProperties", ref("table"))]))
+        case .views:
+            return described(
+                "Views: [schema.]name → { sql, columns, security_barrier, security_invoker, check_option, comment }.",
+                .object([("type", .string("object")), ("additionalProperties", ref("view"))]))
+        case .materializedViews:
+            return described(
+                "Materialized views: [schema.]name → { sql, columns, with_data, indexes, comment }.",
+                .object([("type", .string("object")), ("additionalProperties", ref("view"))]))
+        }
+    }
+
+    private static func viewKey(_ key: ViewParser.Key) -> JSONValue {
+        switch key {
+        case .sql: return described("The query (SELECT ...) the view shows.", ref("text"))
+        case .columns:
+            return described("Names for the query's columns, in order (a view column list).", ref("nameList"))
+        case .comment: return described("COMMENT ON VIEW / MATERIALIZED VIEW.", ref("text"))
+        case .securityBarrier: return described("A view only: WITH (security_barrier).", ref("boolean"))
+        case .securityInvoker:
+            return described("A view only (PostgreSQL 15+): WITH (security_invoker).", ref("boolean"))
+        case .checkOption:
+            let words = View.CheckOption.allCases.map { caseInsensitive($0.rawValue) }
+            return described(
+                "A view only: WITH (check_option = local | cascaded).",
+                .object([("type", .string("string")), ("pattern", .string("^(\(words.joined(separator: "|")))$"))]))
+        case .withData:
+            return described(
+                "A materialized view only: filled when created (WITH DATA, the default), or not.", ref("boolean"))
+        case .indexes: return described("A materialized view only: indexes, as a table's.", list(ref("index")))
         }
     }
 
@@ -564,6 +593,7 @@ public enum SchemaFileJSONSchema {
             ("attribute", .object(mapping(CompositeTypeParser.AttributeKey.self, required: [.type], attributeKey))),
             ("policy", .object(mapping(PolicyParser.Key.self, required: [], policyKey))),
             ("routine", .object(mapping(RoutineParser.Key.self, required: [.language, .body], routineKey))),
+            ("view", .object(mapping(ViewParser.Key.self, required: [.sql], viewKey))),
             ("trigger", .object(mapping(TriggerParser.Key.self, required: [.timing, .events, .function], triggerKey))),
         ]
     }

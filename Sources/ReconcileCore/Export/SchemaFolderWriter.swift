@@ -22,11 +22,12 @@ public enum SchemaFolderWriter {
     public static func files(_ schema: Schema, header: String?) -> [File] {
         let schemasWithoutTables = schema.schemaNames.filter { name in
             !schema.tables.contains { $0.name.schema == name } && !schema.declaresTypes(in: name)
+                && !schema.views.contains { $0.name.schema == name }
         }
         var database = Schema(
             schemaNames: schemasWithoutTables, enums: schema.enums, extensions: schema.extensions,
             sequences: schema.sequences, domains: schema.domains, compositeTypes: schema.compositeTypes,
-            routines: schema.routines)
+            routines: schema.routines, views: schema.views)
         database.extensionSchemas = schema.extensionSchemas
         return [File(path: databaseFile, text: SchemaWriter.yaml(database, header: header))]
             + schema.tables.map { table in

@@ -22,6 +22,7 @@ public enum SchemaWriter {
         let schemasWithoutTables = schema.schemaNames.filter { name in
             !schema.tables.contains { $0.name.schema == name } && !schema.declaresTypes(in: name)
                 && !schema.routines.contains { $0.name.schema == name }
+                && !schema.views.contains { $0.name.schema == name }
         }
         if !schemasWithoutTables.isEmpty { out += "schemas: \(YAMLText.list(schemasWithoutTables))\n" }
         if !schema.enums.isEmpty {
@@ -46,6 +47,37 @@ public enum SchemaWriter {
         out += routines(schema.routines.filter { $0.kind == .procedure }, key: "procedures")
         out += schema.tables.isEmpty ? "tables: {}\n" : "tables:\n"
         for table in schema.tables { out += self.table(table) }
+        let views = View.creationOrder(schema.views)
+        out += self.views(views.filter { $0.kind == .view }, key: "views")
+        out += self.views(views.filter { $0.kind == .materializedView }, key: "materialized_views")
+        return out
+    }
+
+    /// `views:` or `materialized_views:`, after the tables, in the order given (the export's: each view after
+    /// the views it reads, so a reader sees what a query names before the query); the query as a literal
+    /// block where that reads back exactly.
+    static func views(_ views: [View], key: String) -> String {
+        guard !views.isEmpty else { return "" }
+        var out = "\(key):\n"
+        for view in views {
+            out += "  \(YAMLText.string(name(view.name))):\n"
+            var fields: [String] = []
+            if !view.columns.isEmpty { fields.append("columns: \(YAMLText.list(view.columns))") }
+            if let checkOption = view.checkOption { fields.append("check_option: \(checkOption.rawValue)") }
+            if view.securityBarrier { fields.append("security_barrier: true") }
+            if view.securityInvoker { fields.append("security_invoker: true") }
+            if view.kind == .materializedView && !view.withData { fields.append("with_data: false") }
+            if let comment = view.comment { fields.append("comment: \(YAMLText.quoted(comment))") }
+            for field in fields { out += "    \(field)\n" }
+            if !view.indexes.isEmpty {
+                out += "    indexes:\n"
+                for index in view.indexes.sorted(by: { $0.name < $1.name }) {
+                    out += "      - { \(indexFields(index, tableName: view.name.name).joined(separator: ", ")) }\n"
+                }
+            }
+            let query = View.trimmedQuery(view.query)
+            out += "    sql: \(YAMLText.block(query, indentation: 4) ?? YAMLText.quoted(query))\n"
+        }
         return out
     }
 
@@ -181,30 +213,7 @@ public enum SchemaWriter {
             // copies on the partitions depend on it.
             let indexes = table.partitionBy == nil ? table.indexes.sorted(by: { $0.name < $1.name }) : table.indexes
             for index in indexes {
-                var fields: [String] = []
-                if index.name != DefaultNames.index(table: tableName, keys: index.keys) {
-                    fields.append("name: \(YAMLText.string(index.name))")
-                }
-                let keys = index.keys.map { key -> String in
-                    switch key {
-                    case .column(let column): return YAMLText.string(column)
-                    case .expression(let expression): return "{ expression: \(YAMLText.quoted(expression)) }"
-                    }
-                }
-                fields.append("columns: [\(keys.joined(separator: ", "))]")
-                if index.isUnique { fields.append("unique: true") }
-                if index.method != "btree" { fields.append("using: \(YAMLText.string(index.method))") }
-                if !index.include.isEmpty { fields.append("include: \(YAMLText.list(index.include))") }
-                if index.nullsNotDistinct { fields.append("nulls_not_distinct: true") }
-                if !index.storageParameters.isEmpty {
-                    let parameters = index.storageParameters.map { "\($0.name): \(YAMLText.quoted($0.value))" }
-                    fields.append("with: { \(parameters.joined(separator: ", ")) }")
-                }
-                if let predicate = index.predicate { fields.append("where: \(YAMLText.quoted(predicate))") }
-                if let statistics = index.statistics, !statistics.isEmpty {
-                    let targets = statistics.map { "\($0.column): \($0.target)" }
-                    fields.append("statistics: { \(targets.joined(separator: ", ")) }")
-                }
+                let fields = indexFields(index, tableName: tableName)
                 out += "      - { \(fields.joined(separator: ", ")) }\n"
             }
         }
@@ -231,6 +240,35 @@ public enum SchemaWriter {
             }
         }
         return out
+    }
+
+    /// One index as the loader reads it (`IndexParser`), for a table's or a materialized view's `indexes:`.
+    static func indexFields(_ index: Index, tableName: String) -> [String] {
+        var fields: [String] = []
+        if index.name != DefaultNames.index(table: tableName, keys: index.keys) {
+            fields.append("name: \(YAMLText.string(index.name))")
+        }
+        let keys = index.keys.map { key -> String in
+            switch key {
+            case .column(let column): return YAMLText.string(column)
+            case .expression(let expression): return "{ expression: \(YAMLText.quoted(expression)) }"
+            }
+        }
+        fields.append("columns: [\(keys.joined(separator: ", "))]")
+        if index.isUnique { fields.append("unique: true") }
+        if index.method != "btree" { fields.append("using: \(YAMLText.string(index.method))") }
+        if !index.include.isEmpty { fields.append("include: \(YAMLText.list(index.include))") }
+        if index.nullsNotDistinct { fields.append("nulls_not_distinct: true") }
+        if !index.storageParameters.isEmpty {
+            let parameters = index.storageParameters.map { "\($0.name): \(YAMLText.quoted($0.value))" }
+            fields.append("with: { \(parameters.joined(separator: ", ")) }")
+        }
+        if let predicate = index.predicate { fields.append("where: \(YAMLText.quoted(predicate))") }
+        if let statistics = index.statistics, !statistics.isEmpty {
+            let targets = statistics.map { "\($0.column): \($0.target)" }
+            fields.append("statistics: { \(targets.joined(separator: ", ")) }")
+        }
+        return fields
     }
 
     /// `domains:`, one line per domain: `name: { type: text, nullable: false, checks: { ... } }`.

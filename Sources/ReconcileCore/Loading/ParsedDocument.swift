@@ -11,5 +11,6 @@ struct ParsedDocument {
     var compositeTypes: [CompositeType] = []
     var tables: [Table] = []
     var routines: [Routine] = []
+    var views: [View] = []
     var positions = SourcePositions()
 }

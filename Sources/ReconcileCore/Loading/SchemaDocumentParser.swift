@@ -5,7 +5,8 @@ import Yams
 /// of a schema folder is read. Problems go to `reader.diagnostics` with their line and column.
 struct SchemaDocumentParser {
     enum Key: String, SchemaFileKey {
-        case version, schemas, extensions, enums, domains, types, sequences, functions, procedures, tables
+        case version, schemas, extensions, enums, domains, types, sequences, functions, procedures, tables, views
+        case materializedViews = "materialized_views"
     }
 
     /// An item of `extensions:` written as a mapping: `{ name: postgis, schema: postgis }`.
@@ -55,6 +56,11 @@ struct SchemaDocumentParser {
                     .parse(value, positions: &document.positions)
             case .procedures:
                 document.routines += RoutineParser(reader: reader, kind: .procedure)
+                    .parse(value, positions: &document.positions)
+            case .views:
+                document.views += ViewParser(reader: reader, kind: .view).parse(value, positions: &document.positions)
+            case .materializedViews:
+                document.views += ViewParser(reader: reader, kind: .materializedView)
                     .parse(value, positions: &document.positions)
             case .tables:
                 guard let tables = reader.mapping(value, "tables") else { continue }

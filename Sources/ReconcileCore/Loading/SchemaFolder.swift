@@ -132,6 +132,13 @@ enum SchemaFolder {
         {
             merged.tables.append(table)
         }
+        for view in document.views
+        where isNew(
+            view.kind.rawValue, view.name, at: document.positions.views[view.name],
+            first: merged.positions.views[view.name])
+        {
+            merged.views.append(view)
+        }
         merged.positions.add(document.positions)
         return problems
     }

@@ -106,7 +106,7 @@ public enum SchemaLoader {
         var schema = Schema(
             schemaNames: document.schemaNames, tables: tables, enums: document.enums,
             extensions: document.extensions, sequences: document.sequences, domains: document.domains,
-            compositeTypes: document.compositeTypes, routines: document.routines)
+            compositeTypes: document.compositeTypes, routines: document.routines, views: document.views)
         if !document.extensionSchemas.isEmpty { schema.extensionSchemas = document.extensionSchemas }
         return schema
     }

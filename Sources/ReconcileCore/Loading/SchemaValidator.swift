@@ -229,6 +229,19 @@ final class SchemaValidator {
                 error("type \(name) has the name of a table, whose row type it would be", at: positions.types[name])
             }
         }
+        // Views share the namespace of tables (and of their row types).
+        let typeNames = Set(document.domains.map(\.name) + document.compositeTypes.map(\.name)).union(enums)
+        for view in document.views {
+            if tables.contains(view.name) {
+                error(
+                    "\(view.kind.rawValue) \(view.name) has the name of a table: also at "
+                        + (positions.tables[view.name].map { "\($0)" } ?? "?"), at: positions.views[view.name])
+            } else if typeNames.contains(view.name) {
+                error(
+                    "\(view.kind.rawValue) \(view.name) has the name of a type, which its row type would take",
+                    at: positions.views[view.name])
+            }
+        }
     }
 
     /// A rename must not collide with a declared name, or the same old name claimed twice.

@@ -15,6 +15,8 @@ struct SourcePositions: Sendable {
     /// Domains and composite types, which share one namespace.
     var types: [QualifiedName: SourceLocation] = [:]
     var routines: [RoutineKey: SourceLocation] = [:]
+    /// Views and materialized views, which share one namespace.
+    var views: [QualifiedName: SourceLocation] = [:]
 
     /// Adds the positions of another file's declarations; their names do not overlap these.
     mutating func add(_ other: SourcePositions) {
@@ -28,5 +30,6 @@ struct SourcePositions: Sendable {
         sequences.merge(other.sequences) { mine, _ in mine }
         types.merge(other.types) { mine, _ in mine }
         routines.merge(other.routines) { mine, _ in mine }
+        views.merge(other.views) { mine, _ in mine }
     }
 }

@@ -19,11 +19,16 @@ public struct Schema: Hashable, Sendable, Codable {
     public var compositeTypes: [CompositeType] = []
     /// Functions and procedures, sorted by name and identity arguments.
     public var routines: [Routine] = []
+    /// Views and materialized views, sorted by qualified name.
+    public var views: [View] = []
+    /// Live only: views reconcile does not manage (in another schema, or excluded by `--exclude`) that read a
+    /// managed table or view, at any depth. A change they block drops them and creates them again as they are.
+    public var dependentViews: [View] = []
 
     public init(
         schemaNames: [String] = [], tables: [Table] = [], enums: [EnumType] = [], extensions: [String] = [],
         sequences: [StandaloneSequence] = [], domains: [Domain] = [], compositeTypes: [CompositeType] = [],
-        routines: [Routine] = []
+        routines: [Routine] = [], views: [View] = []
     ) {
         self.tables = tables.sorted { $0.name < $1.name }
         self.enums = enums.sorted { $0.name < $1.name }
@@ -32,11 +37,12 @@ public struct Schema: Hashable, Sendable, Codable {
         self.domains = domains.sorted { $0.name < $1.name }
         self.compositeTypes = compositeTypes.sorted { $0.name < $1.name }
         self.routines = routines.sorted { $0.key < $1.key }
+        self.views = views.sorted { $0.name < $1.name }
         self.schemaNames = Array(
             Set(
                 schemaNames + tables.map(\.name.schema) + enums.map(\.name.schema)
                     + sequences.map(\.name.schema) + domains.map(\.name.schema)
-                    + compositeTypes.map(\.name.schema) + routines.map(\.name.schema))
+                    + compositeTypes.map(\.name.schema) + routines.map(\.name.schema) + views.map(\.name.schema))
         ).sorted()
     }
 
@@ -54,14 +60,31 @@ public struct Schema: Hashable, Sendable, Codable {
 
     /// Only what lies in the given schemas (extensions are database-wide and stay).
     public func restricted(to schemas: Set<String>) -> Schema {
-        Schema(
+        var restricted = Schema(
             schemaNames: schemaNames.filter(schemas.contains),
             tables: tables.filter { schemas.contains($0.name.schema) },
             enums: enums.filter { schemas.contains($0.name.schema) }, extensions: extensions,
             sequences: sequences.filter { schemas.contains($0.name.schema) },
             domains: domains.filter { schemas.contains($0.name.schema) },
             compositeTypes: compositeTypes.filter { schemas.contains($0.name.schema) },
-            routines: routines.filter { schemas.contains($0.name.schema) })
+            routines: routines.filter { schemas.contains($0.name.schema) },
+            views: views.filter { schemas.contains($0.name.schema) })
+        // The views elsewhere that read what is kept, at any depth (as the catalog query finds them).
+        var reached = Set(restricted.tables.map(\.name) + restricted.views.map(\.name))
+        var others = dependentViews + views.filter { !schemas.contains($0.name.schema) }
+        var found = true
+        while found {
+            found = false
+            for view in others
+            where (view.catalog?.dependencies ?? []).contains(where: { reached.contains($0.relation) }) {
+                restricted.dependentViews.append(view)
+                reached.insert(view.name)
+                found = true
+            }
+            others.removeAll { reached.contains($0.name) }
+        }
+        restricted.dependentViews.sort { $0.name < $1.name }
+        return restricted
     }
 
     /// The same schema with other tables (declared types, routines, sequences and extensions kept).

@@ -18,12 +18,15 @@ public struct TableFilter: Hashable, Sendable {
             && !exclude.contains { Self.matches($0, table) }
     }
 
-    /// The schema with only the managed tables and routines (a pattern matches a function's name as it
+    /// The schema with only the managed tables, routines and views (a pattern matches a function's name as it
     /// matches a table's).
     public func apply(_ schema: Schema) -> Schema {
         guard self != .everything else { return schema }
         var filtered = schema.with(tables: schema.tables.filter { manages($0.name) })
         filtered.routines = schema.routines.filter { manages($0.name) }
+        // An excluded view is left alone, but still dropped and made again around a change it would block.
+        filtered.views = schema.views.filter { manages($0.name) }
+        filtered.dependentViews = schema.dependentViews + schema.views.filter { !manages($0.name) }
         return filtered
     }
 

@@ -143,6 +143,9 @@ public enum OnlinePlanner {
                 + (rename.map { [$0] } ?? [])
         case .schema, .type, .table, .column, .seed, .partition, .sequence, .policy, .routine, .trigger, .online:
             return [refusing(phase(step, .shortLocks), allowRewrites: allowRewrites)]
+        // A view step reads or writes the catalog only (a materialized view's query runs under ACCESS SHARE).
+        case .view:
+            return [phase(step, .shortLocks)]
         }
     }
 
@@ -194,7 +197,7 @@ public enum OnlinePlanner {
         switch change.kind {
         case .index, .constraint(.addPrimaryKey), .constraint(.addUnique), .constraint(.addForeignKey): return false
         case .schema, .type, .table, .column, .constraint, .seed, .partition, .sequence, .policy, .routine, .trigger,
-            .online:
+            .online, .view:
             return true
         }
     }

@@ -110,4 +110,73 @@ extension SQLScanning {
         }
         return result
     }
+
+    /// The names a query mentions, dotted ones whole: `public.orders`, `"Odd Name".t`, `orders`. Unquoted parts
+    /// are folded to lower case as PostgreSQL does, quoted ones kept; string literals and comments are skipped.
+    /// Only a heuristic for ordering (which declared view reads which): a word may name a column too.
+    static func words(in text: String) -> [String] {
+        func isNameCharacter(_ character: Character) -> Bool {
+            character.isLetter || character.isNumber || character == "_" || character == "$"
+        }
+        let characters = Array(text)
+        var words: [String] = []
+        var parts: [String] = []
+        var index = 0
+        func finish() {
+            if !parts.isEmpty { words.append(parts.joined(separator: ".")) }
+            parts = []
+        }
+        while index < characters.count {
+            let character = characters[index]
+            if character == "'" {
+                finish()
+                index += 1
+                while index < characters.count {
+                    if characters[index] == "'" {
+                        if index + 1 < characters.count, characters[index + 1] == "'" {
+                            index += 2
+                            continue
+                        }
+                        break
+                    }
+                    index += 1
+                }
+                index += 1
+            } else if character == "-", index + 1 < characters.count, characters[index + 1] == "-" {
+                finish()
+                while index < characters.count, characters[index] != "\n" { index += 1 }
+            } else if character == "\"" {
+                var name = ""
+                index += 1
+                while index < characters.count {
+                    if characters[index] == "\"" {
+                        if index + 1 < characters.count, characters[index + 1] == "\"" {
+                            name.append("\"")
+                            index += 2
+                            continue
+                        }
+                        break
+                    }
+                    name.append(characters[index])
+                    index += 1
+                }
+                index += 1
+                parts.append(name)
+                if index < characters.count, characters[index] == "." { index += 1 } else { finish() }
+            } else if isNameCharacter(character), !character.isNumber || !parts.isEmpty {
+                var name = ""
+                while index < characters.count, isNameCharacter(characters[index]) {
+                    name.append(characters[index])
+                    index += 1
+                }
+                parts.append(name.lowercased())
+                if index < characters.count, characters[index] == "." { index += 1 } else { finish() }
+            } else {
+                finish()
+                index += 1
+            }
+        }
+        finish()
+        return words
+    }
 }

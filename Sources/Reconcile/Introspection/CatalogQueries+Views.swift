@@ -1,0 +1,81 @@
+extension CatalogQueries {
+    /// Views and materialized views: those in the schemas named by $1 (text[]; NULL: every user schema), and,
+    /// `managed` false, every other view that reads one of their tables or views, at any depth (a view in
+    /// another schema on a managed table), which a column type change must drop and re-create. Or, when
+    /// `scratch`, this session's temporary views named by $1 (the canonicalisation copies). None that an
+    /// extension brings. Each with the server's text (`pg_get_viewdef`), its columns, options, comment, what it
+    /// reads (`pg_depend` of its rewrite rule: relation and columns) and, for a materialized view, its indexes.
+    static func views(scratch: Bool) -> String {
+        let filter =
+            scratch
+            ? "c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relname = ANY ($1::text[])"
+            : "c.relkind IN ('r', 'p', 'v', 'm') AND \(schemaFilter)"
+        return """
+            WITH RECURSIVE managed AS (
+                SELECT c.oid FROM pg_catalog.pg_class c
+                JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                WHERE \(filter)
+            ), reading(oid) AS (
+                SELECT oid FROM managed
+                UNION
+                -- A view reads a relation when its rewrite rule depends on it.
+                SELECT r.ev_class FROM reading
+                JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = reading.oid
+                                           AND d.classid = 'pg_catalog.pg_rewrite'::regclass
+                JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid
+                WHERE r.ev_class <> reading.oid AND \(scratch ? "false" : "true")
+            )
+            SELECT n.nspname, c.relname, c.relkind, c.oid IN (SELECT oid FROM managed) AS managed,
+                   pg_catalog.pg_get_viewdef(c.oid) AS definition,
+                   pg_catalog.array_to_json(c.reloptions)::text AS options,
+                   c.relispopulated AS populated,
+                   d.description AS comment,
+                   (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(a.attname,
+                                               pg_catalog.format_type(a.atttypid, a.atttypmod)) ORDER BY a.attnum)::text
+                    FROM pg_catalog.pg_attribute a
+                    WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
+                   -- What it reads: [schema, relation, [columns]], the columns empty when the whole relation.
+                   (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(used.nspname, used.relname, used.columns)
+                                               ORDER BY used.nspname, used.relname)::text
+                    FROM (SELECT rn.nspname, rc.relname,
+                                 coalesce(pg_catalog.json_agg(DISTINCT ra.attname)
+                                          FILTER (WHERE ra.attname IS NOT NULL), '[]') AS columns
+                          FROM pg_catalog.pg_rewrite rw
+                          JOIN pg_catalog.pg_depend dep ON dep.classid = 'pg_catalog.pg_rewrite'::regclass
+                                                       AND dep.objid = rw.oid
+                                                       AND dep.refclassid = 'pg_catalog.pg_class'::regclass
+                          JOIN pg_catalog.pg_class rc ON rc.oid = dep.refobjid
+                          JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
+                          LEFT JOIN pg_catalog.pg_attribute ra ON ra.attrelid = rc.oid AND ra.attnum = dep.refobjsubid
+                                                              AND dep.refobjsubid > 0
+                          WHERE rw.ev_class = c.oid AND rc.oid <> c.oid
+                          GROUP BY rn.nspname, rc.relname) used) AS dependencies,
+                   -- A materialized view's indexes: [name, unique, method, pg_get_indexdef].
+                   (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(ic.relname, i.indisunique, am.amname,
+                                               pg_catalog.pg_get_indexdef(i.indexrelid)) ORDER BY ic.relname)::text
+                    FROM pg_catalog.pg_index i
+                    JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+                    JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+                    WHERE i.indrelid = c.oid) AS indexes
+            FROM pg_catalog.pg_class c
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_catalog.pg_description d
+                   ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
+            WHERE c.relkind IN ('v', 'm') AND c.oid IN (SELECT oid FROM reading)
+              AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
+                              WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.objid = c.oid
+                                AND dep.deptype = 'e')
+            ORDER BY n.nspname, c.relname
+            """
+    }
+
+    /// This session's temporary indexes named by $1 (text[]), with `pg_get_indexdef`: a materialized view's
+    /// declared indexes as the server spells them, made on a scratch table with the view's columns.
+    static let scratchIndexes = """
+        SELECT ic.relname, am.amname AS method, pg_catalog.pg_get_indexdef(i.indexrelid) AS definition
+        FROM pg_catalog.pg_index i
+        JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+        JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+        WHERE ic.relnamespace = pg_catalog.pg_my_temp_schema() AND ic.relname = ANY ($1::text[])
+        """
+}

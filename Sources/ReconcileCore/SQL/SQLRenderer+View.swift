@@ -1,0 +1,49 @@
+extension SQLRenderer {
+    /// `CREATE [OR REPLACE] VIEW name [(columns)] [WITH (...)] AS query`, or `CREATE MATERIALIZED VIEW name
+    /// [(columns)] AS query WITH [NO] DATA`. `name` replaces the view's own (scratch copies); `temporary` makes a
+    /// plain view in `pg_temp` (a materialized view cannot be temporary, so a scratch copy of one is a view).
+    public static func createView(
+        _ view: View, orReplace: Bool = false, as name: QualifiedName? = nil, temporary: Bool = false
+    ) -> String {
+        let query = View.trimmedQuery(view.query)
+        let columns = view.columns.isEmpty ? "" : " (\(SQL.identifierList(view.columns)))"
+        if view.kind == .materializedView && !temporary {
+            let target = SQL.qualified(name ?? view.name)
+            return "CREATE MATERIALIZED VIEW \(target)\(columns) AS\n\(query)\nWITH \(view.withData ? "" : "NO ")DATA"
+        }
+        let target = temporary ? SQL.identifier((name ?? view.name).name) : SQL.qualified(name ?? view.name)
+        let options = viewOptions(view)
+        return "CREATE \(orReplace ? "OR REPLACE " : "")\(temporary ? "TEMPORARY " : "")VIEW \(target)\(columns)"
+            + (options.isEmpty ? "" : " WITH (\(options.joined(separator: ", ")))") + " AS\n\(query)"
+    }
+
+    /// A plain view's options as `pg_class.reloptions` stores them.
+    public static func viewOptions(_ view: View) -> [String] {
+        guard view.kind == .view else { return [] }
+        var options: [String] = []
+        if let checkOption = view.checkOption { options.append("check_option=\(checkOption.rawValue)") }
+        if view.securityBarrier { options.append("security_barrier=true") }
+        if view.securityInvoker { options.append("security_invoker=true") }
+        return options
+    }
+
+    public static func dropView(_ kind: View.Kind, _ name: QualifiedName) -> String {
+        "DROP \(kind.sql) IF EXISTS \(SQL.qualified(name))"
+    }
+
+    public static func commentOnView(_ kind: View.Kind, _ name: QualifiedName, _ comment: String?) -> String {
+        "COMMENT ON \(kind.sql) \(SQL.qualified(name)) IS \(comment.map(SQL.literal) ?? "NULL")"
+    }
+
+    /// Everything that makes the view as declared: the view, its indexes (a materialized view's), its comment.
+    /// A live view's index (one made again as it was) is created from the server's own text of it.
+    public static func viewStatements(_ view: View, orReplace: Bool = false) -> [String] {
+        let indexes = view.indexes.map { index in
+            guard let tail = index.canonicalDefinition else { return createIndex(view.name, index) }
+            return "CREATE \(index.isUnique ? "UNIQUE " : "")INDEX IF NOT EXISTS \(SQL.identifier(index.name)) "
+                + "ON \(SQL.qualified(view.name)) \(tail)"
+        }
+        return [createView(view, orReplace: orReplace)] + indexes
+            + (view.comment.map { [commentOnView(view.kind, view.name, $0)] } ?? [])
+    }
+}
