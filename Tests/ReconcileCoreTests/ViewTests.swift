@@ -109,7 +109,7 @@ final class ViewTests: XCTestCase {
         XCTAssertEqual(
             Change(.view(.createView(counts, reads: [t], again: false))).statements,
             [
-                "CREATE MATERIALIZED VIEW \"public\".\"counts\" AS\nSELECT count(*) AS n FROM t\nWITH NO DATA",
+                "CREATE MATERIALIZED VIEW IF NOT EXISTS \"public\".\"counts\" AS\nSELECT count(*) AS n FROM t\nWITH NO DATA",
                 "CREATE UNIQUE INDEX IF NOT EXISTS \"counts_n\" ON \"public\".\"counts\" USING btree (\"n\")",
             ])
         counts.withData = true
@@ -225,7 +225,7 @@ final class ViewTests: XCTestCase {
                 "create view public.ids again",
                 "create view reporting.on_ids again as it was (not managed by the schema file)",
             ])
-        XCTAssertEqual(plan.steps.last?.statements, ["CREATE VIEW \"reporting\".\"on_ids\" AS\nSELECT ids.id FROM ids"])
+        XCTAssertEqual(plan.steps.last?.statements, ["CREATE OR REPLACE VIEW \"reporting\".\"on_ids\" AS\nSELECT ids.id FROM ids"])
     }
 
     func testAnExcludedViewIsLeftAloneButMadeAgainAroundAChange() {

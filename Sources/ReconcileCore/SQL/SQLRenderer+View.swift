@@ -9,7 +9,9 @@ extension SQLRenderer {
         let columns = view.columns.isEmpty ? "" : " (\(SQL.identifierList(view.columns)))"
         if view.kind == .materializedView && !temporary {
             let target = SQL.qualified(name ?? view.name)
-            return "CREATE MATERIALIZED VIEW \(target)\(columns) AS\n\(query)\nWITH \(view.withData ? "" : "NO ")DATA"
+            // IF NOT EXISTS: safe to run twice, like every plan statement.
+            return "CREATE MATERIALIZED VIEW IF NOT EXISTS \(target)\(columns) AS\n\(query)\n"
+                + "WITH \(view.withData ? "" : "NO ")DATA"
         }
         let target = temporary ? SQL.identifier((name ?? view.name).name) : SQL.qualified(name ?? view.name)
         let options = viewOptions(view)
@@ -35,15 +37,16 @@ extension SQLRenderer {
         "COMMENT ON \(kind.sql) \(SQL.qualified(name)) IS \(comment.map(SQL.literal) ?? "NULL")"
     }
 
-    /// Everything that makes the view as declared: the view, its indexes (a materialized view's), its comment.
-    /// A live view's index (one made again as it was) is created from the server's own text of it.
-    public static func viewStatements(_ view: View, orReplace: Bool = false) -> [String] {
+    /// Everything that makes the view as declared: the view (`OR REPLACE`, so that the statement is safe to run
+    /// twice), its indexes (a materialized view's), its comment. A live view's index (one made again as it was)
+    /// is created from the server's own text of it.
+    public static func viewStatements(_ view: View) -> [String] {
         let indexes = view.indexes.map { index in
             guard let tail = index.canonicalDefinition else { return createIndex(view.name, index) }
             return "CREATE \(index.isUnique ? "UNIQUE " : "")INDEX IF NOT EXISTS \(SQL.identifier(index.name)) "
                 + "ON \(SQL.qualified(view.name)) \(tail)"
         }
-        return [createView(view, orReplace: orReplace)] + indexes
+        return [createView(view, orReplace: true)] + indexes
             + (view.comment.map { [commentOnView(view.kind, view.name, $0)] } ?? [])
     }
 }
