@@ -24,11 +24,13 @@ public enum ViewChange: ChangeFamily {
     /// from its live definition.
     case restoreView(View, reads: [QualifiedName])
     case setViewComment(View, comment: String?)
+    /// `renamed_from`: the live view `from` takes the declared name, before anything else is done to it.
+    case renameView(View, from: QualifiedName)
 
     var view: View {
         switch self {
         case .createView(let view, _, _), .replaceView(let view, _), .dropView(let view, _), .restoreView(let view, _),
-            .setViewComment(let view, _):
+            .setViewComment(let view, _), .renameView(let view, _):
             return view
         }
     }
@@ -38,17 +40,22 @@ public enum ViewChange: ChangeFamily {
     var phase: Change.Phase {
         switch self {
         case .createView, .replaceView, .restoreView, .setViewComment: return .views
-        case .dropView: return .viewDrops
+        case .dropView, .renameView: return .viewDrops
         }
     }
 
-    /// Drops and creations come from the differ in dependency order already.
-    var rankInPhase: Int { 0 }
+    /// Drops and creations come from the differ in dependency order already; renames come before the drops.
+    var rankInPhase: Int {
+        switch self {
+        case .renameView: return -1
+        case .createView, .replaceView, .dropView, .restoreView, .setViewComment: return 0
+        }
+    }
 
     var marker: Change.Marker {
         switch self {
         case .createView, .restoreView: return .add
-        case .replaceView, .setViewComment: return .change
+        case .replaceView, .setViewComment, .renameView: return .change
         case .dropView: return .remove
         }
     }
@@ -56,7 +63,7 @@ public enum ViewChange: ChangeFamily {
     var isDestructive: Bool {
         switch self {
         case .dropView(_, .undeclared): return true
-        case .createView, .replaceView, .dropView, .restoreView, .setViewComment: return false
+        case .createView, .replaceView, .dropView, .restoreView, .setViewComment, .renameView: return false
         }
     }
 
@@ -70,6 +77,7 @@ public enum ViewChange: ChangeFamily {
         case .dropView: return "drop_view_to_recreate"
         case .restoreView: return "restore_view"
         case .setViewComment: return "set_view_comment"
+        case .renameView: return "rename_view"
         }
     }
 
@@ -87,6 +95,8 @@ public enum ViewChange: ChangeFamily {
         case .restoreView: return "create \(view.description) again as it was (not managed by the schema file)"
         case .setViewComment(_, let comment):
             return comment == nil ? "remove the comment of \(view.description)" : "comment on \(view.description)"
+        case .renameView(_, let from):
+            return "rename \(word) \(from) to \(SQL.displayIdentifier(view.name.name)) (renamed_from)"
         }
     }
 
@@ -100,6 +110,8 @@ public enum ViewChange: ChangeFamily {
         case .dropView(_, .around(let why)): return "\(word) \(object) must be made again: \(why)"
         case .restoreView: return "\(word) \(object) must be made again as it was"
         case .setViewComment: return "the comment of \(word) \(object) differs from the file"
+        case .renameView(_, let from):
+            return "\(word) \(object) is still named \(SQL.displayIdentifier(from.name)) (renamed_from)"
         }
     }
 
@@ -113,6 +125,8 @@ public enum ViewChange: ChangeFamily {
             return [SQLRenderer.dropView(view.kind, view.name)]
         case .setViewComment(let view, let comment):
             return [SQLRenderer.commentOnView(view.kind, view.name, comment)]
+        case .renameView(let view, let from):
+            return [SQLRenderer.renameView(view.kind, from, to: view.name.name)]
         }
     }
 
@@ -121,21 +135,22 @@ public enum ViewChange: ChangeFamily {
         switch self {
         case .createView(_, let reads, _), .replaceView(_, let reads), .restoreView(_, let reads):
             return reads.isEmpty ? .none : .accessShare
-        case .dropView, .setViewComment: return .none
+        // Renaming locks only the view (ACCESS EXCLUSIVE on it, not on a table).
+        case .dropView, .setViewComment, .renameView: return .none
         }
     }
 
     var lockedTables: [QualifiedName] {
         switch self {
         case .createView(_, let reads, _), .replaceView(_, let reads), .restoreView(_, let reads): return reads
-        case .dropView, .setViewComment: return []
+        case .dropView, .setViewComment, .renameView: return []
         }
     }
 
     var hazards: [Hazard] {
         switch self {
         case .dropView(_, .undeclared): return [.deletesData]
-        case .createView, .replaceView, .dropView, .restoreView, .setViewComment: return []
+        case .createView, .replaceView, .dropView, .restoreView, .setViewComment, .renameView: return []
         }
     }
 
@@ -146,7 +161,7 @@ public enum ViewChange: ChangeFamily {
         switch self {
         case .createView(let view, _, _), .restoreView(let view, _): return .createOnSchema(view.name.schema)
         // Replacing, commenting or dropping takes ownership; PostgreSQL's own error names the view.
-        case .replaceView, .dropView, .setViewComment: return .none
+        case .replaceView, .dropView, .setViewComment, .renameView: return .none
         }
     }
 }

@@ -145,6 +145,7 @@ public struct Differ: Sendable {
         }
         changes += RoutineDiffer(desired: desired, canonical: canonical, live: live, renames: renames.routines)
             .changes()
+        changes += renames.views.map(\.change)
         changes += ViewDiffer(desired: desired, canonical: canonical, live: live, otherChanges: changes).changes()
         let declaredSequences = Set(desired.sequences.map(\.name))
         for sequence in live.sequences

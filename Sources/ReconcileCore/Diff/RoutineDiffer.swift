@@ -102,21 +102,33 @@ public struct TypeRename: Sendable, Hashable {
     public var keyword: String
 }
 
+/// A declared view or materialized view `renamed_from` a live one (`live`, under its old name).
+public struct ViewRename: Sendable {
+    public var declared: View
+    public var from: QualifiedName
+
+    /// The step that renames it.
+    public var change: Change { Change(.view(.renameView(declared, from: from))) }
+}
+
 /// What `renamed_from` asks to rename besides tables and columns, where it applies to the live schema.
 public struct PendingRenames: Sendable {
     public var types: [TypeRename] = []
     public var routines: [RoutineRename] = []
-    public var isEmpty: Bool { types.isEmpty && routines.isEmpty }
+    public var views: [ViewRename] = []
+    public var isEmpty: Bool { types.isEmpty && routines.isEmpty && views.isEmpty }
 
-    public init(types: [TypeRename] = [], routines: [RoutineRename] = []) {
+    public init(types: [TypeRename] = [], routines: [RoutineRename] = [], views: [ViewRename] = []) {
         self.types = types
         self.routines = routines
+        self.views = views
     }
 
     /// The statements that make them, types first (a routine's arguments may use a renamed type).
     public var statements: [String] {
         types.flatMap { Change(.type(.renameType($0.name, from: $0.from, keyword: $0.keyword))).statements }
             + routines.map { SQLRenderer.renameRoutine($0.live, to: $0.declared.name.name) }
+            + views.flatMap(\.change.statements)
     }
 
     /// `live` with the renamed objects under their new names, for a role that may not rename them to see: the
@@ -135,6 +147,11 @@ public struct PendingRenames: Sendable {
             guard let index = renamed.routines.firstIndex(where: { $0.key == rename.live.key }) else { continue }
             renamed.routines[index].name = rename.declared.name
         }
+        for rename in views {
+            for index in renamed.views.indices where renamed.views[index].name == rename.from {
+                renamed.views[index].name = rename.declared.name
+            }
+        }
         return renamed
     }
 }
@@ -144,7 +161,24 @@ extension Differ {
     public static func pendingRenames(desired: Schema, live: Schema) -> PendingRenames {
         PendingRenames(
             types: TypeDiffer.pendingRenames(desired: desired, live: live),
-            routines: RoutineDiffer.pendingRenames(desired: desired, live: live))
+            routines: RoutineDiffer.pendingRenames(desired: desired, live: live),
+            views: pendingViewRenames(desired: desired, live: live))
+    }
+
+    /// A declared view `renamed_from` a live one of the same kind, when nothing live has the declared name and
+    /// the old one is not declared itself.
+    static func pendingViewRenames(desired: Schema, live: Schema) -> [ViewRename] {
+        let liveViews = Dictionary(live.views.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let taken = Set(live.views.map(\.name) + live.tables.map(\.name))
+        let declared = Set(desired.views.map(\.name))
+        return desired.views.compactMap { view in
+            guard let old = view.renamedFrom, !taken.contains(view.name) else { return nil }
+            let from = QualifiedName(schema: view.name.schema, name: old)
+            guard let current = liveViews[from], current.kind == view.kind, !declared.contains(from) else {
+                return nil
+            }
+            return ViewRename(declared: view, from: from)
+        }
     }
 }
 

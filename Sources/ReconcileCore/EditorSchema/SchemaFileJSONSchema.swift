@@ -107,6 +107,8 @@ public enum SchemaFileJSONSchema {
             return described(
                 "A materialized view only: filled when created (WITH DATA, the default), or not.", ref("boolean"))
         case .indexes: return described("A materialized view only: indexes, as a table's.", list(ref("index")))
+        case .renamedFrom:
+            return described("Its previous name in its schema: renamed (ALTER VIEW ... RENAME TO).", ref("text"))
         }
     }
 

@@ -19,6 +19,7 @@ struct ViewParser {
         case checkOption = "check_option"
         case withData = "with_data"
         case indexes
+        case renamedFrom = "renamed_from"
     }
 
     let reader: YAMLReader
@@ -81,6 +82,8 @@ struct ViewParser {
                 if Set(view.columns).count != view.columns.count {
                     reader.error("columns of \(what) names a column twice", at: value)
                 }
+            case .renamedFrom:
+                view.renamedFrom = reader.previousName(value, of: view.name, what)
             case .comment:
                 view.comment = reader.string(value, "comment of \(what)")
             case .securityBarrier:

@@ -74,6 +74,8 @@ public struct View: Hashable, Sendable, Codable {
     public var comment: String?
     /// Filled from the server (live views, scratch copies); nil for a declaration not yet canonicalised.
     public var catalog: Catalog?
+    /// `renamed_from`: the view's previous name in its schema (renamed when that one exists and this does not).
+    public var renamedFrom: String?
 
     public init(
         kind: Kind = .view, name: QualifiedName, query: String, columns: [String] = [], securityBarrier: Bool = false,

@@ -33,6 +33,16 @@ extension SQLRenderer {
         "DROP \(kind.sql) IF EXISTS \(SQL.qualified(name))"
     }
 
+    /// `ALTER VIEW old RENAME TO new`, run only while the old one exists and nothing has the new name.
+    public static func renameView(_ kind: View.Kind, _ old: QualifiedName, to newName: String) -> String {
+        func exists(_ name: QualifiedName) -> String {
+            "(pg_catalog.to_regclass(\(SQL.literal(SQL.qualified(name)))) IS NOT NULL)"
+        }
+        return guarded(
+            if: exists(old) + " AND NOT " + exists(QualifiedName(schema: old.schema, name: newName)),
+            "ALTER \(kind.sql) \(SQL.qualified(old)) RENAME TO \(SQL.identifier(newName))")
+    }
+
     public static func commentOnView(_ kind: View.Kind, _ name: QualifiedName, _ comment: String?) -> String {
         "COMMENT ON \(kind.sql) \(SQL.qualified(name)) IS \(comment.map(SQL.literal) ?? "NULL")"
     }
