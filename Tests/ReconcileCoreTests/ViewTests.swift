@@ -225,7 +225,8 @@ final class ViewTests: XCTestCase {
                 "create view public.ids again",
                 "create view reporting.on_ids again as it was (not managed by the schema file)",
             ])
-        XCTAssertEqual(plan.steps.last?.statements, ["CREATE OR REPLACE VIEW \"reporting\".\"on_ids\" AS\nSELECT ids.id FROM ids"])
+        XCTAssertEqual(
+            plan.steps.last?.statements, ["CREATE OR REPLACE VIEW \"reporting\".\"on_ids\" AS\nSELECT ids.id FROM ids"])
     }
 
     func testAnExcludedViewIsLeftAloneButMadeAgainAroundAChange() {
