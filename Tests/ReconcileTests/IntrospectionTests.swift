@@ -164,16 +164,9 @@ final class IntrospectionTests: XCTestCase {
                   - columns: [qty]
             """)
         try database.applyAndAssertConverged(path)
-        let role = "reconcile_single_\(UUID().uuidString.prefix(8).lowercased())"
-        try database.execute(
-            """
-            CREATE ROLE \(role) LOGIN PASSWORD 'single-pw' CONNECTION LIMIT 1;
-            GRANT CONNECT ON DATABASE "\(database.name)" TO \(role);
-            GRANT USAGE ON SCHEMA public TO \(role);
-            DROP INDEX items_qty_idx;
-            """)
-        defer { _ = try? database.execute("DROP OWNED BY \(role); DROP ROLE IF EXISTS \(role)") }
-        let roleURL = database.url(user: role, password: "single-pw")
+        let (role, roleURL) = try database.readOnlyRole(grants: "ALTER ROLE $role CONNECTION LIMIT 1;")
+        defer { database.dropRole(role) }
+        try database.execute("DROP INDEX items_qty_idx")
         func check(_ flags: [String]) throws -> (stdout: String, statements: Int?) {
             let run = try CLI.run(
                 ["--check", "--stats", "--schema", path, "--database-url", roleURL] + flags)

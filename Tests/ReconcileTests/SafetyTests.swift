@@ -224,16 +224,8 @@ final class SafetyTests: XCTestCase {
 
     func testReadOnlyRoleCanPlanAndCheckButApplyIsRefusedBeforeAnyChange() throws {
         try database.applyAndAssertConverged(schemaPath)
-        let role = "reconcile_reader_\(UUID().uuidString.prefix(8).lowercased())"
-        try database.execute(
-            """
-            CREATE ROLE \(role) LOGIN PASSWORD 'reader-pw';
-            GRANT CONNECT ON DATABASE "\(database.name)" TO \(role);
-            GRANT USAGE ON SCHEMA public TO \(role);
-            GRANT SELECT ON admin_settings TO \(role);
-            """)
-        defer { _ = try? database.execute("DROP OWNED BY \(role); DROP ROLE IF EXISTS \(role)") }
-        let readerURL = database.url(user: role, password: "reader-pw")
+        let (role, readerURL) = try database.readOnlyRole(grants: "GRANT SELECT ON admin_settings TO $role;")
+        defer { database.dropRole(role) }
 
         XCTAssertEqual(try CLI.run(["--check", "--schema", schemaPath, "--database-url", readerURL]).exitCode, 0)
         // Drift (a dropped index) is seen and planned with read access only.
@@ -284,17 +276,9 @@ final class SafetyTests: XCTestCase {
         XCTAssertEqual(
             owner.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") },
             ["  ~ function public.keep() is still named touch (renamed_from)"])
-        let role = "reconcile_reader_\(UUID().uuidString.prefix(8).lowercased())"
-        try database.execute(
-            """
-            CREATE ROLE \(role) LOGIN PASSWORD 'reader-pw';
-            GRANT CONNECT ON DATABASE "\(database.name)" TO \(role);
-            GRANT USAGE ON SCHEMA public TO \(role);
-            """)
-        defer { _ = try? database.execute("DROP OWNED BY \(role); DROP ROLE IF EXISTS \(role)") }
-        let reader = try CLI.run([
-            "--check", "--schema", path, "--database-url", database.url(user: role, password: "reader-pw"),
-        ])
+        let (role, readerURL) = try database.readOnlyRole()
+        defer { database.dropRole(role) }
+        let reader = try CLI.run(["--check", "--schema", path, "--database-url", readerURL])
         XCTAssertEqual(reader.exitCode, 2, reader.stderr)
         XCTAssertTrue(
             reader.stdout.contains("  ~ function public.keep() is still named touch (renamed_from)"),
@@ -320,15 +304,8 @@ final class SafetyTests: XCTestCase {
             """)
         let database = try TestDatabase()
         try database.applyAndAssertConverged(path)
-        let role = "reconcile_reader_\(UUID().uuidString.prefix(8).lowercased())"
-        try database.execute(
-            """
-            CREATE ROLE \(role) LOGIN PASSWORD 'reader-pw';
-            GRANT CONNECT ON DATABASE "\(database.name)" TO \(role);
-            GRANT USAGE ON SCHEMA public TO \(role);
-            """)
-        defer { _ = try? database.execute("DROP OWNED BY \(role); DROP ROLE IF EXISTS \(role)") }
-        let readerURL = database.url(user: role, password: "reader-pw")
+        let (role, readerURL) = try database.readOnlyRole()
+        defer { database.dropRole(role) }
 
         let inSync = try CLI.run(["--check", "--schema", path, "--database-url", readerURL])
         XCTAssertEqual(inSync.exitCode, 0, inSync.stdout + inSync.stderr)

@@ -61,6 +61,22 @@ final class TestDatabase {
         return components.string!
     }
 
+    /// A new role that may log in (with a password), connect to this database and use schema public, and
+    /// nothing else unless `grants` says so (SQL, `$role` standing for its name). Drop it with `dropRole`.
+    func readOnlyRole(grants: String = "") throws -> (name: String, url: String) {
+        let role = "reconcile_reader_\(UUID().uuidString.prefix(8).lowercased())"
+        try execute(
+            """
+            CREATE ROLE \(role) LOGIN PASSWORD 'reader-pw';
+            GRANT CONNECT ON DATABASE "\(name)" TO \(role);
+            GRANT USAGE ON SCHEMA public TO \(role);
+            \(grants.replacingOccurrences(of: "$role", with: role))
+            """)
+        return (role, url(user: role, password: "reader-pw"))
+    }
+
+    func dropRole(_ role: String) { _ = try? execute("DROP OWNED BY \(role); DROP ROLE IF EXISTS \(role)") }
+
     /// Runs SQL (one or several statements) for setup.
     @discardableResult
     func execute(_ sql: String) throws -> QueryResult { try connection.execute(sql) }
