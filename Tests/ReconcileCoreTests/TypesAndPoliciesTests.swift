@@ -250,11 +250,16 @@ final class TypesAndPoliciesTests: XCTestCase {
                   d: { renamed_from: other.d0, type: integer }
                 types:
                   c: { renamed_from: c, attributes: { a: integer } }
+                enums:
+                  e: { renamed_from: e0 }
+                  f: { values: [a], renamed_fro: f0 }
                 """),
             [
                 "schema.yaml:3:22: error: renamed_from of domain public.d names other.d0, in another schema: it is "
                     + "renamed within its schema",
                 "schema.yaml:5:22: error: renamed_from of type public.c is its own name",
+                "schema.yaml:7:3: error: enum public.e needs 'values', the list of its labels in order",
+                "schema.yaml:8:21: error: unknown key 'renamed_fro' in enum public.f (did you mean 'renamed_from'?)",
             ])
         var desired = Schema(
             domains: [Domain(name: QualifiedName(name: "qty"), baseType: "integer")],

@@ -181,7 +181,7 @@ public enum TypeChange: ChangeFamily {
         case .renameDomainCheck(_, let from, let to):
             return "rename domain check \(SQL.displayIdentifier(from)) to \(SQL.displayIdentifier(to))"
         case .renameType(let name, let from, let keyword):
-            return "rename \(keyword == "DOMAIN" ? "domain" : "composite type") \(from) to "
+            return "rename \(keyword == "DOMAIN" ? "domain" : "type") \(from) to "
                 + "\(SQL.displayIdentifier(name.name)) (renamed_from)"
         case .dropDomainCheck(_, let check, let replaced):
             return "drop domain check \(SQL.displayIdentifier(check))" + (replaced ? " (replaced)" : "")
@@ -221,7 +221,7 @@ public enum TypeChange: ChangeFamily {
         case .renameDomainCheck(_, let from, _):
             return "domain check \(object) is named \(SQL.displayIdentifier(from))"
         case .renameType(_, let from, let keyword):
-            return "\(keyword == "DOMAIN" ? "domain" : "composite type") \(object) is still named "
+            return "\(keyword == "DOMAIN" ? "domain" : "type") \(object) is still named "
                 + "\(SQL.displayIdentifier(from.name)) (renamed_from)"
         case .dropDomainCheck(_, _, let replaced):
             return replaced ? "domain check \(object) differs from the file" : "domain check \(object) is not declared"

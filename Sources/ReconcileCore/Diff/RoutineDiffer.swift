@@ -136,6 +136,9 @@ public struct PendingRenames: Sendable {
     public func applied(to live: Schema) -> Schema {
         var renamed = live
         for rename in types {
+            for index in renamed.enums.indices where renamed.enums[index].name == rename.from {
+                renamed.enums[index].name = rename.name
+            }
             for index in renamed.domains.indices where renamed.domains[index].name == rename.from {
                 renamed.domains[index].name = rename.name
             }

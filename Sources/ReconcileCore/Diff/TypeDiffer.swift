@@ -19,7 +19,9 @@ struct TypeDiffer {
             return TypeRename(name: name, from: from, keyword: keyword)
         }
         let domains = Set(live.domains.map(\.name)), types = Set(live.compositeTypes.map(\.name))
-        return desired.domains.compactMap { rename($0.name, $0.renamedFrom, among: domains, "DOMAIN") }
+        let enums = Set(live.enums.map(\.name))
+        return desired.enums.compactMap { rename($0.name, $0.renamedFrom, among: enums, "TYPE") }
+            + desired.domains.compactMap { rename($0.name, $0.renamedFrom, among: domains, "DOMAIN") }
             + desired.compositeTypes.compactMap { rename($0.name, $0.renamedFrom, among: types, "TYPE") }
     }
 

@@ -42,8 +42,11 @@ public enum SchemaFileJSONSchema {
                 when(type: "array", .object([("items", item)]), else: item))
         case .enums:
             return described(
-                "Enum types: [schema.]name → its values, in order.",
-                .object([("type", .string("object")), ("additionalProperties", ref("nameList"))]))
+                "Enum types: [schema.]name → its values, in order, or { values, renamed_from }.",
+                .object([
+                    ("type", .string("object")),
+                    ("additionalProperties", when(type: "object", ref("enumType"), else: ref("nameList"))),
+                ]))
         case .domains:
             return described(
                 "Domains: [schema.]name → base type, or { type, nullable, default, checks, ... }.",
@@ -423,6 +426,14 @@ public enum SchemaFileJSONSchema {
         }
     }
 
+    private static func enumTypeKey(_ key: EnumTypeParser.Key) -> JSONValue {
+        switch key {
+        case .values: return described("Its values, in order.", ref("nameList"))
+        case .renamedFrom:
+            return described("Its previous name in its schema: renamed, keeping the columns that use it.", ref("text"))
+        }
+    }
+
     private static func domainKey(_ key: DomainParser.Key) -> JSONValue {
         switch key {
         case .type: return described("The base type, e.g. text, \"numeric(10,2)\".", ref("text"))
@@ -587,6 +598,7 @@ public enum SchemaFileJSONSchema {
                 "domain",
                 .object(mapping(DomainParser.Key.self, required: [.type], domainKey))
             ),
+            ("enumType", .object(mapping(EnumTypeParser.Key.self, required: [.values], enumTypeKey))),
             ("domainCheck", .object(mapping(DomainParser.CheckKey.self, required: [.expression], domainCheckKey))),
             (
                 "compositeType",

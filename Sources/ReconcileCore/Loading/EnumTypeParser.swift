@@ -1,7 +1,13 @@
 import Yams
 
-/// `enums: { mood: [happy, sad], billing.status: [open, paid] }`: a name and its values, no options.
+/// `enums: { mood: [happy, sad], billing.status: [open, paid] }`: a name and its values; or a name and
+/// `{ values: [...], renamed_from: old_name }`.
 struct EnumTypeParser {
+    enum Key: String, SchemaFileKey {
+        case values
+        case renamedFrom = "renamed_from"
+    }
+
     let reader: YAMLReader
 
     func parse(_ node: Node, positions: inout SourcePositions) -> [EnumType] {
@@ -20,9 +26,28 @@ struct EnumTypeParser {
             }
             positions.enums[name] = reader.location(of: keyNode)
             reader.checkIdentifierLength(name.name, "enum type", at: keyNode)
-            guard let values = reader.stringList(valuesNode, "values of enum \(name)") else { continue }
-            if Set(values).count != values.count { reader.error("enum \(name) lists a value twice", at: valuesNode) }
-            enums.append(EnumType(name: name, values: values))
+            var listNode = valuesNode
+            var renamedFrom: String?
+            if case .mapping(let options) = valuesNode {
+                var sawValues = false
+                for entry in reader.entries(options, of: Key.self, "enum \(name)") {
+                    switch entry.key {
+                    case .values:
+                        listNode = entry.value
+                        sawValues = true
+                    case .renamedFrom: renamedFrom = reader.previousName(entry.value, of: name, "enum \(name)")
+                    }
+                }
+                guard sawValues else {
+                    reader.error("enum \(name) needs 'values', the list of its labels in order", at: keyNode)
+                    continue
+                }
+            }
+            guard let values = reader.stringList(listNode, "values of enum \(name)") else { continue }
+            if Set(values).count != values.count { reader.error("enum \(name) lists a value twice", at: listNode) }
+            var type = EnumType(name: name, values: values)
+            type.renamedFrom = renamedFrom
+            enums.append(type)
         }
         return enums
     }
