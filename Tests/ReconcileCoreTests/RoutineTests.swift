@@ -95,8 +95,8 @@ final class RoutineTests: XCTestCase {
                 tables: {}
                 """),
             [
-                "schema.yaml:3:22: error: renamed_from of function public.f names other.g, in another schema: a "
-                    + "function is renamed within its schema",
+                "schema.yaml:3:22: error: renamed_from of function public.f names other.g, in another schema: it is "
+                    + "renamed within its schema",
                 "schema.yaml:4:22: error: renamed_from of function public.h is its own name",
             ])
         let desired = try loadValid(

@@ -118,25 +118,7 @@ struct RoutineParser {
                     continue
                 }
                 if entry.key == .cost { routine.cost = text } else { routine.rows = text }
-            case .renamedFrom:
-                guard let text = reader.string(value, "renamed_from of \(what)") else { continue }
-                do {
-                    let old = try NameSyntax.qualifiedName(text, defaultSchema: name.schema)
-                    guard old.schema == name.schema else {
-                        reader.error(
-                            "renamed_from of \(what) names \(old), in another schema: a \(kind.rawValue) is renamed "
-                                + "within its schema", at: value)
-                        continue
-                    }
-                    guard old.name != name.name else {
-                        reader.error("renamed_from of \(what) is its own name", at: value)
-                        continue
-                    }
-                    reader.checkIdentifierLength(old.name, "renamed_from of \(what)", at: value)
-                    routine.renamedFrom = old.name
-                } catch let failure as NameSyntax.Failure {
-                    reader.error("renamed_from of \(what): \(failure.message)", at: value)
-                } catch {}
+            case .renamedFrom: routine.renamedFrom = reader.previousName(value, of: name, what)
             case .set:
                 routine.settings = settings(value, what)
             case .body:
