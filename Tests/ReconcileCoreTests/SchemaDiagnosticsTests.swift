@@ -93,6 +93,51 @@ final class SchemaDiagnosticsTests: XCTestCase {
             ])
     }
 
+    func testPartitionNotNullNamesAreRead() throws {
+        let table = try loadValid(
+            """
+            version: 1
+            tables:
+              events:
+                partition_by: RANGE (at)
+                partitions:
+                  events_2024: { bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')", not_null_names: { at: e_at } }
+                  events_other: default
+                columns: { at: { type: date, nullable: false } }
+            """
+        ).tables.first
+        XCTAssertEqual(
+            table?.partitions,
+            [
+                Partition(
+                    name: QualifiedName(schema: "public", name: "events_2024"),
+                    bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')", notNullNames: ["at": "e_at"]),
+                Partition(name: QualifiedName(schema: "public", name: "events_other"), bound: "DEFAULT"),
+            ])
+    }
+
+    func testPartitionNotNullNamesNeedNotNullColumnsOfTheTable() {
+        XCTAssertEqual(
+            loadErrors(
+                """
+                version: 1
+                tables:
+                  events:
+                    partitions:
+                      events_a: { bound: DEFAULT, not_null_names: { at: a, note: b, nope: c } }
+                      events_b: { not_null_names: { at: a } }
+                    partition_by: RANGE (at)
+                    columns: { at: { type: date, nullable: false }, note: text }
+                """),
+            [
+                "schema.yaml:5:60: error: not_null_names of partition events_a of public.events: column 'note' is "
+                    + "nullable, so it has no NOT NULL constraint",
+                "schema.yaml:5:69: error: not_null_names of partition events_a of public.events: the table has no "
+                    + "column 'nope'",
+                "schema.yaml:6:17: error: partition events_b of public.events needs 'bound'",
+            ])
+    }
+
     // MARK: - YAML itself
 
     func testYAMLSyntaxErrorNamesFileLineAndColumn() {

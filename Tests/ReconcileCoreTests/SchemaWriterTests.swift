@@ -88,6 +88,28 @@ final class SchemaWriterTests: XCTestCase {
         assertRoundTrips(schema, "empty-table.yaml")
     }
 
+    /// Of a partition's NOT NULL names, only those PARTITION OF would not give (the table's own) are written.
+    func testPartitionNotNullNamesOtherThanTheTablesAreWritten() throws {
+        var id = Column(name: "id", type: "integer", isNullable: false)
+        id.notNullName = "events_id_not_null"
+        let at = Column(name: "at", type: "date", isNullable: false)
+        var table = Table(name: Fixture.name("events"), columns: [id, at])
+        table.partitionBy = "RANGE (at)"
+        table.partitions = [
+            Partition(
+                name: Fixture.name("events_a"), bound: "DEFAULT",
+                notNullNames: ["id": "events_id_not_null", "at": "events_a_at_not_null"]),
+            Partition(name: Fixture.name("events_b"), bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')"),
+        ]
+        let yaml = SchemaWriter.yaml(Schema(tables: [table]))
+        XCTAssertTrue(
+            yaml.contains(
+                "      events_a: { bound: \"DEFAULT\", not_null_names: { at: events_a_at_not_null } }\n"
+                    + "      events_b: \"FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\"\n"), yaml)
+        let reloaded = try SchemaLoader.load(yaml: yaml).tables.first?.partitions.first
+        XCTAssertEqual(reloaded?.notNullNames, ["at": "events_a_at_not_null"])
+    }
+
     func testStorageAndCompressionRoundTrip() throws {
         var body = Column(name: "body", type: "text")
         body.storage = .external

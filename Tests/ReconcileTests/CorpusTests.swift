@@ -20,15 +20,7 @@ final class CorpusTests: XCTestCase {
     /// bug is there the case is skipped with that message (any other problem fails it); once the round trip
     /// succeeds the case fails, so that the entry is removed together with the fix.
     /// `fromServer`: the bug shows only on that server major version and later.
-    static let knownBugs: [String: (bug: String, symptom: String, fromServer: Int)] = [
-        "partitioned-table.sql": (
-            "XCTSkip: PostgreSQL 18 names NOT NULL constraints, and a partition made PARTITION OF its table "
-                + "inherits the table's names (page_views_id_not_null), while one attached after CREATE TABLE, as "
-                + "pg_dump restores it, has its own; reconcile declares the names of a table's NOT NULL constraints "
-                + "(not_null_name) but not of its partitions, whose columns the file does not list (issue 9)",
-            "CONSTRAINT page_views_id_not_null NOT NULL", 18
-        )
-    ]
+    static let knownBugs: [String: (bug: String, symptom: String, fromServer: Int)] = [:]
 
     func testRailsApp() throws { try assertAdopts("rails-app.sql") }
     func testDjangoApp() throws { try assertAdopts("django-app.sql") }

@@ -498,9 +498,9 @@ struct Canonicalizer {
             let scratchBounds = Dictionary(
                 scratch.partitions.map { ($0.name.name, $0.bound) }, uniquingKeysWith: { a, _ in a })
             canonical.partitions = table.partitions.enumerated().map { number, partition in
-                Partition(
-                    name: partition.name,
-                    bound: scratchBounds["reconcile_scratch_\(position)_p\(number)"] ?? partition.bound)
+                var spelled = partition
+                spelled.bound = scratchBounds["reconcile_scratch_\(position)_p\(number)"] ?? partition.bound
+                return spelled
             }
             // The server's text of each trigger; the declaration's fields and comment stay.
             canonical.triggers = table.triggers.map { declared in

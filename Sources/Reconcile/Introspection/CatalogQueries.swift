@@ -150,8 +150,20 @@ enum CatalogQueries {
     }
 
     /// Tables with their comments (a join on pg_description: far cheaper than obj_description per row).
-    static func tables(_ scope: Scope) -> String {
-        scope.cte + """
+    /// From PostgreSQL 18 (`serverVersion`), each partition's NOT NULL constraint names too.
+    static func tables(_ scope: Scope, serverVersion: Int) -> String {
+        // Appended to a partition's [schema, name, bound] as column, name, column, name, ...: all text still.
+        let partitionNotNulls =
+            serverVersion >= 180_000
+            ? """
+                 || ARRAY(SELECT u.pair FROM pg_catalog.pg_constraint nn
+                          JOIN pg_catalog.pg_attribute a ON a.attrelid = nn.conrelid AND a.attnum = nn.conkey[1],
+                          LATERAL unnest(ARRAY[a.attname::text, nn.conname::text]) WITH ORDINALITY AS u(pair, k)
+                          WHERE nn.conrelid = p.oid AND nn.contype = 'n'
+                          ORDER BY a.attnum, u.k)
+            """ : ""
+
+        return scope.cte + """
 
             SELECT scope.oid, scope.nspname, scope.relname, d.description AS comment,
                    -- reltuples is -1 for a table never analysed (PostgreSQL 14+), 0 before that.
@@ -162,10 +174,11 @@ enum CatalogQueries {
                    (SELECT pg_catalog.array_to_json(t.reloptions)::text FROM pg_catalog.pg_class t
                     WHERE t.oid = c.reltoastrelid) AS toast_options,
                    CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_by,
-                   -- Partitions as [schema, name, bound] (in this query, so the statement count stays constant).
-                   (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(pn.nspname, p.relname,
-                                                pg_catalog.pg_get_expr(p.relpartbound, p.oid))
-                                               ORDER BY pn.nspname, p.relname)::text
+                   -- Partitions as [schema, name, bound, ...] (in this query, so the statement count stays constant).
+                   (SELECT pg_catalog.json_agg(pg_catalog.array_to_json(
+                               ARRAY[pn.nspname::text, p.relname::text, pg_catalog.pg_get_expr(p.relpartbound, p.oid)]
+                               \(partitionNotNulls))
+                           ORDER BY pn.nspname, p.relname)::text
                     FROM pg_catalog.pg_inherits i
                     JOIN pg_catalog.pg_class p ON p.oid = i.inhrelid AND p.relispartition
                     JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace

@@ -94,7 +94,8 @@ struct Introspector {
         _ scope: CatalogQueries.Scope, parameter: [String?], ownedSequences: [String: SequenceOptions],
         readOffloaded: () throws -> [QueryResult]
     ) throws -> [(relname: String, table: Table)] {
-        let tableRows = try connection.query(CatalogQueries.tables(scope), parameter)
+        let tableRows = try connection.query(
+            CatalogQueries.tables(scope, serverVersion: connection.serverVersion), parameter)
         var tables: [String: Table] = [:]  // by oid
         var order: [(String, String)] = []  // (oid, relname)
         for row in tableRows.namedRows {
@@ -115,7 +116,11 @@ struct Introspector {
             table.partitionBy = row["partition_by"]
             if let json = row["partitions"] {
                 table.partitions = try JSONDecoder().decode([[String]].self, from: Data(json.utf8)).map { item in
-                    Partition(name: QualifiedName(schema: item[0], name: item[1]), bound: item[2])
+                    var partition = Partition(name: QualifiedName(schema: item[0], name: item[1]), bound: item[2])
+                    for pair in stride(from: 3, to: item.count - 1, by: 2) {
+                        partition.notNullNames[item[pair]] = item[pair + 1]
+                    }
+                    return partition
                 }
             }
             tables[oid] = table

@@ -9,6 +9,10 @@ public enum PartitionChange: ChangeFamily {
     /// their new bounds, and leaves them).
     case changePartitionBound(parent: QualifiedName, Partition, from: String, rebound: [Partition])
     case dropPartition(parent: QualifiedName, QualifiedName)
+    /// The partition's NOT NULL constraints (PostgreSQL 18) have other names than it declares (`live`: column →
+    /// its name now, for those that differ): detached, renamed and attached again, as an inherited constraint
+    /// cannot be renamed.
+    case renameNotNullConstraints(parent: QualifiedName, Partition, live: [String: String])
     /// A table whose partition key differs, or that is partitioned on one side only: PostgreSQL cannot alter
     /// that, the table must be rebuilt and its rows moved. Always blocked.
     case partitionKeyNeedsManualChange(QualifiedName, live: String?, declared: String?)
@@ -16,7 +20,7 @@ public enum PartitionChange: ChangeFamily {
     var table: QualifiedName? {
         switch self {
         case .createPartition(let parent, _), .changePartitionBound(let parent, _, _, _), .dropPartition(let parent, _),
-            .partitionKeyNeedsManualChange(let parent, _, _):
+            .renameNotNullConstraints(let parent, _, _), .partitionKeyNeedsManualChange(let parent, _, _):
             return parent
         }
     }
@@ -26,7 +30,7 @@ public enum PartitionChange: ChangeFamily {
     /// renamed, or the copy could take the name a renamed table's key is about to get.
     var phase: Change.Phase {
         switch self {
-        case .createPartition, .changePartitionBound: return .constraints
+        case .createPartition, .changePartitionBound, .renameNotNullConstraints: return .constraints
         case .dropPartition, .partitionKeyNeedsManualChange: return .destructive
         }
     }
@@ -38,6 +42,7 @@ public enum PartitionChange: ChangeFamily {
         case .dropPartition: return 2
         case .changePartitionBound: return 1
         case .createPartition: return 2  // after re-bounded partitions left the range it may take
+        case .renameNotNullConstraints: return 3  // attached again with the bounds it has by then
         case .partitionKeyNeedsManualChange: return 0
         }
     }
@@ -45,7 +50,7 @@ public enum PartitionChange: ChangeFamily {
     var marker: Change.Marker {
         switch self {
         case .createPartition: return .add
-        case .changePartitionBound: return .change
+        case .changePartitionBound, .renameNotNullConstraints: return .change
         case .dropPartition, .partitionKeyNeedsManualChange: return .remove
         }
     }
@@ -53,14 +58,14 @@ public enum PartitionChange: ChangeFamily {
     var isDestructive: Bool {
         switch self {
         case .dropPartition, .partitionKeyNeedsManualChange: return true
-        case .createPartition, .changePartitionBound: return false
+        case .createPartition, .changePartitionBound, .renameNotNullConstraints: return false
         }
     }
 
     var needsManualAction: Bool {
         switch self {
         case .partitionKeyNeedsManualChange: return true
-        case .createPartition, .changePartitionBound, .dropPartition: return false
+        case .createPartition, .changePartitionBound, .dropPartition, .renameNotNullConstraints: return false
         }
     }
 
@@ -69,13 +74,15 @@ public enum PartitionChange: ChangeFamily {
         case .createPartition: return "create_partition"
         case .changePartitionBound: return "change_partition_bound"
         case .dropPartition: return "drop_partition"
+        case .renameNotNullConstraints: return "rename_partition_not_null_constraints"
         case .partitionKeyNeedsManualChange: return "partition_key_needs_manual_change"
         }
     }
 
     func objectName(table: String) -> String {
         switch self {
-        case .createPartition(_, let partition), .changePartitionBound(_, let partition, _, _):
+        case .createPartition(_, let partition), .changePartitionBound(_, let partition, _, _),
+            .renameNotNullConstraints(_, let partition, _):
             return partition.name.description
         case .dropPartition(_, let name): return name.description
         case .partitionKeyNeedsManualChange: return table
@@ -88,6 +95,9 @@ public enum PartitionChange: ChangeFamily {
         case .changePartitionBound(_, let partition, let from, _):
             return "change the bounds of partition \(partition.name) from \(from) to \(partition.bound)"
         case .dropPartition(_, let name): return "drop partition \(name) (not declared in the schema file)"
+        case .renameNotNullConstraints(_, let partition, let live):
+            return "rename NOT NULL constraints of partition \(partition.name) (detached and attached again): "
+                + Self.describeRenames(partition, live: live)
         case .partitionKeyNeedsManualChange(_, let live, let declared):
             return "partitioning changes from \(Self.describe(live)) to \(Self.describe(declared)): PostgreSQL "
                 + "cannot alter a partition key; rebuild the table and move its rows by hand"
@@ -96,12 +106,22 @@ public enum PartitionChange: ChangeFamily {
 
     private static func describe(_ key: String?) -> String { key.map { "PARTITION BY \($0)" } ?? "none" }
 
+    private static func describeRenames(_ partition: Partition, live: [String: String]) -> String {
+        live.sorted { $0.key < $1.key }.map { column, name in
+            "\(SQL.displayIdentifier(column)) \(SQL.displayIdentifier(name)) → "
+                + SQL.displayIdentifier(partition.notNullNames[column] ?? name)
+        }.joined(separator: ", ")
+    }
+
     func driftDescription(object: String, details: [String]) -> String {
         switch self {
         case .createPartition: return "missing partition \(object)"
         case .changePartitionBound(_, let partition, let from, _):
             return "partition \(object) is \(from), the file declares \(partition.bound)"
         case .dropPartition: return "partition \(object) is not declared in the file"
+        case .renameNotNullConstraints(_, let partition, let live):
+            return "partition \(object) names its NOT NULL constraints otherwise than the file: "
+                + Self.describeRenames(partition, live: live)
         case .partitionKeyNeedsManualChange(_, let live, let declared):
             return "table \(object) is \(Self.describe(live)), the file declares \(Self.describe(declared))"
         }
@@ -110,10 +130,14 @@ public enum PartitionChange: ChangeFamily {
     var statements: [String] {
         switch self {
         case .createPartition(let parent, let partition):
-            return [
+            // It takes its table's NOT NULL constraint names; other declared names are given after.
+            let create =
                 "CREATE TABLE IF NOT EXISTS \(SQL.qualified(partition.name)) PARTITION OF \(SQL.qualified(parent)) "
-                    + partition.bound
-            ]
+                + partition.bound
+            return partition.notNullNames.isEmpty
+                ? [create] : [create, SQLRenderer.renamePartitionNotNulls(partition, of: parent)]
+        case .renameNotNullConstraints(let parent, let partition, _):
+            return [SQLRenderer.renamePartitionNotNulls(partition, of: parent)]
         case .changePartitionBound(let parent, let partition, _, let rebound):
             func attached(_ name: QualifiedName) -> String {
                 "EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhparent = \(SQLRenderer.regclass(parent)) "
@@ -151,7 +175,7 @@ public enum PartitionChange: ChangeFamily {
     /// Creating, attaching or detaching a partition locks its partitioned table.
     var lock: TableLock {
         switch self {
-        case .createPartition, .changePartitionBound, .dropPartition: return .accessExclusive
+        case .createPartition, .changePartitionBound, .dropPartition, .renameNotNullConstraints: return .accessExclusive
         case .partitionKeyNeedsManualChange: return .none
         }
     }
@@ -160,6 +184,8 @@ public enum PartitionChange: ChangeFamily {
         switch self {
         case .createPartition: return []
         case .changePartitionBound: return [.rewritesTable, .mayFailOnExistingRows]
+        // The attach scans the partition's rows against its bounds again.
+        case .renameNotNullConstraints: return [.rewritesTable]
         case .dropPartition: return [.deletesData]
         case .partitionKeyNeedsManualChange: return []
         }
@@ -172,7 +198,7 @@ public enum PartitionChange: ChangeFamily {
         switch self {
         case .createPartition(_, let partition): return .createOnSchema(partition.name.schema)
         case .changePartitionBound(let parent, _, _, _), .dropPartition(let parent, _),
-            .partitionKeyNeedsManualChange(let parent, _, _):
+            .renameNotNullConstraints(let parent, _, _), .partitionKeyNeedsManualChange(let parent, _, _):
             return .ownership(parent)
         }
     }

@@ -163,8 +163,8 @@ public struct Differ: Sendable {
     /// A primary key or unique constraint that is dropped (or replaced) takes the foreign keys that reference
     /// it along: PostgreSQL refuses to drop it while they stand. Those keys are dropped before any other
     /// constraint and added again, as declared, after the new key; keys the plan drops anyway come first too.
-    /// So does a partition given new bounds: it is detached and attached again, and PostgreSQL refuses the
-    /// detach while a foreign key to its table references rows in it.
+    /// So does a partition given new bounds or NOT NULL names: it is detached and attached again, and PostgreSQL
+    /// refuses the detach while a foreign key to its table references rows in it.
     static func withDependentForeignKeys(
         _ changes: [Change], liveTables: [QualifiedName: Table],
         desiredTables: [QualifiedName: Table]
@@ -172,9 +172,12 @@ public struct Differ: Sendable {
         var droppedKeys: [(table: QualifiedName, columns: Set<String>?)] = []
         var droppedConstraints = Set<[String]>()
         for change in changes {
-            if case .partition(.changePartitionBound(let parent, _, _, _)) = change.kind {
+            switch change.kind {
+            case .partition(.changePartitionBound(let parent, _, _, _)),
+                .partition(.renameNotNullConstraints(let parent, _, _)):
                 droppedKeys.append((parent, nil))
                 continue
+            default: break
             }
             guard case .constraint(.dropConstraint(let table, let name, _)) = change.kind else { continue }
             droppedConstraints.insert([table.schema, table.name, name])

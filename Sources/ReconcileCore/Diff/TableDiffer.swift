@@ -291,6 +291,17 @@ struct TableDiffer {
                     Change(.partition(.changePartitionBound(parent: name, declared, from: bound, rebound: rebound))))
             case .some: break
             }
+            // Servers before 18 have no names to read, and nothing to rename.
+            if let livePartition = live.partitions.first(where: { $0.name == partition.name }) {
+                let renamed = Dictionary(
+                    uniqueKeysWithValues: declared.notNullNames.compactMap { column, name in
+                        livePartition.notNullNames[column].flatMap { $0 == name ? nil : (column, $0) }
+                    })
+                if !renamed.isEmpty {
+                    changes.append(
+                        Change(.partition(.renameNotNullConstraints(parent: name, declared, live: renamed))))
+                }
+            }
         }
         let declaredNames = Set(desired.partitions.map(\.name))
         for partition in live.partitions where !declaredNames.contains(partition.name) {

@@ -166,12 +166,14 @@ public enum SchemaFileJSONSchema {
                 "^(\(caseInsensitive(PartitionParser.defaultBound))$"
                 + "|\(caseInsensitive(PartitionParser.boundPrefix)))"
             return described(
-                "Partitions: [schema.]name → DEFAULT or FOR VALUES ...",
+                "Partitions: [schema.]name → DEFAULT or FOR VALUES ..., or → { bound, not_null_names }.",
                 .object([
                     ("type", .string("object")),
                     (
                         "additionalProperties",
-                        .object([("type", .string("string")), ("pattern", .string(bound))])
+                        when(
+                            type: "object", ref("partition"),
+                            else: .object([("type", .string("string")), ("pattern", .string(bound))]))
                     ),
                 ]))
         case .triggers:
@@ -350,6 +352,16 @@ public enum SchemaFileJSONSchema {
         case .expression: return ref("text")
         case .notValid: return described("Added NOT VALID: existing rows are not checked.", ref("boolean"))
         case .noInherit: return ref("boolean")
+        }
+    }
+
+    private static func partitionKey(_ key: PartitionParser.Key) -> JSONValue {
+        switch key {
+        case .bound: return described("DEFAULT or FOR VALUES ...", ref("text"))
+        case .notNullNames:
+            return described(
+                "Column → name of the partition's NOT NULL constraint (PostgreSQL 18), where it is not the table's.",
+                .object([("type", .string("object")), ("additionalProperties", ref("text"))]))
         }
     }
 
@@ -576,6 +588,7 @@ public enum SchemaFileJSONSchema {
             ("primaryKey", .object(mapping(ConstraintParser.PrimaryKeyKey.self, required: [.columns], primaryKeyKey))),
             ("uniqueConstraint", .object(mapping(ConstraintParser.UniqueKey.self, required: [.columns], uniqueKey))),
             ("check", .object(mapping(ConstraintParser.CheckKey.self, required: [.expression], checkKey))),
+            ("partition", .object(mapping(PartitionParser.Key.self, required: [.bound], partitionKey))),
             ("exclusion", .object(mapping(ConstraintParser.ExclusionKey.self, required: [.definition], exclusionKey))),
             (
                 "foreignKey",

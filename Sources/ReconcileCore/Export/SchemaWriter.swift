@@ -135,7 +135,18 @@ public enum SchemaWriter {
             out += "    partitions:\n"
             for partition in table.partitions {
                 let partitionName = name(partition.name, defaultSchema: table.name.schema)
-                out += "      \(YAMLText.string(partitionName)): \(YAMLText.quoted(partition.bound))\n"
+                // Only the names PARTITION OF would not give: the table's own for the column.
+                let ownNames = partition.notNullNames.filter { column, name in
+                    table.column(column).map { !$0.isNullable && $0.notNullName != name } ?? false
+                }.sorted { $0.key < $1.key }
+                guard !ownNames.isEmpty else {
+                    out += "      \(YAMLText.string(partitionName)): \(YAMLText.quoted(partition.bound))\n"
+                    continue
+                }
+                let names = ownNames.map { "\(YAMLText.string($0.key)): \(YAMLText.string($0.value))" }
+                out +=
+                    "      \(YAMLText.string(partitionName)): { bound: \(YAMLText.quoted(partition.bound)), "
+                    + "not_null_names: { \(names.joined(separator: ", ")) } }\n"
             }
         }
         if !table.storageParameters.isEmpty {

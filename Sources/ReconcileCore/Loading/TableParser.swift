@@ -48,6 +48,7 @@ struct TableParser {
         }
         let columns = ColumnParser(reader: reader).parse(columnsNode, into: &table, positions: &positions)
         let constraints = ConstraintParser(reader: reader)
+        var partitionsNode: Node?
         for entry in entries {
             let value = entry.value
             switch entry.key {
@@ -110,7 +111,7 @@ struct TableParser {
                             + "'RANGE (created_at)', not '\(table.partitionBy ?? "")'", at: value)
                 }
             case .partitions:
-                table.partitions = PartitionParser(reader: reader).parse(value, of: name)
+                partitionsNode = value  // read last, against the table's columns
                 positions.partitions[name] = reader.location(of: entry.keyNode)
             case .rowLevelSecurity:
                 guard let text = reader.string(value, "row_level_security of \(name)") else { continue }
@@ -147,6 +148,9 @@ struct TableParser {
                 }
                 table.columns[index].isNullable = false
             }
+        }
+        if let partitionsNode {
+            table.partitions = PartitionParser(reader: reader).parse(partitionsNode, of: table)
         }
         return table
     }

@@ -4,10 +4,15 @@
 public struct Partition: Hashable, Sendable, Codable {
     public var name: QualifiedName
     public var bound: String
+    /// Column → name of the partition's NOT NULL constraint on it (PostgreSQL 18 names them). A partition made
+    /// `PARTITION OF` its table takes the table's names, one attached after `CREATE TABLE` (as pg_dump restores
+    /// it) keeps its own. Declared: only the columns listed are compared; live: every one.
+    public var notNullNames: [String: String] = [:]
 
-    public init(name: QualifiedName, bound: String) {
+    public init(name: QualifiedName, bound: String, notNullNames: [String: String] = [:]) {
         self.name = name
         self.bound = bound
+        self.notNullNames = notNullNames
     }
 }
 

@@ -75,6 +75,43 @@ public enum SQLRenderer {
                 """)
     }
 
+    /// Gives a partition's NOT NULL constraints the declared names (PostgreSQL 18). An inherited constraint
+    /// cannot be renamed, so the partition is detached, renamed and attached again, which is how a partition
+    /// restored by pg_dump (CREATE TABLE, then ATTACH) got its own names. A no-op once the names are right, and
+    /// on servers whose NOT NULL constraints have no names.
+    static func renamePartitionNotNulls(_ partition: Partition, of parent: QualifiedName) -> String {
+        let relation = "pg_catalog.to_regclass(\(SQL.literal(SQL.qualified(partition.name))))"
+        let declared = partition.notNullNames.sorted { $0.key < $1.key }
+            .map { "(\(SQL.literal($0.key)), \(SQL.literal($0.value)))" }.joined(separator: ", ")
+        let wrong = """
+            SELECT con.conname AS old_name, d.new_name FROM pg_catalog.pg_constraint con
+                      JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]
+                      JOIN (VALUES \(declared)) AS d(column_name, new_name) ON d.column_name = a.attname
+                      WHERE con.conrelid = \(relation) AND con.contype = 'n' AND con.conname <> d.new_name
+            """
+        let attached =
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhparent = \(regclass(parent)) "
+            + "AND inhrelid = \(relation))"
+        return doBlock(
+            """
+            IF EXISTS (\(wrong)) THEN
+                    was_attached := \(attached);
+                    IF was_attached THEN
+                        ALTER TABLE \(SQL.qualified(parent)) DETACH PARTITION \(SQL.qualified(partition.name));
+                    END IF;
+                    FOR wrong_name IN \(wrong) LOOP
+                        EXECUTE pg_catalog.format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', \
+            \(SQL.literal(SQL.qualified(partition.name))), wrong_name.old_name, wrong_name.new_name);
+                    END LOOP;
+                    IF was_attached THEN
+                        ALTER TABLE \(SQL.qualified(parent)) ATTACH PARTITION \(SQL.qualified(partition.name)) \
+            \(partition.bound);
+                    END IF;
+                END IF;
+            """,
+            declaring: "was_attached boolean;\n    wrong_name record")
+    }
+
     /// `SEQUENCE NAME "s"."n" START WITH 1000 ...` for an identity column whose sequence is not the default.
     static func identityOptions(_ sequence: SequenceOptions?, schema: String) -> String? {
         guard let sequence else { return nil }
