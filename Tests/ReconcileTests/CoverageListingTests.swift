@@ -15,12 +15,16 @@ final class CoverageListingTests: XCTestCase {
         CREATE CAST (docs AS text) WITH INOUT;
         CREATE VIEW docs_owners AS SELECT DISTINCT owner FROM docs;
         CREATE MATERIALIZED VIEW docs_count AS SELECT count(*) FROM docs;
+        CREATE FUNCTION docs_owners_insert() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+        CREATE TRIGGER docs_owners_insert INSTEAD OF INSERT ON docs_owners
+            FOR EACH ROW EXECUTE FUNCTION docs_owners_insert();
         """
 
     static let expected = [
         "aggregate public.total(integer)", "cast (docs AS text)", "collation public.plain_c",
         "operator public.===(integer, integer)", "range type public.floatrange", "rule public.docs/docs_no_delete",
         "statistics object public.docs_stats", "text search configuration public.english_copy",
+        "trigger on a view public.docs_owners/docs_owners_insert",
     ]
 
     func testThePlanNamesWhatIsNotModelled() throws {
@@ -29,6 +33,8 @@ final class CoverageListingTests: XCTestCase {
         let schema = try writeSchema(
             """
             version: 1
+            functions:
+              docs_owners_insert: { returns: trigger, language: plpgsql, body: "BEGIN RETURN NEW; END" }
             tables:
               docs:
                 columns: { id: { type: integer, primary_key: true }, owner: text }
@@ -59,7 +65,7 @@ final class CoverageListingTests: XCTestCase {
             XCTAssertTrue(exported.stdout.contains("#   \(object)\n"), object)
             XCTAssertTrue(exported.stderr.contains(object), exported.stderr)
         }
-        XCTAssertTrue(exported.stderr.hasPrefix("warning: the export does not rebuild 8 objects"), exported.stderr)
+        XCTAssertTrue(exported.stderr.hasPrefix("warning: the export does not rebuild 9 objects"), exported.stderr)
         // Views are modelled now: exported, not listed.
         XCTAssertTrue(exported.stdout.contains("views:\n  docs_owners:\n"), exported.stdout)
         XCTAssertTrue(exported.stdout.contains("materialized_views:\n  docs_count:\n"), exported.stdout)

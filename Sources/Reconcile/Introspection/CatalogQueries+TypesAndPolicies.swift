@@ -110,7 +110,7 @@ extension CatalogQueries {
     /// Objects reconcile does not model, by kind and name: in the schemas named by $1 (text[]), those that live
     /// in a schema; database-wide, event triggers and publications, and this database's subscriptions. None
     /// that an extension brings, nor those PostgreSQL makes along with another (a range's cast to its multirange).
-    /// Views, functions, procedures and triggers are modelled, and grants are
+    /// Views, functions, procedures and tables' triggers are modelled, and grants are
     /// privileges, not objects: neither is listed.
     static let notModelled = """
         WITH schemas AS (
@@ -122,6 +122,14 @@ extension CatalogQueries {
             JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
             JOIN schemas s ON s.oid = c.relnamespace
             WHERE r.rulename <> '_RETURN'
+            UNION ALL
+            -- Triggers are declared on tables; a view's (INSTEAD OF) are not.
+            SELECT 'trigger on a view', pg_catalog.format('%I.%I/%I', s.nspname, c.relname, t.tgname),
+                   'pg_catalog.pg_trigger'::regclass, t.oid
+            FROM pg_catalog.pg_trigger t
+            JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid AND c.relkind = 'v'
+            JOIN schemas s ON s.oid = c.relnamespace
+            WHERE NOT t.tgisinternal
             UNION ALL
             SELECT 'foreign table', pg_catalog.format('%I.%I', s.nspname, c.relname), 'pg_catalog.pg_class'::regclass,
                    c.oid

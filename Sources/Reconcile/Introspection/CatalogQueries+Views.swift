@@ -56,7 +56,39 @@ extension CatalogQueries {
                     FROM pg_catalog.pg_index i
                     JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
                     JOIN pg_catalog.pg_am am ON am.oid = ic.relam
-                    WHERE i.indrelid = c.oid) AS indexes
+                    WHERE i.indrelid = c.oid) AS indexes,
+                   -- What dropping the view takes along that the file does not declare: its triggers and
+                   -- rules, grants and owner, as statements that make them again (see View.restoring).
+                   (SELECT pg_catalog.json_agg(statement ORDER BY position, statement)::text FROM (
+                        SELECT 1 AS position, pg_catalog.pg_get_triggerdef(t.oid) AS statement
+                        FROM pg_catalog.pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal
+                        UNION ALL
+                        SELECT 2, pg_catalog.pg_get_ruledef(r.oid)
+                        FROM pg_catalog.pg_rewrite r WHERE r.ev_class = c.oid AND r.rulename <> '_RETURN'
+                        UNION ALL
+                        SELECT 3, pg_catalog.format('GRANT %s ON %I.%I TO %s%s', acl.privilege_type, n.nspname,
+                                                    c.relname,
+                                                    CASE WHEN acl.grantee = 0 THEN 'PUBLIC'
+                                                         ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(acl.grantee))
+                                                    END,
+                                                    CASE WHEN acl.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END)
+                        FROM pg_catalog.aclexplode(c.relacl) acl WHERE acl.grantee <> c.relowner
+                        UNION ALL
+                        SELECT 3, pg_catalog.format('GRANT %s (%I) ON %I.%I TO %s%s', acl.privilege_type, a.attname,
+                                                    n.nspname, c.relname,
+                                                    CASE WHEN acl.grantee = 0 THEN 'PUBLIC'
+                                                         ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(acl.grantee))
+                                                    END,
+                                                    CASE WHEN acl.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END)
+                        FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) acl
+                        WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL
+                          AND acl.grantee <> c.relowner
+                        UNION ALL
+                        SELECT 4, pg_catalog.format('ALTER %s %I.%I OWNER TO %I',
+                                                    CASE c.relkind WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'VIEW' END,
+                                                    n.nspname, c.relname, pg_catalog.pg_get_userbyid(c.relowner))
+                        WHERE c.relowner <> (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)
+                    ) restoring) AS restoring
             FROM pg_catalog.pg_class c
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_catalog.pg_description d

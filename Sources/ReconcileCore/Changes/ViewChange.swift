@@ -131,9 +131,14 @@ public enum ViewChange: ChangeFamily {
     }
 
     /// Creating a view reads its tables' definitions (ACCESS SHARE); dropping or commenting locks only the view.
+    /// A rule made again with it opens the tables its action writes (ROW EXCLUSIVE), those it reads, as a rule
+    /// on a view mostly writes the tables the view reads.
     var lock: TableLock {
         switch self {
-        case .createView(_, let reads, _), .replaceView(_, let reads), .restoreView(_, let reads):
+        case .createView(let view, let reads, _), .restoreView(let view, let reads):
+            guard !reads.isEmpty else { return .none }
+            return view.restoring.contains { $0.hasPrefix("CREATE OR REPLACE RULE ") } ? .rowExclusive : .accessShare
+        case .replaceView(_, let reads):
             return reads.isEmpty ? .none : .accessShare
         // Renaming locks only the view (ACCESS EXCLUSIVE on it, not on a table).
         case .dropView, .setViewComment, .renameView: return .none

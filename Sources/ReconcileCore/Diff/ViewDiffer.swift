@@ -113,7 +113,10 @@ struct ViewDiffer {
                     changes.append(Change(.view(.setViewComment(view, comment: view.comment))))
                 }
             } else if declared[view.name] != nil {
-                changes.append(Change(.view(.createView(view, reads: reads, again: liveViews[view.name] != nil))))
+                // Made again: with what the drop took along that the file does not declare.
+                var again = view
+                again.restoring = liveViews[view.name]?.restoring ?? []
+                changes.append(Change(.view(.createView(again, reads: reads, again: liveViews[view.name] != nil))))
             } else {
                 changes.append(Change(.view(.restoreView(view, reads: reads))))
             }

@@ -76,6 +76,10 @@ public struct View: Hashable, Sendable, Codable {
     public var catalog: Catalog?
     /// `renamed_from`: the view's previous name in its schema (renamed when that one exists and this does not).
     public var renamedFrom: String?
+    /// Live views only: what dropping the view takes along that the file does not declare (its triggers and
+    /// rules, grants, and an owner other than the applying role), as the statements that make it again; run
+    /// after the view is made again in the same plan, so a view re-created around a change keeps them.
+    public var restoring: [String] = []
 
     public init(
         kind: Kind = .view, name: QualifiedName, query: String, columns: [String] = [], securityBarrier: Bool = false,
@@ -149,5 +153,18 @@ public struct View: Hashable, Sendable, Codable {
             waiting[next.name] = nil
         }
         return ordered
+    }
+}
+
+extension View {
+    /// A statement of `restoring`, as the server prints it (`pg_get_triggerdef`, `pg_get_ruledef`), made safe to
+    /// run twice like every plan statement: a trigger or rule is created or replaced.
+    public static func idempotentRestoring(_ statement: String) -> String {
+        var text = statement.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.hasSuffix(";") { text.removeLast() }
+        for kind in ["TRIGGER", "RULE"] where text.hasPrefix("CREATE \(kind) ") {
+            return "CREATE OR REPLACE \(kind) " + text.dropFirst("CREATE \(kind) ".count)
+        }
+        return text
     }
 }

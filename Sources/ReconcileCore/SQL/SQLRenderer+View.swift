@@ -57,6 +57,6 @@ extension SQLRenderer {
                 + "ON \(SQL.qualified(view.name)) \(tail)"
         }
         return [createView(view, orReplace: true)] + indexes
-            + (view.comment.map { [commentOnView(view.kind, view.name, $0)] } ?? [])
+            + (view.comment.map { [commentOnView(view.kind, view.name, $0)] } ?? []) + view.restoring
     }
 }
