@@ -130,6 +130,16 @@ enum CatalogQueries {
                    p.prosrc AS body, p.probin IS NOT NULL AS has_object_file,
                    \(sqlStandardBody) AS sql_standard_body,
                    d.description AS comment,
+                   -- EXECUTE granted to others than the owner, as [role or null for PUBLIC, grantable].
+                   (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(
+                               CASE WHEN acl.grantee <> 0 THEN pg_catalog.pg_get_userbyid(acl.grantee) END,
+                               acl.is_grantable) ORDER BY acl.grantee)::text
+                    FROM pg_catalog.aclexplode(p.proacl) acl
+                    WHERE acl.grantee <> p.proowner AND acl.privilege_type = 'EXECUTE') AS execute_grants,
+                   p.proacl IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_catalog.aclexplode(p.proacl) acl
+                                                        WHERE acl.grantee = 0) AS revoked_from_public,
+                   CASE WHEN p.proowner <> (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)
+                        THEN pg_catalog.pg_get_userbyid(p.proowner) END AS other_owner,
                    -- What uses it (checks, indexes, defaults, triggers, views): DROP refuses while they stand.
                    (SELECT pg_catalog.json_agg(DISTINCT pg_catalog.pg_describe_object(dep.classid, dep.objid, 0))::text
                     FROM pg_catalog.pg_depend dep

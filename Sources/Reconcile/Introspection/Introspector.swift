@@ -209,7 +209,7 @@ struct Introspector {
             }
         let arguments = row["arguments"] ?? ""
         let result = kind == .function ? row["result"] : nil
-        return Routine(
+        var routine = Routine(
             kind: kind, name: QualifiedName(schema: row["nspname"] ?? "", name: row["proname"] ?? ""),
             arguments: arguments, returns: result, language: language, volatility: volatility,
             isStrict: row.bool("proisstrict"), securityDefiner: row.bool("prosecdef"),
@@ -219,6 +219,22 @@ struct Introspector {
                 identityArguments: row["identity_arguments"] ?? "", identityTypes: row["identity_types"] ?? "",
                 arguments: arguments, result: result,
                 definition: tail, exportProblem: exportProblem, dependents: try decodeNames(row["dependents"])))
+        let grants = try JSONDecoder().decode([ExecuteGrantRow].self, from: Data((row["execute_grants"] ?? "[]").utf8))
+        routine.kept = Routine.Kept(
+            grants: grants.map { Routine.Kept.Grant(role: $0.role, withGrantOption: $0.grantable) },
+            revokedFromPublic: row.bool("revoked_from_public"), owner: row["other_owner"])
+        return routine
+    }
+
+    /// `[role or null, grantable]` of the routines query.
+    private struct ExecuteGrantRow: Decodable {
+        var role: String?
+        var grantable: Bool
+        init(from decoder: Decoder) throws {
+            var container = try decoder.unkeyedContainer()
+            role = try container.decodeIfPresent(String.self)
+            grantable = try container.decode(Bool.self)
+        }
     }
 
     static func column(_ row: QueryResult.Row) -> Column {

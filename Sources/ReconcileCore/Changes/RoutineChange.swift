@@ -142,6 +142,7 @@ public enum RoutineChange: ChangeFamily {
         case .recreateRoutine(let routine, let live, _):
             return [SQLRenderer.dropRoutine(live), SQLRenderer.createRoutine(routine)]
                 + (routine.comment.map { [SQLRenderer.commentOnRoutine(routine, $0)] } ?? [])
+                + SQLRenderer.restoring(live.kept, on: routine)
         case .setRoutineComment(let routine, let comment):
             return [SQLRenderer.commentOnRoutine(routine, comment)]
         case .renameRoutine(let routine, let old):

@@ -83,6 +83,30 @@ public struct Routine: Hashable, Sendable, Codable {
     /// argument types exists and none of this name does, it is renamed (`ALTER FUNCTION ... RENAME TO`),
     /// keeping the triggers, checks and defaults that use it.
     public var renamedFrom: String?
+    /// Live routines only: the privileges and owner that dropping it loses, given back when it is made again.
+    public var kept = Kept()
+
+    /// What a routine has that the file does not declare and `DROP` takes along: `EXECUTE` granted to roles,
+    /// revoked from PUBLIC (which a new routine has by default), and an owner other than the applying role.
+    public struct Kept: Hashable, Sendable, Codable {
+        public struct Grant: Hashable, Sendable, Codable {
+            /// nil: PUBLIC.
+            public var role: String?
+            public var withGrantOption: Bool
+            public init(role: String?, withGrantOption: Bool) {
+                self.role = role
+                self.withGrantOption = withGrantOption
+            }
+        }
+        public var grants: [Grant] = []
+        public var revokedFromPublic = false
+        public var owner: String?
+        public init(grants: [Grant] = [], revokedFromPublic: Bool = false, owner: String? = nil) {
+            self.grants = grants
+            self.revokedFromPublic = revokedFromPublic
+            self.owner = owner
+        }
+    }
 
     public init(
         kind: Kind = .function, name: QualifiedName, arguments: String = "", returns: String? = nil,

@@ -53,6 +53,20 @@ extension SQLRenderer {
             "ALTER \(old.kind.sql) \(routineReference(old)) RENAME TO \(SQL.identifier(newName))")
     }
 
+    /// Gives a routine made again what the dropped one had (`kept`): PUBLIC's EXECUTE revoked, grants, owner.
+    static func restoring(_ kept: Routine.Kept, on routine: Routine) -> [String] {
+        let target = "\(routine.kind.sql) \(routineReference(routine))"
+        var statements: [String] = []
+        if kept.revokedFromPublic { statements.append("REVOKE EXECUTE ON \(target) FROM PUBLIC") }
+        for grant in kept.grants {
+            statements.append(
+                "GRANT EXECUTE ON \(target) TO \(grant.role.map(SQL.identifier) ?? "PUBLIC")"
+                    + (grant.withGrantOption ? " WITH GRANT OPTION" : ""))
+        }
+        if let owner = kept.owner { statements.append("ALTER \(target) OWNER TO \(SQL.identifier(owner))") }
+        return statements
+    }
+
     public static func commentOnRoutine(_ routine: Routine, _ comment: String?) -> String {
         "COMMENT ON \(routine.kind.sql) \(routineReference(routine)) IS \(comment.map(SQL.literal) ?? "NULL")"
     }
