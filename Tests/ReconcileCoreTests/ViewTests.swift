@@ -22,6 +22,7 @@ final class ViewTests: XCTestCase {
                 security_invoker: true
                 check_option: LOCAL
                 comment: Named ones.
+                column_comments: { item_id: The key. }
               reporting.ids: { sql: "SELECT id FROM t;" }
             materialized_views:
               counts:
@@ -39,6 +40,7 @@ final class ViewTests: XCTestCase {
         XCTAssertTrue(named.securityBarrier && named.securityInvoker)
         XCTAssertEqual(named.checkOption, .local)
         XCTAssertEqual(named.comment, "Named ones.")
+        XCTAssertEqual(named.columnComments, ["item_id": "The key."])
         let counts = schema.views[0]
         XCTAssertEqual(counts.kind, .materializedView)
         XCTAssertFalse(counts.withData)
@@ -72,6 +74,17 @@ final class ViewTests: XCTestCase {
                 "schema.yaml:8:23: error: 'security_barrier' is for views; a materialized view has no security_barrier",
                 "schema.yaml:9:3: error: materialized view public.t has the name of a table: also at schema.yaml:11:3",
             ])
+    }
+
+    func testColumnCommentsOfAViewWithAColumnListNameItsColumns() {
+        XCTAssertEqual(
+            loadErrors(
+                """
+                version: 1
+                views:
+                  v: { sql: "SELECT 1, 2", columns: [a, b], column_comments: { a: x, c: y } }
+                """),
+            ["schema.yaml:3:70: error: column_comments of view public.v names 'c', which is not among its columns"])
     }
 
     func testAViewDeclaredTwiceAcrossKindsIsAnError() {
@@ -290,9 +303,10 @@ final class ViewTests: XCTestCase {
     }
 
     func testTheExportReadsBack() throws {
-        let view = View(
+        var view = View(
             name: Fixture.name("named"), query: "SELECT t.id,\n    t.name\n   FROM t", securityBarrier: true,
             checkOption: .local, comment: "Named.")
+        view.columnComments = ["name": "Shown: yes", "id": "key"]
         let counts = View(
             kind: .materializedView, name: Fixture.name("counts", schema: "reporting"),
             query: "SELECT count(*) AS n\n   FROM named", withData: false,
@@ -304,6 +318,7 @@ final class ViewTests: XCTestCase {
         XCTAssertEqual(loaded.views.map(\.query), [view.query, counts.query])
         XCTAssertEqual(loaded.views[0].securityBarrier, true)
         XCTAssertEqual(loaded.views[0].checkOption, .local)
+        XCTAssertEqual(loaded.views[0].columnComments, view.columnComments)
         XCTAssertEqual(loaded.views[1].withData, false)
         XCTAssertEqual(loaded.views[1].indexes.map(\.name), ["counts_n_idx"])
         XCTAssertEqual(SchemaWriter.yaml(loaded), yaml)

@@ -30,6 +30,11 @@ extension CatalogQueries {
                    pg_catalog.array_to_json(c.reloptions)::text AS options,
                    c.relispopulated AS populated,
                    d.description AS comment,
+                   (SELECT pg_catalog.json_object_agg(a.attname, cd.description)::text
+                    FROM pg_catalog.pg_description cd
+                    JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = cd.objsubid
+                    WHERE cd.objoid = c.oid AND cd.classoid = 'pg_catalog.pg_class'::regclass
+                      AND cd.objsubid > 0) AS column_comments,
                    (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(a.attname,
                                                pg_catalog.format_type(a.atttypid, a.atttypmod)) ORDER BY a.attnum)::text
                     FROM pg_catalog.pg_attribute a

@@ -43,6 +43,8 @@ extension Introspector {
         }
         if kind == .materializedView { view.withData = row.bool("populated") }
         view.restoring = try decodeNames(row["restoring"]).map(View.idempotentRestoring)
+        view.columnComments = try JSONDecoder().decode(
+            [String: String].self, from: Data((row["column_comments"] ?? "{}").utf8))
         let columns = try JSONDecoder().decode([[String]].self, from: Data((row["columns"] ?? "[]").utf8))
         let viewColumns = columns.map { View.Column(name: $0[0], type: $0.count > 1 ? $0[1] : "") }
         let dependencies = try JSONDecoder().decode(

@@ -24,13 +24,15 @@ public enum ViewChange: ChangeFamily {
     /// from its live definition.
     case restoreView(View, reads: [QualifiedName])
     case setViewComment(View, comment: String?)
+    /// The columns whose comment differs: each set to the view's `columnComments` (none: removed).
+    case setViewColumnComments(View, columns: [String])
     /// `renamed_from`: the live view `from` takes the declared name, before anything else is done to it.
     case renameView(View, from: QualifiedName)
 
     var view: View {
         switch self {
         case .createView(let view, _, _), .replaceView(let view, _), .dropView(let view, _), .restoreView(let view, _),
-            .setViewComment(let view, _), .renameView(let view, _):
+            .setViewComment(let view, _), .setViewColumnComments(let view, _), .renameView(let view, _):
             return view
         }
     }
@@ -39,7 +41,7 @@ public enum ViewChange: ChangeFamily {
 
     var phase: Change.Phase {
         switch self {
-        case .createView, .replaceView, .restoreView, .setViewComment: return .views
+        case .createView, .replaceView, .restoreView, .setViewComment, .setViewColumnComments: return .views
         case .dropView, .renameView: return .viewDrops
         }
     }
@@ -48,14 +50,14 @@ public enum ViewChange: ChangeFamily {
     var rankInPhase: Int {
         switch self {
         case .renameView: return -1
-        case .createView, .replaceView, .dropView, .restoreView, .setViewComment: return 0
+        case .createView, .replaceView, .dropView, .restoreView, .setViewComment, .setViewColumnComments: return 0
         }
     }
 
     var marker: Change.Marker {
         switch self {
         case .createView, .restoreView: return .add
-        case .replaceView, .setViewComment, .renameView: return .change
+        case .replaceView, .setViewComment, .setViewColumnComments, .renameView: return .change
         case .dropView: return .remove
         }
     }
@@ -63,7 +65,8 @@ public enum ViewChange: ChangeFamily {
     var isDestructive: Bool {
         switch self {
         case .dropView(_, .undeclared): return true
-        case .createView, .replaceView, .dropView, .restoreView, .setViewComment, .renameView: return false
+        case .createView, .replaceView, .dropView, .restoreView, .setViewComment, .setViewColumnComments, .renameView:
+            return false
         }
     }
 
@@ -77,6 +80,7 @@ public enum ViewChange: ChangeFamily {
         case .dropView: return "drop_view_to_recreate"
         case .restoreView: return "restore_view"
         case .setViewComment: return "set_view_comment"
+        case .setViewColumnComments: return "set_view_column_comments"
         case .renameView: return "rename_view"
         }
     }
@@ -95,6 +99,9 @@ public enum ViewChange: ChangeFamily {
         case .restoreView: return "create \(view.description) again as it was (not managed by the schema file)"
         case .setViewComment(_, let comment):
             return comment == nil ? "remove the comment of \(view.description)" : "comment on \(view.description)"
+        case .setViewColumnComments(_, let columns):
+            return "set the comments of \(view.description) columns "
+                + columns.map(SQL.displayIdentifier).joined(separator: ", ")
         case .renameView(_, let from):
             return "rename \(word) \(from) to \(SQL.displayIdentifier(view.name.name)) (renamed_from)"
         }
@@ -110,6 +117,9 @@ public enum ViewChange: ChangeFamily {
         case .dropView(_, .around(let why)): return "\(word) \(object) must be made again: \(why)"
         case .restoreView: return "\(word) \(object) must be made again as it was"
         case .setViewComment: return "the comment of \(word) \(object) differs from the file"
+        case .setViewColumnComments(_, let columns):
+            return "column comments of \(word) \(object) differ from the file: "
+                + columns.map(SQL.displayIdentifier).joined(separator: ", ")
         case .renameView(_, let from):
             return "\(word) \(object) is still named \(SQL.displayIdentifier(from.name)) (renamed_from)"
         }
@@ -125,6 +135,8 @@ public enum ViewChange: ChangeFamily {
             return [SQLRenderer.dropView(view.kind, view.name)]
         case .setViewComment(let view, let comment):
             return [SQLRenderer.commentOnView(view.kind, view.name, comment)]
+        case .setViewColumnComments(let view, let columns):
+            return columns.map { SQLRenderer.commentOnViewColumn(view.name, $0, view.columnComments[$0]) }
         case .renameView(let view, let from):
             return [SQLRenderer.renameView(view.kind, from, to: view.name.name)]
         }
@@ -141,21 +153,22 @@ public enum ViewChange: ChangeFamily {
         case .replaceView(_, let reads):
             return reads.isEmpty ? .none : .accessShare
         // Renaming locks only the view (ACCESS EXCLUSIVE on it, not on a table).
-        case .dropView, .setViewComment, .renameView: return .none
+        case .dropView, .setViewComment, .setViewColumnComments, .renameView: return .none
         }
     }
 
     var lockedTables: [QualifiedName] {
         switch self {
         case .createView(_, let reads, _), .replaceView(_, let reads), .restoreView(_, let reads): return reads
-        case .dropView, .setViewComment, .renameView: return []
+        case .dropView, .setViewComment, .setViewColumnComments, .renameView: return []
         }
     }
 
     var hazards: [Hazard] {
         switch self {
         case .dropView(_, .undeclared): return [.deletesData]
-        case .createView, .replaceView, .dropView, .restoreView, .setViewComment, .renameView: return []
+        case .createView, .replaceView, .dropView, .restoreView, .setViewComment, .setViewColumnComments, .renameView:
+            return []
         }
     }
 
@@ -166,7 +179,7 @@ public enum ViewChange: ChangeFamily {
         switch self {
         case .createView(let view, _, _), .restoreView(let view, _): return .createOnSchema(view.name.schema)
         // Replacing, commenting or dropping takes ownership; PostgreSQL's own error names the view.
-        case .replaceView, .dropView, .setViewComment, .renameView: return .none
+        case .replaceView, .dropView, .setViewComment, .setViewColumnComments, .renameView: return .none
         }
     }
 }

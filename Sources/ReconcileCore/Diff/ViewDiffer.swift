@@ -20,11 +20,15 @@ struct ViewDiffer {
         var created: [QualifiedName: String?] = [:]  // declared views made from scratch, and why (nil: new)
         var replaced: [View] = []
         var comments: [View] = []
+        var columnComments: [(View, [String])] = []
         for view in canonical.views {
             guard let current = liveViews[view.name] else {
                 created[view.name] = .some(nil)
                 continue
             }
+            let changedColumns = Set(current.columnComments.keys).union(view.columnComments.keys)
+                .filter { current.columnComments[$0] != view.columnComments[$0] }.sorted()
+            if !changedColumns.isEmpty { columnComments.append((view, changedColumns)) }
             if let reason = Self.recreation(live: current, declared: view) {
                 created[view.name] = reason
             } else if Self.differs(live: current, declared: view) {
@@ -123,6 +127,10 @@ struct ViewDiffer {
         }
         for view in comments where around[view.name] == nil {
             changes.append(Change(.view(.setViewComment(view, comment: view.comment))))
+        }
+        // A view made again gets its declared column comments with it; CREATE OR REPLACE keeps the old ones.
+        for (view, columns) in columnComments where around[view.name] == nil && created[view.name] == nil {
+            changes.append(Change(.view(.setViewColumnComments(view, columns: columns))))
         }
         return changes
     }

@@ -98,6 +98,10 @@ public enum SchemaFileJSONSchema {
         case .columns:
             return described("Names for the query's columns, in order (a view column list).", ref("nameList"))
         case .comment: return described("COMMENT ON VIEW / MATERIALIZED VIEW.", ref("text"))
+        case .columnComments:
+            return described(
+                "COMMENT ON COLUMN: column → comment; a column not listed has none.",
+                .object([("type", .string("object")), ("additionalProperties", ref("text"))]))
         case .securityBarrier: return described("A view only: WITH (security_barrier).", ref("boolean"))
         case .securityInvoker:
             return described("A view only (PostgreSQL 15+): WITH (security_invoker).", ref("boolean"))

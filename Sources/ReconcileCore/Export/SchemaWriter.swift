@@ -68,6 +68,11 @@ public enum SchemaWriter {
             if view.securityInvoker { fields.append("security_invoker: true") }
             if view.kind == .materializedView && !view.withData { fields.append("with_data: false") }
             if let comment = view.comment { fields.append("comment: \(YAMLText.quoted(comment))") }
+            if !view.columnComments.isEmpty {
+                let comments = view.columnComments.sorted { $0.key < $1.key }
+                    .map { "\(YAMLText.string($0.key)): \(YAMLText.quoted($0.value))" }
+                fields.append("column_comments: { \(comments.joined(separator: ", ")) }")
+            }
             for field in fields { out += "    \(field)\n" }
             if !view.indexes.isEmpty {
                 out += "    indexes:\n"

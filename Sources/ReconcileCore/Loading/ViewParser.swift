@@ -14,6 +14,7 @@ import Yams
 struct ViewParser {
     enum Key: String, SchemaFileKey {
         case sql, columns, comment
+        case columnComments = "column_comments"
         case securityBarrier = "security_barrier"
         case securityInvoker = "security_invoker"
         case checkOption = "check_option"
@@ -57,6 +58,7 @@ struct ViewParser {
         guard let mapping = reader.mapping(node, what) else { return nil }
         var view = View(kind: kind, name: name, query: "")
         var hasQuery = false
+        var commentedColumns: [(String, Node)] = []
         for entry in reader.entries(mapping, of: Key.self, what) {
             let value = entry.value
             let keyName = entry.key.rawValue
@@ -86,6 +88,15 @@ struct ViewParser {
                 view.renamedFrom = reader.previousName(value, of: view.name, what)
             case .comment:
                 view.comment = reader.string(value, "comment of \(what)")
+            case .columnComments:
+                guard let comments = reader.mapping(value, "column_comments of \(what)") else { continue }
+                for (columnNode, commentNode) in comments {
+                    guard let column = reader.string(columnNode, "a column in column_comments of \(what)"),
+                        let comment = reader.string(commentNode, "the comment of column \(column) of \(what)")
+                    else { continue }
+                    view.columnComments[column] = comment
+                    commentedColumns.append((column, columnNode))
+                }
             case .securityBarrier:
                 if only(.view) { view.securityBarrier = reader.bool(value, "security_barrier of \(what)") ?? false }
             case .securityInvoker:
@@ -116,6 +127,13 @@ struct ViewParser {
             }
         }
         if !hasQuery { reader.error("\(what) needs 'sql' (the SELECT it shows)", at: node) }
+        // With a column list, the names are known here; otherwise the server reports a wrong one.
+        if !view.columns.isEmpty {
+            for (column, columnNode) in commentedColumns where !view.columns.contains(column) {
+                reader.error(
+                    "column_comments of \(what) names '\(column)', which is not among its columns", at: columnNode)
+            }
+        }
         return view
     }
 }

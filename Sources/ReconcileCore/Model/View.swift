@@ -72,6 +72,8 @@ public struct View: Hashable, Sendable, Codable {
     /// A materialized view's indexes.
     public var indexes: [Index]
     public var comment: String?
+    /// `COMMENT ON COLUMN`, by column name; a column not listed has no comment.
+    public var columnComments: [String: String] = [:]
     /// Filled from the server (live views, scratch copies); nil for a declaration not yet canonicalised.
     public var catalog: Catalog?
     /// `renamed_from`: the view's previous name in its schema (renamed when that one exists and this does not).

@@ -43,6 +43,10 @@ extension SQLRenderer {
             "ALTER \(kind.sql) \(SQL.qualified(old)) RENAME TO \(SQL.identifier(newName))")
     }
 
+    public static func commentOnViewColumn(_ name: QualifiedName, _ column: String, _ comment: String?) -> String {
+        "COMMENT ON COLUMN \(SQL.qualified(name)).\(SQL.identifier(column)) IS \(comment.map(SQL.literal) ?? "NULL")"
+    }
+
     public static func commentOnView(_ kind: View.Kind, _ name: QualifiedName, _ comment: String?) -> String {
         "COMMENT ON \(kind.sql) \(SQL.qualified(name)) IS \(comment.map(SQL.literal) ?? "NULL")"
     }
@@ -57,6 +61,8 @@ extension SQLRenderer {
                 + "ON \(SQL.qualified(view.name)) \(tail)"
         }
         return [createView(view, orReplace: true)] + indexes
-            + (view.comment.map { [commentOnView(view.kind, view.name, $0)] } ?? []) + view.restoring
+            + (view.comment.map { [commentOnView(view.kind, view.name, $0)] } ?? [])
+            + view.columnComments.keys.sorted().map { commentOnViewColumn(view.name, $0, view.columnComments[$0]) }
+            + view.restoring
     }
 }

@@ -88,6 +88,13 @@ COMMENT ON VIEW public.customer_totals IS 'Paid and shipped orders per customer.
 
 
 --
+-- Name: COLUMN customer_totals.total_cents; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.customer_totals.total_cents IS 'In euro cents, refunds not deducted.';
+
+
+--
 -- Name: big_customers; Type: VIEW; Schema: public; Owner: -
 --
 
@@ -116,6 +123,13 @@ CREATE MATERIALIZED VIEW public.daily_sales AS
 --
 
 COMMENT ON MATERIALIZED VIEW public.daily_sales IS 'Refreshed every night.';
+
+
+--
+-- Name: COLUMN daily_sales.day; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.daily_sales.day IS 'UTC day.';
 
 
 --
