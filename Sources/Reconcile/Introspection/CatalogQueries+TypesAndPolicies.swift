@@ -131,6 +131,13 @@ extension CatalogQueries {
             JOIN schemas s ON s.oid = c.relnamespace
             WHERE NOT t.tgisinternal
             UNION ALL
+            SELECT 'view column default', pg_catalog.format('%I.%I.%I', s.nspname, c.relname, a.attname),
+                   'pg_catalog.pg_attrdef'::regclass, ad.oid
+            FROM pg_catalog.pg_attrdef ad
+            JOIN pg_catalog.pg_class c ON c.oid = ad.adrelid AND c.relkind = 'v'
+            JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+            JOIN schemas s ON s.oid = c.relnamespace
+            UNION ALL
             SELECT 'foreign table', pg_catalog.format('%I.%I', s.nspname, c.relname), 'pg_catalog.pg_class'::regclass,
                    c.oid
             FROM pg_catalog.pg_class c JOIN schemas s ON s.oid = c.relnamespace WHERE c.relkind = 'f'

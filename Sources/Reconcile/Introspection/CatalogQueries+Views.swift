@@ -62,14 +62,20 @@ extension CatalogQueries {
                     JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
                     JOIN pg_catalog.pg_am am ON am.oid = ic.relam
                     WHERE i.indrelid = c.oid) AS indexes,
-                   -- What dropping the view takes along that the file does not declare: its triggers and
-                   -- rules, grants and owner, as statements that make them again (see View.restoring).
+                   -- What dropping the view takes along that the file does not declare: its triggers, rules and
+                   -- column defaults, grants and owner, as statements that make them again (see View.restoring).
                    (SELECT pg_catalog.json_agg(statement ORDER BY position, statement)::text FROM (
                         SELECT 1 AS position, pg_catalog.pg_get_triggerdef(t.oid) AS statement
                         FROM pg_catalog.pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal
                         UNION ALL
                         SELECT 2, pg_catalog.pg_get_ruledef(r.oid)
                         FROM pg_catalog.pg_rewrite r WHERE r.ev_class = c.oid AND r.rulename <> '_RETURN'
+                        UNION ALL
+                        SELECT 2, pg_catalog.format('ALTER VIEW %I.%I ALTER COLUMN %I SET DEFAULT %s', n.nspname,
+                                                    c.relname, a.attname, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid))
+                        FROM pg_catalog.pg_attrdef ad
+                        JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+                        WHERE ad.adrelid = c.oid
                         UNION ALL
                         SELECT 3, pg_catalog.format('GRANT %s ON %I.%I TO %s%s', acl.privilege_type, n.nspname,
                                                     c.relname,

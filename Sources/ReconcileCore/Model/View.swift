@@ -78,8 +78,8 @@ public struct View: Hashable, Sendable, Codable {
     public var catalog: Catalog?
     /// `renamed_from`: the view's previous name in its schema (renamed when that one exists and this does not).
     public var renamedFrom: String?
-    /// Live views only: what dropping the view takes along that the file does not declare (its triggers and
-    /// rules, grants, and an owner other than the applying role), as the statements that make it again; run
+    /// Live views only: what dropping the view takes along that the file does not declare (its triggers, rules
+    /// and column defaults, grants, and an owner other than the applying role), as the statements that make it again; run
     /// after the view is made again in the same plan, so a view re-created around a change keeps them.
     public var restoring: [String] = []
 
