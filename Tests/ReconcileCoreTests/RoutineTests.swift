@@ -52,6 +52,28 @@ final class RoutineTests: XCTestCase {
         XCTAssertNil(schema.routines[3].returns)
     }
 
+    /// A routine dropped and created again gets back its EXECUTE grants, PUBLIC's revocation and owner, on its
+    /// new signature.
+    func testARecreatedRoutineKeepsItsPrivileges() {
+        let declared = Routine(name: Fixture.name("greet"), arguments: "name text", returns: "text", body: "SELECT 1")
+        var live = Routine(name: Fixture.name("greet"), arguments: "who text", returns: "text", body: "SELECT 1")
+        live.kept = Routine.Kept(
+            grants: [.init(role: "app", withGrantOption: false), .init(role: "Ops", withGrantOption: true)],
+            revokedFromPublic: true, owner: "owner")
+        let change = RoutineChange.recreateRoutine(declared, live: live, afterTables: false)
+        XCTAssertEqual(
+            Array(change.statements.suffix(4)),
+            [
+                "REVOKE EXECUTE ON FUNCTION \"public\".\"greet\"(name text) FROM PUBLIC",
+                "GRANT EXECUTE ON FUNCTION \"public\".\"greet\"(name text) TO \"app\"",
+                "GRANT EXECUTE ON FUNCTION \"public\".\"greet\"(name text) TO \"Ops\" WITH GRANT OPTION",
+                "ALTER FUNCTION \"public\".\"greet\"(name text) OWNER TO \"owner\"",
+            ])
+        XCTAssertTrue(change.summary.hasSuffix("; keeping its 2 grants, PUBLIC's revoked EXECUTE and owner"))
+        XCTAssertNil(Routine.Kept().summary)
+        XCTAssertEqual(Routine.Kept(owner: "x").summary, "its owner")
+    }
+
     func testRoutineMistakesAreLocatedErrors() {
         XCTAssertEqual(
             loadErrors(

@@ -87,6 +87,25 @@ final class ViewTests: XCTestCase {
             ["schema.yaml:3:70: error: column_comments of view public.v names 'c', which is not among its columns"])
     }
 
+    /// What a view made again gets back is said in its step, and its statements are safe to run twice.
+    func testWhatAViewTakesAlongIsRestoredAndSummarised() {
+        var view = View(name: Fixture.name("v"), query: "SELECT 1 AS a")
+        XCTAssertNil(view.restoringSummary)
+        view.restoring = [
+            "CREATE TRIGGER v_ins INSTEAD OF INSERT ON public.v FOR EACH ROW EXECUTE FUNCTION f()",
+            "CREATE RULE r AS\n    ON DELETE TO public.v DO INSTEAD NOTHING;",
+            "GRANT SELECT ON public.v TO reader", "GRANT UPDATE (a) ON public.v TO reader",
+            "ALTER VIEW public.v OWNER TO app",
+        ].map(View.idempotentRestoring)
+        XCTAssertEqual(view.restoring[0].prefix(35), "CREATE OR REPLACE TRIGGER v_ins INS")
+        XCTAssertEqual(view.restoring[1], "CREATE OR REPLACE RULE r AS\n    ON DELETE TO public.v DO INSTEAD NOTHING")
+        XCTAssertEqual(view.restoringSummary, "its trigger, rule, 2 grants and owner")
+        XCTAssertEqual(
+            ViewChange.createView(view, reads: [], again: true).summary,
+            "create view public.v again, with its trigger, rule, 2 grants and owner")
+        XCTAssertEqual(Array(SQLRenderer.viewStatements(view).suffix(5)), view.restoring)
+    }
+
     func testAViewDeclaredTwiceAcrossKindsIsAnError() {
         let errors = loadErrors(
             """

@@ -101,6 +101,7 @@ public enum RoutineChange: ChangeFamily {
             let users = live.catalog?.dependents ?? []
             return "drop and create \(word) \(routine.signature): " + Self.refusedReplacement(live, routine)
                 + (users.isEmpty ? "" : "; PostgreSQL cannot drop it while used by " + users.joined(separator: ", "))
+                + (live.kept.summary.map { "; keeping \($0)" } ?? "")
         case .setRoutineComment(_, let comment):
             return comment == nil
                 ? "remove the comment of \(word) \(routine.signature)" : "comment on \(word) \(routine.signature)"

@@ -91,12 +91,16 @@ public enum ViewChange: ChangeFamily {
 
     var summary: String {
         switch self {
-        case .createView(_, _, let again): return "create \(view.description)\(again ? " again" : "")"
+        case .createView(_, _, let again):
+            return "create \(view.description)\(again ? " again" : "")"
+                + (view.restoringSummary.map { ", with \($0)" } ?? "")
         case .replaceView: return "replace \(view.description) (CREATE OR REPLACE)"
         case .dropView(_, .undeclared): return "drop \(view.description) (not declared in the schema file)"
         case .dropView(_, .recreated(let why)): return "drop \(view.description) to create it again: \(why)"
         case .dropView(_, .around(let why)): return "drop \(view.description) until it is created again: \(why)"
-        case .restoreView: return "create \(view.description) again as it was (not managed by the schema file)"
+        case .restoreView:
+            return "create \(view.description) again as it was (not managed by the schema file)"
+                + (view.restoringSummary.map { ", with \($0)" } ?? "")
         case .setViewComment(_, let comment):
             return comment == nil ? "remove the comment of \(view.description)" : "comment on \(view.description)"
         case .setViewColumnComments(_, let columns):

@@ -101,6 +101,15 @@ public struct Routine: Hashable, Sendable, Codable {
         public var grants: [Grant] = []
         public var revokedFromPublic = false
         public var owner: String?
+
+        /// For a plan step: `its 2 grants, PUBLIC's revoked EXECUTE and owner`; nil when there is nothing.
+        public var summary: String? {
+            var parts: [String] = []
+            if !grants.isEmpty { parts.append(grants.count == 1 ? "its grant" : "its \(grants.count) grants") }
+            if revokedFromPublic { parts.append("PUBLIC's revoked EXECUTE") }
+            if owner != nil { parts.append(parts.isEmpty ? "its owner" : "owner") }
+            return parts.isEmpty ? nil : ListText.and(parts)
+        }
         public init(grants: [Grant] = [], revokedFromPublic: Bool = false, owner: String? = nil) {
             self.grants = grants
             self.revokedFromPublic = revokedFromPublic

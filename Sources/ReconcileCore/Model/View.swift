@@ -159,6 +159,21 @@ public struct View: Hashable, Sendable, Codable {
 }
 
 extension View {
+    /// For a plan step: `its trigger, rule, 2 grants and owner`; nil when nothing is restored.
+    public var restoringSummary: String? {
+        let kinds: [(prefix: String, one: String, many: String)] = [
+            ("CREATE OR REPLACE TRIGGER ", "trigger", "triggers"), ("CREATE OR REPLACE RULE ", "rule", "rules"),
+            ("ALTER VIEW ", "column default", "column defaults"), ("GRANT ", "grant", "grants"),
+        ]
+        var parts: [String] = []
+        for kind in kinds {
+            let count = restoring.filter { $0.hasPrefix(kind.prefix) && !$0.contains(" OWNER TO ") }.count
+            if count > 0 { parts.append(count == 1 ? kind.one : "\(count) \(kind.many)") }
+        }
+        if restoring.contains(where: { $0.contains(" OWNER TO ") }) { parts.append("owner") }
+        return parts.isEmpty ? nil : "its " + ListText.and(parts)
+    }
+
     /// A statement of `restoring`, as the server prints it (`pg_get_triggerdef`, `pg_get_ruledef`), made safe to
     /// run twice like every plan statement: a trigger or rule is created or replaced.
     public static func idempotentRestoring(_ statement: String) -> String {
