@@ -332,6 +332,8 @@ public enum SchemaFileJSONSchema {
         switch key {
         case .name: return ref("text")
         case .columns: return ref("nameList")
+        case .include: return described("INCLUDE columns: stored in the key's index, not part of the key.", ref("nameList"))
+        case .with: return described("Storage parameters of the key's index, e.g. { fillfactor: 70 }.", ref("storageParameters"))
         case .deferrable, .initiallyDeferred: return ref("boolean")
         }
     }
@@ -341,6 +343,8 @@ public enum SchemaFileJSONSchema {
         case .name: return ref("text")
         case .columns: return ref("nameList")
         case .nullsNotDistinct: return described("NULLS NOT DISTINCT (PostgreSQL 15).", ref("boolean"))
+        case .include: return described("INCLUDE columns: stored in the key's index, not part of the key.", ref("nameList"))
+        case .with: return described("Storage parameters of the key's index, e.g. { fillfactor: 70 }.", ref("storageParameters"))
         case .deferrable, .initiallyDeferred: return ref("boolean")
         }
     }
