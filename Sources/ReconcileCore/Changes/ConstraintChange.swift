@@ -162,8 +162,8 @@ public enum ConstraintChange: ChangeFamily {
         // On the table and on the one it references.
         case .addForeignKey: return .shareRowExclusive
         case .validateCheck, .validateForeignKey: return .shareUpdateExclusive
-        // ALTER INDEX ... SET / RESET (fillfactor and the like): reads and writes go on.
-        case .setKeyStorageParameters: return .shareUpdateExclusive
+        // ALTER INDEX ... SET / RESET locks the index alone, not its table.
+        case .setKeyStorageParameters: return .none
         case .addPrimaryKey, .addUnique, .addCheck, .addExclusion, .renameConstraint, .dropConstraint:
             return .accessExclusive
         }
@@ -175,9 +175,9 @@ public enum ConstraintChange: ChangeFamily {
             return [table, key.referencedTable]
         case .addPrimaryKey(let table, _), .addUnique(let table, _), .addCheck(let table, _),
             .addExclusion(let table, _),
-            .renameConstraint(let table, _, _), .dropConstraint(let table, _, _), .validateCheck(let table, _),
-            .setKeyStorageParameters(let table, _, _, _):
+            .renameConstraint(let table, _, _), .dropConstraint(let table, _, _), .validateCheck(let table, _):
             return [table]
+        case .setKeyStorageParameters: return []
         }
     }
 

@@ -404,7 +404,8 @@ struct TableDiffer {
         for unique in live.uniqueConstraints { liveKeys[unique.name] = unique.index }
         var declaredKeys: [(name: String, index: KeyIndexOptions?)] = []
         if let key = canonical.primaryKey, desired.primaryKey != nil { declaredKeys.append((key.name, key.index)) }
-        for unique in canonical.uniqueConstraints where desired.uniqueConstraints.contains(where: { $0.name == unique.name }) {
+        for unique in canonical.uniqueConstraints
+        where desired.uniqueConstraints.contains(where: { $0.name == unique.name }) {
             declaredKeys.append((unique.name, unique.index))
         }
         var changes: [Change] = []
