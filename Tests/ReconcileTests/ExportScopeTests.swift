@@ -369,6 +369,9 @@ final class ExportScopeTests: XCTestCase {
                   id: { type: integer, nullable: false }
                   name: text
                 primary_key: { columns: [id], include: [name] }
+              plain:
+                columns:
+                  id: { type: integer, primary_key: true }
             """)
         let check = try CLI.run(["--check", "--schema", path, "--database-url", source.url])
         XCTAssertEqual(check.exitCode, 0, check.stdout + check.stderr)
