@@ -438,6 +438,78 @@ final class DifferTests: XCTestCase {
             ])
     }
 
+    /// INCLUDE columns are part of a key's definition: changed, the key is replaced (a foreign key that references
+    /// a replaced primary key goes and comes back with it, as for changed columns).
+    func testChangedKeyIncludeColumnsReplaceTheKey() {
+        let desired = usersTable {
+            $0.primaryKey?.index = KeyIndexOptions(include: ["email"], storageParameters: [])
+            $0.uniqueConstraints[0].index = KeyIndexOptions(include: ["score"], storageParameters: [])
+        }
+        XCTAssertEqual(
+            diffKinds(desired: [desired, ordersTable()], live: [usersTable(), ordersTable()]),
+            [
+                .constraint(.dropConstraint(orders, name: "orders_user_id_fkey", replaced: true)),
+                .constraint(.dropConstraint(users, name: "users_pkey", replaced: true)),
+                .constraint(.addPrimaryKey(users, desired.primaryKey!)),
+                .constraint(.dropConstraint(users, name: "users_email_key", replaced: true)),
+                .constraint(.addUnique(users, desired.uniqueConstraints[0])),
+                .constraint(.addForeignKey(orders, ordersTable().foreignKeys[0])),
+            ])
+    }
+
+    /// Storage parameters alone change on the key's index in place: set what differs, reset what is no longer
+    /// declared; equal parameters in another order are no change.
+    func testChangedKeyStorageParametersAreSetInPlace() {
+        func parameters(_ pairs: [(String, String)]) -> [StorageParameter] {
+            pairs.map { StorageParameter(name: $0.0, value: $0.1) }
+        }
+        let live = usersTable {
+            $0.primaryKey?.index = KeyIndexOptions(
+                include: ["email"], storageParameters: parameters([("fillfactor", "70"), ("deduplicate_items", "off")]))
+            $0.uniqueConstraints[0].index = KeyIndexOptions(
+                include: [], storageParameters: parameters([("fillfactor", "80"), ("deduplicate_items", "off")]))
+        }
+        let desired = usersTable {
+            $0.primaryKey?.index = KeyIndexOptions(
+                include: ["email"], storageParameters: parameters([("fillfactor", "60")]))
+            $0.uniqueConstraints[0].index = KeyIndexOptions(
+                include: [], storageParameters: parameters([("deduplicate_items", "off"), ("fillfactor", "80")]))
+        }
+        let changes = Differ(desired: Schema(tables: [desired]), live: Schema(tables: [live])).changes()
+        XCTAssertEqual(
+            changes.map(\.kind),
+            [
+                .constraint(
+                    .setKeyStorageParameters(
+                        users, constraint: "users_pkey", set: parameters([("fillfactor", "60")]),
+                        reset: ["deduplicate_items"]))
+            ])
+        XCTAssertEqual(
+            changes.flatMap(\.statements),
+            [
+                "ALTER INDEX \"public\".\"users_pkey\" SET (fillfactor='60')",
+                "ALTER INDEX \"public\".\"users_pkey\" RESET (deduplicate_items)",
+            ])
+        XCTAssertEqual(changes.map(\.isDestructive), [false])
+        XCTAssertEqual(changes.map(\.lock), [TableLock.none])
+    }
+
+    func testKeyClausesCarryIncludeAndWithBeforeTheDeferral() {
+        var key = PrimaryKey(
+            name: "users_pkey", columns: ["id"], deferral: .deferrable,
+            index: KeyIndexOptions(
+                include: ["Email"], storageParameters: [StorageParameter(name: "fillfactor", value: "70")]))
+        XCTAssertEqual(
+            SQLRenderer.primaryKeyClause(key),
+            "PRIMARY KEY (\"id\") INCLUDE (\"Email\") WITH (fillfactor='70') DEFERRABLE")
+        key.index = nil
+        XCTAssertEqual(SQLRenderer.primaryKeyClause(key), "PRIMARY KEY (\"id\") DEFERRABLE")
+        let unique = UniqueConstraint(
+            name: "u", columns: ["a"], nullsNotDistinct: true,
+            index: KeyIndexOptions(include: ["b"], storageParameters: []))
+        XCTAssertEqual(SQLRenderer.uniqueClause(unique), "UNIQUE NULLS NOT DISTINCT (\"a\") INCLUDE (\"b\")")
+    }
+
     func testSameDefinitionUnderAnotherNameIsRenamed() {
         let live = usersTable {
             $0.uniqueConstraints = [UniqueConstraint(name: "email_uq", columns: ["email"])]

@@ -102,6 +102,43 @@ final class OnlinePlannerTests: XCTestCase {
             plan.steps[1].statements[0].contains("ADD CONSTRAINT \"t_pkey\" PRIMARY KEY USING INDEX \"t_pkey\""))
     }
 
+    /// The index built for a key carries its INCLUDE columns and storage parameters, which the key keeps when it
+    /// takes the index over; a leftover index of a stopped run is adopted only with the same ones.
+    func testAKeyIndexIsBuiltWithItsIncludeColumnsAndStorageParameters() {
+        let key = PrimaryKey(
+            name: "t_pkey", columns: ["id"],
+            index: KeyIndexOptions(
+                include: ["code"], storageParameters: [StorageParameter(name: "fillfactor", value: "70")]))
+        let plan = online([.constraint(.addPrimaryKey(t, key))])
+        XCTAssertEqual(
+            plan.steps[0].statements,
+            [
+                "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"t_pkey\" ON \"public\".\"t\" USING btree (\"id\") "
+                    + "INCLUDE (\"code\") WITH (fillfactor='70')"
+            ])
+        XCTAssertTrue(
+            plan.steps[1].statements[0].contains("ADD CONSTRAINT \"t_pkey\" PRIMARY KEY USING INDEX \"t_pkey\""))
+
+        // What a run stopped after the build leaves: an index the differ would drop, kept when it is the key's.
+        var leftover = liveTable
+        leftover.indexes = [
+            Index(
+                name: "t_pkey", keys: [], isUnique: true,
+                canonicalDefinition: "USING btree (id) INCLUDE (code) WITH (fillfactor='70')")
+        ]
+        let kinds: [Change.Kind] = [
+            .index(.dropIndex(t, name: "t_pkey", replaced: false)), .constraint(.addPrimaryKey(t, key)),
+        ]
+        XCTAssertEqual(
+            online(kinds, live: [leftover], allowDestructive: true).steps.map(\.change.kindName),
+            ["build_key_index_concurrently", "add_primary_key_using_index"])
+        leftover.indexes[0].canonicalDefinition = "USING btree (id) INCLUDE (code)"
+        XCTAssertEqual(
+            online(kinds, live: [leftover], allowDestructive: true).steps.map(\.change.kindName),
+            ["drop_index_concurrently", "build_key_index_concurrently", "add_primary_key_using_index"],
+            "an index without the key's storage parameters is no leftover")
+    }
+
     func testStepsOnTablesThePlanCreatesStayAsTheyAre() {
         let table = Table(name: u, columns: [Column(name: "id", type: "integer")])
         let plan = online([

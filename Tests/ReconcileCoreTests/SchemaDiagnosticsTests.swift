@@ -780,6 +780,71 @@ final class ConstraintOptionLoadingTests: XCTestCase {
         XCTAssertEqual(key.deferral, .deferrable)
     }
 
+    func testKeyIncludeAndWithAreRead() throws {
+        let schema = try loadValid(
+            """
+            version: 1
+            tables:
+              accounts:
+                columns:
+                  id: { type: bigint, nullable: false }
+                  email: { type: text, nullable: false }
+                  name: text
+                primary_key: { columns: [id], include: [email, name], with: { FillFactor: 70 } }
+                unique:
+                  - { columns: [email], include: [email], with: { fillfactor: "80", deduplicate_items: off } }
+                  - { columns: [name], nulls_not_distinct: true }
+            """)
+        let table = try XCTUnwrap(schema.tables.first)
+        XCTAssertEqual(
+            table.primaryKey,
+            PrimaryKey(
+                name: "accounts_pkey", columns: ["id"],
+                index: KeyIndexOptions(
+                    include: ["email", "name"], storageParameters: [StorageParameter(name: "fillfactor", value: "70")])
+            ))
+        XCTAssertEqual(
+            table.uniqueConstraints,
+            [
+                UniqueConstraint(
+                    name: "accounts_email_key", columns: ["email"],
+                    index: KeyIndexOptions(
+                        include: ["email"],
+                        storageParameters: [
+                            StorageParameter(name: "fillfactor", value: "80"),
+                            StorageParameter(name: "deduplicate_items", value: "off"),
+                        ])),
+                UniqueConstraint(name: "accounts_name_key", columns: ["name"], nullsNotDistinct: true),
+            ])
+        XCTAssertNil(table.uniqueConstraints[1].index, "a key without include or with has no index options")
+        XCTAssertNil(KeyIndexOptions(include: [], storageParameters: []))
+    }
+
+    func testKeyIncludeAndWithMistakesAreErrors() {
+        XCTAssertEqual(
+            loadErrors(
+                """
+                version: 1
+                tables:
+                  t:
+                    columns:
+                      id: integer
+                      name: text
+                    primary_key: { columns: [id], include: [nme] }
+                    unique:
+                      - { columns: [name], include: [id], with: { "fill factor": 70 } }
+                      - { columns: [id, name], with: [fillfactor] }
+                """),
+            [
+                "schema.yaml:9:51: error: 'fill factor' in with of a unique constraint of public.t is not a storage "
+                    + "parameter name (letters, digits, '_' and '.')",
+                "schema.yaml:10:38: error: with of a unique constraint of public.t must be a mapping of keys to values, "
+                    + "not a list",
+                "schema.yaml:3:3: error: include of the primary key of public.t names unknown column 'nme' "
+                    + "(did you mean 'name'?)",
+            ])
+    }
+
     func testContradictionsAndUnknownValuesAreErrorsAtTheirPosition() {
         XCTAssertEqual(
             loadErrors(

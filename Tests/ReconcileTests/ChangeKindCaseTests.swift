@@ -44,13 +44,14 @@ final class ChangeKindCaseTests: XCTestCase {
     func testRowLevelSecurity() throws { try runFile("row-level-security.yaml") }
     func testTriggers() throws { try runFile("triggers.yaml") }
     func testViews() throws { try runFile("views.yaml") }
+    func testKeyIndexOptions() throws { try runFile("key-index-options.yaml") }
 
     static let covered: Set<String> = [
         "change-kinds.yaml", "column-options.yaml", "constraint-options.yaml", "exclusion.yaml", "fidelity.yaml",
         "functions.yaml",
         "generated-columns.yaml", "index-options.yaml", "partitions.yaml", "preflight.yaml", "sequences.yaml",
         "table-options.yaml", "transitions.yaml", "domains.yaml", "composite-types.yaml", "row-level-security.yaml",
-        "triggers.yaml", "views.yaml",
+        "triggers.yaml", "views.yaml", "key-index-options.yaml",
     ]
 
     static var directory: URL { repositoryRoot.appendingPathComponent("Tests/ReconcileTests/Cases") }

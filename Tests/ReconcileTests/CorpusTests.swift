@@ -45,6 +45,7 @@ final class CorpusTests: XCTestCase {
     func testSharedSequence() throws { try assertAdopts("shared-sequence.sql") }
     func testSharedSequencePlain() throws { try assertAdopts("shared-sequence-plain.sql") }
     func testPartitionOwnObjects() throws { try assertAdopts("partition-own-objects.sql") }
+    func testKeyIndexOptions() throws { try assertAdopts("key-index-options.sql") }
     func testColumnStorage() throws {
         guard try TestDatabase().hasLZ4() else {
             throw XCTSkip("column-storage.sql compresses with lz4, and this server was built without it")
@@ -59,7 +60,7 @@ final class CorpusTests: XCTestCase {
         "unlogged-table.sql", "column-collation.sql", "exclusion-constraint.sql", "partitioned-table.sql",
         "sequence-start.sql", "function-call.sql", "not-null-names.sql", "extension-schema.sql",
         "row-level-security.sql", "routines.sql", "views.sql", "shared-sequence.sql", "shared-sequence-plain.sql",
-        "partition-own-objects.sql", "column-storage.sql",
+        "partition-own-objects.sql", "column-storage.sql", "key-index-options.sql",
     ]
 
     /// Files whose export must be refused, naming the feature the schema file cannot declare yet (a file

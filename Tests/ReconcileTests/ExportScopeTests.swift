@@ -292,10 +292,10 @@ final class ExportScopeTests: XCTestCase {
         XCTAssertEqual(try tablesDeclared(exported.stdout), ["current"])
     }
 
-    /// A primary key or unique constraint whose index has INCLUDE columns or storage parameters: the file declares
-    /// a key by its columns only, so the export once wrote it without them (found on a real Phoenix schema's
-    /// `UNIQUE (name) INCLUDE (name)`), and the copy lost them. Refused by name, each key once.
-    func testAKeyWithIncludeColumnsOrStorageParametersIsRefused() throws {
+    /// A primary key or unique constraint whose index has INCLUDE columns or storage parameters (found on a real
+    /// Phoenix schema's `UNIQUE (name) INCLUDE (name)`, a key column included again) is exported with them, and
+    /// `--check` compares them: nothing is "not compared", and a changed parameter is drift.
+    func testAKeyWithIncludeColumnsAndStorageParametersIsExportedAndCompared() throws {
         let source = try TestDatabase()
         try source.execute(
             """
@@ -304,20 +304,55 @@ final class ExportScopeTests: XCTestCase {
                                 CONSTRAINT cards_name_key UNIQUE (name) INCLUDE (name, size));
             CREATE TABLE plain (id integer PRIMARY KEY, code text UNIQUE);
             """)
+        let exported = try CLI.run(["--export", "--database-url", source.url])
+        XCTAssertEqual(exported.exitCode, 0, exported.stderr)
+        XCTAssertTrue(
+            exported.stdout.contains("    primary_key: { columns: [id], with: { fillfactor: \"70\" } }\n"),
+            exported.stdout)
+        XCTAssertTrue(
+            exported.stdout.contains("      - { columns: [name], include: [name, size] }\n"), exported.stdout)
+        let path = try writeSchema(exported.stdout)
+        let check = try CLI.run(["--check", "--schema", path, "--database-url", source.url])
+        XCTAssertEqual(check.exitCode, 0, check.stdout + check.stderr)
+        XCTAssertEqual(check.stderr, "")
+
+        let copy = try TestDatabase()
+        try copy.applyAndAssertConverged(path)
+        XCTAssertEqual(try CLI.run(["--export", "--database-url", copy.url]).stdout, exported.stdout)
+
+        try source.execute("ALTER INDEX cards_pkey SET (fillfactor = 80)")
+        let drift = try CLI.run(["--check", "--schema", path, "--database-url", source.url])
+        XCTAssertEqual(drift.exitCode, 2, drift.stdout + drift.stderr)
+        XCTAssertTrue(drift.stdout.contains("cards_pkey"), drift.stdout)
+    }
+
+    /// A key whose index is in a tablespace of its own: the file declares no tablespace for a key, so the export
+    /// refuses it by name and `--check` says it is not compared. The tablespace is made in place, as above.
+    func testAKeyIndexInAnotherTablespaceIsRefused() throws {
+        let source = try TestDatabase()
+        let tablespace = "reconcile_test_\(UInt32.random(in: 0...UInt32.max))"
+        try source.execute("SET allow_in_place_tablespaces = true")
+        try source.execute("CREATE TABLESPACE \(tablespace) LOCATION ''")
+        defer {
+            _ = try? source.execute("DROP TABLE IF EXISTS cards")
+            _ = try? source.execute("DROP TABLESPACE IF EXISTS \(tablespace)")
+        }
+        try source.execute(
+            """
+            CREATE TABLE cards (id integer, name text,
+                                CONSTRAINT cards_pkey PRIMARY KEY (id) INCLUDE (name) USING INDEX TABLESPACE \(tablespace));
+            CREATE TABLE plain (id integer PRIMARY KEY);
+            """)
         let refused = try CLI.run(["--export", "--database-url", source.url])
         XCTAssertEqual(refused.exitCode, 1)
         XCTAssertEqual(refused.stdout, "")
-        let cannot =
-            "which the schema file cannot declare yet for a key (a unique index, under indexes:, can have the first two)"
         XCTAssertEqual(
             refused.stderr.split(separator: "\n").map(String.init),
             [
-                "error: cannot export: 2 problems, listed below; nothing was written.",
-                "  public.cards: primary key cards_pkey is PRIMARY KEY (id) WITH (fillfactor=70): its index's "
-                    + "INCLUDE columns, storage parameters (WITH) or tablespace, \(cannot); leave the table out: "
-                    + "--exclude public.cards",
-                "  public.cards: unique constraint cards_name_key is UNIQUE (name) INCLUDE (name, size): its index's "
-                    + "INCLUDE columns, storage parameters (WITH) or tablespace, \(cannot); leave the table out: "
+                "error: cannot export: 1 problem, listed below; nothing was written.",
+                "  public.cards: primary key cards_pkey is PRIMARY KEY (id) INCLUDE (name) USING INDEX TABLESPACE "
+                    + "\(tablespace): its index's tablespace, which the schema file cannot declare yet (a key "
+                    + "declares its index's include and with, not a tablespace); leave the table out: "
                     + "--exclude public.cards",
                 "To leave every refused table out, add: --exclude public.cards",
             ])
@@ -325,30 +360,26 @@ final class ExportScopeTests: XCTestCase {
         XCTAssertEqual(exported.exitCode, 0, exported.stderr)
         XCTAssertEqual(try tablesDeclared(exported.stdout), ["plain"])
 
-        // --check of a file declaring the plain keys cannot see the index options: it says so by name.
         let path = try writeSchema(
             """
             version: 1
             tables:
               cards:
                 columns:
-                  id: { type: integer, primary_key: true }
-                  name: { type: text, nullable: false, unique: true }
-                  size: integer
+                  id: { type: integer, nullable: false }
+                  name: text
+                primary_key: { columns: [id], include: [name] }
               plain:
                 columns:
                   id: { type: integer, primary_key: true }
-                  code: { type: text, unique: true }
             """)
         let check = try CLI.run(["--check", "--schema", path, "--database-url", source.url])
         XCTAssertEqual(check.exitCode, 0, check.stdout + check.stderr)
         XCTAssertEqual(
             check.stderr.split(separator: "\n").map(String.init),
             [
-                "warning: not compared: public.cards: unique constraint cards_name_key is UNIQUE (name) INCLUDE "
-                    + "(name, size), which the file cannot declare",
-                "warning: not compared: public.cards: primary key cards_pkey is PRIMARY KEY (id) WITH (fillfactor=70), "
-                    + "which the file cannot declare",
+                "warning: not compared: public.cards: primary key cards_pkey is in tablespace \(tablespace), "
+                    + "which the file cannot declare"
             ])
     }
 

@@ -360,9 +360,8 @@ struct Exporter {
                 + "the file declares the partitioned table's constraints, indexes, defaults and column options, which "
                 + "every partition shares"
         case "primary key index", "unique constraint index":
-            return "\(row["kind"]?.dropLast(" index".count) ?? "") \(name) is \(detail): its index's INCLUDE columns, "
-                + "storage parameters (WITH) or tablespace, \(cannotDeclare) for a key (a unique index, under indexes:, "
-                + "can have the first two)"
+            return "\(row["kind"]?.dropLast(" index".count) ?? "") \(name) is \(detail): its index's tablespace, "
+                + "\(cannotDeclare) (a key declares its index's include and with, not a tablespace)"
         case "inherits": return "the table inherits from \(detail), \(cannotDeclare)"
         case "tablespace": return "the table is stored in tablespace \(detail), \(cannotDeclare)"
         default: return "\(row["kind"] ?? "?") \(name) is \(detail), \(cannotDeclare)"

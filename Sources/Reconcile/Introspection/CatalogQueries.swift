@@ -302,15 +302,27 @@ enum CatalogQueries {
                    con.convalidated AS validated,
                    con.connoinherit AS no_inherit,
                    con.contype = 'u' AND \(nullsNotDistinct) AS nulls_not_distinct,
-                   -- What a key's index has that the file cannot declare for a key (INCLUDE columns, storage
-                   -- parameters, a tablespace): named by --check as not compared.
+                   -- A key's index: its INCLUDE columns (the index's columns after its key columns; indkey
+                   -- counts from 0) and storage parameters (`fillfactor=70`), as JSON arrays of text.
                    CASE WHEN con.contype IN ('p', 'u') THEN (
-                       SELECT pg_catalog.pg_get_constraintdef(con.oid)
-                              || coalesce(' WITH (' || pg_catalog.array_to_string(xc.reloptions, ', ') || ')', '')
-                              || CASE WHEN xc.reltablespace <> 0 THEN ' (in a tablespace of its own)' ELSE '' END
-                       FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class xc ON xc.oid = x.indexrelid
-                       WHERE x.indexrelid = con.conindid
-                         AND (x.indnatts > x.indnkeyatts OR xc.reloptions IS NOT NULL OR xc.reltablespace <> 0)
+                       SELECT pg_catalog.to_json(ARRAY(
+                           SELECT a.attname FROM pg_catalog.unnest(x.indkey) WITH ORDINALITY AS k(attnum, position)
+                           JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+                           WHERE k.position > x.indnkeyatts
+                           ORDER BY k.position))::text
+                       FROM pg_catalog.pg_index x
+                       WHERE x.indexrelid = con.conindid AND x.indnatts > x.indnkeyatts
+                   ) END AS key_include,
+                   CASE WHEN con.contype IN ('p', 'u') THEN (
+                       SELECT pg_catalog.to_json(xc.reloptions)::text
+                       FROM pg_catalog.pg_class xc WHERE xc.oid = con.conindid
+                   ) END AS key_storage_parameters,
+                   -- What a key's index has that the file cannot declare for a key (a tablespace of its own):
+                   -- named by --check as not compared.
+                   CASE WHEN con.contype IN ('p', 'u') THEN (
+                       SELECT 'in tablespace ' || pg_catalog.quote_ident(sp.spcname)
+                       FROM pg_catalog.pg_class xc JOIN pg_catalog.pg_tablespace sp ON sp.oid = xc.reltablespace
+                       WHERE xc.oid = con.conindid
                    ) END AS key_index_options,
                    CASE WHEN con.contype IN ('c', 'x') THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition
             FROM scope
@@ -425,19 +437,16 @@ enum CatalogQueries {
                 JOIN pg_catalog.pg_tablespace sp ON sp.oid = t.reltablespace
                 WHERE t.oid = scope.oid
                 UNION ALL
-                -- A primary key or unique constraint whose index has INCLUDE columns, storage parameters or a
-                -- tablespace of its own: the file declares a key by its columns, so the export would lose them.
+                -- A primary key or unique constraint whose index is in a tablespace of its own: the file
+                -- declares a key's INCLUDE columns and storage parameters, not its tablespace.
                 SELECT CASE con.contype WHEN 'p' THEN 'primary key index' ELSE 'unique constraint index' END,
                        -- pg_get_constraintdef prints the INCLUDE columns, not the index's options or tablespace.
                        con.conname, pg_catalog.pg_get_constraintdef(con.oid)
-                       || coalesce(' WITH (' || pg_catalog.array_to_string(xc.reloptions, ', ') || ')', '')
-                       || coalesce(' USING INDEX TABLESPACE ' || pg_catalog.quote_ident(sp.spcname), '')
+                       || ' USING INDEX TABLESPACE ' || pg_catalog.quote_ident(sp.spcname)
                 FROM pg_catalog.pg_constraint con
-                JOIN pg_catalog.pg_index x ON x.indexrelid = con.conindid
-                JOIN pg_catalog.pg_class xc ON xc.oid = x.indexrelid
-                LEFT JOIN pg_catalog.pg_tablespace sp ON sp.oid = xc.reltablespace
+                JOIN pg_catalog.pg_class xc ON xc.oid = con.conindid
+                JOIN pg_catalog.pg_tablespace sp ON sp.oid = xc.reltablespace
                 WHERE con.conrelid = scope.oid AND con.contype IN ('p', 'u') AND con.conparentid = 0
-                  AND (x.indnatts > x.indnkeyatts OR xc.reloptions IS NOT NULL OR xc.reltablespace <> 0)
                 UNION ALL
                 -- A sequence that a column owns (OWNED BY) but that the column's default does not draw from: the
                 -- file declares an owned sequence only as a serial column's, so the export would lose it.

@@ -103,16 +103,9 @@ struct Introspector {
             var table = Table(name: QualifiedName(schema: schema, name: name), comment: row["comment"])
             table.estimatedRows = row["estimated_rows"].flatMap { Int($0) }
             table.isUnlogged = row.bool("unlogged")
-            // reloptions are `name=value` texts.
-            func parameters(_ json: String?, prefix: String) throws -> [StorageParameter] {
-                try Self.decodeNames(json).map { option in
-                    let parts = option.split(separator: "=", maxSplits: 1).map(String.init)
-                    return StorageParameter(name: prefix + parts[0], value: parts.count > 1 ? parts[1] : "")
-                }
-            }
             table.storageParameters =
-                try parameters(row["options"], prefix: "")
-                + parameters(row["toast_options"], prefix: "toast.")
+                try Self.storageParameters(row["options"], prefix: "")
+                + Self.storageParameters(row["toast_options"], prefix: "toast.")
             table.partitionBy = row["partition_by"]
             if let json = row["partitions"] {
                 table.partitions = try JSONDecoder().decode([[String]].self, from: Data(json.utf8)).map { item in
@@ -284,15 +277,18 @@ struct Introspector {
             let kind = row["kind"] == "p" ? "primary key" : "unique constraint"
             table.notComparable.append("\(kind) \(SQL.displayIdentifier(name)) is \(options)")
         }
+        let keyIndex = KeyIndexOptions(
+            include: try decodeNames(row["key_include"]),
+            storageParameters: try storageParameters(row["key_storage_parameters"]))
         switch row["kind"] {
         case "p":
-            table.primaryKey = PrimaryKey(name: name, columns: columns, deferral: deferral)
+            table.primaryKey = PrimaryKey(name: name, columns: columns, deferral: deferral, index: keyIndex)
         case "u":
             let nullsNotDistinct = row.bool("nulls_not_distinct")
             table.uniqueConstraints.append(
                 UniqueConstraint(
                     name: name, columns: columns, deferral: deferral,
-                    nullsNotDistinct: nullsNotDistinct))
+                    nullsNotDistinct: nullsNotDistinct, index: keyIndex))
         case "c":
             // pg_get_constraintdef appends the flags: `CHECK (...) NO INHERIT NOT VALID`.
             var expression = Substring(row["definition"] ?? "")
@@ -394,6 +390,14 @@ struct Introspector {
         case "n": return .setNull
         case "d": return .setDefault
         default: return .noAction
+        }
+    }
+
+    /// reloptions, a JSON array of `name=value` texts.
+    static func storageParameters(_ json: String?, prefix: String = "") throws -> [StorageParameter] {
+        try decodeNames(json).map { option in
+            let parts = option.split(separator: "=", maxSplits: 1).map(String.init)
+            return StorageParameter(name: prefix + parts[0], value: parts.count > 1 ? parts[1] : "")
         }
     }
 

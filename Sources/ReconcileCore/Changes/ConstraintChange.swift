@@ -12,6 +12,9 @@ public enum ConstraintChange: ChangeFamily {
     case validateCheck(QualifiedName, CheckConstraint)
     /// A live `NOT VALID` foreign key the file declares validated.
     case validateForeignKey(QualifiedName, ForeignKey)
+    /// The storage parameters of a key's index (which has the constraint's name): `set` to their declared
+    /// values, `reset` (names) back to the defaults. Takes effect for new pages; nothing is rebuilt.
+    case setKeyStorageParameters(QualifiedName, constraint: String, set: [StorageParameter], reset: [String])
 
     var table: QualifiedName? { tableAndName.table }
 
@@ -23,24 +26,34 @@ public enum ConstraintChange: ChangeFamily {
         case .addCheck(let table, let check), .validateCheck(let table, let check): return (table, check.name)
         case .addForeignKey(let table, let key), .validateForeignKey(let table, let key): return (table, key.name)
         case .renameConstraint(let table, _, let name), .dropConstraint(let table, let name, _): return (table, name)
+        case .setKeyStorageParameters(let table, let name, _, _): return (table, name)
         }
     }
 
     var phase: Change.Phase {
         switch self {
-        case .addPrimaryKey, .addUnique, .addCheck, .addExclusion, .renameConstraint: return .constraints
+        case .addPrimaryKey, .addUnique, .addCheck, .addExclusion, .renameConstraint, .setKeyStorageParameters:
+            return .constraints
         case .addForeignKey, .validateCheck, .validateForeignKey: return .foreignKeys
         case .dropConstraint: return .drops
         }
     }
 
-    /// Constraints drop before the indexes and columns they depend on.
-    var rankInPhase: Int { 0 }
+    /// Constraints drop before the indexes and columns they depend on; a key's index changes after the key's
+    /// rename, under its new name.
+    var rankInPhase: Int {
+        switch self {
+        case .setKeyStorageParameters: return 1
+        case .addPrimaryKey, .addUnique, .addCheck, .addExclusion, .addForeignKey, .renameConstraint,
+            .dropConstraint, .validateCheck, .validateForeignKey:
+            return 0
+        }
+    }
 
     var marker: Change.Marker {
         switch self {
         case .addPrimaryKey, .addUnique, .addCheck, .addExclusion, .addForeignKey: return .add
-        case .renameConstraint, .validateCheck, .validateForeignKey: return .change
+        case .renameConstraint, .validateCheck, .validateForeignKey, .setKeyStorageParameters: return .change
         case .dropConstraint(_, _, let replaced): return replaced ? .change : .remove
         }
     }
@@ -49,7 +62,7 @@ public enum ConstraintChange: ChangeFamily {
         switch self {
         case .dropConstraint(_, _, let replaced): return !replaced
         case .addPrimaryKey, .addUnique, .addCheck, .addExclusion, .addForeignKey, .renameConstraint,
-            .validateCheck, .validateForeignKey:
+            .validateCheck, .validateForeignKey, .setKeyStorageParameters:
             return false
         }
     }
@@ -66,6 +79,7 @@ public enum ConstraintChange: ChangeFamily {
         case .renameConstraint: return "rename_constraint"
         case .dropConstraint(_, _, let replaced): return replaced ? "replace_constraint" : "drop_constraint"
         case .validateCheck, .validateForeignKey: return "validate_constraint"
+        case .setKeyStorageParameters: return "set_key_storage_parameters"
         }
     }
 
@@ -85,6 +99,9 @@ public enum ConstraintChange: ChangeFamily {
             return replaced ? "replace constraint \(name) (definition changed)" : "drop constraint \(name)"
         case .validateCheck: return "validate check \(name) (checks existing rows)"
         case .validateForeignKey: return "validate foreign key \(name) (checks existing rows)"
+        case .setKeyStorageParameters(_, _, let set, let reset):
+            return "set storage parameters of key \(name)'s index ("
+                + (set.map { "\($0.name)=\($0.value)" } + reset.map { "reset \($0)" }).joined(separator: ", ") + ")"
         }
     }
 
@@ -99,6 +116,8 @@ public enum ConstraintChange: ChangeFamily {
                 ? "constraint \(object) differs from the file" : "constraint \(object) is not declared in the file"
         case .validateCheck, .validateForeignKey:
             return "constraint \(object) is NOT VALID, the file declares it validated"
+        case .setKeyStorageParameters:
+            return "the index of constraint \(object) has other storage parameters than the file declares"
         }
     }
 
@@ -130,6 +149,11 @@ public enum ConstraintChange: ChangeFamily {
         case .validateCheck, .validateForeignKey:
             // A no-op on a constraint that is already valid.
             return ["ALTER TABLE \(SQL.qualified(table)) VALIDATE CONSTRAINT \(SQL.identifier(name))"]
+        case .setKeyStorageParameters(_, _, let set, let reset):
+            // Setting a value it has, or resetting one it lacks, is a no-op.
+            let index = SQL.qualified(QualifiedName(schema: table.schema, name: name))
+            return (set.isEmpty ? [] : ["ALTER INDEX \(index) SET (\(SQLRenderer.storageParameterList(set)))"])
+                + (reset.isEmpty ? [] : ["ALTER INDEX \(index) RESET (\(reset.joined(separator: ", ")))"])
         }
     }
 
@@ -138,6 +162,8 @@ public enum ConstraintChange: ChangeFamily {
         // On the table and on the one it references.
         case .addForeignKey: return .shareRowExclusive
         case .validateCheck, .validateForeignKey: return .shareUpdateExclusive
+        // ALTER INDEX ... SET / RESET locks the index alone, not its table.
+        case .setKeyStorageParameters: return .none
         case .addPrimaryKey, .addUnique, .addCheck, .addExclusion, .renameConstraint, .dropConstraint:
             return .accessExclusive
         }
@@ -151,12 +177,13 @@ public enum ConstraintChange: ChangeFamily {
             .addExclusion(let table, _),
             .renameConstraint(let table, _, _), .dropConstraint(let table, _, _), .validateCheck(let table, _):
             return [table]
+        case .setKeyStorageParameters: return []
         }
     }
 
     var hazards: [Hazard] {
         switch self {
-        case .renameConstraint: return []
+        case .renameConstraint, .setKeyStorageParameters: return []
         // Each builds its index under the lock; an exclusion constraint fails on conflicting rows as a unique
         // one does on duplicates.
         case .addPrimaryKey, .addUnique, .addExclusion:
@@ -236,7 +263,7 @@ public enum ConstraintChange: ChangeFamily {
                 "\(rowsText($0, "has", "have")) some but not all of (\(columns)) NULL, which MATCH FULL refuses: "
                     + "foreign key \(quotedName) cannot be added"
             }.then(missing)
-        case .renameConstraint, .dropConstraint:
+        case .renameConstraint, .dropConstraint, .setKeyStorageParameters:
             return nil
         }
     }

@@ -6,8 +6,8 @@ public enum OnlineChange: ChangeFamily {
     /// transaction: the index change it stands for keeps its text, kind and risks.
     case concurrently(IndexChange)
     /// The unique index a primary key or unique constraint will own, built `CONCURRENTLY` under the
-    /// constraint's name, ready for `attachIndex`.
-    case buildKeyIndex(QualifiedName, name: String, columns: [String], nullsNotDistinct: Bool)
+    /// constraint's name, ready for `attachIndex` (see `keyIndex`).
+    case buildKeyIndex(QualifiedName, Index)
     /// `ADD CONSTRAINT ... PRIMARY KEY | UNIQUE USING INDEX`: the key takes over the index built before, without
     /// a scan. `change` is the `addPrimaryKey` or `addUnique` it completes.
     case attachIndex(ConstraintChange)
@@ -31,7 +31,7 @@ public enum OnlineChange: ChangeFamily {
         switch self {
         case .concurrently(let change): return change.table
         case .attachIndex(let change): return change.table
-        case .buildKeyIndex(let table, _, _, _), .setNotNullFromCheck(let table, _, _),
+        case .buildKeyIndex(let table, _), .setNotNullFromCheck(let table, _, _),
             .backfill(let table, _, _, _):
             return table
         }
@@ -86,7 +86,7 @@ public enum OnlineChange: ChangeFamily {
         switch self {
         case .concurrently(let change): return change.objectName(table: table)
         case .attachIndex(let change): return change.objectName(table: table)
-        case .buildKeyIndex(_, let name, _, _): return "\(table)/\(SQL.displayIdentifier(name))"
+        case .buildKeyIndex(_, let index): return "\(table)/\(SQL.displayIdentifier(index.name))"
         case .setNotNullFromCheck(_, let column, _), .backfill(_, let column, _, _):
             return "\(table).\(SQL.displayIdentifier(column))"
         }
@@ -95,8 +95,12 @@ public enum OnlineChange: ChangeFamily {
     var summary: String {
         switch self {
         case .concurrently(let change): return change.summary + " CONCURRENTLY"
-        case .buildKeyIndex(_, let name, let columns, _):
-            return "build unique index \(SQL.displayIdentifier(name)) (\(columns.joined(separator: ", "))) "
+        case .buildKeyIndex(_, let index):
+            let columns = index.keys.compactMap { key -> String? in
+                if case .column(let name) = key { return name }
+                return nil
+            }
+            return "build unique index \(SQL.displayIdentifier(index.name)) (\(columns.joined(separator: ", "))) "
                 + "CONCURRENTLY for the key"
         case .attachIndex(let change): return change.summary + " using its index"
         case .setNotNullFromCheck(_, let column, let check):
@@ -120,9 +124,7 @@ public enum OnlineChange: ChangeFamily {
         switch self {
         case .concurrently(let change):
             return change.statements.map(Self.concurrent)
-        case .buildKeyIndex(let table, let name, let columns, let nullsNotDistinct):
-            let index = Index(
-                name: name, keys: columns.map(IndexKey.column), isUnique: true, nullsNotDistinct: nullsNotDistinct)
+        case .buildKeyIndex(let table, let index):
             return [Self.concurrent(SQLRenderer.createIndex(table, index))]
         case .attachIndex(let change):
             guard let table = change.table else { return [] }
@@ -148,6 +150,25 @@ public enum OnlineChange: ChangeFamily {
     }
 
     /// `PRIMARY KEY USING INDEX name` or `UNIQUE USING INDEX name`, with the key's deferral.
+    /// The unique index a key added by `change` owns: on its columns, with its INCLUDE columns and storage
+    /// parameters (`ADD CONSTRAINT ... USING INDEX` keeps them); nil for other changes.
+    static func keyIndex(_ change: ConstraintChange) -> Index? {
+        switch change {
+        case .addPrimaryKey(_, let key):
+            return Index(
+                name: key.name, keys: key.columns.map(IndexKey.column), isUnique: true,
+                include: key.index?.include ?? [], storageParameters: key.index?.storageParameters ?? [])
+        case .addUnique(_, let unique):
+            return Index(
+                name: unique.name, keys: unique.columns.map(IndexKey.column), isUnique: true,
+                include: unique.index?.include ?? [], nullsNotDistinct: unique.nullsNotDistinct,
+                storageParameters: unique.index?.storageParameters ?? [])
+        case .addCheck, .addExclusion, .addForeignKey, .renameConstraint, .dropConstraint, .validateCheck,
+            .validateForeignKey, .setKeyStorageParameters:
+            return nil
+        }
+    }
+
     static func keyUsingIndex(_ change: ConstraintChange) -> (name: String, clause: String) {
         switch change {
         case .addPrimaryKey(_, let key):
@@ -155,7 +176,7 @@ public enum OnlineChange: ChangeFamily {
         case .addUnique(_, let unique):
             return (unique.name, "UNIQUE USING INDEX \(SQL.identifier(unique.name))\(unique.deferral.sql)")
         case .addCheck, .addExclusion, .addForeignKey, .renameConstraint, .dropConstraint, .validateCheck,
-            .validateForeignKey:
+            .validateForeignKey, .setKeyStorageParameters:
             return ("", "")
         }
     }

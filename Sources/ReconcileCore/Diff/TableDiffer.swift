@@ -314,8 +314,10 @@ struct TableDiffer {
     /// it: a declared NOT VALID constraint is satisfied by a validated one, and the other way round the
     /// constraint is validated in place (`validations`), never replaced.
     private enum ConstraintDefinition: Hashable {
-        case primaryKey(columns: [String], Deferral)
-        case unique(columns: [String], Deferral, nullsNotDistinct: Bool)
+        /// `include`: the index's INCLUDE columns. Its storage parameters are not part of the definition: they
+        /// change in place (`keyStorageParameterChanges`).
+        case primaryKey(columns: [String], Deferral, include: [String])
+        case unique(columns: [String], Deferral, nullsNotDistinct: Bool, include: [String])
         case check(expression: String, noInherit: Bool)
         /// The canonical text after `EXCLUDE` (see `Canonicalizer`), so any change of method, element,
         /// operator, INCLUDE, WITH or predicate replaces the constraint.
@@ -337,7 +339,8 @@ struct TableDiffer {
         if let key = table.primaryKey {
             keys.append(
                 ConstraintKey(
-                    name: key.name, definition: .primaryKey(columns: key.columns, key.deferral),
+                    name: key.name,
+                    definition: .primaryKey(columns: key.columns, key.deferral, include: key.index?.include ?? []),
                     add: written?.primaryKey.map { .constraint(.addPrimaryKey(name, $0)) }))
         }
         for unique in table.uniqueConstraints {
@@ -346,7 +349,8 @@ struct TableDiffer {
                 ConstraintKey(
                     name: unique.name,
                     definition: .unique(
-                        columns: unique.columns, unique.deferral, nullsNotDistinct: unique.nullsNotDistinct),
+                        columns: unique.columns, unique.deferral, nullsNotDistinct: unique.nullsNotDistinct,
+                        include: unique.index?.include ?? []),
                     add: written.map { .constraint(.addUnique(name, $0)) }))
         }
         for check in table.checks {
@@ -383,14 +387,52 @@ struct TableDiffer {
     private func constraintChanges() -> [Change] {
         let wanted = constraintKeys(canonical, adding: desired)
         let existing = constraintKeys(live, adding: nil)
-        return matchByName(
+        let matched = matchByName(
             wanted: wanted.map { ($0.name, $0.definition, $0.add) },
             existing: existing.map { ($0.name, $0.definition) },
             rename: { .constraint(.renameConstraint(desired.name, from: $0, to: $1)) },
             drop: { .constraint(.dropConstraint(desired.name, name: $0, replaced: $1)) })
+        return matched
             + validations(
                 existing: Dictionary(existing.map { ($0.name, $0.definition) }, uniquingKeysWith: { a, _ in a }),
                 wanted: Dictionary(wanted.map { ($0.name, $0.definition) }, uniquingKeysWith: { a, _ in a }))
+            + keyStorageParameterChanges(after: matched)
+    }
+
+    /// The storage parameters of the indexes of keys that stay (kept, or renamed to the declared name): set and
+    /// reset on the index in place (`ALTER INDEX ... SET (...)`), which rebuilds nothing. An added or replaced
+    /// key's index is built with its own.
+    private func keyStorageParameterChanges(after matched: [Change]) -> [Change] {
+        var liveName: [String: String] = [:]
+        var added = Set<String>()
+        for change in matched {
+            if case .constraint(.renameConstraint(_, let from, let to)) = change.kind { liveName[to] = from }
+            if case .constraint(.addPrimaryKey(_, let key)) = change.kind { added.insert(key.name) }
+            if case .constraint(.addUnique(_, let unique)) = change.kind { added.insert(unique.name) }
+        }
+        var liveKeys: [String: KeyIndexOptions?] = [:]
+        if let key = live.primaryKey { liveKeys[key.name] = key.index }
+        for unique in live.uniqueConstraints { liveKeys[unique.name] = unique.index }
+        var declaredKeys: [(name: String, index: KeyIndexOptions?)] = []
+        if let key = canonical.primaryKey, desired.primaryKey != nil { declaredKeys.append((key.name, key.index)) }
+        for unique in canonical.uniqueConstraints
+        where desired.uniqueConstraints.contains(where: { $0.name == unique.name }) {
+            declaredKeys.append((unique.name, unique.index))
+        }
+        var changes: [Change] = []
+        for (name, index) in declaredKeys where !added.contains(name) {
+            guard let liveIndex = liveKeys[liveName[name] ?? name] else { continue }
+            let declared = index?.storageParameters ?? []
+            let current = Dictionary(
+                (liveIndex?.storageParameters ?? []).map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+            let declaredNames = Set(declared.map(\.name))
+            let set = declared.filter { current[$0.name] != $0.value }
+            let reset = (liveIndex?.storageParameters ?? []).map(\.name).filter { !declaredNames.contains($0) }
+            guard !set.isEmpty || !reset.isEmpty else { continue }
+            changes.append(
+                Change(.constraint(.setKeyStorageParameters(desired.name, constraint: name, set: set, reset: reset))))
+        }
+        return changes
     }
 
     /// Live NOT VALID checks and foreign keys that the file declares validated, and that stay as they are.

@@ -334,10 +334,17 @@ public enum SchemaFileJSONSchema {
         }
     }
 
+    private static let keyIncludeSchema = described(
+        "INCLUDE columns: stored in the key's index, not part of the key.", ref("nameList"))
+    private static let keyWithSchema = described(
+        "Storage parameters of the key's index, e.g. { fillfactor: 70 }.", ref("storageParameters"))
+
     private static func primaryKeyKey(_ key: ConstraintParser.PrimaryKeyKey) -> JSONValue {
         switch key {
         case .name: return ref("text")
         case .columns: return ref("nameList")
+        case .include: return keyIncludeSchema
+        case .with: return keyWithSchema
         case .deferrable, .initiallyDeferred: return ref("boolean")
         }
     }
@@ -347,6 +354,8 @@ public enum SchemaFileJSONSchema {
         case .name: return ref("text")
         case .columns: return ref("nameList")
         case .nullsNotDistinct: return described("NULLS NOT DISTINCT (PostgreSQL 15).", ref("boolean"))
+        case .include: return keyIncludeSchema
+        case .with: return keyWithSchema
         case .deferrable, .initiallyDeferred: return ref("boolean")
         }
     }

@@ -168,14 +168,15 @@ public enum SchemaWriter {
             out +=
                 "    primary_key: "
                 + namedColumns(
-                    key.name, key.columns, options: deferralFields(key.deferral),
+                    key.name, key.columns, options: keyIndexFields(key.index) + deferralFields(key.deferral),
                     defaultName: DefaultNames.primaryKey(table: tableName)) + "\n"
         }
         if !table.uniqueConstraints.isEmpty {
             out += "    unique:\n"
             for unique in table.uniqueConstraints.sorted(by: { $0.name < $1.name }) {
                 let options =
-                    (unique.nullsNotDistinct ? ["nulls_not_distinct: true"] : []) + deferralFields(unique.deferral)
+                    (unique.nullsNotDistinct ? ["nulls_not_distinct: true"] : []) + keyIndexFields(unique.index)
+                    + deferralFields(unique.deferral)
                 out +=
                     "      - "
                     + namedColumns(
@@ -419,6 +420,18 @@ public enum SchemaWriter {
             (name == defaultName ? [] : ["name: \(YAMLText.string(name))"])
             + ["columns: \(YAMLText.list(columns))"] + options
         return "{ " + fields.joined(separator: ", ") + " }"
+    }
+
+    /// A key's `include` and `with`, written as an index's are.
+    static func keyIndexFields(_ options: KeyIndexOptions?) -> [String] {
+        guard let options else { return [] }
+        var fields: [String] = []
+        if !options.include.isEmpty { fields.append("include: \(YAMLText.list(options.include))") }
+        if !options.storageParameters.isEmpty {
+            let parameters = options.storageParameters.map { "\($0.name): \(YAMLText.quoted($0.value))" }
+            fields.append("with: { \(parameters.joined(separator: ", ")) }")
+        }
+        return fields
     }
 
     static func deferralFields(_ deferral: Deferral) -> [String] {

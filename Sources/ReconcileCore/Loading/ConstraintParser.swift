@@ -4,14 +4,14 @@ import Yams
 /// table, have their own parser.
 struct ConstraintParser {
     enum PrimaryKeyKey: String, DeferrableConstraintKey {
-        case name, columns, deferrable
+        case name, columns, include, with, deferrable
         case initiallyDeferred = "initially_deferred"
     }
 
     enum UniqueKey: String, DeferrableConstraintKey {
         case name, columns
         case nullsNotDistinct = "nulls_not_distinct"
-        case deferrable
+        case include, with, deferrable
         case initiallyDeferred = "initially_deferred"
     }
 
@@ -27,7 +27,8 @@ struct ConstraintParser {
 
     let reader: YAMLReader
 
-    /// `primary_key: [a, b]`, or `{ name: x, columns: [a, b], deferrable: true }`.
+    /// `primary_key: [a, b]`, or `{ name: x, columns: [a, b], include: [c], with: { fillfactor: 70 },
+    /// deferrable: true }`.
     func parsePrimaryKey(_ node: Node, of table: QualifiedName) -> PrimaryKey? {
         let what = "primary_key of \(table)"
         guard case .mapping(let mapping) = node else {
@@ -36,11 +37,14 @@ struct ConstraintParser {
             }
         }
         let entries = reader.entries(mapping, of: PrimaryKeyKey.self, what)
-        var name: String?, columns: [String]?
+        var name: String?, columns: [String]?, include: [String]?
+        var storageParameters: [StorageParameter] = []
         for entry in entries {
             switch entry.key {
             case .name: name = reader.string(entry.value, "name of \(what)")
             case .columns: columns = reader.stringList(entry.value, "columns of \(what)")
+            case .include: include = reader.stringList(entry.value, "include of \(what)")
+            case .with: storageParameters = reader.storageParameters(entry.value, "with of \(what)")
             case .deferrable, .initiallyDeferred: break
             }
         }
@@ -48,7 +52,7 @@ struct ConstraintParser {
         guard let columns = requiredColumns(columns, name: name, what, at: node) else { return nil }
         return PrimaryKey(
             name: name ?? DefaultNames.primaryKey(table: table.name), columns: columns,
-            deferral: deferral)
+            deferral: deferral, index: indexOptions(include, storageParameters))
     }
 
     /// One item of `unique:`: `[a, b]`, or `{ name: x, columns: [a, b], nulls_not_distinct: true, ... }`.
@@ -60,13 +64,16 @@ struct ConstraintParser {
             }
         }
         let entries = reader.entries(mapping, of: UniqueKey.self, what)
-        var name: String?, columns: [String]?, nullsNotDistinct = false
+        var name: String?, columns: [String]?, nullsNotDistinct = false, include: [String]?
+        var storageParameters: [StorageParameter] = []
         for entry in entries {
             switch entry.key {
             case .name: name = reader.string(entry.value, "name of \(what)")
             case .columns: columns = reader.stringList(entry.value, "columns of \(what)")
             case .nullsNotDistinct:
                 nullsNotDistinct = reader.bool(entry.value, "nulls_not_distinct of \(what)") ?? false
+            case .include: include = reader.stringList(entry.value, "include of \(what)")
+            case .with: storageParameters = reader.storageParameters(entry.value, "with of \(what)")
             case .deferrable, .initiallyDeferred: break
             }
         }
@@ -74,7 +81,15 @@ struct ConstraintParser {
         guard let columns = requiredColumns(columns, name: name, what, at: node) else { return nil }
         return UniqueConstraint(
             name: name ?? DefaultNames.unique(table: table.name, columns: columns),
-            columns: columns, deferral: deferral, nullsNotDistinct: nullsNotDistinct)
+            columns: columns, deferral: deferral, nullsNotDistinct: nullsNotDistinct,
+            index: indexOptions(include, storageParameters))
+    }
+
+    /// A key's `include` and `with`. An INCLUDE column may be a key column too (PostgreSQL accepts it, and
+    /// real schemas have `UNIQUE (name) INCLUDE (name)`); that each names a column of the table is checked with
+    /// the table's other column lists.
+    private func indexOptions(_ include: [String]?, _ storageParameters: [StorageParameter]) -> KeyIndexOptions? {
+        KeyIndexOptions(include: include ?? [], storageParameters: storageParameters)
     }
 
     /// The mapping form needs `columns`; a given name is checked like any identifier.

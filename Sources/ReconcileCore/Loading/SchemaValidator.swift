@@ -69,17 +69,20 @@ final class SchemaValidator {
         for table in tables {
             let location = positions.tables[table.name]
             let columnNames = table.columns.map(\.name)
-            func checkColumns(_ columns: [String], _ what: String) {
+            func checkColumns(_ columns: [String], _ what: String, repeats: Bool = false) {
                 for column in columns where !columnNames.contains(column) {
                     error(
                         "\(what) of \(table.name) names unknown column '\(column)'"
                             + Suggestion.didYouMean(column, columnNames), at: location)
                 }
-                if Set(columns).count != columns.count {
+                if !repeats, Set(columns).count != columns.count {
                     error("\(what) of \(table.name) lists a column twice", at: location)
                 }
             }
-            if let primaryKey = table.primaryKey { checkColumns(primaryKey.columns, "primary key") }
+            if let primaryKey = table.primaryKey {
+                checkColumns(primaryKey.columns, "primary key")
+                checkColumns(primaryKey.index?.include ?? [], "include of the primary key", repeats: true)
+            }
             for exclusion in table.exclusions {
                 // Elements that start with a column name; expressions are the server's to check.
                 let columns = ExclusionDefinition(exclusion.definition)?.elements.compactMap(\.leadingColumn) ?? []
@@ -90,7 +93,10 @@ final class SchemaValidator {
                             + "'\(column)'\(Suggestion.didYouMean(column, columnNames))", at: exclusionLocation)
                 }
             }
-            for unique in table.uniqueConstraints { checkColumns(unique.columns, "unique constraint \(unique.name)") }
+            for unique in table.uniqueConstraints {
+                checkColumns(unique.columns, "unique constraint \(unique.name)")
+                checkColumns(unique.index?.include ?? [], "include of unique constraint \(unique.name)", repeats: true)
+            }
             for trigger in table.triggers {
                 checkColumns(trigger.updateColumns, "update_of of trigger \(SQL.displayIdentifier(trigger.name))")
             }

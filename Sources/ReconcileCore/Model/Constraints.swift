@@ -19,11 +19,33 @@ public struct PrimaryKey: Hashable, Sendable, Codable {
     public var name: String
     public var columns: [String]
     public var deferral: Deferral
+    /// The key's index: `INCLUDE (...)` columns and `WITH (...)` storage parameters (see `KeyIndexOptions`).
+    public var index: KeyIndexOptions?
 
-    public init(name: String, columns: [String], deferral: Deferral = .notDeferrable) {
+    public init(
+        name: String, columns: [String], deferral: Deferral = .notDeferrable, index: KeyIndexOptions? = nil
+    ) {
         self.name = name
         self.columns = columns
         self.deferral = deferral
+        self.index = index
+    }
+}
+
+/// What a primary key or unique constraint says about the index it owns (which has the constraint's name):
+/// `INCLUDE (...)` columns, stored in the index but not part of the key, and `WITH (...)` storage parameters.
+/// A key has none of these when the value is nil, never an empty one (so that keys without them compare and
+/// fingerprint as they did before keys could have them): build it with `init?`.
+public struct KeyIndexOptions: Hashable, Sendable, Codable {
+    public var include: [String]
+    /// In the order declared; compared as a set of name = value, like a table's.
+    public var storageParameters: [StorageParameter]
+
+    /// nil when there are neither INCLUDE columns nor storage parameters.
+    public init?(include: [String], storageParameters: [StorageParameter]) {
+        guard !include.isEmpty || !storageParameters.isEmpty else { return nil }
+        self.include = include
+        self.storageParameters = storageParameters
     }
 }
 
@@ -33,12 +55,18 @@ public struct UniqueConstraint: Hashable, Sendable, Codable {
     public var deferral: Deferral
     /// `UNIQUE NULLS NOT DISTINCT` (PostgreSQL 15+): two NULLs count as equal, so only one may exist.
     public var nullsNotDistinct: Bool
+    /// The constraint's index: `INCLUDE (...)` columns and `WITH (...)` storage parameters.
+    public var index: KeyIndexOptions?
 
-    public init(name: String, columns: [String], deferral: Deferral = .notDeferrable, nullsNotDistinct: Bool = false) {
+    public init(
+        name: String, columns: [String], deferral: Deferral = .notDeferrable, nullsNotDistinct: Bool = false,
+        index: KeyIndexOptions? = nil
+    ) {
         self.name = name
         self.columns = columns
         self.deferral = deferral
         self.nullsNotDistinct = nullsNotDistinct
+        self.index = index
     }
 }
 

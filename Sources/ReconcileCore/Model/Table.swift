@@ -49,7 +49,7 @@ public struct Table: Hashable, Sendable, Codable {
     /// Triggers in the order declared (live: by name).
     public var triggers: [Trigger] = []
     /// Live tables only: what the table has that a schema file cannot declare and a comparison therefore does
-    /// not see (a key's index with INCLUDE columns), as `what: definition` texts for `--check` to name.
+    /// not see (a key's index in a tablespace of its own), as `what: definition` texts for `--check` to name.
     public var notComparable: [String] = []
 
     public init(

@@ -53,22 +53,15 @@ public enum OnlinePlanner {
     /// A valid unique index named like a key this step adds, on exactly its columns: what a run interrupted
     /// between building a key's index and attaching it leaves behind.
     private static func adoptableIndex(_ step: PlanStep, _ tables: [QualifiedName: Table]) -> String? {
-        let table: QualifiedName, name: String, columns: [String], nullsNotDistinct: Bool
-        if case .constraint(.addPrimaryKey(let keyTable, let key)) = step.change.kind {
-            (table, name, columns, nullsNotDistinct) = (keyTable, key.name, key.columns, false)
-        } else if case .constraint(.addUnique(let keyTable, let unique)) = step.change.kind {
-            (table, name, columns, nullsNotDistinct) = (keyTable, unique.name, unique.columns, unique.nullsNotDistinct)
-        } else {
-            return nil
-        }
-        let expected =
-            "USING btree (\(columns.map(SQL.displayIdentifier).joined(separator: ", ")))"
-            + (nullsNotDistinct ? " NULLS NOT DISTINCT" : "")
-        guard
-            let index = tables[table]?.indexes.first(where: { $0.name == name }),
-            index.isUnique, index.isInvalid != true, index.canonicalDefinition == expected
+        guard case .constraint(let change) = step.change.kind, let table = change.table,
+            let wanted = OnlineChange.keyIndex(change)
         else { return nil }
-        return key(table, name)
+        guard
+            let index = tables[table]?.indexes.first(where: { $0.name == wanted.name }),
+            index.isUnique, index.isInvalid != true,
+            index.canonicalDefinition == SQLRenderer.indexDefinitionTail(wanted, quote: SQL.displayIdentifier)
+        else { return nil }
+        return key(table, wanted.name)
     }
 
     /// The online steps for one step of the transactional plan. `partitioned`: the live partitioned tables, on
@@ -89,22 +82,10 @@ public enum OnlinePlanner {
             }
         case .constraint(let change):
             switch change {
-            case .addPrimaryKey(let table, let key):
+            case .addPrimaryKey(let table, _), .addUnique(let table, _):
+                guard let index = OnlineChange.keyIndex(change) else { return [phase(step, .shortLocks)] }
                 return [
-                    derived(
-                        step,
-                        .online(.buildKeyIndex(table, name: key.name, columns: key.columns, nullsNotDistinct: false)),
-                        .concurrentIndexes),
-                    derived(step, .online(.attachIndex(change)), .shortLocks, first: false),
-                ]
-            case .addUnique(let table, let unique):
-                return [
-                    derived(
-                        step,
-                        .online(
-                            .buildKeyIndex(
-                                table, name: unique.name, columns: unique.columns,
-                                nullsNotDistinct: unique.nullsNotDistinct)), .concurrentIndexes),
+                    derived(step, .online(.buildKeyIndex(table, index)), .concurrentIndexes),
                     derived(step, .online(.attachIndex(change)), .shortLocks, first: false),
                 ]
             case .addCheck(let table, let check) where !check.notValid:
@@ -123,6 +104,8 @@ public enum OnlinePlanner {
                 ]
             case .validateCheck, .validateForeignKey:
                 return [phase(step, .validation)]
+            case .setKeyStorageParameters:
+                return [phase(step, .shortLocks)]
             case .addCheck, .addForeignKey, .addExclusion, .renameConstraint, .dropConstraint:
                 return [refusing(phase(step, .shortLocks), allowRewrites: allowRewrites)]
             }
@@ -230,7 +213,8 @@ public enum OnlinePlanner {
         guard case .constraint(let constraint) = change.kind else { return false }
         switch constraint {
         case .addPrimaryKey, .addUnique, .addExclusion: return true
-        case .addCheck, .addForeignKey, .renameConstraint, .dropConstraint, .validateCheck, .validateForeignKey:
+        case .addCheck, .addForeignKey, .renameConstraint, .dropConstraint, .validateCheck, .validateForeignKey,
+            .setKeyStorageParameters:
             return false
         }
     }

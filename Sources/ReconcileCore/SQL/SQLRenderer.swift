@@ -274,12 +274,21 @@ public enum SQLRenderer {
     // MARK: - Constraints and indexes
 
     static func primaryKeyClause(_ key: PrimaryKey) -> String {
-        "PRIMARY KEY (\(SQL.identifierList(key.columns)))\(key.deferral.sql)"
+        "PRIMARY KEY (\(SQL.identifierList(key.columns)))\(keyIndexClauses(key.index))\(key.deferral.sql)"
     }
 
     static func uniqueClause(_ unique: UniqueConstraint) -> String {
         "UNIQUE\(unique.nullsNotDistinct ? " NULLS NOT DISTINCT" : "") (\(SQL.identifierList(unique.columns)))"
-            + unique.deferral.sql
+            + keyIndexClauses(unique.index) + unique.deferral.sql
+    }
+
+    /// ` INCLUDE (...) WITH (...)` after a key's columns, before its deferral, as the grammar orders them.
+    static func keyIndexClauses(_ options: KeyIndexOptions?) -> String {
+        guard let options else { return "" }
+        var text = ""
+        if !options.include.isEmpty { text += " INCLUDE (\(SQL.identifierList(options.include)))" }
+        if !options.storageParameters.isEmpty { text += " WITH (\(storageParameterList(options.storageParameters)))" }
+        return text
     }
 
     /// `NOT VALID` only takes effect in `ALTER TABLE ... ADD`; inside `CREATE TABLE` PostgreSQL validates
