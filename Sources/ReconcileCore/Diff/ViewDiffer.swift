@@ -53,6 +53,14 @@ struct ViewDiffer {
                 around[view.name] = around[view.name] ?? "it reads \(object), \(what)"
             }
         }
+        // Functions and types made again (or, under a materialized view, an attribute retyped): PostgreSQL
+        // refuses to drop or change them while a view uses them.
+        for change in otherChanges {
+            guard let use = Self.viewUse(change) else { continue }
+            for view in liveInOrder where use.matches(view) {
+                around[view.name] = around[view.name] ?? use.reason
+            }
+        }
         // A view reconcile does not manage cannot be made again without what it reads: it stays, and pre-flight
         // names it as what blocks the change.
         let unmanaged = Set(live.dependentViews.map(\.name))
@@ -122,6 +130,40 @@ struct ViewDiffer {
             changes.append(Change(.view(.setViewComment(view, comment: view.comment))))
         }
         return changes
+    }
+
+    /// What a change of a function or type needs out of its way: the views that use it, and why.
+    struct ViewUse {
+        var routine: RoutineKey?
+        var type: QualifiedName?
+        var materializedOnly = false
+        var reason: String
+
+        func matches(_ view: View) -> Bool {
+            guard let catalog = view.catalog, !materializedOnly || view.kind == .materializedView else { return false }
+            return routine.map(catalog.routines.contains) ?? type.map(catalog.types.contains) ?? false
+        }
+    }
+
+    /// A function dropped and created again (its result or arguments change), a domain or composite type made
+    /// again, or an attribute of a composite type retyped (which PostgreSQL refuses while a materialized view
+    /// has a column of the type; a view only refers to it).
+    static func viewUse(_ change: Change) -> ViewUse? {
+        if case .routine(.recreateRoutine(_, let live, _)) = change.kind {
+            return ViewUse(
+                routine: live.key, reason: "it calls \(live.kind.rawValue) \(live.signature), which is made again")
+        }
+        guard case .type(let typeChange) = change.kind else { return nil }
+        if case .replaceDomain(let domain, _) = typeChange {
+            return ViewUse(type: domain.name, reason: "it uses domain \(domain.name), which is made again")
+        }
+        if case .replaceCompositeType(let type, _) = typeChange {
+            return ViewUse(type: type.name, reason: "it uses type \(type.name), which is made again")
+        }
+        if case .alterAttributeType(let name, _, _) = typeChange {
+            return ViewUse(type: name, materializedOnly: true, reason: "it uses type \(name), which changes")
+        }
+        return nil
     }
 
     /// Whether the view directly reads a column or table that the plan removes.
