@@ -671,6 +671,10 @@ private struct GSchema {
     var views: [GView] = []
     /// B only: a view the test creates with plain SQL after applying A.
     var unmanagedView: GUnmanagedView?
+    /// The result type (`text` or `varchar`) of the function `label(value text)` that views may call; nil: none.
+    var labelResult: String?
+    /// The base type (`text` or `varchar(200)`) of the domain `code` that views may cast to; nil: none.
+    var codeBase: String?
 
     mutating func fresh(_ prefix: String) -> String {
         counter += 1
@@ -1757,9 +1761,11 @@ private extension Array {
 
 // MARK: - Views
 
-/// How a view reads a column: as it is (the view's column changes type with it), as `lower(c::text)` or as
-/// `c::text`. Every type reads as text, so no type change B makes turns a query invalid.
-private enum GViewExpression: CaseIterable { case plain, lower, text }
+/// How a view reads a column: as it is (the view's column changes type with it), as `lower(c::text)`, as
+/// `c::text`, as `label(c::text)` or as `c::text::code`. Every type reads as text, so no type change B makes turns a query invalid.
+/// `label` and `code` are the schema's function and domain (`labelResult`, `codeBase`), whose result or base
+/// type B may change: the views that use them must be dropped before and made again after.
+private enum GViewExpression: CaseIterable { case plain, lower, text, label, code }
 
 /// What a view reads: one table, a table joined to the table one of its reference columns points at, or a view.
 private enum GViewSource: Equatable {
@@ -1805,6 +1811,8 @@ private struct GUnmanagedView {
     var name: String
     var table: Int
     var column: Int
+    /// It also calls the function `label`, which B may make again.
+    var callsLabel = false
 
     var qualifiedName: String { "side.\(name)" }
 }
@@ -1819,6 +1827,8 @@ extension ConvergenceGenerator {
     static func addViewsToA(_ schema: inout GSchema, _ random: SplitMix64) {
         var views = viewStream(random, salt: 0x7669_6577_7341)
         guard views.chance(70) else { return }
+        if views.chance(35) { schema.labelResult = views.pick(["text", "varchar"]) }
+        if views.chance(35) { schema.codeBase = views.pick(["text", "varchar(200)"]) }
         for _ in 0..<(1 + views.below(4)) {
             if let view = newView(&schema, &views) { schema.views.append(view) }
         }
@@ -1883,7 +1893,9 @@ extension ConvergenceGenerator {
     static func newViewItem(_ schema: inout GSchema, _ random: inout SplitMix64, table: Int) -> GViewItem {
         let columns = schema.table(table)?.columns ?? []
         let column = random.chance(15) ? nil : columns.randomElement(&random)?.key
-        let expression = random.chance(60) ? GViewExpression.plain : random.pick([.lower, .text])
+        let others: [GViewExpression] =
+            [.lower, .text] + (schema.labelResult == nil ? [] : [.label]) + (schema.codeBase == nil ? [] : [.code])
+        let expression = random.chance(60) ? GViewExpression.plain : random.pick(others)
         let named = column == nil || expression != .plain || random.chance(30)
         let key = schema.counter + 1
         schema.counter += 1
@@ -1897,6 +1909,9 @@ extension ConvergenceGenerator {
     /// sometimes, an unmanaged view over a column B retypes.
     static func mutateViews(_ a: GSchema, _ b: inout GSchema, _ random: SplitMix64) {
         var random = viewStream(random, salt: 0x7669_6577_7342)
+        // The function's result type or the domain's base type changes: both are made again.
+        if let result = b.labelResult, random.chance(30) { b.labelResult = result == "text" ? "varchar" : "text" }
+        if let base = b.codeBase, random.chance(30) { b.codeBase = base == "text" ? "varchar(200)" : "text" }
         for position in b.views.indices {
             var view = b.views[position]
             view.renamedFrom = nil
@@ -1948,7 +1963,9 @@ extension ConvergenceGenerator {
             }
         }
         guard let (table, column) = candidates.randomElement(&random) else { return nil }
-        return GUnmanagedView(name: "u\(b.counter + 1)", table: table, column: column)
+        return GUnmanagedView(
+            name: "u\(b.counter + 1)", table: table, column: column,
+            callsLabel: a.labelResult != nil && random.chance(50))
     }
 
     /// Removes or repairs what makes a declared view invalid: a table or view it reads is gone (the view goes
@@ -2089,6 +2106,8 @@ extension ConvergenceGenerator {
             case .plain: break
             case .lower: text = "lower(\(text)::text)"
             case .text: text = "\(text)::text"
+            case .label: text = "label(\(text)::text)"
+            case .code: text = "\(text)::text::code"
             }
             return item.alias.map { "\(text) AS \($0)" } ?? text
         }
@@ -2107,6 +2126,12 @@ extension ConvergenceGenerator {
 
     static func yamlViews(_ schema: GSchema) -> String {
         var out = ""
+        if let result = schema.labelResult {
+            out +=
+                "functions:\n  label: { arguments: \"value text\", returns: \(result), language: sql, "
+                + "volatility: immutable, body: \"SELECT upper(value)\" }\n"
+        }
+        if let base = schema.codeBase { out += "domains:\n  code: \(quoted(base))\n" }
         for materialized in [false, true] {
             let views = schema.views.filter { $0.materialized == materialized }
             guard !views.isEmpty else { continue }
@@ -2131,6 +2156,7 @@ extension ConvergenceGenerator {
     static func unmanagedViewSQL(_ view: GUnmanagedView, _ a: GSchema) -> String? {
         guard let table = a.table(view.table), let column = table.column(view.column) else { return nil }
         return "CREATE SCHEMA IF NOT EXISTS side; CREATE VIEW \(view.qualifiedName) AS SELECT id, "
-            + "\(SQL.identifier(column.name)) FROM public.\(SQL.identifier(table.name))"
+            + "\(SQL.identifier(column.name))" + (view.callsLabel ? ", public.label(id::text) AS label" : "")
+            + " FROM public.\(SQL.identifier(table.name))"
     }
 }
