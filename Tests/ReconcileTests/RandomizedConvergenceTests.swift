@@ -219,6 +219,10 @@ final class RandomizedConvergenceTests: XCTestCase {
         }
         if let view = b.unmanagedView, let sql = ConvergenceGenerator.unmanagedViewSQL(view, a) {
             try db.execute(sql)
+            if view.columnDropped {
+                if let problem = try unmanagedViewRefused(db, pathB, view) { return [problem] }
+                try db.execute("DROP VIEW \(view.qualifiedName)")
+            }
         }
         let preserved = ConvergenceGenerator.preservedColumns(a: a, b: b)
         var before: [String: [String]] = [:]
@@ -249,6 +253,20 @@ final class RandomizedConvergenceTests: XCTestCase {
             + (try exportProblems(db))
     }
 
+    /// An unmanaged view reads a column B drops: apply B must refuse in pre-flight, naming the view, and change
+    /// nothing. Returns the problem, nil when it did.
+    private func unmanagedViewRefused(_ db: TestDatabase, _ pathB: String, _ view: GUnmanagedView) throws -> String? {
+        do {
+            _ = try db.reconciler(pathB, allowDestructive: true).apply()
+            return "apply B succeeded although unmanaged view \(view.qualifiedName) reads a column B drops"
+        } catch let error as ReconcileError {
+            guard case .preflightFailed = error, "\(error)".contains("view \(view.qualifiedName) depends on it") else {
+                return "apply B failed, but not in pre-flight naming unmanaged view \(view.qualifiedName): \(error)"
+            }
+            return nil
+        }
+    }
+
     /// After B, every declared view answers, a view over one whole table sees all its rows, and the unmanaged
     /// view is back as it was, its column of the table column's new type.
     private func viewProblems(_ db: TestDatabase, a: GSchema, b: GSchema) throws -> [String] {
@@ -268,7 +286,8 @@ final class RandomizedConvergenceTests: XCTestCase {
                 }
             }
         }
-        guard let view = b.unmanagedView, let table = b.table(view.table), let column = table.column(view.column)
+        guard let view = b.unmanagedView, !view.columnDropped, let table = b.table(view.table),
+            let column = table.column(view.column)
         else { return problems }
         let typeOf = { (relation: String) in
             "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
@@ -1806,13 +1825,16 @@ private struct GView {
 }
 
 /// A view created with plain SQL after A, in a schema the file does not manage, over a column whose type B
-/// changes: reconcile must drop it and create it again as it was around the change.
+/// changes: reconcile must drop it and create it again as it was around the change. Or over a column B drops:
+/// pre-flight must refuse B, naming the view (README, *Views and materialized views*).
 private struct GUnmanagedView {
     var name: String
     var table: Int
     var column: Int
     /// It also calls the function `label`, which B may make again.
     var callsLabel = false
+    /// B drops the column instead: the view cannot be made again, and pre-flight must refuse B naming it.
+    var columnDropped = false
 
     var qualifiedName: String { "side.\(name)" }
 }
@@ -1962,10 +1984,18 @@ extension ConvergenceGenerator {
                 return (tableB.key, columnB.key)
             }
         }
+        let dropped = b.tables.flatMap { tableB -> [(Int, Int)] in
+            guard let tableA = a.table(tableB.key), tableA.name == tableB.name else { return [] }
+            return tableA.columns.filter { tableB.column($0.key) == nil }.map { (tableB.key, $0.key) }
+        }
+        let name = "u\(b.counter + 1)", callsLabel = a.labelResult != nil && random.chance(50)
+        if !dropped.isEmpty, candidates.isEmpty || random.chance(30),
+            let (table, column) = dropped.randomElement(&random)
+        {
+            return GUnmanagedView(name: name, table: table, column: column, callsLabel: callsLabel, columnDropped: true)
+        }
         guard let (table, column) = candidates.randomElement(&random) else { return nil }
-        return GUnmanagedView(
-            name: "u\(b.counter + 1)", table: table, column: column,
-            callsLabel: a.labelResult != nil && random.chance(50))
+        return GUnmanagedView(name: name, table: table, column: column, callsLabel: callsLabel)
     }
 
     /// Removes or repairs what makes a declared view invalid: a table or view it reads is gone (the view goes
