@@ -70,6 +70,20 @@ struct ViewDiffer {
         for (name, reason) in created where liveViews[name] != nil {
             around[name] = around[name] ?? reason ?? ""
         }
+        // An undeclared view goes: the declared views that read it (their new query reads something else) are
+        // dropped before it and created after; an unmanaged one cannot be made again without it and stays.
+        let declaredAway = live.views.filter {
+            declared[$0.name] == nil && Set(desired.schemaNames).contains($0.name.schema)
+        }
+        for away in declaredAway {
+            gone.insert(away.name.description)
+            for view in liveInOrder
+            where declared[view.name] != nil && around[view.name] == nil
+                && Self.view(view, reads: away.name, column: nil)
+            {
+                around[view.name] = "it reads \(away.description), which is dropped"
+            }
+        }
         var frontier = around.keys.sorted(by: >)
         while let name = frontier.popLast() {
             for view in liveInOrder
@@ -81,9 +95,6 @@ struct ViewDiffer {
             }
         }
 
-        let declaredAway = live.views.filter {
-            declared[$0.name] == nil && Set(desired.schemaNames).contains($0.name.schema)
-        }
         var changes: [Change] = []
         // Drops: the views that read others first (the reverse of the order they are created in).
         let dropped = liveInOrder.filter { around[$0.name] != nil } + declaredAway
