@@ -5,19 +5,20 @@ import XCTest
 /// Random schemas and random edits of them, applied to a real database with data in it.
 ///
 /// Each iteration generates a schema A (a few tables: columns of varied types, ranges included, with random
-/// nullability, defaults and checks; ids plain, serial, bigserial or identity, with `sequence:` options; primary
-/// keys in several spellings; unique constraints; foreign keys between tables and to the table itself;
-/// deferrable and initially deferred keys, NOT VALID checks and keys; GiST exclusion constraints with `&&` on
-/// range columns; stored generated columns (virtual ones too on PostgreSQL 18+); tables partitioned by RANGE or
-/// HASH (id); indexes of several kinds; sometimes seeded rows) and a mutation B of it (columns added, dropped and
-/// renamed with `renamed_from`; types changed, lossless and lossy; nullability toggled with `backfill`;
-/// defaults, checks, unique constraints, foreign keys, exclusion constraints and indexes added, dropped and
-/// replaced; deferral changed, NOT VALID constraints validated; generated columns made plain, rebuilt and
-/// created from plain ones; ids moved between serial, identity and plain, sequence options changed;
-/// partitions re-bounded, added and dropped; tables added, dropped and renamed; seeds changed). Then, on a
-/// fresh database: apply A and assert it converged, insert rows valid for A *and* for B, apply B with
-/// --allow-destructive and assert it converged, that no row was lost, that unchanged columns kept their
-/// values and that an id given a new sequence continues after A's highest id.
+/// nullability, defaults and checks; ids plain, serial, bigserial or identity, with `sequence:` options; primary keys
+/// in several spellings; unique constraints; foreign keys between tables and to the table itself; deferrable and
+/// initially deferred keys, NOT VALID checks and keys; GiST exclusion constraints with `&&` on range columns; stored
+/// generated columns (virtual ones too on PostgreSQL 18+); tables partitioned by RANGE or HASH (id); indexes of several
+/// kinds; sometimes seeded rows; views and materialized views over them, see `GView`) and a mutation B of it (columns
+/// added, dropped and renamed with `renamed_from`; types changed, lossless and lossy; nullability toggled with
+/// `backfill`; defaults, checks, unique constraints, foreign keys, exclusion constraints and indexes added, dropped and
+/// replaced; deferral changed, NOT VALID constraints validated; generated columns made plain, rebuilt and created from
+/// plain ones; ids moved between serial, identity and plain, sequence options changed; partitions re-bounded, added and
+/// dropped; tables added, dropped and renamed; seeds changed; views changed, renamed, dropped and added over the
+/// retyped and dropped columns, their function and domain made again, and an unmanaged view over a retyped or dropped
+/// column). Then, on a fresh database: apply A and assert it converged, insert rows valid for A *and* for B, apply B
+/// with --allow-destructive and assert it converged, that no row was lost, that unchanged columns kept their values and
+/// that an id given a new sequence continues after A's highest id.
 ///
 /// The data is generated so that every apply must succeed: values survive every type change the generator
 /// makes, distinct where a unique constraint may be added, never NULL where a column becomes NOT NULL
@@ -1807,6 +1808,10 @@ private struct GViewItem: Equatable {
     var alias: String?
 }
 
+/// A declared view or materialized view: over one table, two joined by a reference column, or another view
+/// (views only read views before them in `GSchema.views`); with a `WHERE`, options, a comment, an index. B changes
+/// its query (appends, drops and moves columns), kind, options and name; `sanitizeViews` then takes out of its
+/// query what B's tables no longer have, as a user would have to.
 private struct GView {
     let key: Int
     var name: String
