@@ -261,6 +261,72 @@ final class ViewTests: XCTestCase {
             plan.steps.last?.statements, ["CREATE OR REPLACE VIEW \"reporting\".\"on_ids\" AS\nSELECT ids.id FROM ids"])
     }
 
+    /// A function dropped and created again takes the views that call it along (one elsewhere too, made again
+    /// as it was); a domain made again, the views that use it; an attribute retyped, only the materialized views
+    /// with a column of the type (PostgreSQL lets a plain view refer to it).
+    func testViewsAreKeptOutOfAFunctionOrTypeMadeAgain() {
+        let table = Table(name: t, columns: [Column(name: "id", type: "integer")])
+        func routine(result: String) -> Routine {
+            Routine(
+                name: QualifiedName(name: "twice"), arguments: "n integer", returns: result, body: "SELECT n * 2",
+                catalog: Routine.Catalog(
+                    identityArguments: "n integer", identityTypes: "integer", arguments: "n integer", result: result,
+                    definition: "returns \(result)"))
+        }
+        func using(_ name: String, kind: View.Kind = .view, schema: String = "public", routine: Bool) -> View {
+            var view = liveView(
+                name, "SELECT x FROM t", columns: [("x", "integer")], reads: [(t, ["id"])], kind: kind, schema: schema)
+            if routine {
+                view.catalog?.routines = [RoutineKey(name: QualifiedName(name: "twice"), identityTypes: "integer")]
+            } else {
+                view.catalog?.types = [QualifiedName(name: "code")]
+            }
+            return view
+        }
+        let calls = using("calls", routine: true), elsewhere = using("calls", schema: "reporting", routine: true)
+        var desired = Schema(tables: [table], routines: [routine(result: "bigint")], views: [calls])
+        desired.schemaNames = ["public"]
+        var live = Schema(
+            schemaNames: ["public"], tables: [table], routines: [routine(result: "integer")], views: [calls])
+        live.dependentViews = [elsewhere]
+        XCTAssertEqual(
+            Planner.plan(Differ(desired: desired, live: live).changes(), allowDestructive: false).steps.map(\.summary),
+            [
+                "drop view reporting.calls until it is created again: it calls function public.twice(n integer), "
+                    + "which is made again",
+                "drop view public.calls until it is created again: it calls function public.twice(n integer), "
+                    + "which is made again",
+                "drop and create function public.twice(n integer): result integer → bigint",
+                "create view public.calls again",
+                "create view reporting.calls again as it was (not managed by the schema file)",
+            ])
+
+        let plain = using("plain", routine: false), stored = using("stored", kind: .materializedView, routine: false)
+        let change = { (kind: TypeChange) in
+            ViewDiffer(
+                desired: Schema(views: [plain, stored]), canonical: Schema(views: [plain, stored]),
+                live: Schema(views: [plain, stored]), otherChanges: [Change(.type(kind))]
+            ).changes().map(\.summary)
+        }
+        let code = QualifiedName(name: "code")
+        XCTAssertEqual(
+            change(.replaceDomain(Domain(name: code, baseType: "text"), reason: "base type")),
+            [
+                "drop materialized view public.stored until it is created again: it uses domain public.code, "
+                    + "which is made again",
+                "drop view public.plain until it is created again: it uses domain public.code, which is made again",
+                "create view public.plain again", "create materialized view public.stored again",
+            ])
+        XCTAssertEqual(
+            change(.alterAttributeType(code, CompositeAttribute(name: "a", type: "bigint"), from: "integer")),
+            [
+                "drop materialized view public.stored until it is created again: it uses type public.code, "
+                    + "which changes",
+                "create materialized view public.stored again",
+            ])
+        XCTAssertEqual(change(.addAttribute(code, CompositeAttribute(name: "b", type: "text"))), [])
+    }
+
     func testAnExcludedViewIsLeftAloneButMadeAgainAroundAChange() {
         let old = Table(name: t, columns: [Column(name: "id", type: "integer"), Column(name: "note", type: "text")])
         var new = old

@@ -5,19 +5,20 @@ import XCTest
 /// Random schemas and random edits of them, applied to a real database with data in it.
 ///
 /// Each iteration generates a schema A (a few tables: columns of varied types, ranges included, with random
-/// nullability, defaults and checks; ids plain, serial, bigserial or identity, with `sequence:` options; primary
-/// keys in several spellings; unique constraints; foreign keys between tables and to the table itself;
-/// deferrable and initially deferred keys, NOT VALID checks and keys; GiST exclusion constraints with `&&` on
-/// range columns; stored generated columns (virtual ones too on PostgreSQL 18+); tables partitioned by RANGE or
-/// HASH (id); indexes of several kinds; sometimes seeded rows) and a mutation B of it (columns added, dropped and
-/// renamed with `renamed_from`; types changed, lossless and lossy; nullability toggled with `backfill`;
-/// defaults, checks, unique constraints, foreign keys, exclusion constraints and indexes added, dropped and
-/// replaced; deferral changed, NOT VALID constraints validated; generated columns made plain, rebuilt and
-/// created from plain ones; ids moved between serial, identity and plain, sequence options changed;
-/// partitions re-bounded, added and dropped; tables added, dropped and renamed; seeds changed). Then, on a
-/// fresh database: apply A and assert it converged, insert rows valid for A *and* for B, apply B with
-/// --allow-destructive and assert it converged, that no row was lost, that unchanged columns kept their
-/// values and that an id given a new sequence continues after A's highest id.
+/// nullability, defaults and checks; ids plain, serial, bigserial or identity, with `sequence:` options; primary keys
+/// in several spellings; unique constraints; foreign keys between tables and to the table itself; deferrable and
+/// initially deferred keys, NOT VALID checks and keys; GiST exclusion constraints with `&&` on range columns; stored
+/// generated columns (virtual ones too on PostgreSQL 18+); tables partitioned by RANGE or HASH (id); indexes of several
+/// kinds; sometimes seeded rows; views and materialized views over them, see `GView`) and a mutation B of it (columns
+/// added, dropped and renamed with `renamed_from`; types changed, lossless and lossy; nullability toggled with
+/// `backfill`; defaults, checks, unique constraints, foreign keys, exclusion constraints and indexes added, dropped and
+/// replaced; deferral changed, NOT VALID constraints validated; generated columns made plain, rebuilt and created from
+/// plain ones; ids moved between serial, identity and plain, sequence options changed; partitions re-bounded, added and
+/// dropped; tables added, dropped and renamed; seeds changed; views changed, renamed, dropped and added over the
+/// retyped and dropped columns, their function and domain made again, and an unmanaged view over a retyped or dropped
+/// column). Then, on a fresh database: apply A and assert it converged, insert rows valid for A *and* for B, apply B
+/// with --allow-destructive and assert it converged, that no row was lost, that unchanged columns kept their values and
+/// that an id given a new sequence continues after A's highest id.
 ///
 /// The data is generated so that every apply must succeed: values survive every type change the generator
 /// makes, distinct where a unique constraint may be added, never NULL where a column becomes NOT NULL
@@ -217,6 +218,13 @@ final class RandomizedConvergenceTests: XCTestCase {
         guard unfilled.isEmpty else {
             return ["NULLs where B requires a value without a backfill (a generator bug, not reconcile's): \(unfilled)"]
         }
+        if let view = b.unmanagedView, let sql = ConvergenceGenerator.unmanagedViewSQL(view, a) {
+            try db.execute(sql)
+            if view.columnDropped {
+                if let problem = try unmanagedViewRefused(db, pathB, view) { return [problem] }
+                try db.execute("DROP VIEW \(view.qualifiedName)")
+            }
+        }
         let preserved = ConvergenceGenerator.preservedColumns(a: a, b: b)
         var before: [String: [String]] = [:]
         for column in preserved {
@@ -242,7 +250,65 @@ final class RandomizedConvergenceTests: XCTestCase {
                     "after B, \(column.label) changed: before \(before[column.label] ?? []), after \(after)")
             }
         }
-        return problems + (try idsThatWouldCollide(db, a: a, b: b)) + (try exportProblems(db))
+        return problems + (try viewProblems(db, a: a, b: b)) + (try idsThatWouldCollide(db, a: a, b: b))
+            + (try exportProblems(db))
+    }
+
+    /// An unmanaged view reads a column B drops: apply B must refuse in pre-flight, naming the view, and change
+    /// nothing. Returns the problem, nil when it did.
+    private func unmanagedViewRefused(_ db: TestDatabase, _ pathB: String, _ view: GUnmanagedView) throws -> String? {
+        do {
+            _ = try db.reconciler(pathB, allowDestructive: true).apply()
+            return "apply B succeeded although unmanaged view \(view.qualifiedName) reads a column B drops"
+        } catch let error as ReconcileError {
+            guard case .preflightFailed = error, "\(error)".contains("view \(view.qualifiedName) depends on it") else {
+                return "apply B failed, but not in pre-flight naming unmanaged view \(view.qualifiedName): \(error)"
+            }
+            return nil
+        }
+    }
+
+    /// After B, every declared view answers, a view over one whole table sees all its rows, and the unmanaged
+    /// view is back as it was, its column of the table column's new type.
+    private func viewProblems(_ db: TestDatabase, a: GSchema, b: GSchema) throws -> [String] {
+        var problems: [String] = []
+        for view in b.views {
+            let count: String?
+            do {
+                count = try db.scalar("SELECT count(*) FROM \(SQL.identifier(view.name))")
+            } catch {
+                problems.append("after B, view \(view.name) does not answer: \(error)")
+                continue
+            }
+            if case .table(let key) = view.source, view.filter == nil, !view.materialized, let table = b.table(key) {
+                let expected = ConvergenceGenerator.expectedRowIds(table, a: a).count
+                if count != String(expected) {
+                    problems.append("after B, view \(view.name) sees \(count ?? "no") rows, expected \(expected)")
+                }
+            }
+        }
+        guard let view = b.unmanagedView, !view.columnDropped, let table = b.table(view.table),
+            let column = table.column(view.column)
+        else { return problems }
+        let typeOf = { (relation: String) in
+            "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+                + "\(ConvergenceGenerator.sqlLiteral(relation))::regclass AND attname = "
+                + ConvergenceGenerator.sqlLiteral(column.name)
+        }
+        let viewType = try db.scalar(typeOf(view.qualifiedName))
+        let tableType = try db.scalar(typeOf("public." + SQL.identifier(table.name)))
+        if viewType == nil || viewType != tableType {
+            problems.append(
+                "after B, unmanaged view \(view.qualifiedName) reads \(column.name) as \(viewType ?? "nothing"), "
+                    + "the table has \(tableType ?? "nothing")")
+        }
+        let rows = try db.scalar("SELECT count(*) FROM \(view.qualifiedName)")
+        let expected = ConvergenceGenerator.expectedRowIds(table, a: a).count
+        if rows != String(expected) {
+            problems.append(
+                "after B, unmanaged view \(view.qualifiedName) sees \(rows ?? "no") rows, expected \(expected)")
+        }
+        return problems
     }
 
     /// What B built exports to a file that describes it exactly: checked against the database it came from it
@@ -621,6 +687,14 @@ private struct GSchema {
     var virtualGenerated = false
     /// The mutation: its seeded rows are inserted into tables that already hold A's rows.
     var isB = false
+    /// Views and materialized views, each after the views it reads.
+    var views: [GView] = []
+    /// B only: a view the test creates with plain SQL after applying A.
+    var unmanagedView: GUnmanagedView?
+    /// The result type (`text` or `varchar`) of the function `label(value text)` that views may call; nil: none.
+    var labelResult: String?
+    /// The base type (`text` or `varchar(200)`) of the domain `code` that views may cast to; nil: none.
+    var codeBase: String?
 
     mutating func fresh(_ prefix: String) -> String {
         counter += 1
@@ -776,6 +850,7 @@ private enum ConvergenceGenerator {
             schema.tables.append(table)
         }
         sanitize(&schema)
+        addViewsToA(&schema, random)
         return schema
     }
 
@@ -1148,6 +1223,7 @@ private enum ConvergenceGenerator {
             b.tables.append(table)
         }
         sanitize(&b)
+        mutateViews(a, &b, random)
         return b
     }
 
@@ -1437,7 +1513,7 @@ private enum ConvergenceGenerator {
         var out = "version: 1\n"
         out += schema.tables.isEmpty ? "tables: {}\n" : "tables:\n"
         for table in schema.tables { out += yaml(table, schema) }
-        return out
+        return out + yamlViews(schema)
     }
 
     static func expression(_ template: String, _ column: String) -> String {
@@ -1700,5 +1776,422 @@ private enum ConvergenceGenerator {
 private extension Array {
     func randomElement(_ random: inout SplitMix64) -> Element? {
         isEmpty ? nil : self[random.below(count)]
+    }
+}
+
+// MARK: - Views
+
+/// How a view reads a column: as it is (the view's column changes type with it), as `lower(c::text)`, as
+/// `c::text`, as `label(c::text)` or as `c::text::code`. Every type reads as text, so no type change B makes turns a query invalid.
+/// `label` and `code` are the schema's function and domain (`labelResult`, `codeBase`), whose result or base
+/// type B may change: the views that use them must be dropped before and made again after.
+private enum GViewExpression: CaseIterable { case plain, lower, text, label, code }
+
+/// What a view reads: one table, a table joined to the table one of its reference columns points at, or a view.
+private enum GViewSource: Equatable {
+    case table(Int)
+    /// `child JOIN parent ON parent.id = child.<reference>`
+    case join(child: Int, reference: Int, parent: Int)
+    case view(Int)
+}
+
+/// One column of a view's query: a table's column (`column` nil: the id) or the item `baseItem` of the view
+/// it reads.
+private struct GViewItem: Equatable {
+    let key: Int
+    var table: Int?
+    var column: Int?
+    var baseItem: Int?
+    var expression: GViewExpression
+    /// `AS <alias>`; without one the view's column takes the column's name (always given to the id and to
+    /// expressions, so names never repeat).
+    var alias: String?
+}
+
+/// A declared view or materialized view: over one table, two joined by a reference column, or another view
+/// (views only read views before them in `GSchema.views`); with a `WHERE`, options, a comment, an index. B changes
+/// its query (appends, drops and moves columns), kind, options and name; `sanitizeViews` then takes out of its
+/// query what B's tables no longer have, as a user would have to.
+private struct GView {
+    let key: Int
+    var name: String
+    var renamedFrom: String?
+    var source: GViewSource
+    var items: [GViewItem]
+    /// `WHERE <x> IS NOT NULL`: a column key of the (child) table, or an item key of the view read.
+    var filter: Int?
+    var materialized: Bool
+    /// A materialized view's index on one of its items (named when `indexName` is set).
+    var indexItem: Int?
+    var indexName: String?
+    var securityBarrier = false
+    var checkOption: String?
+    var comment: String?
+}
+
+/// A view created with plain SQL after A, in a schema the file does not manage, over a column whose type B
+/// changes: reconcile must drop it and create it again as it was around the change. Or over a column B drops:
+/// pre-flight must refuse B, naming the view (README, *Views and materialized views*).
+private struct GUnmanagedView {
+    var name: String
+    var table: Int
+    var column: Int
+    /// It also calls the function `label`, which B may make again.
+    var callsLabel = false
+    /// B drops the column instead: the view cannot be made again, and pre-flight must refuse B naming it.
+    var columnDropped = false
+
+    var qualifiedName: String { "side.\(name)" }
+}
+
+extension ConvergenceGenerator {
+    /// Views come from a stream of their own (derived from the table stream's state, which it does not advance),
+    /// so every seed draws the same tables as before views were added.
+    static func viewStream(_ random: SplitMix64, salt: UInt64) -> SplitMix64 {
+        SplitMix64(scrambling: random.state ^ salt)
+    }
+
+    static func addViewsToA(_ schema: inout GSchema, _ random: SplitMix64) {
+        var views = viewStream(random, salt: 0x7669_6577_7341)
+        guard views.chance(70) else { return }
+        if views.chance(35) { schema.labelResult = views.pick(["text", "varchar"]) }
+        if views.chance(35) { schema.codeBase = views.pick(["text", "varchar(200)"]) }
+        for _ in 0..<(1 + views.below(4)) {
+            if let view = newView(&schema, &views) { schema.views.append(view) }
+        }
+        sanitizeViews(&schema)
+    }
+
+    static func newView(_ schema: inout GSchema, _ random: inout SplitMix64) -> GView? {
+        guard !schema.tables.isEmpty else { return nil }
+        let key = schema.counter + 1
+        let name = schema.fresh("v")
+        var view = GView(key: key, name: name, source: .table(0), items: [], materialized: false)
+        let joins = schema.tables.flatMap { table in
+            table.columns.compactMap { column -> GViewSource? in
+                guard column.domain == .reference, let target = column.target, target != table.key,
+                    schema.table(target) != nil
+                else { return nil }
+                return .join(child: table.key, reference: column.key, parent: target)
+            }
+        }
+        let choice = random.below(100)
+        if choice < 25, let base = schema.views.randomElement(&random) {
+            view.source = .view(base.key)
+            let count = 1 + random.below(base.items.count)
+            var available = base.items
+            for _ in 0..<count where !available.isEmpty {
+                let item = available.remove(at: random.below(available.count))
+                view.items.append(
+                    GViewItem(
+                        key: schema.counter + 1, baseItem: item.key, expression: .plain,
+                        alias: random.chance(30) ? schema.fresh("a") : nil))
+                schema.counter += 1
+            }
+            if random.chance(30) { view.filter = random.pick(base.items).key }
+        } else if choice < 45, let join = joins.randomElement(&random),
+            case .join(let child, _, let parent) = join
+        {
+            view.source = join
+            for table in [child, parent] {
+                for _ in 0..<(1 + random.below(2)) {
+                    view.items.append(newViewItem(&schema, &random, table: table))
+                }
+            }
+            if random.chance(30) { view.filter = schema.table(child)?.columns.randomElement(&random)?.key }
+        } else {
+            let table = random.pick(schema.tables)
+            view.source = .table(table.key)
+            for _ in 0..<(1 + random.below(4)) { view.items.append(newViewItem(&schema, &random, table: table.key)) }
+            if random.chance(30) { view.filter = table.columns.randomElement(&random)?.key }
+            if random.chance(20) { view.checkOption = random.pick(["local", "cascaded"]) }
+        }
+        view.materialized = random.chance(25)
+        if view.materialized, random.chance(50) {
+            view.indexItem = view.items.randomElement(&random)?.key
+            if random.chance(50) { view.indexName = schema.fresh("vx") }
+        }
+        if random.chance(20) { view.securityBarrier = true }
+        if random.chance(20) { view.comment = random.pick(["a view", "it's \"quoted\""]) }
+        return view
+    }
+
+    /// A column of `table` (or its id), read plainly, lowered or cast to text.
+    static func newViewItem(_ schema: inout GSchema, _ random: inout SplitMix64, table: Int) -> GViewItem {
+        let columns = schema.table(table)?.columns ?? []
+        let column = random.chance(15) ? nil : columns.randomElement(&random)?.key
+        let others: [GViewExpression] =
+            [.lower, .text] + (schema.labelResult == nil ? [] : [.label]) + (schema.codeBase == nil ? [] : [.code])
+        let expression = random.chance(60) ? GViewExpression.plain : random.pick(others)
+        let named = column == nil || expression != .plain || random.chance(30)
+        let key = schema.counter + 1
+        schema.counter += 1
+        return GViewItem(
+            key: key, table: table, column: column, expression: expression, alias: named ? schema.fresh("a") : nil)
+    }
+
+    /// B's views: queries changed (a column appended: replaced; one dropped or moved: made again), options and
+    /// comments changed, views made materialized or plain, renamed, dropped and added; then the tables' changes
+    /// under them (columns retyped or dropped, tables dropped) are taken into account by `sanitizeViews`. Also,
+    /// sometimes, an unmanaged view over a column B retypes.
+    static func mutateViews(_ a: GSchema, _ b: inout GSchema, _ random: SplitMix64) {
+        var random = viewStream(random, salt: 0x7669_6577_7342)
+        // The function's result type or the domain's base type changes: both are made again.
+        if let result = b.labelResult, random.chance(30) { b.labelResult = result == "text" ? "varchar" : "text" }
+        if let base = b.codeBase, random.chance(30) { b.codeBase = base == "text" ? "varchar(200)" : "text" }
+        for position in b.views.indices {
+            var view = b.views[position]
+            view.renamedFrom = nil
+            if random.chance(8) {
+                view.renamedFrom = view.name
+                view.name = b.fresh("v")
+            }
+            if random.chance(15) {
+                // Compatible: a column appended (CREATE OR REPLACE VIEW).
+                switch view.source {
+                case .table(let table): view.items.append(newViewItem(&b, &random, table: table))
+                case .join(let child, _, _): view.items.append(newViewItem(&b, &random, table: child))
+                case .view(let base):
+                    if let item = b.views.first(where: { $0.key == base })?.items.randomElement(&random) {
+                        view.items.append(GViewItem(key: b.counter + 1, baseItem: item.key, expression: .plain))
+                        b.counter += 1
+                    }
+                }
+            }
+            if view.items.count > 1, random.chance(12) { view.items.remove(at: random.below(view.items.count)) }
+            if view.items.count > 1, random.chance(10) { view.items.swapAt(0, view.items.count - 1) }
+            if random.chance(10) { view.filter = nil }
+            if random.chance(8) { view.materialized.toggle() }
+            if random.chance(10) { view.securityBarrier.toggle() }
+            if random.chance(10) { view.checkOption = view.checkOption == nil ? "local" : nil }
+            if random.chance(10) { view.comment = view.comment == nil ? "changed" : nil }
+            if view.materialized, random.chance(15) {
+                view.indexItem = view.indexItem == nil ? view.items.randomElement(&random)?.key : nil
+            }
+            b.views[position] = view
+        }
+        b.views.removeAll { _ in random.chance(8) }
+        if random.chance(25), let view = newView(&b, &random) { b.views.append(view) }
+        sanitizeViews(&b)
+        if random.chance(40) { b.unmanagedView = unmanagedView(a, b, &random) }
+    }
+
+    /// A column A and B both have under the same name, in a table B keeps under its name, whose type B changes
+    /// (and that is not generated in either): the view over it must be dropped and made again as it was.
+    static func unmanagedView(_ a: GSchema, _ b: GSchema, _ random: inout SplitMix64) -> GUnmanagedView? {
+        let candidates = b.tables.flatMap { tableB -> [(Int, Int)] in
+            guard let tableA = a.table(tableB.key), tableA.name == tableB.name else { return [] }
+            return tableB.columns.compactMap { columnB in
+                guard let columnA = tableA.column(columnB.key), columnA.name == columnB.name,
+                    columnA.type != columnB.type, columnA.generated == nil, columnB.generated == nil,
+                    !columnA.wasGenerated
+                else { return nil }
+                return (tableB.key, columnB.key)
+            }
+        }
+        let dropped = b.tables.flatMap { tableB -> [(Int, Int)] in
+            guard let tableA = a.table(tableB.key), tableA.name == tableB.name else { return [] }
+            return tableA.columns.filter { tableB.column($0.key) == nil }.map { (tableB.key, $0.key) }
+        }
+        let name = "u\(b.counter + 1)", callsLabel = a.labelResult != nil && random.chance(50)
+        if !dropped.isEmpty, candidates.isEmpty || random.chance(30),
+            let (table, column) = dropped.randomElement(&random)
+        {
+            return GUnmanagedView(name: name, table: table, column: column, callsLabel: callsLabel, columnDropped: true)
+        }
+        guard let (table, column) = candidates.randomElement(&random) else { return nil }
+        return GUnmanagedView(name: name, table: table, column: column, callsLabel: callsLabel)
+    }
+
+    /// Removes or repairs what makes a declared view invalid: a table or view it reads is gone (the view goes
+    /// too, or a join falls back to its child table), a column it reads is gone (the query no longer names it:
+    /// a declared view that reads a column B drops is the user's error), options the kind does not take.
+    static func sanitizeViews(_ schema: inout GSchema) {
+        var kept: [GView] = []
+        for var view in schema.views {
+            switch view.source {
+            case .table(let table):
+                guard schema.table(table) != nil else { continue }
+            case .join(let child, let reference, let parent):
+                guard let childTable = schema.table(child) else { continue }
+                if schema.table(parent) == nil || childTable.column(reference) == nil {
+                    view.source = .table(child)
+                    view.items.removeAll { $0.table != child }
+                }
+            case .view(let base):
+                guard kept.contains(where: { $0.key == base }) else { continue }
+            }
+            let baseItems: [GViewItem]
+            if case .view(let base) = view.source {
+                baseItems = kept.first { $0.key == base }?.items ?? []
+            } else {
+                baseItems = []
+            }
+            view.items.removeAll { item in
+                if let baseItem = item.baseItem { return !baseItems.contains { $0.key == baseItem } }
+                guard let table = item.table.flatMap(schema.table) else { return true }
+                return item.column.map { table.column($0) == nil } ?? false
+            }
+            if view.items.isEmpty {
+                if let first = baseItems.first {
+                    view.items = [GViewItem(key: schema.counter + 1, baseItem: first.key, expression: .plain)]
+                } else {
+                    let table: Int
+                    switch view.source {
+                    case .table(let key), .join(let key, _, _): table = key
+                    case .view: continue
+                    }
+                    view.items = [
+                        GViewItem(
+                            key: schema.counter + 1, table: table, column: nil, expression: .plain,
+                            alias: "a\(schema.counter + 1)")
+                    ]
+                }
+                schema.counter += 1
+            }
+            if let filter = view.filter {
+                switch view.source {
+                case .table(let table), .join(let table, _, _):
+                    if schema.table(table)?.column(filter) == nil { view.filter = nil }
+                case .view: if !baseItems.contains(where: { $0.key == filter }) { view.filter = nil }
+                }
+            }
+            // The view's column names are distinct (a name a column took from a renamed one may repeat another).
+            var names = Set<String>()
+            for i in view.items.indices where !names.insert(outputName(view.items[i], kept, schema)).inserted {
+                view.items[i].alias = schema.fresh("a")
+                names.insert(view.items[i].alias!)
+            }
+            if view.materialized {
+                view.securityBarrier = false
+                view.checkOption = nil
+                if let index = view.indexItem,
+                    !(view.items.first { $0.key == index }.map { orderable($0, kept, schema) } ?? false)
+                {
+                    view.indexItem = nil
+                }
+            } else {
+                view.indexItem = nil
+                // WITH CHECK OPTION needs an automatically updatable view: one table read, a column of it as it is.
+                if case .table = view.source, view.items.contains(where: { $0.expression == .plain }) {
+                } else {
+                    view.checkOption = nil
+                }
+            }
+            if view.indexItem == nil { view.indexName = nil }
+            kept.append(view)
+        }
+        schema.views = kept
+    }
+
+    /// The item's underlying table column (nil for the id), following views.
+    static func resolve(_ item: GViewItem, _ views: [GView], _ schema: GSchema) -> (GViewItem, GColumn?)? {
+        if let baseItem = item.baseItem {
+            guard let base = views.lazy.flatMap(\.items).first(where: { $0.key == baseItem }) else { return nil }
+            return resolve(base, views, schema)
+        }
+        guard let table = item.table.flatMap(schema.table) else { return nil }
+        guard let column = item.column else { return (item, nil) }
+        guard let found = table.column(column) else { return nil }
+        return (item, found)
+    }
+
+    /// A btree index can be built on the view's column.
+    static func orderable(_ item: GViewItem, _ views: [GView], _ schema: GSchema) -> Bool {
+        guard item.expression == .plain else { return true }
+        guard let (underlying, column) = resolve(item, views, schema) else { return false }
+        return underlying.expression != .plain || (column?.type.family.isOrderable ?? true)
+    }
+
+    static func outputName(_ item: GViewItem, _ views: [GView], _ schema: GSchema) -> String {
+        if let alias = item.alias { return alias }
+        if let baseItem = item.baseItem {
+            guard let base = views.lazy.flatMap(\.items).first(where: { $0.key == baseItem }) else { return "?" }
+            return outputName(base, views, schema)
+        }
+        guard let column = item.column else { return "id" }
+        return item.table.flatMap(schema.table)?.columnName(column) ?? "?"
+    }
+
+    static func viewSQL(_ view: GView, _ schema: GSchema) -> String {
+        func reference(_ table: Int, _ column: Int?, qualified: Bool) -> String {
+            guard let found = schema.table(table) else { return "?" }
+            let name = column.map(found.columnName) ?? "id"
+            return qualified ? "\(found.name).\(name)" : name
+        }
+        let from: String
+        var qualified = false
+        switch view.source {
+        case .table(let table): from = schema.table(table)?.name ?? "?"
+        case .join(let child, let reference, let parent):
+            let childName = schema.table(child)?.name ?? "?", parentName = schema.table(parent)?.name ?? "?"
+            let column = schema.table(child)?.columnName(reference) ?? "?"
+            from = "\(childName) JOIN \(parentName) ON \(parentName).id = \(childName).\(column)"
+            qualified = true
+        case .view(let base): from = schema.views.first { $0.key == base }?.name ?? "?"
+        }
+        let items = view.items.map { item -> String in
+            if let baseItem = item.baseItem {
+                let base = schema.views.lazy.flatMap(\.items).first { $0.key == baseItem }
+                let name = base.map { outputName($0, schema.views, schema) } ?? "?"
+                return item.alias.map { "\(name) AS \($0)" } ?? name
+            }
+            var text = reference(item.table ?? 0, item.column, qualified: qualified)
+            switch item.expression {
+            case .plain: break
+            case .lower: text = "lower(\(text)::text)"
+            case .text: text = "\(text)::text"
+            case .label: text = "label(\(text)::text)"
+            case .code: text = "\(text)::text::code"
+            }
+            return item.alias.map { "\(text) AS \($0)" } ?? text
+        }
+        var sql = "SELECT \(items.joined(separator: ", ")) FROM \(from)"
+        if let filter = view.filter {
+            switch view.source {
+            case .table(let table), .join(let table, _, _):
+                sql += " WHERE \(reference(table, filter, qualified: qualified)) IS NOT NULL"
+            case .view:
+                let item = schema.views.lazy.flatMap(\.items).first { $0.key == filter }
+                sql += " WHERE \(item.map { outputName($0, schema.views, schema) } ?? "?") IS NOT NULL"
+            }
+        }
+        return sql
+    }
+
+    static func yamlViews(_ schema: GSchema) -> String {
+        var out = ""
+        if let result = schema.labelResult {
+            out +=
+                "functions:\n  label: { arguments: \"value text\", returns: \(result), language: sql, "
+                + "volatility: immutable, body: \"SELECT upper(value)\" }\n"
+        }
+        if let base = schema.codeBase { out += "domains:\n  code: \(quoted(base))\n" }
+        for materialized in [false, true] {
+            let views = schema.views.filter { $0.materialized == materialized }
+            guard !views.isEmpty else { continue }
+            out += materialized ? "materialized_views:\n" : "views:\n"
+            for view in views {
+                out += "  \(view.name):\n"
+                out += "    sql: \(quoted(viewSQL(view, schema)))\n"
+                if let old = view.renamedFrom { out += "    renamed_from: \(old)\n" }
+                if view.securityBarrier { out += "    security_barrier: true\n" }
+                if let option = view.checkOption { out += "    check_option: \(option)\n" }
+                if let comment = view.comment { out += "    comment: \(quoted(comment))\n" }
+                if let index = view.indexItem, let item = view.items.first(where: { $0.key == index }) {
+                    let name = view.indexName.map { "name: \($0), " } ?? ""
+                    out += "    indexes:\n      - { \(name)columns: [\(outputName(item, schema.views, schema))] }\n"
+                }
+            }
+        }
+        return out
+    }
+
+    /// The unmanaged view, created with plain SQL once A is applied.
+    static func unmanagedViewSQL(_ view: GUnmanagedView, _ a: GSchema) -> String? {
+        guard let table = a.table(view.table), let column = table.column(view.column) else { return nil }
+        return "CREATE SCHEMA IF NOT EXISTS side; CREATE VIEW \(view.qualifiedName) AS SELECT id, "
+            + "\(SQL.identifier(column.name))" + (view.callsLabel ? ", public.label(id::text) AS label" : "")
+            + " FROM public.\(SQL.identifier(table.name))"
     }
 }

@@ -4,7 +4,8 @@ extension CatalogQueries {
     /// another schema on a managed table), which a column type change must drop and re-create. Or, when
     /// `scratch`, this session's temporary views named by $1 (the canonicalisation copies). None that an
     /// extension brings. Each with the server's text (`pg_get_viewdef`), its columns, options, comment, what it
-    /// reads (`pg_depend` of its rewrite rule: relation and columns) and, for a materialized view, its indexes.
+    /// reads (`pg_depend` of its rewrite rule: relation and columns), the functions and types it uses and, for a
+    /// materialized view, its indexes. Views elsewhere that use a function or type of the schemas come too.
     static func views(scratch: Bool) -> String {
         let filter =
             scratch
@@ -17,6 +18,20 @@ extension CatalogQueries {
                 WHERE \(filter)
             ), reading(oid) AS (
                 SELECT oid FROM managed
+                UNION
+                -- A view anywhere whose rewrite rule uses a function or type of the schemas: making that again
+                -- must drop the view first.
+                SELECT r.ev_class FROM pg_catalog.pg_depend d
+                JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid
+                WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND \(scratch ? "false" : "true")
+                  AND (d.refclassid = 'pg_catalog.pg_proc'::regclass
+                       AND d.refobjid IN (SELECT p.oid FROM pg_catalog.pg_proc p
+                                          JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+                                          WHERE \(schemaFilter))
+                       OR d.refclassid = 'pg_catalog.pg_type'::regclass
+                       AND d.refobjid IN (SELECT t.oid FROM pg_catalog.pg_type t
+                                          JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+                                          WHERE t.typtype IN ('d', 'c') AND \(schemaFilter)))
                 UNION
                 -- A view reads a relation when its rewrite rule depends on it.
                 SELECT r.ev_class FROM reading
@@ -55,6 +70,33 @@ extension CatalogQueries {
                                                               AND dep.refobjsubid > 0
                           WHERE rw.ev_class = c.oid AND rc.oid <> c.oid
                           GROUP BY rn.nspname, rc.relname) used) AS dependencies,
+                   -- The functions it calls ['f', schema, name, argument types] and the domains and composite
+                   -- types its rule or its columns use ['t', schema, name, ''], outside the system schemas.
+                   (SELECT pg_catalog.json_agg(used.item ORDER BY used.item::text)::text
+                    FROM (SELECT pg_catalog.jsonb_build_array('f', pn.nspname, p.proname,
+                                                              pg_catalog.oidvectortypes(p.proargtypes)) AS item
+                          FROM pg_catalog.pg_rewrite rw
+                          JOIN pg_catalog.pg_depend dep ON dep.classid = 'pg_catalog.pg_rewrite'::regclass
+                                                       AND dep.objid = rw.oid
+                                                       AND dep.refclassid = 'pg_catalog.pg_proc'::regclass
+                          JOIN pg_catalog.pg_proc p ON p.oid = dep.refobjid
+                          JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
+                          WHERE rw.ev_class = c.oid AND pn.nspname !~ '^pg_' AND pn.nspname <> 'information_schema'
+                          UNION
+                          SELECT pg_catalog.jsonb_build_array('t', tn.nspname, t.typname, '')
+                          FROM pg_catalog.pg_type t
+                          JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
+                          WHERE t.typtype IN ('d', 'c') AND tn.nspname !~ '^pg_'
+                            AND tn.nspname <> 'information_schema'
+                            AND (t.oid IN (SELECT dep.refobjid FROM pg_catalog.pg_rewrite rw
+                                           JOIN pg_catalog.pg_depend dep
+                                                ON dep.classid = 'pg_catalog.pg_rewrite'::regclass
+                                               AND dep.objid = rw.oid
+                                               AND dep.refclassid = 'pg_catalog.pg_type'::regclass
+                                           WHERE rw.ev_class = c.oid)
+                                 OR t.oid IN (SELECT a.atttypid FROM pg_catalog.pg_attribute a
+                                              WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped))
+                         ) used) AS uses,
                    -- A materialized view's indexes: [name, unique, method, pg_get_indexdef].
                    (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(ic.relname, i.indisunique, am.amname,
                                                pg_catalog.pg_get_indexdef(i.indexrelid)) ORDER BY ic.relname)::text

@@ -140,11 +140,16 @@ enum CatalogQueries {
                                                         WHERE acl.grantee = 0) AS revoked_from_public,
                    CASE WHEN p.proowner <> (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)
                         THEN pg_catalog.pg_get_userbyid(p.proowner) END AS other_owner,
-                   -- What uses it (checks, indexes, defaults, triggers, views): DROP refuses while they stand.
+                   -- What uses it (checks, indexes, defaults, triggers): DROP refuses while they stand. Not
+                   -- views: those the plan drops before and creates again after (the views query reads them).
                    (SELECT pg_catalog.json_agg(DISTINCT pg_catalog.pg_describe_object(dep.classid, dep.objid, 0))::text
                     FROM pg_catalog.pg_depend dep
                     WHERE dep.refclassid = 'pg_catalog.pg_proc'::regclass AND dep.refobjid = p.oid
-                      AND dep.deptype = 'n') AS dependents
+                      AND dep.deptype = 'n'
+                      AND NOT (dep.classid = 'pg_catalog.pg_rewrite'::regclass
+                               AND EXISTS (SELECT 1 FROM pg_catalog.pg_rewrite rw
+                                           JOIN pg_catalog.pg_class vc ON vc.oid = rw.ev_class
+                                           WHERE rw.oid = dep.objid AND vc.relkind IN ('v', 'm')))) AS dependents
             FROM pg_catalog.pg_proc p
             JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
             JOIN pg_catalog.pg_language l ON l.oid = p.prolang

@@ -63,11 +63,18 @@ extension Introspector {
             parsed.canonicalDefinition = tail
             view.indexes.append(parsed)
         }
+        // ['f', schema, name, argument types] or ['t', schema, name, '']
+        let uses = try JSONDecoder().decode([[String]].self, from: Data((row["uses"] ?? "[]").utf8))
+            .filter { $0.count == 4 }
         view.catalog = View.Catalog(
             definition: definition, columns: viewColumns,
             dependencies: dependencies.map {
                 View.Dependency(relation: QualifiedName(schema: $0.schema, name: $0.name), columns: $0.columns.sorted())
-            })
+            },
+            routines: uses.filter { $0[0] == "f" }.map {
+                RoutineKey(name: QualifiedName(schema: $0[1], name: $0[2]), identityTypes: $0[3])
+            }.sorted(),
+            types: uses.filter { $0[0] == "t" }.map { QualifiedName(schema: $0[1], name: $0[2]) }.sorted())
         return view
     }
 }

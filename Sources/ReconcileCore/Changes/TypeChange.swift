@@ -186,7 +186,7 @@ public enum TypeChange: ChangeFamily {
         case .dropDomainCheck(_, let check, let replaced):
             return "drop domain check \(SQL.displayIdentifier(check))" + (replaced ? " (replaced)" : "")
         case .replaceDomain(let domain, let reason):
-            return "drop and create domain \(domain.name) (\(reason); nothing uses it)"
+            return "drop and create domain \(domain.name) (\(reason); no column uses it)"
         case .createCompositeType(let type):
             return "create composite type \(type.name) (\(type.attributes.count) attribute"
                 + (type.attributes.count == 1 ? ")" : "s)")
@@ -195,7 +195,7 @@ public enum TypeChange: ChangeFamily {
             return "change type of attribute \(SQL.displayIdentifier(attribute.name)) from \(from) to \(attribute.type)"
         case .dropAttribute(_, let attribute): return "drop attribute \(SQL.displayIdentifier(attribute))"
         case .replaceCompositeType(let type, let reason):
-            return "drop and create composite type \(type.name) (\(reason); nothing uses it)"
+            return "drop and create composite type \(type.name) (\(reason); no column uses it)"
         case .typeNeedsManualChange(_, let kind, let reason): return "\(kind) cannot be changed in place: \(reason)"
         case .setTypeComment(_, let keyword, let comment):
             let kind = keyword == "DOMAIN" ? "domain" : "type"

@@ -57,6 +57,14 @@ struct ViewDiffer {
                 around[view.name] = around[view.name] ?? "it reads \(object), \(what)"
             }
         }
+        // Functions and types made again (or, under a materialized view, an attribute retyped): PostgreSQL
+        // refuses to drop or change them while a view uses them.
+        for change in otherChanges {
+            guard let use = Self.viewUse(change) else { continue }
+            for view in liveInOrder where use.matches(view) {
+                around[view.name] = around[view.name] ?? use.reason
+            }
+        }
         // A view reconcile does not manage cannot be made again without what it reads: it stays, and pre-flight
         // names it as what blocks the change.
         let unmanaged = Set(live.dependentViews.map(\.name))
@@ -65,6 +73,20 @@ struct ViewDiffer {
         }
         for (name, reason) in created where liveViews[name] != nil {
             around[name] = around[name] ?? reason ?? ""
+        }
+        // An undeclared view goes: the declared views that read it (their new query reads something else) are
+        // dropped before it and created after; an unmanaged one cannot be made again without it and stays.
+        let declaredAway = live.views.filter {
+            declared[$0.name] == nil && Set(desired.schemaNames).contains($0.name.schema)
+        }
+        for away in declaredAway {
+            gone.insert(away.name.description)
+            for view in liveInOrder
+            where declared[view.name] != nil && around[view.name] == nil
+                && Self.view(view, reads: away.name, column: nil)
+            {
+                around[view.name] = "it reads \(away.description), which is dropped"
+            }
         }
         var frontier = around.keys.sorted(by: >)
         while let name = frontier.popLast() {
@@ -77,9 +99,6 @@ struct ViewDiffer {
             }
         }
 
-        let declaredAway = live.views.filter {
-            declared[$0.name] == nil && Set(desired.schemaNames).contains($0.name.schema)
-        }
         var changes: [Change] = []
         // Drops: the views that read others first (the reverse of the order they are created in).
         let dropped = liveInOrder.filter { around[$0.name] != nil } + declaredAway
@@ -133,6 +152,40 @@ struct ViewDiffer {
             changes.append(Change(.view(.setViewColumnComments(view, columns: columns))))
         }
         return changes
+    }
+
+    /// What a change of a function or type needs out of its way: the views that use it, and why.
+    struct ViewUse {
+        var routine: RoutineKey?
+        var type: QualifiedName?
+        var materializedOnly = false
+        var reason: String
+
+        func matches(_ view: View) -> Bool {
+            guard let catalog = view.catalog, !materializedOnly || view.kind == .materializedView else { return false }
+            return routine.map(catalog.routines.contains) ?? type.map(catalog.types.contains) ?? false
+        }
+    }
+
+    /// A function dropped and created again (its result or arguments change), a domain or composite type made
+    /// again, or an attribute of a composite type retyped (which PostgreSQL refuses while a materialized view
+    /// has a column of the type; a view only refers to it).
+    static func viewUse(_ change: Change) -> ViewUse? {
+        if case .routine(.recreateRoutine(_, let live, _)) = change.kind {
+            return ViewUse(
+                routine: live.key, reason: "it calls \(live.kind.rawValue) \(live.signature), which is made again")
+        }
+        guard case .type(let typeChange) = change.kind else { return nil }
+        if case .replaceDomain(let domain, _) = typeChange {
+            return ViewUse(type: domain.name, reason: "it uses domain \(domain.name), which is made again")
+        }
+        if case .replaceCompositeType(let type, _) = typeChange {
+            return ViewUse(type: type.name, reason: "it uses type \(type.name), which is made again")
+        }
+        if case .alterAttributeType(let name, _, _) = typeChange {
+            return ViewUse(type: name, materializedOnly: true, reason: "it uses type \(name), which changes")
+        }
+        return nil
     }
 
     /// Whether the view directly reads a column or table that the plan removes.

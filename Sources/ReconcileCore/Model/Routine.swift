@@ -203,7 +203,7 @@ public struct Routine: Hashable, Sendable, Codable {
 
 /// A routine's identity: schema, name and input argument types (as the server prints them once known; a
 /// declaration not yet read back by the server has its declared arguments without defaults).
-public struct RoutineKey: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct RoutineKey: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
     public var name: QualifiedName
     public var identityTypes: String
 

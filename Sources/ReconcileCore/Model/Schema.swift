@@ -69,14 +69,20 @@ public struct Schema: Hashable, Sendable, Codable {
             compositeTypes: compositeTypes.filter { schemas.contains($0.name.schema) },
             routines: routines.filter { schemas.contains($0.name.schema) },
             views: views.filter { schemas.contains($0.name.schema) })
-        // The views elsewhere that read what is kept, at any depth (as the catalog query finds them).
+        // The views elsewhere that read what is kept, at any depth, or use a kept function or type (as the
+        // catalog query finds them).
         var reached = Set(restricted.tables.map(\.name) + restricted.views.map(\.name))
+        let keptRoutines = Set(restricted.routines.map(\.key))
+        let keptTypes = Set(restricted.domains.map(\.name) + restricted.compositeTypes.map(\.name))
         var others = dependentViews + views.filter { !schemas.contains($0.name.schema) }
         var found = true
         while found {
             found = false
             for view in others
-            where (view.catalog?.dependencies ?? []).contains(where: { reached.contains($0.relation) }) {
+            where (view.catalog?.dependencies ?? []).contains(where: { reached.contains($0.relation) })
+                || (view.catalog?.routines ?? []).contains(where: keptRoutines.contains)
+                || (view.catalog?.types ?? []).contains(where: keptTypes.contains)
+            {
                 restricted.dependentViews.append(view)
                 reached.insert(view.name)
                 found = true

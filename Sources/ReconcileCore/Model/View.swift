@@ -48,11 +48,21 @@ public struct View: Hashable, Sendable, Codable {
         public var columns: [Column]
         /// What the view reads (`pg_depend` of its rewrite rule), sorted.
         public var dependencies: [Dependency]
+        /// The functions its query calls (`pg_depend` of its rewrite rule), sorted: dropping one drops the view.
+        public var routines: [RoutineKey]
+        /// The domains and composite types its query or its columns use, sorted: making one again (or, for a
+        /// materialized view, changing an attribute's type) needs the view out of the way.
+        public var types: [QualifiedName]
 
-        public init(definition: String, columns: [Column], dependencies: [Dependency] = []) {
+        public init(
+            definition: String, columns: [Column], dependencies: [Dependency] = [], routines: [RoutineKey] = [],
+            types: [QualifiedName] = []
+        ) {
             self.definition = definition
             self.columns = columns
             self.dependencies = dependencies
+            self.routines = routines
+            self.types = types
         }
     }
 
