@@ -119,23 +119,21 @@ extension CatalogQueries {
                         JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
                         WHERE ad.adrelid = c.oid
                         UNION ALL
-                        SELECT 3, pg_catalog.format('GRANT %s ON %I.%I TO %s%s', acl.privilege_type, n.nspname,
-                                                    c.relname,
-                                                    CASE WHEN acl.grantee = 0 THEN 'PUBLIC'
-                                                         ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(acl.grantee))
-                                                    END,
-                                                    CASE WHEN acl.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END)
-                        FROM pg_catalog.aclexplode(c.relacl) acl WHERE acl.grantee <> c.relowner
-                        UNION ALL
-                        SELECT 3, pg_catalog.format('GRANT %s (%I) ON %I.%I TO %s%s', acl.privilege_type, a.attname,
+                        -- A grant on the view, or (attname set) on one of its columns.
+                        SELECT 3, pg_catalog.format('GRANT %s%s ON %I.%I TO %s%s', acl.privilege_type,
+                                                    coalesce(' (' || pg_catalog.quote_ident(granted.attname) || ')', ''),
                                                     n.nspname, c.relname,
                                                     CASE WHEN acl.grantee = 0 THEN 'PUBLIC'
                                                          ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(acl.grantee))
                                                     END,
                                                     CASE WHEN acl.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END)
-                        FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) acl
-                        WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL
-                          AND acl.grantee <> c.relowner
+                        FROM (SELECT NULL::name AS attname, c.relacl AS acl
+                              UNION ALL
+                              SELECT a.attname, a.attacl FROM pg_catalog.pg_attribute a
+                              WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+                                AND a.attacl IS NOT NULL) granted,
+                             pg_catalog.aclexplode(granted.acl) acl
+                        WHERE acl.grantee <> c.relowner
                         UNION ALL
                         SELECT 4, pg_catalog.format('ALTER %s %I.%I OWNER TO %I',
                                                     CASE c.relkind WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'VIEW' END,
