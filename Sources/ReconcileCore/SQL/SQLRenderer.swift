@@ -92,21 +92,22 @@ public enum SQLRenderer {
         let attached =
             "EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhparent = \(regclass(parent)) "
             + "AND inhrelid = \(relation))"
+        // was_attached stays NULL while nothing is to be renamed: the partition is detached once, before the first.
         return doBlock(
             """
-            IF EXISTS (\(wrong)) THEN
-                    was_attached := \(attached);
-                    IF was_attached THEN
-                        ALTER TABLE \(SQL.qualified(parent)) DETACH PARTITION \(SQL.qualified(partition.name));
+            FOR wrong_name IN \(wrong) LOOP
+                    IF was_attached IS NULL THEN
+                        was_attached := \(attached);
+                        IF was_attached THEN
+                            ALTER TABLE \(SQL.qualified(parent)) DETACH PARTITION \(SQL.qualified(partition.name));
+                        END IF;
                     END IF;
-                    FOR wrong_name IN \(wrong) LOOP
-                        EXECUTE pg_catalog.format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', \
+                    EXECUTE pg_catalog.format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', \
             \(SQL.literal(SQL.qualified(partition.name))), wrong_name.old_name, wrong_name.new_name);
-                    END LOOP;
-                    IF was_attached THEN
-                        ALTER TABLE \(SQL.qualified(parent)) ATTACH PARTITION \(SQL.qualified(partition.name)) \
+                END LOOP;
+                IF was_attached THEN
+                    ALTER TABLE \(SQL.qualified(parent)) ATTACH PARTITION \(SQL.qualified(partition.name)) \
             \(partition.bound);
-                    END IF;
                 END IF;
             """,
             declaring: "was_attached boolean;\n    wrong_name record")
